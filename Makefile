@@ -1,0 +1,46 @@
+# `make demo` and `make test` install whatever is missing first (a virtual environment in .venv,
+# the package with pinned dependencies, a Chromium), so both work on a fresh machine and are
+# safe to run again. CI runs `make test` through .ci/run.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test install browser install-browser bench clean
+
+demo: install browser
+	$(BIN)/auditor demo
+
+test: install browser
+	$(BIN)/python -m pytest
+
+bench: install browser
+	$(BIN)/python bench/run.py
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+# A browser: AUDITOR_BROWSER, Playwright's own download, or the system's Chromium or Chrome.
+# When none is found: as root on Debian/Ubuntu, Debian's packages; elsewhere Playwright's download.
+browser: install
+	@$(BIN)/python -m auditor.browser --quiet || $(MAKE) --no-print-directory install-browser
+	@$(BIN)/python -m auditor.browser
+
+install-browser:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "no Chromium found: installing Debian's chromium packages"; \
+		apt-get -o DPkg::Lock::Timeout=120 update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
+			chromium chromium-headless-shell fonts-liberation >/dev/null; \
+	else \
+		echo "no Chromium found: installing Playwright's (python -m playwright install chromium)"; \
+		$(BIN)/python -m playwright install chromium; \
+	fi
+
+clean:
+	rm -rf $(VENV) test-results build dist *.egg-info

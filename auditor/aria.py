@@ -1,0 +1,132 @@
+"""Reading Playwright aria snapshots: the role/name tree that role locators see.
+
+Pure: takes the snapshot text, returns nodes and the inventory of controls. The inventory is
+what drift compares, so it keeps what identifies a control (role, accessible name, the row text
+beside it, its section, its options) and leaves out what changes without Meta changing the page
+(the person's values, list items such as app or device names, class names, order of other rows).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from auditor import yamlio
+from auditor.results import Control
+
+_KEY = re.compile(r'^(?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"|/.*/))?(?P<attrs>(?: \[[^\]]*\])*)$')
+# Controls a person can change, or that open something; the inventory records these.
+CONTROL_ROLES = ("switch", "checkbox", "radio", "radiogroup", "combobox", "listbox", "slider", "spinbutton",
+                 "button", "link", "list", "textbox", "tab")
+
+
+@dataclass
+class Node:
+    role: str
+    name: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+    text: str = ""  # inline text after the colon
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def checked(self) -> bool:
+        return self.attrs.get("checked") in ("", "true")
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def parse(snapshot: str) -> list[Node]:
+    """The top-level nodes of an aria snapshot."""
+    if not snapshot.strip():
+        return []
+    try:
+        data = yaml.load(snapshot, Loader=yamlio._Loader)
+    except yaml.YAMLError:
+        return []
+    return [n for n in (_node(item) for item in data or []) if n is not None]
+
+
+def _node(item) -> Node | None:
+    if isinstance(item, str):
+        return _from_key(item, None)
+    if isinstance(item, dict) and len(item) == 1:
+        key, value = next(iter(item.items()))
+        return _from_key(str(key), value)
+    return None
+
+
+def _from_key(key: str, value) -> Node | None:
+    if key.startswith("/"):
+        return None  # a property line such as /url: or /placeholder:
+    if key == "text":
+        return Node("text", text=_scalar(value))
+    match = _KEY.match(key.strip())
+    if not match:
+        return Node("text", text=key)
+    name = match["name"] or ""
+    if name.startswith('"'):
+        name = json.loads(name)
+    attrs = dict(_attr(a) for a in re.findall(r"\[([^\]]*)\]", match["attrs"] or ""))
+    node = Node(match["role"], name, attrs)
+    if isinstance(value, list):
+        node.children = [n for n in (_node(child) for child in value) if n is not None]
+    elif value is not None:
+        node.text = _scalar(value)
+    return node
+
+
+def _scalar(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _attr(text: str) -> tuple[str, str]:
+    key, _, value = text.partition("=")
+    return key, value
+
+
+def radios(nodes: list[Node]) -> list[tuple[str, bool]]:
+    """(accessible name, checked) of every radio, in page order."""
+    return [(n.name or n.text, n.checked) for top in nodes for n in top.walk() if n.role == "radio"]
+
+
+def inventory(nodes: list[Node]) -> list[Control]:
+    """Every control in these nodes, with the row text and section heading beside it."""
+    controls: list[Control] = []
+    _collect(nodes, controls, section=None, label=None)
+    return controls
+
+
+def _collect(nodes: list[Node], out: list[Control], section: str | None, label: str | None) -> tuple[str | None, str | None]:
+    """Walk in page order; `label` is the first text since the last control (the row's label)."""
+    for node in nodes:
+        if node.role == "heading":
+            section, label = node.name or node.text, None
+        elif node.role in ("text", "paragraph") and not node.children:
+            label = label or node.text or node.name or None
+        elif node.role == "list":
+            items = sum(1 for child in node.children if child.role == "listitem")
+            out.append(Control(role="list", name=node.name, label=label, section=section, state=str(items)))
+            label = None
+        elif node.role == "radiogroup":
+            options = [n.name or n.text for n in node.walk() if n.role == "radio"]
+            chosen = next((n.name for n in node.walk() if n.role == "radio" and n.checked), None)
+            out.append(Control(role="radiogroup", name=node.name, label=label, section=section, state=chosen, options=options))
+            label = None
+        elif node.role in CONTROL_ROLES:
+            out.append(Control(role=node.role, name=node.name, label=label, section=section, state=_state(node)))
+            label = None
+        else:
+            section, label = _collect(node.children, out, section, label)
+    return section, label
+
+
+def _state(node: Node) -> str | None:
+    if "checked" in node.attrs:
+        return "checked" if node.checked else "unchecked"
+    return node.text or None

@@ -1,0 +1,285 @@
+"""The observe stage: run the flows in a logged-in browser context and record what every setting shows.
+
+Only this stage (with readers, session and network) touches a browser. A failure on one setting
+or page is recorded as `unknown` with a typed reason and the run goes on; a login wall, a
+checkpoint or a rate-limit page stops it (going on would only make things worse for the account),
+and every setting not yet read is recorded with that reason. Ctrl-C keeps what was read so far.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from playwright.sync_api import Error as PlaywrightError
+
+from auditor import aria, __version__
+from auditor.readers import NotFound, Reader, UnsupportedLocale, any_of, locate, texts
+from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
+from auditor.spec import Loaded, NotApplicable, Vocabulary
+
+READY_TIMEOUT_MS = 15_000
+LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
+CHECKPOINT_URL = re.compile(r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:/|\?|$)|/accounts/login/two_factor")
+LOGIN_URL = re.compile(r"/login(?:/|\.php|\?|$)|/accounts/login/?(?:\?|$)")
+STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited")
+STOP_ADVICE = {
+    "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
+    "checkpoint": "Meta asks to confirm it's you: finish that in a browser (auditor login), then run again",
+    "rate_limited": "Meta rate-limited the account: wait a few hours before the next audit",
+}
+
+
+def platforms_of(flow: Loaded) -> set[str]:
+    """Which audited platform a flow belongs to: Accounts Center serves both."""
+    platform = flow.spec.platform
+    if platform == "accounts_center":
+        return {"facebook", "instagram"}
+    if platform == "meta":
+        return {"instagram"} if "instagram.com" in urlsplit(flow.spec.url).hostname else {"facebook"}
+    return {platform}
+
+
+def select_flows(flows: list[Loaded], platforms: list[str]) -> list[Loaded]:
+    return [f for f in flows if platforms_of(f) & set(platforms)]
+
+
+def flow_url(flow: Loaded, platforms: list[str]) -> str:
+    """Accounts Center is one app under two hosts; use the one the session is logged into."""
+    url = flow.spec.url
+    parts = urlsplit(url)
+    if parts.hostname == "accountscenter.facebook.com" and "facebook" not in platforms:
+        return urlunsplit(parts._replace(netloc="accountscenter.instagram.com"))
+    return url
+
+
+def detect_locale(page) -> str | None:
+    """The account's UI language, from the page itself; it is never changed."""
+    lang = (page.evaluate("document.documentElement.lang") or "").strip().lower()
+    return LANGS.get(lang)
+
+
+@dataclass
+class Observer:
+    context: object
+    flows: list[Loaded]
+    vocabulary: Vocabulary
+    not_applicable: list[NotApplicable]
+    platforms: list[str]
+    evidence_dir: Path | None = None  # screenshots go here; None: no screenshots
+    evidence_prefix: str = ""  # path of evidence_dir as stored in the JSON (relative to it)
+    target: str = "meta"
+    browser: str | None = None
+    pace_seconds: float = 0.0  # pause between page loads, for the account's sake (0 on the replica)
+    progress: object = field(default=lambda line: print(line, file=sys.stderr))
+    network: object = None  # auditor.network.Network, for the count of blocked requests
+
+    def run(self) -> Observations:
+        run = Run(tool_version=__version__, started=now(), platforms=self.platforms, browser=self.browser,
+                  target=self.target, flows=[Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in self.flows])
+        observations: list[Observation] = []
+        pages: list[PageInventory] = []
+        stop: tuple[str, str] | None = None
+        page = self.context.new_page()
+        page.set_default_timeout(READY_TIMEOUT_MS)
+        try:
+            for index, flow in enumerate(self.flows):
+                if stop is None:
+                    if index and self.pace_seconds:
+                        time.sleep(self.pace_seconds)  # pacing for the account's sake, not synchronisation
+                    found, inventory, locale = self._observe_page(page, flow)
+                    run.locale = run.locale or locale
+                    if inventory.reason in STOPS_THE_RUN:
+                        stop = (inventory.reason, f"not read: the run stopped at {flow.id} ({STOP_ADVICE[inventory.reason]})")
+                else:
+                    found = _all_unknown(flow, self.platforms, stop[0], stop[1])
+                    inventory = PageInventory(flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason=stop[0], detail=stop[1])
+                observations += found
+                pages.append(inventory)
+                self._report(flow, found)
+        except KeyboardInterrupt:
+            run.interrupted = True
+            done = {p.flow for p in pages}
+            for flow in self.flows:
+                if flow.id not in done:
+                    observations += _all_unknown(flow, self.platforms, "interrupted", "not read: the run was interrupted (Ctrl-C)")
+                    pages.append(PageInventory(flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason="interrupted"))
+        finally:
+            try:
+                page.close()
+            except Exception:  # after Ctrl-C the browser may already be gone; the results still count
+                pass
+        observations += [_not_applicable(n) for n in self.not_applicable if _platform_selected(n.platform, self.platforms)]
+        run.finished = now()
+        run.complete = stop is None and not run.interrupted
+        if self.network is not None:
+            run.writes_blocked = len(self.network.blocked.writes)
+            run.egress_blocked = len(self.network.blocked.egress)
+        return Observations(run=run, observations=observations, pages=pages)
+
+    def _report(self, flow: Loaded, found: list[Observation]) -> None:
+        read = sum(o.status == "observed" for o in found)
+        unknown = [o for o in found if o.status == "unknown"]
+        reasons = sorted({o.reason for o in unknown if o.reason})
+        tail = f", {len(unknown)} unknown ({', '.join(reasons)})" if unknown else ""
+        self.progress(f"{flow.id:<48} {read}/{len(found)} read{tail}")
+
+    # ------------------------------------------------------------------ one page
+    def _observe_page(self, page, flow: Loaded) -> tuple[list[Observation], PageInventory, str | None]:
+        url = flow_url(flow, self.platforms)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+        except PlaywrightError as exc:
+            return self._page_unknown(flow, url, "error", f"could not open {url}: {_first_line(exc)}")
+        state, detail = self._wait_for_page(page, flow)
+        if state != "ready":
+            return self._page_unknown(flow, page.url, state, detail)
+        locale = detect_locale(page)
+        if locale is None:
+            lang = page.evaluate("document.documentElement.lang")
+            return self._page_unknown(flow, page.url, "unsupported_locale", f'the page is in "{lang}", which the flows do not cover')
+        region = locate(page, flow.spec.region, None).first
+        try:
+            for step in flow.spec.steps:
+                self._run_step(page, step, locale)
+        except (PlaywrightError, NotFound) as exc:
+            return self._page_unknown(flow, page.url, "not_found", f"a navigation step failed: {_first_line(exc)}", locale)
+        reader = Reader(page, region, self.vocabulary, locale)
+        found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
+        inventory = PageInventory(flow=flow.id, url=page.url, status="ok", locale=locale, title=page.title(),
+                                  controls=self._inventory(region, found, flow, locale))
+        inventory.screenshot = self._screenshot(page, flow, locale)
+        return found, inventory, locale
+
+    def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None):
+        found = _all_unknown(flow, self.platforms, reason, detail, url)
+        return found, PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale), locale
+
+    def _wait_for_page(self, page, flow: Loaded) -> tuple[str, str]:
+        """Wait until the page shows its settings, or a page that stops an audit; say which."""
+        strings = self.vocabulary.strings
+        ready = locate(page, flow.spec.ready, None)
+        login = page.locator("input[type=password]")  # both login forms; Meta's field names are stable (catalog 9.3)
+        stops = {key: strings[key].variants() for key in ("checkpoint", "rate_limited", "rate_limited_instagram", "error", "unavailable")}
+        stop_pattern = any_of([t for group in stops.values() for t in group])
+        stopper = page.get_by_role("heading", name=stop_pattern).or_(page.get_by_text(stop_pattern))
+        try:
+            ready.or_(login).or_(stopper).first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
+        except PlaywrightError:
+            pass
+        if ready.first.is_visible():
+            return "ready", ""
+        if CHECKPOINT_URL.search(urlsplit(page.url).path + "?") or _shows(page, stops["checkpoint"]):
+            return "checkpoint", f"Meta showed a security check at {urlsplit(page.url).path}"
+        if login.first.is_visible() or LOGIN_URL.search(urlsplit(page.url).path):
+            return "login_wall", "Meta showed its login page instead of the settings"
+        if _shows(page, stops["rate_limited"] + stops["rate_limited_instagram"]):
+            return "rate_limited", "Meta showed its rate-limit page"
+        if _shows(page, stops["error"]):
+            return "error", "Meta showed its error page (\"Sorry, something went wrong\")"
+        if _shows(page, stops["unavailable"]):
+            return "not_found", "the page is no longer there (\"This content isn't available\")"
+        return "not_found", f"the page did not show {flow.spec.ready.describe()} within {READY_TIMEOUT_MS // 1000} s"
+
+    def _run_step(self, page, step, locale: str) -> None:
+        if step.open:
+            page.goto(step.open, wait_until="domcontentloaded")
+        elif step.click or step.expand:
+            locate(page, step.click or step.expand, locale).first.click()
+        elif step.wait_for:
+            locate(page, step.wait_for, locale).first.wait_for(state="visible")
+        elif step.scroll_to:
+            locate(page, step.scroll_to, locale).first.scroll_into_view_if_needed()
+        elif step.press:
+            page.keyboard.press(step.press)
+        elif step.close_dialog:
+            page.keyboard.press("Escape")
+            page.get_by_role("dialog").wait_for(state="detached")
+
+    def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> Observation:
+        base = dict(setting=setting.id, platform=setting.platform or flow.spec.platform, url=url, flow=flow.id, time=now())
+        try:
+            reading = reader.read(setting)
+        except NotFound as exc:
+            if setting.missing == "not_applicable":
+                return Observation(**base, status="not_applicable", reason=setting.missing_reason, detail=setting.missing_detail or str(exc))
+            return Observation(**base, status="unknown", reason="not_found", detail=f"{exc} (the page may have changed)")
+        except UnsupportedLocale as exc:
+            return Observation(**base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting")
+        except PlaywrightError as exc:
+            _dismiss_dialogs(reader.page)
+            return Observation(**base, status="unknown", reason="error", detail=_first_line(exc))
+        if reading.unknown_detail:
+            return Observation(**base, status="unknown", reason="not_found", raw=reading.raw, options=reading.options,
+                               locator=reading.locator, detail=reading.unknown_detail)
+        return Observation(**base, status="observed", value=reading.value, raw=reading.raw, options=reading.options,
+                           locator=reading.locator)
+
+    def _inventory(self, region, found: list[Observation], flow: Loaded, locale: str) -> list[Control]:
+        """Every control in the main region, with the settings the flow read from them marked."""
+        controls = aria.inventory(aria.parse(region.aria_snapshot()))
+        labels = [(text, observation) for setting, observation in zip(flow.spec.settings, found)
+                  if observation.status == "observed" for text in texts(setting.label, locale)]
+        marked = []
+        for control in controls:
+            for text, observation in labels:
+                # The row's text runs on into its description; the declared label is its start.
+                if (control.label or "").startswith(text) or control.name == text:
+                    control = control.model_copy(update={"setting": observation.setting, "label": text,
+                                                         "options": control.options or observation.options or []})
+                    break
+            marked.append(control)
+        return marked
+
+    def _screenshot(self, page, flow: Loaded, locale: str) -> str | None:
+        """A screenshot with the person's name, picture and contact details masked."""
+        if self.evidence_dir is None:
+            return None
+        self.evidence_dir.mkdir(parents=True, exist_ok=True)
+        name = flow.id.replace("/", "-") + ".png"  # named after the flow, never after the person
+        masks = [locate(page, m, locale) for m in flow.spec.mask] + [page.locator("img[alt]:not([alt=''])"), page.locator("input[type=email]")]
+        try:
+            page.screenshot(path=str(self.evidence_dir / name), full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled")
+        except PlaywrightError:
+            return None
+        return f"{self.evidence_prefix}{name}"
+
+
+def _shows(page, candidates: list[str]) -> bool:
+    if not candidates:
+        return False
+    return page.get_by_text(any_of(candidates)).first.is_visible()
+
+
+def _dismiss_dialogs(page) -> None:
+    """After a failed read, leave no dialog open for the next setting."""
+    try:
+        if page.get_by_role("dialog").count():
+            page.keyboard.press("Escape")
+    except PlaywrightError:
+        pass
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _all_unknown(flow: Loaded, platforms: list[str], reason: str, detail: str, url: str | None = None) -> list[Observation]:
+    return [
+        Observation(setting=s.id, platform=s.platform or flow.spec.platform, status="unknown", reason=reason, detail=detail,
+                    url=url or flow_url(flow, platforms), flow=flow.id, time=now())
+        for s in flow.spec.settings
+    ]
+
+
+def _platform_selected(platform: str, platforms: list[str]) -> bool:
+    return platform in platforms or platform in ("accounts_center", "meta")
+
+
+def _not_applicable(item: NotApplicable) -> Observation:
+    return Observation(setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail)

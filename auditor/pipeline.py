@@ -1,0 +1,87 @@
+"""Chaining the stages: a browser context for an audit, and observe -> evaluate -> report into one folder."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor import browser, results, spec
+from auditor.errors import InputError
+
+OBSERVATIONS = "observations.json"
+FINDINGS = "findings.json"
+EVIDENCE = "evidence"
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+@dataclass
+class Browsing:
+    """A launched browser's context, its network guard, and the one-line description of the browser."""
+
+    context: object
+    network: object
+    browser: str
+
+
+@contextmanager
+def browsing(*, browser_path: str | None = None, replica_url: str | None = None, storage_state: Path | None = None,
+             headed: bool = False, trace: Path | None = None):
+    """A fresh browser context whose requests go through the network guard (audit mode on)."""
+    from playwright.sync_api import sync_playwright
+
+    from auditor.network import Network
+
+    with sync_playwright() as playwright:
+        choice = browser.resolve(browser_path, headed=headed, playwright=playwright)
+        launched = browser.launch(playwright, choice, headed=headed)
+        description = choice.describe(launched.version)
+        say(description)
+        try:
+            context = launched.new_context(
+                storage_state=str(storage_state) if storage_state else None,
+                viewport={"width": 1280, "height": 900},
+            )
+            network = Network(replica_url=replica_url, audit=True)
+            network.install(context)
+            if trace:
+                context.tracing.start(screenshots=True, snapshots=True)
+            try:
+                yield Browsing(context, network, description.removeprefix("browser: "))
+            finally:
+                if trace:
+                    context.tracing.stop(path=str(trace))
+                context.close()
+        finally:
+            launched.close()
+
+
+def check_output_dir(out_dir: Path) -> Path:
+    """Refuse an output folder we cannot write before any work is done (bad input, exit 2)."""
+    out_dir = Path(out_dir)
+    probe = out_dir
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError(f"{out_dir}:1: -o: {probe} is a file, not a folder")
+    import os
+
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"{out_dir}:1: -o: the folder {probe} is not writable")
+    return out_dir
+
+
+def evaluate_and_report(observations: results.Observations, out_dir: Path, checklist: str = "default",
+                        template_dir: Path | None = None) -> Path:
+    """Write findings.json and the report files next to observations.json; returns report.html."""
+    from auditor.evaluate import evaluate
+    from auditor.report import write_report
+
+    loaded = spec.load_checklist(checklist)
+    findings = evaluate(observations, loaded)
+    results.write(Path(out_dir) / FINDINGS, findings)
+    return write_report(findings, Path(out_dir), template_dir)

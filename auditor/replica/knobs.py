@@ -1,0 +1,92 @@
+"""Drift and fault knobs: what a test (or `replica serve --mutate`) changes about the replica.
+
+A knob is written `KIND:TARGET[:ARG]`:
+
+  drift   rename:SETTING          the control's label changes wording
+          remove:SETTING          the control disappears
+          add:PAGE                a new, unknown toggle appears on PAGE
+          move:SETTING:PAGE       the control moves to another page
+          options:SETTING         the option list changes (last option dropped, "No one" added)
+          retype:SETTING          the control type changes (dialog -> inline radios, switch -> radios)
+          default:SETTING:VALUE   Meta's default changes for accounts that never chose
+          remove_page:PAGE        the page is gone (Meta's "content isn't available" page)
+  fault   slow:PAGE[:MS]          the page's data loads MS milliseconds late (default 3000)
+          error:PAGE              the page answers HTTP 500
+          ratelimit:PAGE          the page shows Meta's "temporarily blocked" page
+          expire:PAGE             the session expires when PAGE is opened
+
+PAGE may be `*` for every page.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from auditor.errors import InputError
+
+KINDS = {
+    "rename": 1, "remove": 1, "add": 1, "move": 2, "options": 1, "retype": 1, "default": 2,
+    "remove_page": 1, "slow": (1, 2), "error": 1, "ratelimit": 1, "expire": 1,
+}
+
+
+@dataclass(frozen=True)
+class Knob:
+    kind: str
+    target: str
+    arg: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Knob":
+        kind, _, rest = text.partition(":")
+        parts = rest.split(":") if rest else []
+        arity = KINDS.get(kind)
+        if arity is None:
+            raise InputError(f"--mutate {text}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        allowed = arity if isinstance(arity, tuple) else (arity,)
+        if len(parts) not in allowed or not all(parts):
+            raise InputError(f"--mutate {text}: {kind} takes {' or '.join(map(str, allowed))} argument(s) after the colon")
+        cls._check_target(text, kind, parts)
+        return cls(kind, parts[0], parts[1] if len(parts) > 1 else None)
+
+    @staticmethod
+    def _check_target(text: str, kind: str, parts: list[str]) -> None:
+        from auditor.replica.registry import catalog
+
+        pages = {p.id for p in catalog().pages}
+        settings = {c.id for _p, c in catalog().controls()}
+        setting_kinds = {"rename", "remove", "move", "options", "retype", "default"}
+        expected, known = (("setting", settings) if kind in setting_kinds else ("page", pages | {"*"}))
+        if parts[0] not in known:
+            raise InputError(f"--mutate {text}: unknown {expected} {parts[0]!r}")
+        if kind == "move" and parts[1] not in pages:
+            raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
+
+
+class Knobs:
+    """The knobs in force; tests set and clear them while the replica runs."""
+
+    def __init__(self, knobs: list[Knob] = ()):
+        self._lock = threading.Lock()
+        self._knobs: list[Knob] = list(knobs)
+
+    def set(self, *knobs: Knob | str) -> None:
+        parsed = [k if isinstance(k, Knob) else Knob.parse(k) for k in knobs]
+        with self._lock:
+            self._knobs.extend(parsed)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._knobs.clear()
+
+    def all(self) -> list[Knob]:
+        with self._lock:
+            return list(self._knobs)
+
+    def find(self, kind: str, target: str) -> Knob | None:
+        """The knob of this kind aimed at target (or at every page with `*`)."""
+        return next((k for k in self.all() if k.kind == kind and k.target in (target, "*")), None)
+
+    def of_kind(self, kind: str) -> list[Knob]:
+        return [k for k in self.all() if k.kind == kind]

@@ -1,0 +1,171 @@
+"""What a settings page shows one account: the JSON its front end renders, with drift applied.
+
+The front end never sees setting ids or canonical values, only display texts and opaque
+numeric ids, like Meta's pages; a mutation names an opaque id and the replica maps it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from auditor.replica.knobs import Knobs
+from auditor.replica.registry import Account, Control, Page, Text, catalog
+from auditor.replica.store import Store
+
+NEW_CONTROL = "drift.new_control"
+
+
+def opaque_id(seed: int, *parts: str) -> str:
+    """A stable 15-digit id like Meta's privacy ids, different for every seed."""
+    digest = hashlib.sha256(":".join((str(seed), *parts)).encode()).hexdigest()
+    return str(int(digest[:15], 16) % 10**15).rjust(15, "1")
+
+
+def page_visible(page: Page, account: Account, knobs: Knobs) -> bool:
+    if knobs.find("remove_page", page.id):
+        return False
+    if page.generation and page.generation != account.labels:
+        return False
+    return _region_allows(page.only_for, account)
+
+
+def _region_allows(only_for: str | None, account: Account) -> bool:
+    eu_uk = account.region in ("EU", "UK")
+    return {
+        None: True,
+        "eu_uk": eu_uk,
+        "not_eu_uk": not eu_uk,
+        "professional": account.ig_professional,
+        "profile_lock": account.profile_lock_offered,
+    }[only_for]
+
+
+def controls_on(page: Page, account: Account, knobs: Knobs) -> list[tuple[Text | None, list[Control]]]:
+    """The page's sections and their controls for this account, after move/remove drift."""
+    cat = catalog()
+    moved_here = [cat.control(k.target)[1] for k in knobs.of_kind("move") if k.arg == page.id]
+    moved_away = {k.target for k in knobs.of_kind("move") if k.arg != page.id}
+    removed = {k.target for k in knobs.of_kind("remove")}
+    sections = []
+    for i, section in enumerate(page.sections):
+        controls = [
+            c for c in section.controls
+            if c.id not in removed and c.id not in moved_away
+            and (c.generation is None or c.generation == account.labels)
+            and _region_allows(c.only_for, account)
+        ]
+        if i == len(page.sections) - 1:
+            controls += [c for c in moved_here if c.id not in removed]
+        sections.append((section.heading, controls))
+    return sections
+
+
+def build_page(page: Page, account: Account, locale: str, store: Store, knobs: Knobs, seed: int) -> dict:
+    """The page's JSON for the front end."""
+    gen = account.labels
+    title = page.title_2026 if gen == "2026" and page.title_2026 else page.title
+    sections = []
+    for heading, controls in controls_on(page, account, knobs):
+        items = [_control(c, account, locale, store, knobs, seed) for c in controls]
+        sections.append({"heading": heading(locale) if heading else None, "controls": items})
+    if knobs.find("add", page.id):
+        new = catalog().new_control
+        value = store.get(account.id, NEW_CONTROL) or "off"
+        sections[0]["controls"].append({
+            "type": "switch", "key": opaque_id(seed, NEW_CONTROL), "label": new.label(locale),
+            "description": new.description(locale), "checked": value == "on",
+        })
+    return {"title": title(locale), "intro": page.intro(locale) if page.intro else None, "sections": sections}
+
+
+def _label(control: Control, account: Account, locale: str, knobs: Knobs) -> str:
+    label = control.label_2026 if account.labels == "2026" and control.label_2026 else control.label
+    text = label(locale)
+    if knobs.find("rename", control.id):
+        if control.renamed:
+            return control.renamed(locale)
+        return f"{text.rstrip('?')} ({'neu' if locale == 'de_DE' else 'new'})"
+    return text
+
+
+def control_options(control: Control, knobs: Knobs) -> list[str]:
+    options = list(control.options)
+    if knobs.find("options", control.id) and options:
+        options = options[:-1] + (["no_one"] if "no_one" not in options else [])
+    return options
+
+
+def control_type(control: Control, knobs: Knobs) -> str:
+    if knobs.find("retype", control.id) and control.type in ("audience", "switch"):
+        return "radio_group"
+    return control.type
+
+
+def current_value(control: Control, account: Account, store: Store, knobs: Knobs) -> str | None:
+    value = store.get(account.id, control.id)
+    changed_default = knobs.find("default", control.id)
+    if changed_default and control.id not in account.settings and value == control.default:
+        return changed_default.arg
+    return value
+
+
+def _control(control: Control, account: Account, locale: str, store: Store, knobs: Knobs, seed: int) -> dict:
+    cat = catalog()
+    kind = control_type(control, knobs)
+    out = {"type": kind, "key": opaque_id(seed, control.id), "label": _label(control, account, locale, knobs)}
+    if control.description:
+        out["description"] = control.description(locale)
+    value = current_value(control, account, store, knobs)
+    options = control_options(control, knobs)
+    if control.type == "switch":
+        options = ["on", "off"]
+        if kind == "switch":
+            out["checked"] = value == "on"
+            return out
+    if options:
+        out["options"] = [
+            {
+                "id": opaque_id(seed, control.id, option),
+                "text": _option_text(control, option, locale, account.labels, cat),
+                "description": cat.option_descriptions[option](locale) if option in cat.option_descriptions and kind == "audience" else None,
+                "checked": option == value,
+            }
+            for option in options
+        ]
+        chosen = next((o for o in out["options"] if o["checked"]), None)
+        out["value_text"] = chosen["text"] if chosen else ""
+    if control.type == "list":
+        out["items"] = store.items(account.id, control.id)
+        out["button"] = control.button(locale) if control.button else cat.strings["remove"](locale)
+    for field in ("text", "button", "confirm_title"):
+        text = getattr(control, field)
+        if text is not None and field not in out:
+            out[field] = text(locale)
+    if control.href:
+        out["href"] = control.href
+    if control.pick_account:
+        out["accounts"] = [f"{account.name} · Facebook", f"{account.ig_username} · Instagram"]
+    return out
+
+
+def _option_text(control: Control, option: str, locale: str, generation: str, cat) -> str:
+    if option in ("on", "off") and option not in control.option_texts:
+        return cat.strings[option](locale)
+    return cat.option_text(control, option, locale, generation)
+
+
+def resolve_mutation(key: str, option_id: str | None, account: Account, knobs: Knobs, seed: int) -> tuple[str, str | None]:
+    """(setting id, canonical value) for a mutation's opaque ids; KeyError when unknown."""
+    if key == opaque_id(seed, NEW_CONTROL):
+        return NEW_CONTROL, None
+    for _page, control in catalog().controls():
+        if opaque_id(seed, control.id) != key:
+            continue
+        options = ["on", "off"] if control.type == "switch" else control_options(control, knobs)
+        if option_id is None:
+            return control.id, None
+        for option in options:
+            if opaque_id(seed, control.id, option) == option_id:
+                return control.id, option
+        raise KeyError(option_id)
+    raise KeyError(key)

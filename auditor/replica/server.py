@@ -1,0 +1,112 @@
+"""The replica as a loopback HTTP server, started in a background thread."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from auditor.replica.app import App
+from auditor.replica.http import Request
+from auditor.replica.knobs import Knob, Knobs
+from auditor.replica.registry import load_accounts
+from auditor.replica.store import Store, Write
+
+DEFAULT_SESSION_TTL = 8 * 3600
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+    disable_nagle_algorithm = True  # otherwise about 40 ms per request (Nagle + delayed ACK)
+    server: "_Server"
+
+    def log_message(self, *args) -> None:
+        pass  # requests carry session cookies: never log them
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        request = Request(self.command, headers.get("host", ""), self.path, headers, body)
+        response = self.server.app.handle(request)
+        if response.delay:
+            time.sleep(response.delay)  # the "slow" fault: the server itself answers late
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_HEAD = _serve
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    app: App
+
+
+class Replica:
+    """A stateful copy of Meta's settings pages on loopback; use as a context manager."""
+
+    def __init__(self, *, accounts_file: Path | None = None, db_path: Path | None = None, seed: int = 0,
+                 knobs: list[Knob | str] = (), session_ttl: float = DEFAULT_SESSION_TTL,
+                 visitor_region: str | None = None, cookie_generation: int = 1):
+        self._tmp = None
+        if db_path is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="auditor-replica-")
+            db_path = Path(self._tmp.name) / "replica.sqlite"
+        self.store = Store(db_path, load_accounts(accounts_file))
+        self.knobs = Knobs()
+        self.knobs.set(*knobs)
+        self.app = App(self.store, self.knobs, seed, session_ttl=session_ttl, visitor_region=visitor_region,
+                       cookie_generation=cookie_generation)
+        self._server: _Server | None = None
+
+    def start(self, port: int = 0, host: str = "127.0.0.1") -> "Replica":
+        self._server = _Server((host, port), _Handler)
+        self._server.app = self.app
+        threading.Thread(target=self._server.serve_forever, name="replica", daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        self.store.close()
+        if self._tmp:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> "Replica":
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- what tests use
+    def writes(self) -> list[Write]:
+        return self.store.writes()
+
+    def reset(self) -> None:
+        """Seeded state, no knobs, no sessions: what every test starts from."""
+        self.knobs.clear()
+        self.store.reset()
+
+    def expire_sessions(self, account: str | None = None) -> None:
+        self.store.end_sessions(account)
+
+    def set_seed(self, seed: int) -> None:
+        from auditor.replica.html import ClassNames
+
+        self.app.seed = seed
+        self.app.cx = ClassNames(seed)

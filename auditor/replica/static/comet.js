@@ -1,0 +1,361 @@
+/* The replica's front end. Like Meta's React pages it renders settings after page load, from a
+ * POST /api/graphql/ read (fb_api_req_friendly_name ...Query), and saves through ...Mutation
+ * requests. It knows display texts and opaque ids only, never setting ids or canonical values. */
+(function () {
+  "use strict";
+  var bootNode = document.getElementById("__bootstrap");
+  var boot = bootNode ? JSON.parse(bootNode.textContent) : {};
+  var cx = boot.cx || {};
+  var S = boot.strings || {};
+  var counter = 0;
+
+  function nextId() { counter += 1; return ":r" + counter.toString(36) + ":"; }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      node.setAttribute(name, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // A div[role=button] acts on click, Enter and Space, as Meta's do.
+  function activate(node, action) {
+    node.addEventListener("click", function (event) { event.preventDefault(); action(); });
+    node.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); action(); }
+    });
+  }
+
+  // ------------------------------------------------------------------ transport
+  function post(path, params, headers) {
+    var body = new URLSearchParams(params).toString();
+    var all = Object.assign({ "Content-Type": "application/x-www-form-urlencoded" }, headers || {});
+    return fetch(path, { method: "POST", body: body, headers: all, credentials: "include" }).then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok || json.errors) { throw new Error((json.errors && json.errors[0].message) || response.status); }
+        return json;
+      });
+    });
+  }
+
+  function graphql(name, variables) {
+    var headers = { "X-FB-Friendly-Name": name };
+    if (boot.site === "instagram") {
+      headers["X-CSRFToken"] = cookie("csrftoken");
+      headers["X-IG-App-ID"] = "936619743392459";
+    }
+    return post(boot.site === "instagram" ? "/api/graphql" : "/api/graphql/", {
+      av: boot.user, __user: boot.user, __a: "1", fb_dtsg: boot.dtsg, fb_api_caller_class: "RelayModern",
+      fb_api_req_friendly_name: name, variables: JSON.stringify(variables), server_timestamps: "true",
+      doc_id: String(Math.abs(hash(name)))
+    }, headers);
+  }
+
+  function hash(text) {
+    var h = 0;
+    for (var i = 0; i < text.length; i++) { h = (h * 31 + text.charCodeAt(i)) | 0; }
+    return h;
+  }
+
+  var PREFIX = { facebook: "CometSettings", accounts_center: "FXAccountsCenter", instagram: "PolarisSettings" };
+  function mutate(kind, variables) { return graphql(PREFIX[boot.site] + kind + "Mutation", variables); }
+
+  // ------------------------------------------------------------------ dialogs
+  function dialog(title, opener) {
+    var headingId = nextId();
+    var overlay = el("div", { class: cx.overlay });
+    var close = el("div", { role: "button", tabindex: "0", "aria-label": S.close, class: cx.button }, ["\u00d7"]);
+    var body = el("div", {});
+    var box = el("div", { role: "dialog", "aria-modal": "true", "aria-labelledby": headingId, class: cx.dialog }, [
+      el("h2", { id: headingId, class: cx.h2 }, [title]), close, body
+    ]);
+    function dismiss() {
+      overlay.remove(); box.remove();
+      document.removeEventListener("keydown", onKey, true);
+      if (opener) opener.focus();
+    }
+    function onKey(event) { if (event.key === "Escape") { event.preventDefault(); dismiss(); } }
+    activate(close, dismiss);
+    overlay.addEventListener("click", dismiss);
+    document.addEventListener("keydown", onKey, true);
+    document.body.appendChild(overlay);
+    document.body.appendChild(box);
+    setTimeout(function () { close.focus(); }, 0);
+    return { body: body, close: dismiss };
+  }
+
+  // ------------------------------------------------------------------ controls
+  function labelled(c) {
+    var labelId = nextId();
+    var descId = c.description ? nextId() : null;
+    var text = el("div", {}, [
+      el("span", { id: labelId, dir: "auto", class: cx.label }, [c.label]),
+      c.description ? el("span", { id: descId, dir: "auto", class: cx.desc }, [c.description]) : null
+    ]);
+    return { text: text, labelId: labelId, descId: descId };
+  }
+
+  function row(parts, control) { return el("div", { class: cx.row }, [parts.text, control]); }
+
+  function audienceLabel(text) { return S.edit_privacy + ". " + S.sharing_with + " " + text + "."; }
+
+  function audience(c) {
+    var value = el("span", { dir: "auto" }, [c.value_text]);
+    var button = el("div", { role: "button", tabindex: "0", "aria-haspopup": "dialog", "aria-label": audienceLabel(c.value_text), class: cx.button }, [value]);
+    activate(button, function () {
+      var d = dialog(S.select_audience, button);
+      var list = el("div", { role: "radiogroup" });
+      c.options.forEach(function (option) {
+        var textId = nextId();
+        var descId = option.description ? nextId() : null;
+        var radio = el("div", {
+          role: "radio", "aria-checked": String(option.checked), tabindex: option.checked ? "0" : "-1",
+          "aria-labelledby": textId, "aria-describedby": descId, class: cx.radio
+        }, [el("span", { id: textId, dir: "auto" }, [option.text]),
+            option.description ? el("span", { id: descId, dir: "auto", class: cx.desc }, [option.description]) : null]);
+        activate(radio, function () {
+          mutate("PrivacySelector", { key: c.key, option: option.id }).then(function () {
+            c.options.forEach(function (o) { o.checked = o === option; });
+            value.textContent = option.text;
+            button.setAttribute("aria-label", audienceLabel(option.text));
+            d.close();
+          });
+        });
+        list.appendChild(radio);
+      });
+      d.body.appendChild(list);
+    });
+    return row(labelled(c), button);
+  }
+
+  function toggle(c) {
+    var parts = labelled(c);
+    var input = el("input", { type: "checkbox", role: "switch", "aria-labelledby": parts.labelId, "aria-describedby": parts.descId, class: cx.switch });
+    input.checked = c.checked;
+    input.setAttribute("aria-checked", String(c.checked));
+    input.addEventListener("change", function () {
+      var wanted = input.checked;
+      input.disabled = true;
+      mutate("Toggle", { key: c.key, enabled: wanted }).then(function () {
+        input.setAttribute("aria-checked", String(wanted));
+      }, function () { input.checked = !wanted; }).then(function () { input.disabled = false; });
+    });
+    return row(parts, input);
+  }
+
+  // Radios inside a dialog, saved only by "Confirm" (Accounts Center).
+  function confirmDialog(c, opener, names, onSaved) {
+    var d = dialog(c.label, opener);
+    var chosen = c.options.filter(function (o) { return o.checked; })[0] || null;
+    var inputs = [];
+    c.options.forEach(function (option, i) {
+      var input = el("input", { type: "radio", name: names(i), value: option.id });
+      input.checked = option.checked;
+      input.addEventListener("change", function () {
+        inputs.forEach(function (other) { if (other !== input) other.checked = false; });
+        chosen = option;
+      });
+      inputs.push(input);
+      d.body.appendChild(el("label", { class: cx.radio }, [input, el("span", { dir: "auto" }, [option.text])]));
+    });
+    var confirm = el("div", { role: "button", tabindex: "0", class: cx.primary }, [S.confirm]);
+    activate(confirm, function () {
+      if (!chosen) return;
+      mutate("AdPreferencesSetting", { key: c.key, option: chosen.id }).then(function () {
+        c.options.forEach(function (o) { o.checked = o === chosen; });
+        d.close();
+        if (onSaved) onSaved(chosen);
+      });
+    });
+    d.body.appendChild(confirm);
+  }
+
+  function review(c) {
+    var button = el("div", { role: "button", tabindex: "0", "aria-haspopup": "dialog", class: cx.primary }, [S.review_setting]);
+    // The real page names its two radios radio1 and radio2 (catalog: S-webmunk2-strategy).
+    activate(button, function () { confirmDialog(c, button, function (i) { return "radio" + (i + 1); }); });
+    return row(labelled(c), button);
+  }
+
+  function choice(c) {
+    var value = el("span", { dir: "auto", class: cx.desc }, [c.value_text]);
+    var button = el("div", { role: "button", tabindex: "0", "aria-haspopup": "dialog", class: cx.row }, [
+      el("span", { dir: "auto", class: cx.label }, [c.label]), value
+    ]);
+    function open() {
+      confirmDialog(c, button, function () { return "choice_" + c.key; }, function (chosen) { value.textContent = chosen.text; });
+    }
+    activate(button, function () {
+      if (!c.accounts) { open(); return; }
+      var picker = dialog(S.select_your_account, button);
+      c.accounts.forEach(function (name) {
+        var item = el("div", { role: "button", tabindex: "0", class: cx.radio }, [el("span", { dir: "auto" }, [name])]);
+        activate(item, function () { picker.close(); open(); });
+        picker.body.appendChild(item);
+      });
+    });
+    return button;
+  }
+
+  function radioGroup(c) {
+    var headingId = nextId();
+    var group = el("div", { role: "radiogroup", "aria-labelledby": headingId });
+    c.options.forEach(function (option) {
+      var input = el("input", { type: "radio", name: "choice_" + c.key, value: option.id });
+      input.checked = option.checked;
+      input.addEventListener("change", function () { mutate("Radio", { key: c.key, option: option.id }); });
+      group.appendChild(el("label", { class: cx.radio }, [el("span", { dir: "auto" }, [option.text]), input]));
+    });
+    return el("div", { class: cx.row }, [el("span", { id: headingId, dir: "auto", class: cx.label }, [c.label]), group]);
+  }
+
+  function link(c) {
+    return row(labelled(c), el("a", { href: c.href, class: cx.button }, [c.text || c.label]));
+  }
+
+  function action(c) {
+    var button = el("div", { role: "button", tabindex: "0", "aria-haspopup": "dialog", class: cx.button }, [c.button]);
+    activate(button, function () {
+      var d = dialog(c.confirm_title || c.label, button);
+      var confirm = el("div", { role: "button", tabindex: "0", class: cx.primary }, [c.button]);
+      var cancel = el("div", { role: "button", tabindex: "0", class: cx.button }, [S.cancel]);
+      activate(confirm, function () { mutate("Action", { key: c.key }).then(d.close); });
+      activate(cancel, d.close);
+      d.body.appendChild(el("div", {}, [cancel, confirm]));
+    });
+    return row(labelled(c), button);
+  }
+
+  function list(c) {
+    var headingId = nextId();
+    var items = el("ul", { role: "list", "aria-labelledby": headingId, class: cx.list });
+    (c.items || []).forEach(function (text) {
+      var remove = el("div", { role: "button", tabindex: "0", "aria-label": c.button + " " + text, class: cx.button }, [c.button]);
+      var item = el("li", { class: cx.item }, [el("span", { dir: "auto" }, [text]), remove]);
+      activate(remove, function () { mutate("RemoveItem", { key: c.key, remove_item: text }).then(function () { item.remove(); }); });
+      items.appendChild(item);
+    });
+    var empty = c.items && c.items.length ? null : el("span", { class: cx.desc }, [S.nothing_here]);
+    return el("div", {}, [el("h3", { id: headingId, class: cx.label }, [c.label]), items, empty]);
+  }
+
+  function status(c) {
+    return row(labelled(c), el("span", { dir: "auto", class: cx.label }, [(c.text ? c.text + " " : "") + c.value_text]));
+  }
+
+  var RENDER = { audience: audience, "switch": toggle, review: review, choice: choice, radio_group: radioGroup,
+                 link: link, action: action, list: list, status: status };
+
+  function renderSettings() {
+    var main = document.querySelector("[role=main]");
+    graphql(boot.query, boot.variables).then(function (json) {
+      var page = json.data.settings_page;
+      main.textContent = "";
+      main.appendChild(el("h1", { class: cx.h1 }, [page.title]));
+      if (page.intro) main.appendChild(el("p", { class: cx.desc }, [page.intro]));
+      page.sections.forEach(function (section) {
+        var block = el("div", { style: "margin-bottom:8px" });
+        if (section.heading) block.appendChild(el("h2", { class: cx.h2 }, [section.heading]));
+        section.controls.forEach(function (c) { block.appendChild(RENDER[c.type](c)); });
+        main.appendChild(block);
+      });
+    }, function () {
+      main.textContent = "";
+      main.appendChild(el("div", { role: "alert" }, ["Sorry, something went wrong."]));
+    }).then(function () { main.setAttribute("aria-busy", "false"); });
+  }
+
+  // ------------------------------------------------------------------ login pages
+  function cookieDialog(consentPath) {
+    document.querySelectorAll("[data-cookiebanner]").forEach(function (button) {
+      activate(button, function () {
+        post(consentPath, { choice: button.getAttribute("data-cookiebanner") }).then(function () {
+          document.querySelectorAll("[data-cookie-dialog], [data-overlay]").forEach(function (n) { n.remove(); });
+        });
+      });
+    });
+  }
+
+  function facebookLogin() {
+    var form = document.getElementById("login_form");
+    cookieDialog("/cookie/consent/");
+    // Since 2026 the "Log In" control is nested divs, not a submit button; Enter submits (catalog 9.3).
+    activate(document.querySelector("[data-login=submit]"), function () { form.submit(); });
+    form.querySelectorAll("input").forEach(function (input) {
+      input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); form.submit(); } });
+    });
+  }
+
+  function facebookTwoFactor() {
+    var form = document.getElementById("tfa_form");
+    activate(document.querySelector("[data-submit]"), function () { form.submit(); });
+  }
+
+  function instagramLogin() {
+    var form = document.getElementById("loginForm");
+    var alert = document.getElementById("slfErrorAlert");
+    cookieDialog("/api/v1/web/consent/");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var password = "#PWD_INSTAGRAM_BROWSER:0:" + Math.floor(Date.now() / 1000) + ":" + form.pass.value;
+      fetch("/api/v1/web/accounts/login/ajax/", {
+        method: "POST", credentials: "include",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": cookie("csrftoken"), "X-IG-App-ID": "936619743392459" },
+        body: new URLSearchParams({ username: form.email.value, enc_password: password, queryParams: "{}", optIntoOneTap: "false" }).toString()
+      }).then(function (r) { return r.json(); }).then(function (json) {
+        var next = encodeURIComponent(boot.next || "/");
+        if (json.authenticated) { location.assign("/accounts/onetap/?next=" + next); return; }
+        if (json.two_factor_required) {
+          sessionStorage.setItem("two_factor_identifier", json.two_factor_info.two_factor_identifier);
+          location.assign("/accounts/login/two_factor?next=" + next);
+          return;
+        }
+        if (json.checkpoint_url) { location.assign(json.checkpoint_url); return; }
+        alert.hidden = false;
+        alert.textContent = json.message || S.ig_wrong_password;
+      });
+    });
+  }
+
+  function instagramTwoFactor() {
+    var form = document.getElementById("tfaForm");
+    var alert = form.querySelector("[role=alert]");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch("/api/v1/web/accounts/login/ajax/two_factor/", {
+        method: "POST", credentials: "include",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": cookie("csrftoken") },
+        body: new URLSearchParams({
+          identifier: sessionStorage.getItem("two_factor_identifier") || "",
+          verificationCode: form.querySelector("input[type=text]").value, trust_signal: "true"
+        }).toString()
+      }).then(function (r) { return r.json(); }).then(function (json) {
+        if (json.authenticated) { location.assign("/accounts/onetap/?next=" + encodeURIComponent(boot.next || "/")); return; }
+        alert.hidden = false;
+        alert.textContent = json.message;
+      });
+    });
+  }
+
+  function instagramOneTap() {
+    document.querySelectorAll("[data-next]").forEach(function (node) {
+      activate(node, function () { location.assign(node.getAttribute("data-next") || "/"); });
+    });
+  }
+
+  var VIEWS = { settings: renderSettings, fb_login: facebookLogin, fb_two_factor: facebookTwoFactor,
+                ig_login: instagramLogin, ig_two_factor: instagramTwoFactor, ig_onetap: instagramOneTap };
+  if (VIEWS[boot.view]) VIEWS[boot.view]();
+})();

@@ -1,0 +1,180 @@
+"""The JSON contract between stages: observations.json, findings.json (and drift.json in drift.py).
+
+Every file carries schema_version, the tool version, the flows and checklist it came from (id and
+sha256), and timestamps. `None` always means "not seen", never "off".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from auditor.errors import InputError
+
+SCHEMA_VERSION = 1
+
+Platform = Literal["facebook", "instagram", "accounts_center", "meta"]
+ObservationStatus = Literal["observed", "unknown", "not_applicable"]
+# Why a setting is unknown or not applicable; the run goes on either way.
+Reason = Literal[
+    "not_found", "login_wall", "checkpoint", "rate_limited", "unsupported_locale", "not_offered_in_region",
+    "error", "interrupted", "app_only", "retired", "no_setting",
+]
+FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
+Severity = Literal["critical", "high", "medium", "low", "info"]
+Value = str | int | bool | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Observation(Strict):
+    """What one setting showed (or why it could not be read)."""
+
+    setting: str
+    platform: Platform
+    status: ObservationStatus
+    value: Value = None  # canonical value (public, friends, on, off, 3, offered ...); None = not seen
+    raw: str | None = None  # the text on the page the value was read from
+    options: list[str] | None = None  # option texts offered, when the control showed them
+    locator: str | None = None  # how the control was found, for people fixing a flow
+    url: str | None = None
+    flow: str | None = None
+    time: str | None = None
+    reason: Reason | None = None
+    detail: str = ""  # one line: why unknown or not applicable
+
+
+class Control(Strict):
+    """One control seen in a page's main region, declared by a flow or not (for drift)."""
+
+    role: str
+    name: str
+    label: str | None = None  # the row's text when the accessible name is generic ("Edit privacy. ...")
+    section: str | None = None
+    state: str | None = None  # checked / unchecked / the value text; volatile, ignored by drift
+    options: list[str] = []
+    setting: str | None = None  # the setting a flow read from this control, if any
+
+
+class PageInventory(Strict):
+    flow: str
+    url: str
+    status: Literal["ok", "unknown"]
+    reason: Reason | None = None
+    detail: str = ""
+    locale: str | None = None
+    title: str | None = None
+    controls: list[Control] = []
+    screenshot: str | None = None  # path relative to the observations file
+
+
+class Source(Strict):
+    """A flow or checklist file the run used, pinned by hash."""
+
+    id: str
+    sha256: str
+    checked_on: str | None = None
+
+
+class Run(Strict):
+    tool_version: str
+    started: str
+    finished: str | None = None
+    platforms: list[str]
+    browser: str | None = None
+    target: str = "meta"  # "meta" for the real sites, or the replica URL
+    locale: str | None = None
+    region: str | None = None  # as far as the pages tell it (objection form offered or not)
+    flows: list[Source] = []
+    writes_blocked: int = 0  # mutations the network guard stopped; the replica's log must agree
+    egress_blocked: int = 0
+    interrupted: bool = False
+    complete: bool = True
+
+
+class Observations(Strict):
+    schema_version: int = SCHEMA_VERSION
+    kind: Literal["observations"] = "observations"
+    run: Run
+    observations: list[Observation]
+    pages: list[PageInventory] = []
+
+    def by_setting(self) -> dict[str, Observation]:
+        return {o.setting: o for o in self.observations}
+
+
+class Finding(Strict):
+    check: str
+    setting: str
+    status: FindingStatus
+    severity: Severity
+    category: str
+    platform: str
+    title: str  # the wording that fits the status: passing title or failure title
+    value: Value = None
+    raw: str | None = None
+    recommended: list[Value] = []
+    recommended_text: str = ""
+    why: str = ""
+    how: list[str] = []
+    url: str | None = None
+    sources: list[str] = []
+    reason: Reason | None = None
+    detail: str = ""
+    evidence: str | None = None  # screenshot of the page, relative to findings.json
+
+
+class Score(Strict):
+    category: str
+    passed: int
+    failed: int
+    unknown: int
+    score: int | None  # 0-100 over checked items; None when nothing could be checked
+
+
+class Findings(Strict):
+    schema_version: int = SCHEMA_VERSION
+    kind: Literal["findings"] = "findings"
+    run: Run
+    checklist: Source
+    evaluated: str
+    findings: list[Finding]
+    scores: list[Score]
+    overall: Score
+
+
+def read(path: Path, model: type[BaseModel]) -> BaseModel:
+    """Load a results file; a broken or foreign file is an InputError naming the field."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}:1: (file): cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: (json): {exc.msg}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(top)"
+        raise InputError(f"{path}:1: {field}: {err['msg']}") from None
+
+
+def write(path: Path, result: BaseModel) -> Path:
+    """Write atomically: a reader never sees half a file, and a failure keeps the old one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
