@@ -72,9 +72,16 @@ class Network:
         self.blocked = Blocked()
         self._replica = urlsplit(replica_url) if replica_url else None
         self._local = threading.local()
+        self._connections: list[http.client.HTTPConnection] = []
 
     def install(self, context) -> None:
         context.route("**/*", self)
+
+    def close(self) -> None:
+        """Close the connections to the replica (one per thread that forwarded)."""
+        for conn in self._connections:
+            conn.close()
+        self._connections.clear()
 
     def __call__(self, route) -> None:
         request = route.request
@@ -101,6 +108,7 @@ class Network:
         if conn is None:
             conn = http.client.HTTPConnection(self._replica.hostname, self._replica.port or 80, timeout=60)
             self._local.conn = conn
+            self._connections.append(conn)
         return conn
 
     def _forward(self, route) -> None:

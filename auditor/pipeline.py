@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ def browsing(*, browser_path: str | None = None, replica_url: str | None = None,
                 if trace:
                     context.tracing.stop(path=str(trace))
                 context.close()
+                network.close()
         finally:
             launched.close()
 
@@ -68,8 +70,6 @@ def check_output_dir(out_dir: Path) -> Path:
         probe = probe.parent
     if not probe.is_dir():
         raise InputError(f"{out_dir}:1: -o: {probe} is a file, not a folder")
-    import os
-
     if not os.access(probe, os.W_OK | os.X_OK):
         raise InputError(f"{out_dir}:1: -o: the folder {probe} is not writable")
     return out_dir

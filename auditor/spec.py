@@ -194,7 +194,7 @@ class Flow(Strict):
 class NotApplicable(Strict):
     id: str
     platform: Platform
-    reason: Literal["app_only", "retired", "no_setting", "not_offered_in_region"]
+    reason: Literal["app_only", "retired", "no_setting", "no_web_page", "not_offered_in_region"]
     detail: str
     sources: list[str]
 

@@ -41,7 +41,8 @@ def routed(context, replica) -> Network:
     """The test's browser context reaches Meta's hosts on the replica (guard off: tests may write)."""
     network = Network(replica_url=replica.url, audit=False)
     network.install(context)
-    return network
+    yield network
+    network.close()
 
 
 @pytest.fixture(scope="session")

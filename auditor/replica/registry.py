@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from auditor import yamlio
+from auditor.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 LOCALES = ("en_US", "en_GB", "de_DE")
@@ -116,13 +117,20 @@ class NewControl(Strict):
     description: Text
 
 
+class PageFile(Strict):
+    """data/pages/<site>.yml: one site's navigation and pages."""
+
+    navs: dict[str, Nav] = {}
+    pages: list[Page]
+
+
 class Catalog(Strict):
     strings: dict[str, Text]
     option_texts: dict[str, Text]
     option_descriptions: dict[str, Text] = {}
     new_control: NewControl
-    navs: dict[str, Nav]
-    pages: list[Page]
+    navs: dict[str, Nav] = {}
+    pages: list[Page] = []
 
     @model_validator(mode="after")
     def _references_exist(self):
@@ -193,7 +201,17 @@ def _load(model, path: Path):
 
 @cache
 def catalog() -> Catalog:
-    return _load(Catalog, DATA / "catalog.yml")
+    """data/catalog.yml (shared texts) merged with every data/pages/*.yml, checked as a whole."""
+    common = yamlio.load(DATA / "catalog.yml").data
+    navs, pages = {}, []
+    for path in sorted((DATA / "pages").glob("*.yml")):
+        part = _load(PageFile, path)
+        navs.update(part.navs)
+        pages += part.pages
+    try:
+        return Catalog.model_validate({**common, "navs": navs, "pages": pages})
+    except ValidationError as exc:
+        raise InputError(f"{DATA}: {exc.errors()[0]['msg']}") from None
 
 
 def load_accounts(path: Path | None = None) -> list[Account]:

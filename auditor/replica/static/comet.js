@@ -252,7 +252,7 @@
   }
 
   function status(c) {
-    return row(labelled(c), el("span", { dir: "auto", class: cx.label }, [(c.text ? c.text + " " : "") + c.value_text]));
+    return row(labelled(c), el("span", { dir: "auto", class: cx.label }, [c.value_text]));
   }
 
   var RENDER = { audience: audience, "switch": toggle, review: review, choice: choice, radio_group: radioGroup,

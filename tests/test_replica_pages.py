@@ -1,0 +1,81 @@
+"""Every replica page, as the browser's accessibility tree shows it, matches its golden file.
+
+A golden file is the aria snapshot of the page's main region for one account, headed by the
+catalog source keys the page and its controls copy. Refresh after a deliberate change with
+AUDITOR_UPDATE_GOLDEN=1 and review the diff against the cited sources.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from auditor.network import Network
+from auditor.replica.html import page_url
+from auditor.replica.registry import catalog
+from auditor.session import Credentials, login
+
+GOLDEN = Path(__file__).parent / "golden" / "replica"
+# The demo account reads en_US with the 2026 labels; the German account the 2024 ones, in the EU.
+ACCOUNTS = ("demo", "de")
+HOSTS = {"facebook": "www.facebook.com", "accounts_center": "accountscenter.facebook.com", "instagram": "www.instagram.com"}
+PAGES = [p for p in catalog().pages if p.site in HOSTS]
+
+
+@pytest.fixture(scope="module")
+def session_for(browser, replica_server, vocabulary):
+    """A logged-in (Facebook and Instagram) context per account, shared by this module's tests."""
+    contexts, networks = {}, []
+
+    def get(account_id: str):
+        if account_id not in contexts:
+            replica_server.reset()
+            context = browser.new_context()
+            network = Network(replica_url=replica_server.url, audit=False)
+            network.install(context)
+            networks.append(network)
+            account = replica_server.store.accounts[account_id]
+            for platform in ("facebook", "instagram"):
+                login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
+            contexts[account_id] = context
+        return contexts[account_id]
+
+    yield get
+    for context in contexts.values():
+        context.close()
+    for network in networks:
+        network.close()
+
+
+def golden_text(page, snapshot: str) -> str:
+    sources = set(page.sources) | {key for section in page.sections for control in section.controls for key in control.sources}
+    return (f"# page: {page.id} ({page_url(page, HOSTS[page.site])})\n"
+            f"# sources: {', '.join(sorted(sources))}\n{snapshot.rstrip()}\n")
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize("page_def", PAGES, ids=[p.id for p in PAGES])
+def test_page_matches_its_golden_snapshot(session_for, page_def, account):
+    context = session_for(account)
+    page = context.new_page()
+    try:
+        page.goto(page_url(page_def, HOSTS[page_def.site]))
+        main = page.get_by_role("main").first
+        main.wait_for()
+        page.locator("[role=main]:not([aria-busy=true])").first.wait_for()
+        actual = golden_text(page_def, main.aria_snapshot())
+    finally:
+        page.close()
+    path = GOLDEN / f"{page_def.id}.{account}.yml"
+    if os.environ.get("AUDITOR_UPDATE_GOLDEN") or not path.exists():
+        path.write_text(actual, encoding="utf-8")
+        if not os.environ.get("AUDITOR_UPDATE_GOLDEN"):
+            pytest.fail(f"wrote the missing golden file {path.name}: review it and run again")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_belongs_to_a_page():
+    expected = {f"{p.id}.{a}.yml" for p in PAGES for a in ACCOUNTS}
+    assert {p.name for p in GOLDEN.glob("*.yml")} <= expected
