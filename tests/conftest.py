@@ -7,6 +7,7 @@ import pytest
 from auditor import browser as browsers
 from auditor import spec
 from auditor.network import Network
+from auditor.observe import Observer, select_flows
 from auditor.replica.server import Replica
 from auditor.session import Credentials, login
 
@@ -58,3 +59,41 @@ def log_in(context, routed, replica, vocabulary):
         login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
 
     return _log_in
+
+
+@pytest.fixture(scope="session")
+def flows():
+    return spec.load_flows()
+
+
+def audit_account(browser, replica, account_id: str, platforms=("facebook", "instagram"), flows=None, vocabulary=None):
+    """A full audit of one replica account, in-process on pytest-playwright's browser, guard on.
+
+    Returns (observations, replica writes): the login runs with the guard off, as the product's does.
+    """
+    from auditor.session import LoginFailed
+
+    vocabulary = vocabulary or spec.load_vocabulary()
+    flows = select_flows(flows or spec.load_flows(), list(platforms))
+    context = browser.new_context()
+    network = Network(replica_url=replica.url, audit=False)
+    network.install(context)
+    account = replica.store.accounts[account_id]
+    try:
+        failed = None
+        try:
+            for platform in platforms:
+                login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
+        except LoginFailed as exc:
+            failed = exc
+        network.audit = True
+        if failed is not None:
+            from auditor.audit import _stopped
+
+            return _stopped(list(platforms), flows, failed, "test", replica.url), replica.writes()
+        observer = Observer(context=context, flows=flows, vocabulary=vocabulary, not_applicable=spec.load_not_applicable(),
+                            platforms=list(platforms), target=replica.url, network=network, progress=lambda line: None)
+        return observer.run(), replica.writes()
+    finally:
+        context.close()
+        network.close()
