@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
             code = page.locator("input[name=approvals_code], form input[type=text]").first
             code.fill(pyotp.TOTP(credentials.totp_secret).now())
             code.press("Enter")
-            outcome = _outcome(page, vocabulary)
+            outcome = _outcome(page, vocabulary, left="two_factor")
         if outcome == "one_tap":
             page.get_by_role("button", name=any_of(vocabulary.strings["not_now"].variants())).first.click()
             page.wait_for_url(lambda url: "/accounts/onetap" not in url)
@@ -78,24 +79,35 @@ def _answer_cookie_dialog(page, vocabulary: Vocabulary) -> None:
     heading.wait_for(state="detached")
 
 
-def _outcome(page, vocabulary: Vocabulary) -> str:
-    """Wait for what the login led to: logged in, a second factor, a check, or an error message."""
+def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
+    """Wait for what the login led to: logged in, a second factor, a check, or an error message.
+
+    `left` names the step just answered: its page may still show while the next one loads, so
+    it does not count as an outcome. A page can also change between the wait and the look;
+    then we wait again, until the deadline.
+    """
     s = vocabulary.strings
-    markers = {
+    markers = {  # an error message first: a rejected code comes back on the page that asked for it
+        "rejected": page.get_by_role("alert").filter(has_text=re.compile(r"\w")),
         "logged_in": page.get_by_role("button", name=any_of(s["your_profile"].variants())),
         "one_tap": page.get_by_role("button", name=any_of(s["not_now"].variants())),
         "two_factor": page.get_by_role("heading", name=any_of(s["two_factor"].variants())),
         "checkpoint": page.get_by_role("heading", name=any_of(s["checkpoint"].variants())),
-        "rejected": page.get_by_role("alert").filter(has_text=re.compile(r"\w")),
     }
+    markers.pop(left, None)
     anything = None
     for marker in markers.values():
         anything = marker if anything is None else anything.or_(marker)
-    try:
-        anything.first.wait_for(state="visible", timeout=OUTCOME_TIMEOUT_MS)
-    except PlaywrightError:
-        return "timeout"
-    return next(name for name, marker in markers.items() if marker.first.is_visible())
+    deadline = time.monotonic() + OUTCOME_TIMEOUT_MS / 1000
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            anything.first.wait_for(state="visible", timeout=remaining * 1000)
+        except PlaywrightError:
+            break
+        seen = next((name for name, marker in markers.items() if marker.first.is_visible()), None)
+        if seen is not None:
+            return seen
+    return "timeout"
 
 
 def _explain(outcome: str) -> tuple[str, str]:
