@@ -74,11 +74,11 @@ def resolve(explicit: str | None = None, *, headed: bool = False, playwright=Non
     raise AuditorError(HOW_TO_GET_ONE)
 
 
-def launch(playwright, choice: BrowserChoice, *, headed: bool = False):
+def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: list[str] = ()):
     """Launch the chosen browser; a browser that does not start is an error with advice, never a hang."""
     try:
         return playwright.chromium.launch(
-            executable_path=choice.path, headless=not headed, timeout=LAUNCH_TIMEOUT_MS
+            executable_path=choice.path, headless=not headed, timeout=LAUNCH_TIMEOUT_MS, args=list(args)
         )
     except Exception as exc:  # Playwright raises its own Error and TimeoutError
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

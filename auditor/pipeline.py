@@ -30,24 +30,32 @@ class Browsing:
 
 
 @contextmanager
-def browsing(*, browser_path: str | None = None, replica_url: str | None = None, storage_state: Path | None = None,
-             headed: bool = False, trace: Path | None = None):
-    """A fresh browser context whose requests go through the network guard (audit mode on)."""
+def browsing(*, browser_path: str | None = None, replica_url: str | None = None, storage_state: Path | dict | None = None,
+             headed: bool = False, trace: Path | None = None, secrets=None):
+    """A fresh browser context whose requests go through the network guard (audit mode on).
+
+    With a replica, the browser resolves Meta's host names to it and accepts its certificate;
+    without one, certificates are checked as usual. A trace is scrubbed of `secrets`
+    (auditor.redact.Secrets) and of every cookie as soon as it is written.
+    """
     from playwright.sync_api import sync_playwright
 
-    from auditor.network import Network
+    from auditor.network import Network, replica_browser_args
 
     with sync_playwright() as playwright:
         choice = browser.resolve(browser_path, headed=headed, playwright=playwright)
-        launched = browser.launch(playwright, choice, headed=headed)
+        args = replica_browser_args(replica_url) if replica_url else []
+        launched = browser.launch(playwright, choice, headed=headed, args=args)
         description = choice.describe(launched.version)
         say(description)
         try:
             context = launched.new_context(
-                storage_state=str(storage_state) if storage_state else None,
+                storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
                 viewport={"width": 1280, "height": 900},
+                service_workers="block",  # requests a service worker makes would bypass the guard's route
+                ignore_https_errors=bool(replica_url),
             )
-            network = Network(replica_url=replica_url, audit=True)
+            network = Network(audit=True)
             network.install(context)
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True)
@@ -55,11 +63,19 @@ def browsing(*, browser_path: str | None = None, replica_url: str | None = None,
                 yield Browsing(context, network, description.removeprefix("browser: "))
             finally:
                 if trace:
-                    context.tracing.stop(path=str(trace))
+                    _stop_trace(context, trace, secrets)
                 context.close()
-                network.close()
         finally:
             launched.close()
+
+
+def _stop_trace(context, path: Path, secrets) -> None:
+    from auditor.redact import Secrets, scrub_trace
+
+    secrets = secrets or Secrets()
+    secrets.add_cookies(context.cookies())
+    context.tracing.stop(path=str(path))
+    scrub_trace(path, secrets, warn=say)
 
 
 def check_output_dir(out_dir: Path) -> Path:

@@ -6,23 +6,30 @@ import pytest
 
 from auditor import browser as browsers
 from auditor import spec
-from auditor.network import Network
+from auditor.network import Network, replica_browser_args
 from auditor.observe import Observer, select_flows
 from auditor.replica.server import Replica
 from auditor.session import Credentials, login
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, playwright):
-    """pytest-playwright's browser, launched from the Chromium auditor itself would pick."""
-    choice = browsers.resolve(playwright=playwright)
-    return {**browser_type_launch_args, "executable_path": choice.path} if choice.path else browser_type_launch_args
-
-
-@pytest.fixture(scope="session")
 def replica_server():
     with Replica() as replica:
         yield replica
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, playwright, replica_server):
+    """pytest-playwright's browser: the Chromium auditor itself would pick, resolving Meta's hosts to the replica."""
+    choice = browsers.resolve(playwright=playwright)
+    args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *replica_browser_args(replica_server.url)]}
+    return {**args, "executable_path": choice.path} if choice.path else args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every test context accepts the replica's throwaway certificate (tests never reach Meta)."""
+    return {**browser_context_args, "ignore_https_errors": True}
 
 
 @pytest.fixture
@@ -39,11 +46,10 @@ def replica(replica_server):
 
 @pytest.fixture
 def routed(context, replica) -> Network:
-    """The test's browser context reaches Meta's hosts on the replica (guard off: tests may write)."""
-    network = Network(replica_url=replica.url, audit=False)
+    """The test's browser context reaches only Meta's hosts (on the replica); guard off: tests may write."""
+    network = Network(audit=False)
     network.install(context)
-    yield network
-    network.close()
+    return network
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +81,8 @@ def audit_account(browser, replica, account_id: str, platforms=("facebook", "ins
 
     vocabulary = vocabulary or spec.load_vocabulary()
     flows = select_flows(flows or spec.load_flows(), list(platforms))
-    context = browser.new_context()
-    network = Network(replica_url=replica.url, audit=False)
+    context = browser.new_context(ignore_https_errors=True)
+    network = Network(audit=False)
     network.install(context)
     account = replica.store.accounts[account_id]
     try:
@@ -96,4 +102,3 @@ def audit_account(browser, replica, account_id: str, platforms=("facebook", "ins
         return observer.run(), replica.writes()
     finally:
         context.close()
-        network.close()

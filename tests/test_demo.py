@@ -12,7 +12,7 @@ def test_demo_writes_a_report_from_state_read_in_the_browser(tmp_path):
     done = subprocess.run([sys.executable, "-m", "auditor", "demo", "-o", str(out)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(out / "report.html")
-    assert done.stderr.startswith("replica: http://127.0.0.1:") and "\nbrowser: chromium " in done.stderr
+    assert done.stderr.startswith("replica: https://127.0.0.1:") and "\nbrowser: chromium " in done.stderr
     observations = results.read(out / "observations.json", results.Observations)
     seen = {o.setting: o for o in observations.observations}
     # The demo account's seeded state (replica/data/accounts.yml), as read from the pages.

@@ -153,13 +153,14 @@ class App:
         return html(body)
 
     def _asset(self, req: Request) -> Response:
+        # Meta's CDN answers cross-origin requests (pages load its scripts with crossorigin=anonymous).
+        cors = [("Access-Control-Allow-Origin", "*"), ("Cache-Control", "public, max-age=31536000")]
         if req.path.endswith(".js") and "/rsrc.php/" in req.path:
-            return Response(body=self._script, content_type="text/javascript; charset=utf-8",
-                            headers=[("Cache-Control", "public, max-age=31536000")])
+            return Response(body=self._script, content_type="text/javascript; charset=utf-8", headers=cors)
         if req.path.endswith(".css") and "/rsrc.php/" in req.path:
-            return Response(body=self.cx.stylesheet().encode(), content_type="text/css; charset=utf-8")
+            return Response(body=self.cx.stylesheet().encode(), content_type="text/css; charset=utf-8", headers=cors)
         if req.path.endswith((".jpg", ".png")):
-            return Response(body=_avatar_png(req.path), content_type="image/png")
+            return Response(body=_avatar_png(req.path), content_type="image/png", headers=cors)
         return html("not found", 404)
 
     # ------------------------------------------------------------------ www.facebook.com

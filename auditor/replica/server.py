@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 import tempfile
 import threading
 import time
@@ -13,6 +15,7 @@ from auditor.replica.http import Request
 from auditor.replica.knobs import Knob, Knobs
 from auditor.replica.registry import load_accounts
 from auditor.replica.store import Store, Write
+from auditor.replica.tls import server_context
 
 DEFAULT_SESSION_TTL = 8 * 3600
 
@@ -48,17 +51,53 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     app: App
+    tls: ssl.SSLContext
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._open: set[ssl.SSLSocket] = set()
+        self._open_lock = threading.Lock()
+
+    def finish_request(self, request, client_address) -> None:
+        # The TLS handshake runs here, in the connection's own thread, not in the accept loop.
+        try:
+            connection = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        with self._open_lock:
+            self._open.add(connection)
+        try:
+            super().finish_request(connection, client_address)
+        except (ssl.SSLError, OSError):
+            pass  # the browser went away mid-request
+        finally:
+            with self._open_lock:
+                self._open.discard(connection)
+            connection.close()
+
+    def server_close(self) -> None:
+        """Stop listening and wake every kept-alive connection, so each thread closes its socket."""
+        super().server_close()
+        with self._open_lock:
+            for connection in self._open:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 class Replica:
-    """A stateful copy of Meta's settings pages on loopback; use as a context manager."""
+    """A stateful copy of Meta's settings pages on loopback, over TLS; use as a context manager.
+
+    A browser reaches it under Meta's host names when launched with
+    auditor.network.replica_browser_args(replica.url) and a context that accepts its certificate.
+    """
 
     def __init__(self, *, accounts_file: Path | None = None, db_path: Path | None = None, seed: int = 0,
                  knobs: list[Knob | str] = (), session_ttl: float = DEFAULT_SESSION_TTL,
                  visitor_region: str | None = None, cookie_generation: int = 1):
-        self._tmp = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="auditor-replica-")
         if db_path is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="auditor-replica-")
             db_path = Path(self._tmp.name) / "replica.sqlite"
         self.store = Store(db_path, load_accounts(accounts_file))
         self.knobs = Knobs()
@@ -70,13 +109,14 @@ class Replica:
     def start(self, port: int = 0, host: str = "127.0.0.1") -> "Replica":
         self._server = _Server((host, port), _Handler)
         self._server.app = self.app
+        self._server.tls = server_context(Path(self._tmp.name))
         threading.Thread(target=self._server.serve_forever, name="replica", daemon=True).start()
         return self
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"https://{host}:{port}"
 
     def stop(self) -> None:
         if self._server:
@@ -84,8 +124,7 @@ class Replica:
             self._server.server_close()
             self._server = None
         self.store.close()
-        if self._tmp:
-            self._tmp.cleanup()
+        self._tmp.cleanup()
 
     def __enter__(self) -> "Replica":
         return self.start() if self._server is None else self
