@@ -1,16 +1,39 @@
-"""The observe stage end to end: check the inputs, open a guarded browser, log in or load the session, read, write."""
+"""The observe stage end to end: check the inputs, open a guarded browser, log in or load the session, read, write.
+
+How the run gets in, first that applies: `--session FILE`; test-account credentials from the
+environment; the sessions `auditor login` saved; test-account credentials from the system
+keyring (service "auditor": entries "email", "password", "totp_secret"). Never a command-line
+password. A saved session comes before the keyring because reusing it needs no login at all,
+which is kinder to the account.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from auditor import results, spec
 from auditor.errors import AuditorError, InputError
 from auditor.pipeline import EVIDENCE, browsing, check_output_dir, say
-from auditor.results import Observation, Observations, Run, now
+from auditor.results import Observation, Observations, PageInventory, Run, now
 
 ENV_EMAIL, ENV_PASSWORD, ENV_TOTP = "AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"
+KEYRING_SERVICE = "auditor"
+# Seconds between page loads on Meta's own sites: about a person clicking through, far from a
+# bot's burst that ends in "You're Temporarily Blocked". A replica needs no pacing.
+DEFAULT_PACE = 2.5
+LOGIN_FAILED = "not read: login failed: "  # how a login failure's detail starts
+
+
+@dataclass
+class WayIn:
+    """How the run gets past the login: a storage state to start from, or credentials to log in with."""
+
+    state: dict | None = None
+    credentials: object = None  # auditor.session.Credentials
+    source: str = ""  # for messages: where the session or credentials came from
 
 
 def credentials_from_env():
@@ -23,10 +46,56 @@ def credentials_from_env():
     return Credentials(email, password, os.environ.get(ENV_TOTP) or None)
 
 
+def credentials_from_keyring():
+    """Test-account credentials from the system keyring; None when it has none or there is no keyring."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    from auditor.session import Credentials
+
+    try:
+        email = os.environ.get(ENV_EMAIL) or keyring.get_password(KEYRING_SERVICE, "email")
+        password = keyring.get_password(KEYRING_SERVICE, "password") if email else None
+        totp = (os.environ.get(ENV_TOTP) or keyring.get_password(KEYRING_SERVICE, "totp_secret")) if password else None
+    except KeyringError:  # no keyring on this machine, or a locked one: as if it held nothing
+        return None
+    return Credentials(email, password, totp or None) if password else None
+
+
+def way_in(platforms: list[str], *, session: Path | None, replica_url: str | None, credentials=None) -> WayIn:
+    """Choose how the run gets in (see the module's docstring); raises with advice when there is no way."""
+    from auditor.session import merge_states, read_state, session_path
+
+    if credentials is not None:
+        return WayIn(credentials=credentials, source="given credentials")
+    if session is not None:
+        return WayIn(state=read_state(session), source=f"--session {session}")
+    if (found := credentials_from_env()) is not None:
+        return WayIn(credentials=found, source=ENV_EMAIL)
+    saved = {p: session_path(p, replica_url) for p in platforms}
+    missing = [p for p, path in saved.items() if not path.is_file()]
+    if not missing:
+        return WayIn(state=merge_states([read_state(path) for path in saved.values()]), source="saved session")
+    if (found := credentials_from_keyring()) is not None:
+        return WayIn(credentials=found, source="keyring")
+    logins = " and ".join(f"`auditor login {p}{' --replica ' + replica_url if replica_url else ''}`" for p in missing)
+    raise AuditorError(f"no {' or '.join(missing)} session: log in first with {logins}, or give --session FILE "
+                       f"(test accounts: set {ENV_EMAIL} and {ENV_PASSWORD})")
+
+
+def pace_seconds(pace: float | None, replica_url: str | None) -> float:
+    """The pause between page loads: as asked, else none on a replica and DEFAULT_PACE on Meta's sites."""
+    if pace is not None:
+        return pace
+    return 0.0 if replica_url else DEFAULT_PACE
+
+
 def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = None, replica_url: str | None = None,
                     trace: bool = False, evidence: bool = True, browser_path: str | None = None,
-                    credentials=None, flows_dir: Path | None = None) -> Observations:
+                    credentials=None, flows_dir: Path | None = None, pace: float | None = None) -> Observations:
     """Run observe and write observations.json (also when the run stops early); returns what was written."""
+    from auditor.redact import Secrets
+
     out = Path(out)
     check_output_dir(out.parent)
     if session is not None and not Path(session).is_file():
@@ -34,26 +103,51 @@ def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = N
     flows = _select(spec.load_flows(flows_dir), platforms)
     vocabulary = spec.load_vocabulary(flows_dir)
     not_applicable = spec.load_not_applicable(flows_dir)
-    credentials = credentials or (None if session else credentials_from_env())
-    if session is None and credentials is None:
-        raise AuditorError(f"no session: log in first with `auditor login {platforms[0]}`, or give --session FILE "
-                           f"(test accounts: set {ENV_EMAIL} and {ENV_PASSWORD})")
+    way = way_in(platforms, session=session, replica_url=replica_url, credentials=credentials)
+    secrets = Secrets()
+    if way.credentials is not None:
+        secrets.add(way.credentials.password, way.credentials.totp_secret)
+    if way.state is not None:
+        secrets.add_cookies(way.state["cookies"])
+    if way.state is not None:
+        say(f"using the {way.source}")
     from auditor.observe import Observer
 
-    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=session,
-                  trace=out.parent / "trace.zip" if trace else None) as browser:
-        if credentials is not None:
-            failed = _log_in(browser, platforms, credentials, vocabulary)
+    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=way.state,
+                  trace=out.parent / "trace.zip" if trace else None, secrets=secrets) as browser:
+        if way.credentials is not None:
+            failed = _log_in(browser, platforms, way.credentials, vocabulary)
             if failed is not None:
                 return _write(out, _stopped(platforms, flows, failed, browser.browser, replica_url))
         observer = Observer(
             context=browser.context, flows=flows, vocabulary=vocabulary, not_applicable=not_applicable,
             platforms=platforms, evidence_dir=out.parent / EVIDENCE if evidence else None,
             evidence_prefix=f"{EVIDENCE}/", target=replica_url or "meta", browser=browser.browser,
-            network=browser.network,
+            network=browser.network, pace_seconds=pace_seconds(pace, replica_url),
         )
         observations = observer.run()
     return _write(out, observations)
+
+
+def stop_message(observations: Observations) -> str | None:
+    """Why the run could not finish and what to do, in one line; None when it finished."""
+    if observations.run.complete:
+        return None
+    failed = next((p for p in observations.pages if p.detail.startswith(LOGIN_FAILED)), None)
+    if failed is not None:
+        return failed.detail.removeprefix(LOGIN_FAILED)
+    page = next((p for p in observations.pages if p.reason in ("login_wall", "checkpoint", "rate_limited")), None)
+    if page is None:
+        return "the run was interrupted; what was read so far is written"
+    platform = "instagram" if (urlsplit(page.url).hostname or "").endswith("instagram.com") else "facebook"
+    return {
+        "login_wall": f"the {platform} session is not logged in any more (expired or logged out) at {page.flow}: "
+                      f"log in again with `auditor login {platform}`, then run again",
+        "checkpoint": f"Meta asks to confirm it's you on {platform} (at {page.flow}): finish that with "
+                      f"`auditor login {platform}`, then run again",
+        "rate_limited": f"Meta rate-limited the account at {page.flow}: wait a few hours before the next audit, "
+                        f"and keep --pace at {DEFAULT_PACE:g} s or more",
+    }[page.reason] + "; the settings read before that are in the results"
 
 
 def _select(flows, platforms):
@@ -72,7 +166,6 @@ def _log_in(browser, platforms, credentials, vocabulary):
             say(f"logging in to {platform}")
             login(browser.context, platform, credentials, vocabulary)
     except LoginFailed as failure:
-        say(f"login failed: {failure}")
         return failure
     finally:
         browser.network.audit = True
@@ -83,12 +176,14 @@ def _stopped(platforms, flows, failure, browser: str, replica_url: str | None) -
     """Observations for a run that never got past the login: every setting unknown, with why."""
     run = Run(tool_version=_version(), started=now(), finished=now(), platforms=platforms, browser=browser,
               target=replica_url or "meta", complete=False)
+    detail = f"{LOGIN_FAILED}{failure}"
     observations = [
         Observation(setting=s.id, platform=s.platform or f.spec.platform, status="unknown", reason=failure.reason,
-                    detail=f"not read: {failure}", flow=f.id, url=f.spec.url, time=now())
+                    detail=detail, flow=f.id, url=f.spec.url, time=now())
         for f in flows for s in f.spec.settings
     ]
-    return Observations(run=run, observations=observations)
+    pages = [PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows]
+    return Observations(run=run, observations=observations, pages=pages)
 
 
 def _version() -> str:

@@ -14,7 +14,7 @@ import typer
 from typer._click import exceptions as click_exceptions  # typer vendors click; its usage errors live here
 
 from auditor import __version__
-from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError, InputError
+from auditor.errors import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_INCOMPLETE, AuditorError, InputError
 
 app = typer.Typer(
     help="Audit your own Facebook and Instagram privacy and AI-training settings, read-only, and get a report that says what to change.",
@@ -32,6 +32,7 @@ class Platform(str, Enum):
 
 
 BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
+Pace = Annotated[Optional[float], typer.Option(min=0, help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
 
 
 def _version(value: bool) -> None:
@@ -70,6 +71,20 @@ def doctor(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
+# ---------------------------------------------------------------------- login
+@app.command()
+def login(
+    platform: Annotated[Platform, typer.Argument(help="facebook or instagram.")],
+    replica: Annotated[Optional[str], typer.Option(help="Log in on this server (a replica) instead of the real site.")] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for you to finish logging in.")] = 600,
+    browser_path: BrowserPath = None,
+) -> None:
+    """Open a browser window, log in by hand (2FA and checks included), and save the session for later audits."""
+    from auditor.session import login_by_hand
+
+    print(login_by_hand(platform.value, replica_url=replica, browser_path=browser_path, timeout_s=timeout))
+
+
 # ---------------------------------------------------------------------- the stages
 @app.command()
 def observe(
@@ -79,13 +94,14 @@ def observe(
     replica: Annotated[Optional[str], typer.Option(help="Route every Meta host to this server (a replica) instead of the real sites.")] = None,
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")] = False,
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
+    pace: Pace = None,
     browser_path: BrowserPath = None,
 ) -> None:
     """Read every setting the flows know, read-only, and write observations.json."""
     from auditor.audit import observe_to_file
 
     observations = observe_to_file([p.value for p in platforms], out, session=session, replica_url=replica,
-                                   trace=trace, evidence=evidence, browser_path=browser_path)
+                                   trace=trace, evidence=evidence, browser_path=browser_path, pace=pace)
     _finish(observations)
 
 
@@ -96,12 +112,13 @@ def evaluate(
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write findings.json.")] = Path("findings.json"),
 ) -> None:
     """Compare observations with a checklist and write findings.json (offline)."""
-    from auditor import results, spec
+    from auditor import results
+    from auditor.consistency import load_checklist
     from auditor.evaluate import evaluate as run_evaluate
     from auditor.pipeline import check_output_dir
 
     loaded_obs = results.read(observations, results.Observations)
-    loaded = spec.load_checklist(checklist)
+    loaded = load_checklist(checklist)
     check_output_dir(out.parent)
     results.write(out, run_evaluate(loaded_obs, loaded))
     print(out)
@@ -120,7 +137,10 @@ def report(
 
     loaded = results.read(findings, results.Findings)
     check_output_dir(out)
-    print(write_report(loaded, out, template_dir))
+    if template_dir is not None and not template_dir.is_dir():
+        raise InputError(f"{template_dir}:1: --template-dir: no such folder")
+    # Screenshot paths in findings.json are relative to its folder.
+    print(write_report(loaded, out, template_dir, evidence_root=findings.parent))
 
 
 @app.command()
@@ -131,24 +151,89 @@ def run(
     replica: Annotated[Optional[str], typer.Option(help="Route every Meta host to this server (a replica).")] = None,
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
+    pace: Pace = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Compare the pages with this baseline (CI smoke check); exit 3 on drift.")] = None,
     browser_path: BrowserPath = None,
 ) -> None:
     """Observe, evaluate and report in one go, into one folder."""
-    from auditor import spec
+    from auditor import results
     from auditor.audit import observe_to_file
+    from auditor.consistency import load_checklist
     from auditor.pipeline import OBSERVATIONS, evaluate_and_report
 
-    spec.load_checklist(checklist)  # a bad checklist is bad input: fail before the browser starts
+    load_checklist(checklist)  # bad input fails before the browser starts: the checklist, the baseline
+    before = results.read(baseline, results.Observations) if baseline else None
     observations = observe_to_file([p.value for p in platforms], out / OBSERVATIONS, session=session, replica_url=replica,
-                                   trace=trace, evidence=True, browser_path=browser_path)
+                                   trace=trace, evidence=True, browser_path=browser_path, pace=pace)
     print(evaluate_and_report(observations, out, checklist))
     _finish(observations)
+    if before is not None:
+        from auditor.drift import compare
+
+        raise typer.Exit(_report_drift(compare(before, observations), out, "drift-junit.xml"))
 
 
 def _finish(observations) -> None:
-    """Exit 1 when the run could not finish; the files are written already."""
-    if not observations.run.complete:
+    """Exit 1 with what to do when the run could not finish; the files are written already."""
+    from auditor.audit import stop_message
+
+    message = stop_message(observations)
+    if message is not None:
+        print(f"auditor: error: {message}", file=sys.stderr)
         raise typer.Exit(EXIT_INCOMPLETE)
+
+
+# ---------------------------------------------------------------------- drift
+baseline_app = typer.Typer(help="The baseline a CI smoke check compares against.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+@app.command()
+def drift(
+    baseline: Annotated[Path, typer.Argument(help="observations.json of the baseline run.")],
+    current: Annotated[Path, typer.Argument(help="observations.json of the run to check.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for drift.json and junit.xml.")] = Path("."),
+) -> None:
+    """Compare two runs' pages and settings; exit 3 when Meta changed something, 0 when not."""
+    from auditor import results
+    from auditor.drift import compare
+    from auditor.pipeline import check_output_dir
+
+    before = results.read(baseline, results.Observations)
+    after = results.read(current, results.Observations)
+    check_output_dir(out)
+    raise typer.Exit(_report_drift(compare(before, after), out, "junit.xml"))
+
+
+def _report_drift(found, out: Path, junit_name: str) -> int:
+    """Print and write the drift; the exit code: 3 drift, 1 pages not compared, 0 none."""
+    from auditor.drift import render, write
+
+    write(found, out, junit_name)
+    print(render(found))
+    if found.changes:
+        return EXIT_DRIFT
+    return EXIT_INCOMPLETE if found.not_compared else 0
+
+
+@baseline_app.command("update")
+def baseline_update(
+    observations: Annotated[Path, typer.Argument(help="observations.json of a run whose pages are the new normal.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The baseline file to write.")] = Path("baseline.json"),
+    force: Annotated[bool, typer.Option(help="Accept a run that could not read every page.")] = False,
+) -> None:
+    """Write a new baseline on purpose, after reviewing a drift."""
+    from auditor import results
+    from auditor.pipeline import check_output_dir
+
+    loaded = results.read(observations, results.Observations)
+    unread = [p.flow for p in loaded.pages if p.status != "ok"]
+    if unread and not force:
+        raise InputError(f"{observations}:1: pages: {len(unread)} page(s) were not read ({', '.join(unread[:3])}): "
+                         "a baseline from them would hide drift (use --force to accept)")
+    check_output_dir(out.parent)
+    results.write(out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]}))
+    print(out)
 
 
 # ---------------------------------------------------------------------- flows
@@ -191,8 +276,8 @@ def replica_serve(
 
     knobs = [Knob.parse(m) for m in mutate or []]
     replica = Replica(accounts_file=seed_file, seed=seed, knobs=knobs).start(port=port)
-    print(f"replica: {replica.url} (Meta hosts answered by Host header; write log at {replica.url}/__replica/writes)")
-    print(f"try:     auditor run facebook instagram --replica {replica.url}  (with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)")
+    print(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)", flush=True)
+    print(f"try:     auditor run facebook instagram --replica {replica.url}  (with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)", flush=True)
     try:
         import threading
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor import data, spec
+from auditor import data, spec, yamlio
 from auditor.errors import InputError
+from auditor.evaluate import DERIVED_VALUES
+
+COUNT = "a count"  # a list read gives a number, checked with at_most
+MANUAL_ONLY = "no page shows it"  # not_applicable.yml: only a person can check it
 
 
 def check_all(flows_dir: Path | None = None, checklist_files: list[Path] | None = None) -> list[str]:
@@ -20,13 +24,71 @@ def check_all(flows_dir: Path | None = None, checklist_files: list[Path] | None 
                 missing = [v for v in setting.values if v not in vocabulary.values]
                 if missing:
                     raise InputError(f"{flow.path}:1: settings.{setting.id}.values: {', '.join(missing)} not in vocabulary.yml")
-    known = read | {n.id for n in not_applicable}
+    known = known_settings(flows, not_applicable)
     paths = checklist_files or sorted(data.checklists_dir().glob("*.yml"))
     lines = [f"ok  {len(flows)} flows read {len(read)} settings; {len(not_applicable)} marked not applicable"]
     for path in paths:
-        checklist = spec.load_file(path, spec.Checklist, Path(path).stem)
-        for check in checklist.spec.checks:
-            if check.setting not in known:
-                raise InputError(f"{path}:1: checks.{check.id}.setting: no flow reads {check.setting}")
+        checklist = check_checklist(path, known)
         lines.append(f"ok  checklist {checklist.spec.id}: {len(checklist.spec.checks)} checks")
     return lines
+
+
+def known_settings(flows: list[spec.Loaded], not_applicable: list[spec.NotApplicable]) -> dict[str, set | str]:
+    """Every setting a checklist may name, with its canonical values (or COUNT, or MANUAL_ONLY)."""
+    known: dict[str, set | str] = {s.id: MANUAL_ONLY for s in not_applicable}
+    for flow in flows:
+        for s in flow.spec.settings:
+            known[s.id] = _values(s)
+    known.update({setting: set(values) for setting, values in DERIVED_VALUES.items()})
+    return known
+
+
+def _values(setting: spec.SettingRead) -> set | str:
+    if setting.read == "list":
+        return COUNT
+    if setting.read == "switch":
+        return {"on", "off"}
+    if setting.read in ("link", "action"):
+        return {setting.present}
+    if setting.read == "presence":
+        return {setting.present} | ({setting.absent} if setting.absent else set())
+    return set(setting.values)
+
+
+def check_checklist(path: Path, known: dict[str, set | str]) -> spec.Loaded:
+    """A valid checklist whose checks name known settings and values; otherwise InputError at the check's line."""
+    loaded = spec.load_file(path, spec.Checklist, Path(path).stem)
+    _check_settings(loaded, known)
+    return loaded
+
+
+def _check_settings(loaded: spec.Loaded, known: dict[str, set | str]) -> None:
+    for i, check in enumerate(loaded.spec.checks):
+        problem = _problem(check, known.get(check.setting))
+        if problem:
+            field, message = problem
+            raise yamlio.load(loaded.path).error(("checks", i, field), message)  # parsed again only for the line
+
+
+def _problem(check: spec.Check, values: set | str | None) -> tuple[str, str] | None:
+    if values is None:
+        return "setting", f"no flow reads {check.setting}, and it is neither derived nor in not_applicable.yml"
+    if check.manual:
+        return None
+    if values == MANUAL_ONLY:
+        return "manual", f"no page shows {check.setting}: only a manual check (manual: true) can name it"
+    if values == COUNT:
+        return None if check.at_most is not None else ("expect", f"{check.setting} is a count: use at_most")
+    if check.at_most is not None:
+        return "at_most", f"{check.setting} is not a count: use expect"
+    unknown = [str(v) for v in check.expect if v not in values]
+    if unknown:
+        return "expect", f"{', '.join(unknown)} is not a value of {check.setting} (values: {', '.join(sorted(values))})"
+    return None
+
+
+def load_checklist(name_or_path: str = "default") -> spec.Loaded:
+    """A shipped checklist (by name) or a file, valid and naming settings the shipped flows read: what evaluate uses."""
+    loaded = spec.load_checklist(name_or_path)  # the schema first: its errors need no flows
+    _check_settings(loaded, known_settings(spec.load_flows(), spec.load_not_applicable()))
+    return loaded

@@ -26,7 +26,7 @@ READ_POST_PATHS = ("/api/graphql/", "/api/graphql", "/ajax/bz", "/ajax/bulk-rout
 WRITE_GET_PATHS = ("/logout.php", "/logout/", "/accounts/logout/")
 # Host patterns the browser resolves to a replica instead of Meta (Chromium --host-resolver-rules).
 REPLICA_HOSTS = ("facebook.com", "*.facebook.com", "instagram.com", "*.instagram.com", "*.fbcdn.net",
-                 "*.cdninstagram.com", "*.meta.com")
+                 "*.cdninstagram.com", "*.meta.com", "meta.com", "*.facebook.net", "fb.com", "*.fb.com")
 
 
 def replica_browser_args(replica_url: str) -> list[str]:

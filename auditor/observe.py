@@ -136,6 +136,8 @@ class Observer:
         except PlaywrightError as exc:
             return self._page_unknown(flow, url, "error", f"could not open {url}: {_first_line(exc)}")
         state, detail = self._wait_for_page(page, flow)
+        if state == "gone":
+            return self._page_unknown(flow, page.url, "not_found", detail, gone=True)
         if state != "ready":
             return self._page_unknown(flow, page.url, state, detail)
         locale = detect_locale(page)
@@ -155,8 +157,11 @@ class Observer:
         inventory.screenshot = self._screenshot(page, flow, locale)
         return found, inventory, locale
 
-    def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None):
+    def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False):
         found = _all_unknown(flow, self.platforms, reason, detail, url)
+        if gone:  # Meta says the page is no more: a setting shown only to some accounts is not applicable
+            found = [o.model_copy(update={"status": "not_applicable", "reason": s.missing_reason, "detail": s.missing_detail or detail})
+                     if s.missing == "not_applicable" else o for o, s in zip(found, flow.spec.settings)]
         return found, PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale), locale
 
     def _wait_for_page(self, page, flow: Loaded) -> tuple[str, str]:
@@ -182,7 +187,7 @@ class Observer:
         if _shows(page, stops["error"]):
             return "error", "Meta showed its error page (\"Sorry, something went wrong\")"
         if _shows(page, stops["unavailable"]):
-            return "not_found", "the page is no longer there (\"This content isn't available\")"
+            return "gone", "the page is no longer there (\"This content isn't available\")"
         return "not_found", f"the page did not show {flow.spec.ready.describe()} within {READY_TIMEOUT_MS // 1000} s"
 
     def _run_step(self, page, step, locale: str) -> None:

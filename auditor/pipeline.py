@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor import browser, results, spec
+from auditor import browser, results
 from auditor.errors import InputError
 
 OBSERVATIONS = "observations.json"
@@ -93,11 +93,12 @@ def check_output_dir(out_dir: Path) -> Path:
 
 def evaluate_and_report(observations: results.Observations, out_dir: Path, checklist: str = "default",
                         template_dir: Path | None = None) -> Path:
-    """Write findings.json and the report files next to observations.json; returns report.html."""
+    """Write findings.json and report.html, report.md and junit.xml next to observations.json; returns report.html."""
+    from auditor.consistency import load_checklist
     from auditor.evaluate import evaluate
     from auditor.report import write_report
 
-    loaded = spec.load_checklist(checklist)
+    loaded = load_checklist(checklist)
     findings = evaluate(observations, loaded)
     results.write(Path(out_dir) / FINDINGS, findings)
     return write_report(findings, Path(out_dir), template_dir)

@@ -16,7 +16,8 @@ from playwright.sync_api import Error as PlaywrightError
 from auditor import aria
 from auditor.spec import Locator, SettingRead, Vocabulary
 
-FIND_TIMEOUT_MS = 3_000  # the page is already loaded: a control that does not show by then is missing
+FIND_TIMEOUT_MS = 3_000  # the longest a loaded page may take to settle before a control counts as missing
+SHOWN_TIMEOUT_MS = 500  # a control in the page but not yet shown (an animation, a late layout)
 DIALOG_TIMEOUT_MS = 5_000
 
 
@@ -79,6 +80,7 @@ class Reader:
 
     def __init__(self, page, region, vocabulary: Vocabulary, locale: str):
         self.page, self.region, self.vocab, self.locale = page, region, vocabulary, locale
+        self._settled = False  # whether the page has had its one chance to finish loading (see _find)
 
     def read(self, setting: SettingRead) -> Reading:
         return getattr(self, f"_read_{setting.read}")(setting)
@@ -111,9 +113,24 @@ class Reader:
                 return mapping[known], ""
         return None, f'option "{text}" is not one the flow knows'
 
-    def _find(self, locator, what: str):
+    def _find(self, locator, what: str, state: str = "visible"):
+        """The control, once the page has settled; NotFound when it is not there.
+
+        The ready marker shows that the settings arrived, so a control is usually there at once.
+        When it is not, the page gets one chance to finish loading (no requests for half a
+        second, at most FIND_TIMEOUT_MS) before it counts as missing: waiting per control would
+        make a setting that is rightly absent (another region, another account type) cost seconds.
+        """
+        if not locator.count() and not self._settled:
+            try:
+                self.page.wait_for_load_state("networkidle", timeout=FIND_TIMEOUT_MS)
+            except PlaywrightError:
+                pass  # a page that keeps fetching: look at what it shows now
+            self._settled = True
+        if not locator.count():
+            raise NotFound(f"{what} not found")
         try:
-            locator.first.wait_for(state="visible", timeout=FIND_TIMEOUT_MS)
+            locator.first.wait_for(state=state, timeout=SHOWN_TIMEOUT_MS)
         except PlaywrightError:
             raise NotFound(f"{what} not found") from None
         return locator.first
@@ -196,8 +213,10 @@ class Reader:
         heading = next((n.name for top in nodes for n in top.walk() if n.role == "heading"), "")
         if heading in self._string("select_your_account"):
             platform = (setting.account or "facebook").capitalize()
-            dialog.get_by_role("button", name=re.compile(re.escape(platform))).first.click()
-            dialog.wait_for(state="detached", timeout=DIALOG_TIMEOUT_MS)
+            # `dialog` is the last dialog, which the options dialog becomes at once: wait on the picker itself.
+            picker = self.page.get_by_role("dialog", name=any_of(self._string("select_your_account")))
+            picker.get_by_role("button", name=re.compile(re.escape(platform))).first.click()
+            picker.wait_for(state="detached", timeout=DIALOG_TIMEOUT_MS)
             dialog = self.page.get_by_role("dialog").last
             dialog.get_by_role("radio").first.wait_for(timeout=DIALOG_TIMEOUT_MS)
             nodes = aria.parse(dialog.aria_snapshot())
@@ -228,7 +247,8 @@ class Reader:
         return Reading(setting.present, button, f'row "{self._labels(setting)[0]}" >> role=button')
 
     def _read_list(self, setting: SettingRead) -> Reading:
-        found = self._find(self.region.get_by_role("list", name=any_of(self._labels(setting))), "list")
+        # An empty list has no height, so it is never "visible"; role lookup already skips hidden ones.
+        found = self._find(self.region.get_by_role("list", name=any_of(self._labels(setting))), "list", "attached")
         count = found.get_by_role("listitem").count()
         return Reading(count, f"{count} item(s)", f'role=list name="{self._labels(setting)[0]}"')
 

@@ -1,31 +1,168 @@
-"""The report stage: findings.json -> report.html, report.md, junit.xml. Pure: no browser."""
+"""The report stage: findings.json -> report.html, report.md, junit.xml. Pure: no browser, no network.
+
+The only module that imports Jinja2. Python decides what goes where (grouping, order, which
+links and screenshots are safe to include); the templates only lay it out and hold the words.
+Findings are untrusted input: every text is escaped (HTML and XML by autoescape, Markdown by
+`_markdown`), only https links become links, and only images inside the findings' folder are
+embedded.
+"""
 
 from __future__ import annotations
 
+import base64
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from auditor import data
-from auditor.results import Findings
+from auditor.results import Finding, Findings
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+OUTPUTS = {"report.html": "report.html.j2", "report.md": "report.md.j2", "junit.xml": "junit.xml.j2"}
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$")
+# Characters XML 1.0 forbids (and HTML cannot show): C0 controls but tab and newlines, lone surrogates.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Markdown that could turn a finding's text into HTML, a link, an image, code, emphasis or a table cell.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*<\[\]|])")
 
 
-def environment(template_dir: Path | None = None) -> Environment:
+@dataclass(frozen=True)
+class Evidence:
+    id: str  # the anchor findings link to
+    path: str  # as findings.json names it
+    data_uri: str
+
+
+@dataclass
+class View:
+    """What the templates show, in the order they show it."""
+
+    f: Findings
+    to_change: list[Finding]  # failures, most severe first
+    by_hand: list[Finding]  # manual checks, most severe first
+    fine: list[Finding]
+    unknown: list[tuple[str | None, list[Finding]]]  # grouped by reason: one cause, one explanation
+    not_applicable: list[Finding]
+    ai: list[Finding]
+    region: str  # eu_uk, elsewhere or unknown (evaluate.regions_of)
+    evidence: list[Evidence] = field(default_factory=list)
+    evidence_of: dict[str, str] = field(default_factory=dict)  # check id -> Evidence.id
+    links: dict[str, str] = field(default_factory=dict)  # check id -> safe https URL
+
+
+def build_view(findings: Findings, evidence_root: Path | None = None) -> View:
+    def worst_first(items: list[Finding]) -> list[Finding]:
+        return sorted(items, key=lambda x: SEVERITY_ORDER.index(x.severity))  # stable: checklist order within a severity
+
+    def having(status: str) -> list[Finding]:
+        return [x for x in findings.findings if x.status == status]
+
+    unknown: dict[str | None, list[Finding]] = {}
+    for x in having("unknown"):
+        unknown.setdefault(x.reason, []).append(x)
+    evidence, evidence_of = _evidence(findings, evidence_root)
+    return View(
+        f=findings,
+        to_change=worst_first(having("fail")),
+        by_hand=worst_first(having("manual")),
+        fine=having("pass"),
+        unknown=sorted(unknown.items(), key=lambda item: -len(item[1])),
+        not_applicable=having("not_applicable"),
+        ai=[x for x in findings.findings if x.category == "ai"],
+        region=_region(findings.regions),
+        evidence=evidence,
+        evidence_of=evidence_of,
+        links={x.check: x.url for x in findings.findings if x.url and SAFE_URL.match(x.url)},
+    )
+
+
+def _region(regions: list[str] | None) -> str:
+    if regions and set(regions) <= {"EU", "UK"}:
+        return "eu_uk"
+    if regions and not set(regions) & {"EU", "UK"}:
+        return "elsewhere"
+    return "unknown"
+
+
+def _evidence(findings: Findings, root: Path | None) -> tuple[list[Evidence], dict[str, str]]:
+    """Each screenshot once, as a data URI; a missing file, a non-image or a path outside root is skipped."""
+    if root is None:
+        return [], {}
+    root = Path(root).resolve()
+    shots: dict[str, Evidence] = {}
+    evidence_of: dict[str, str] = {}
+    for x in findings.findings:
+        if not x.evidence:
+            continue
+        if x.evidence not in shots:
+            image = _image(root, x.evidence)
+            if image is None:
+                continue
+            shots[x.evidence] = Evidence(f"shot-{len(shots) + 1}", x.evidence, image)
+        evidence_of[x.check] = shots[x.evidence].id
+    return list(shots.values()), evidence_of
+
+
+def _image(root: Path, relative: str) -> str | None:
+    """The image at root/relative as a data URI, or None when it is missing, not an image, or outside root."""
+    try:
+        path = (root / relative).resolve()
+        kind = IMAGE_TYPES.get(path.suffix.lower())
+        if kind is None or not path.is_relative_to(root) or not path.is_file():
+            return None
+        return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    except (OSError, ValueError):  # unreadable, or a name no file system allows (a NUL byte)
+        return None
+
+
+# ---------------------------------------------------------------------- rendering
+def _clean(value):
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return UNPRINTABLE.sub("", value)
+
+
+def _markdown(value):
+    """Text for Markdown: one line, and nothing that Markdown would read as markup."""
+    if value is None:
+        return ""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(_clean(str(value)).split()))
+
+
+def environment(template_dir: Path | None = None, markdown: bool = False) -> Environment:
+    """Templates from template_dir first, then the built-in ones (datasette-style overrides)."""
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(data.templates_dir())))
-    return Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return Environment(loader=ChoiceLoader(loaders), autoescape=not markdown, finalize=_markdown if markdown else _clean,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_html(findings: Findings, template_dir: Path | None = None) -> str:
-    env = environment(template_dir)
-    css = (data.templates_dir() / "report.css").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(f=findings, css=css)
+def render(findings: Findings, template_dir: Path | None = None, evidence_root: Path | None = None) -> dict[str, str]:
+    """Every output file's text, by file name."""
+    view = build_view(findings, evidence_root)
+    html, markdown = environment(template_dir), environment(template_dir, markdown=True)
+    return {name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
+            for name, template in OUTPUTS.items()}
 
 
-def write_report(findings: Findings, out_dir: Path, template_dir: Path | None = None) -> Path:
+def write_report(findings: Findings, out_dir: Path, template_dir: Path | None = None,
+                 evidence_root: Path | None = None) -> Path:
+    """Write report.html, report.md and junit.xml; returns report.html.
+
+    Screenshot paths in findings are relative to findings.json's folder (evidence_root, by
+    default out_dir). Everything is rendered before anything is written, and each file is
+    replaced atomically, so a failure leaves the previous report whole.
+    """
     out_dir = Path(out_dir)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "report.html"
-    path.write_text(render_html(findings, template_dir), encoding="utf-8")
-    return path
+    for name, text in texts.items():
+        tmp = out_dir / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out_dir / name)
+    return out_dir / "report.html"

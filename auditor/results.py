@@ -85,6 +85,8 @@ class Source(Strict):
     id: str
     sha256: str
     checked_on: str | None = None
+    version: str | None = None  # a checklist's version
+    title: str | None = None  # a checklist's title, for the report
 
 
 class Run(Strict):
@@ -141,6 +143,8 @@ class Score(Strict):
     failed: int
     unknown: int
     score: int | None  # 0-100 over checked items; None when nothing could be checked
+    manual: int = 0
+    not_applicable: int = 0
 
 
 class Findings(Strict):
@@ -152,6 +156,7 @@ class Findings(Strict):
     findings: list[Finding]
     scores: list[Score]
     overall: Score
+    regions: list[str] | None = None  # where the account may be, as evaluate judged it; None: the pages did not tell
 
 
 def read(path: Path, model: type[BaseModel]) -> BaseModel:

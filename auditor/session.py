@@ -1,8 +1,15 @@
 """Logging in and keeping the session. Sessions and credentials are secrets: never logged, files 0600.
 
-Two ways in: a person logs in by hand in a headed browser (2FA, cookie dialog and checkpoints
-included), or a test account logs in unattended with a password and an optional TOTP secret.
-The unattended login tries once per run: a second try after a failure risks locking the account.
+Two ways in: a person logs in by hand in a headed browser (`auditor login`: 2FA, cookie dialog
+and checkpoints included), or a test account logs in unattended with a password and an optional
+TOTP secret. The unattended login tries once per run: a second try after a failure risks locking
+the account.
+
+A person's login is done when the browser holds the platform's session cookies and shows a page
+that is neither the login form nor a check: we wait for that state (after every navigation)
+instead of asking them to press Enter, so 2FA, a checkpoint or a CAPTCHA simply take longer.
+Saved sessions live in the user's data folder (`sessions/<platform>.json`, and apart from them
+`sessions/replica/` for sessions made on a replica, so a real session is never sent to one).
 """
 
 from __future__ import annotations
@@ -10,19 +17,27 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, InputError
 from auditor.readers import any_of
 from auditor.spec import Vocabulary
 
 LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
 OUTCOME_TIMEOUT_MS = 20_000
+# The cookies that exist only once a login went through (Meta sets them after the second factor).
+SESSION_COOKIES = {"facebook": ("c_user", "xs"), "instagram": ("sessionid",)}
+PERSON_TIMEOUT_S = 600  # a person may need a while: 2FA on a phone, a checkpoint, a CAPTCHA
+# Pages that are not "logged in" yet although session cookies may exist: login forms and checks.
+NOT_THERE_YET = re.compile(r"/(?:login|checkpoint|challenge|two_step_verification|two_factor|auth_platform|login_approvals)(?:[/.?_]|$)")
+CAPTCHA = "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,8 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
         outcome = _outcome(page, vocabulary)
         if outcome == "two_factor":
             if not credentials.totp_secret:
-                raise LoginFailed("checkpoint", "the account asks for a two-factor code and no TOTP secret was given: log in by hand with `auditor login`")
+                raise LoginFailed("checkpoint", f"the {platform} account asks for a two-factor code and no TOTP secret was "
+                                                f"given: log in by hand with `auditor login {platform}`, then run again")
             code = page.locator("input[name=approvals_code], form input[type=text]").first
             code.fill(pyotp.TOTP(credentials.totp_secret).now())
             code.press("Enter")
@@ -63,9 +79,9 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
             page.wait_for_url(lambda url: "/accounts/onetap" not in url)
             outcome = "logged_in"
         if outcome != "logged_in":
-            raise LoginFailed(*_explain(outcome))
+            raise LoginFailed(*_explain(outcome, platform))
     except PlaywrightError as exc:
-        raise LoginFailed("error", f"login page did not behave as expected: {str(exc).splitlines()[0]}") from None
+        raise LoginFailed("error", f"the {platform} login page did not behave as expected: {str(exc).splitlines()[0]}") from None
     finally:
         page.close()
 
@@ -93,6 +109,7 @@ def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
         "one_tap": page.get_by_role("button", name=any_of(s["not_now"].variants())),
         "two_factor": page.get_by_role("heading", name=any_of(s["two_factor"].variants())),
         "checkpoint": page.get_by_role("heading", name=any_of(s["checkpoint"].variants())),
+        "captcha": page.locator(CAPTCHA),
     }
     markers.pop(left, None)
     anything = None
@@ -107,26 +124,132 @@ def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
         seen = next((name for name, marker in markers.items() if marker.first.is_visible()), None)
         if seen is not None:
             return seen
+    if re.search(r"/(?:checkpoint|challenge|auth_platform|login_approvals)(?:[/?]|$)", urlsplit(page.url).path + "?"):
+        return "checkpoint"  # a check whose wording we do not know
     return "timeout"
 
 
-def _explain(outcome: str) -> tuple[str, str]:
+def _explain(outcome: str, platform: str) -> tuple[str, str]:
+    by_hand = f"finish that by hand with `auditor login {platform}` (a browser window opens), then run again"
     return {
-        "rejected": ("login_wall", "Meta refused the login (wrong identifier or password?). Not retried: repeated tries can lock the account"),
-        "checkpoint": ("checkpoint", "Meta asks to confirm it's you. Finish that by hand with `auditor login`, then run again"),
-        "two_factor": ("checkpoint", "the two-factor code was not accepted. Not retried: check the TOTP secret and the clock"),
-        "timeout": ("error", "the login page showed nothing recognisable within 20 s"),
+        "rejected": ("login_wall", f"Meta refused the {platform} login (wrong email or password?). Not retried: repeated tries can lock the account"),
+        "checkpoint": ("checkpoint", f"Meta asks to confirm it's you on {platform}: {by_hand}"),
+        "captcha": ("checkpoint", f"Meta shows a CAPTCHA on the {platform} login: {by_hand}"),
+        "two_factor": ("checkpoint", f"the {platform} two-factor code was not accepted. Not retried: check the TOTP secret and the clock"),
+        "timeout": ("error", f"the {platform} login page showed nothing recognisable within {OUTCOME_TIMEOUT_MS // 1000} s"),
     }[outcome]
+
+
+# ---------------------------------------------------------------------- a person's login
+def require_display() -> None:
+    """A headed browser needs a screen; say so before trying to open one."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise AuditorError(
+            "`auditor login` opens a browser window for you to log in, and this machine has no display "
+            "(neither DISPLAY nor WAYLAND_DISPLAY is set). Log in on a machine with a screen (or over `ssh -X`) and "
+            f"copy the session file to {session_path('PLATFORM')} here; test accounts can log in unattended with "
+            "AUDITOR_EMAIL and AUDITOR_PASSWORD instead"
+        )
+
+
+def login_by_hand(platform: str, *, replica_url: str | None = None, browser_path: str | None = None,
+                  headed: bool = True, timeout_s: float = PERSON_TIMEOUT_S, person=None) -> Path:
+    """Open the login page, wait until the person is logged in, save the session; returns its path.
+
+    `person(page)` is called once the login page is open: tests use it to play the person in a
+    headless browser. The session is written only when the login went through.
+    """
+    from auditor.pipeline import browsing, say
+
+    if headed:
+        require_display()
+    path = session_path(platform, replica_url)
+    with browsing(browser_path=browser_path, replica_url=replica_url, headed=headed) as browser:
+        browser.network.audit = False  # the person logs in, answers the cookie dialog and checks: all writes
+        browser.network.meta_only = bool(replica_url)  # a CAPTCHA may come from elsewhere (fbsbx, recaptcha)
+        page = browser.context.new_page()
+        page.goto(LOGIN_URLS[platform], wait_until="domcontentloaded")
+        say(f"log in to {platform} in the browser window (two-factor, cookie dialog and checks included); "
+            f"waiting up to {timeout_s / 60:g} min")
+        if person is not None:
+            person(page)
+        wait_for_person(page, platform, timeout_s)
+        save(browser.context, path)
+    say(f"session saved: {path} (readable by you only)")
+    return path
+
+
+def wait_for_person(page, platform: str, timeout_s: float) -> None:
+    """Wait, navigation by navigation, until the page holds a live session past every check."""
+    deadline = time.monotonic() + timeout_s
+    while (remaining := deadline - time.monotonic()) > 0 and not page.is_closed():
+        try:
+            # The waiter is in place before the look, so a navigation between the two is not missed;
+            # closing the window ends the wait too.
+            with page.expect_event("framenavigated", timeout=remaining * 1000):
+                if logged_in(page, platform):
+                    raise _LoggedIn
+        except _LoggedIn:
+            return
+        except PlaywrightError:
+            pass  # the deadline or a closed window, both seen by the loop's test
+    if page.is_closed():
+        raise AuditorError(f"the browser window was closed before the {platform} login finished; nothing was saved")
+    raise AuditorError(f"no {platform} login within {int(timeout_s)} s; nothing was saved. Run `auditor login {platform}` again")
+
+
+class _LoggedIn(Exception):
+    """Leaves the navigation wait at once (an exception cancels Playwright's waiter)."""
+
+
+def logged_in(page, platform: str) -> bool:
+    if page.is_closed() or NOT_THERE_YET.search(urlsplit(page.url).path):
+        return False
+    names = {c["name"] for c in page.context.cookies(LOGIN_URLS[platform]) if c.get("value")}
+    return set(SESSION_COOKIES[platform]) <= names
+
+
+# ---------------------------------------------------------------------- saved sessions
+def session_path(platform: str, replica_url: str | None = None) -> Path:
+    """Where `auditor login` keeps a platform's session: the user's data folder, never the repo or a report folder."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("auditor", appauthor=False)) / "sessions"
+    return (folder / "replica" if replica_url else folder) / f"{platform}.json"
 
 
 def save(context, path: Path) -> Path:
     """Write the session (cookies and storage) with mode 0600, readable by this user only."""
-    path = Path(path)
+    return write_private(Path(path), json.dumps(context.storage_state()))
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    state = json.dumps(context.storage_state())
     tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp.unlink(missing_ok=True)  # O_EXCL below: a leftover file would keep its old mode
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(state)
+        handle.write(text)
     os.replace(tmp, path)
     return path
+
+
+def read_state(path: Path) -> dict:
+    """A saved session file; a file that is not one is bad input."""
+    try:
+        state = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}:1: session: cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: session: not a saved session ({exc.msg})") from None
+    if not isinstance(state, dict) or not isinstance(state.get("cookies"), list):
+        raise InputError(f"{path}:1: cookies: not a saved session (no cookie list)")
+    return state
+
+
+def merge_states(states: list[dict]) -> dict:
+    """One storage state from several (one per platform): later cookies and origins win."""
+    cookies = {(c.get("name"), c.get("domain"), c.get("path")): c for s in states for c in s.get("cookies", [])}
+    origins = {o.get("origin"): o for s in states for o in s.get("origins", [])}
+    return {"cookies": list(cookies.values()), "origins": list(origins.values())}

@@ -8,16 +8,17 @@ and every error names `file:line: field`.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from auditor import data, yamlio
 from auditor.errors import InputError
-from auditor.results import Platform, Reason, Severity, Value
+from auditor.results import Platform, Reason, Severity
 
 LOCALES = ("en_US", "en_GB", "de_DE")
 Locale = Literal["en_US", "en_GB", "de_DE"]
@@ -210,22 +211,67 @@ class Vocabulary(Strict):
     strings: dict[str, Localized]
 
 
+# Catalog categories (settings-catalog.md section 2); the report groups and scores by them.
+Category = Literal["audience", "discoverability", "ads-data", "off-platform", "ai", "security", "messaging", "location", "face", "content"]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+CHECK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SETTING_ID = re.compile(r"^(fb|ig|ac|meta)\.[a-z0-9_]+(\.[a-z0-9_]+)*$")
+SOURCE_KEY = re.compile(r"^S-[A-Za-z0-9-]+$")
+# "One short paragraph": a report is read on a phone by people in a hurry.
+WHY_MAX = 600
+
+
+def _kebab(value: str) -> str:
+    if not CHECK_ID.match(value):
+        raise ValueError("use lowercase words joined by hyphens, e.g. fb-future-posts-not-public")
+    return value
+
+
 class Check(Strict):
+    """One recommendation. For a manual check, failure_title says what the person should check or do."""
+
     id: str
     setting: str
-    expect: list[Value] = []  # pass when the observed value is one of these
-    at_most: int | None = None  # for counts (apps, sessions): pass when the value is at most this
+    expect: list[str | int | bool] = []  # pass when the observed value is one of these
+    at_most: int | None = Field(default=None, ge=0)  # for counts (apps, sessions): pass when the value is at most this
     manual: bool = False  # only a person can tell (e.g. "did you send the objection form?")
     severity: Severity
-    category: str
-    title: str  # shown when it passes
-    failure_title: str  # shown when it fails
+    category: Category
+    title: Text  # shown when it passes
+    failure_title: Text  # shown when it fails
     recommended_text: str = ""
-    why: str
-    how: list[str]
-    url: str | None = None
-    sources: list[str]
+    why: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=WHY_MAX)]
+    how: Annotated[list[Text], Field(min_length=1)]  # the click path, one step per item
+    url: str | None = None  # the page to open; https only, since the report turns it into a link
+    sources: Annotated[list[str], Field(min_length=1)]  # catalog source keys (settings-catalog.md section 11)
     regions: list[Literal["US", "UK", "EU", "OTHER"]] | None = None  # applies only there
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        return _kebab(value)
+
+    @field_validator("setting")
+    @classmethod
+    def _setting_id(cls, value: str) -> str:
+        if not SETTING_ID.match(value):
+            raise ValueError("a setting id from flows/README.md, e.g. fb.future_posts_audience")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, url: str | None) -> str | None:
+        if url is not None and (not url.startswith("https://") or any(c.isspace() or c in '<>"\'`' for c in url)):
+            raise ValueError("give an https:// URL (no spaces or quotes)")
+        return url
+
+    @field_validator("sources")
+    @classmethod
+    def _source_keys(cls, keys: list[str]) -> list[str]:
+        bad = [k for k in keys if not SOURCE_KEY.match(k)]
+        if bad:
+            raise ValueError(f"{bad[0]} is not a source key (S-..., settings-catalog.md section 11)")
+        return keys
 
     @model_validator(mode="after")
     def _one_rule(self):
@@ -237,18 +283,24 @@ class Check(Strict):
 
 class Checklist(Strict):
     id: str
-    title: str
-    version: str
+    title: Text
+    version: str  # the report and findings.json name it, with the file's sha256
     description: str
-    checks: list[Check]
+    checks: Annotated[list[Check], Field(min_length=1)]
 
-    @model_validator(mode="after")
-    def _unique_ids(self):
-        ids = [c.id for c in self.checks]
+    @field_validator("id")
+    @classmethod
+    def _checklist_id(cls, value: str) -> str:
+        return _kebab(value)
+
+    @field_validator("checks")
+    @classmethod
+    def _unique_ids(cls, checks: list[Check]) -> list[Check]:
+        ids = [c.id for c in checks]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"check ids used twice: {', '.join(duplicates)}")
-        return self
+        return checks
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def test_remove_page_shows_metas_unavailable_page(page, replica, log_in):
     replica.knobs.set("remove_page:fb_posts")
     response = page.goto(POSTS)
     assert response.status == 404
-    assert page.get_by_role("heading", name="This content isn't available right now").is_visible()
+    page.get_by_role("heading", name="This content isn't available right now").wait_for()
 
 
 def test_slow_delays_the_settings_read_not_the_page(page, replica, log_in):

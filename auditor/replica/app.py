@@ -129,6 +129,8 @@ class App:
     def _control(self, req: Request) -> Response:
         if req.path == "/__replica/writes":
             return json_response([w.__dict__ for w in self.store.writes()])
+        if req.path == "/__replica/knobs" and req.method == "GET":
+            return json_response([k.__dict__ for k in self.knobs.all()])
         if req.path == "/__replica/knobs" and req.method == "POST":
             data = json.loads(req.body or b"{}")
             if data.get("clear"):

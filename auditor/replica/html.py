@@ -10,7 +10,7 @@ import hashlib
 import json
 from html import escape
 
-from auditor.replica.registry import Account, Page, Text, catalog
+from auditor.replica.registry import Account, Page, Text, catalog, personal
 
 # Styles keyed by role; the class names themselves are generated from the seed (ClassNames).
 STYLES = {
@@ -116,9 +116,12 @@ def settings_shell(page: Page, account: Account, locale: str, host: str, cx: Cla
     nav_html = ""
     if page.nav:
         nav = cat.navs[page.nav]
-        links = []
+        links, group = [], None
         for link in nav.links:
             target = cat.page(link.page)
+            if link.group and link.group != group:
+                group = link.group
+                links.append(f'<h3 class="{cx["desc"]}">{escape(group(locale))}</h3>')
             current = ' aria-current="page"' if target.id == page.id else ""
             extra = f' {cx["navcurrent"]}' if current else ""
             links.append(
@@ -134,7 +137,7 @@ def settings_shell(page: Page, account: Account, locale: str, host: str, cx: Cla
         f'<div role="progressbar" aria-label="{loading}" aria-valuemin="0" aria-valuemax="100" class="{cx["progress"]}"></div></div>'
     )
     body = f'{banner(account, page.site, locale, cx)}<div class="{cx["layout"]}">{nav_html}{main}</div>'
-    title = f"{page.title(locale)} | {_brand(page.site)}"
+    title = f"{personal(page.title(locale), account)} | {_brand(page.site)}"
     return document(title=title, locale=locale, body=body, cx=cx, cdn=cdn, bootstrap=bootstrap)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from auditor.replica.knobs import Knobs
-from auditor.replica.registry import Account, Control, Page, Text, catalog
+from auditor.replica.registry import Account, Control, Page, Text, catalog, personal
 from auditor.replica.store import Store
 
 NEW_CONTROL = "drift.new_control"
@@ -33,6 +33,7 @@ def _region_allows(only_for: str | None, account: Account) -> bool:
     eu_uk = account.region in ("EU", "UK")
     return {
         None: True,
+        "eu": account.region == "EU",  # e.g. "Less personalized ads" (catalog 7)
         "eu_uk": eu_uk,
         "not_eu_uk": not eu_uk,
         "professional": account.ig_professional,
@@ -65,9 +66,9 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
     gen = account.labels
     title = page.title_2026 if gen == "2026" and page.title_2026 else page.title
     sections = []
-    for heading, controls in controls_on(page, account, knobs):
+    for section, (heading, controls) in zip(page.sections, controls_on(page, account, knobs)):
         items = [_control(c, account, locale, store, knobs, seed) for c in controls]
-        sections.append({"heading": heading(locale) if heading else None, "controls": items})
+        sections.append({"heading": heading(locale) if heading else None, "collapsed": section.collapsed, "controls": items})
     if knobs.find("add", page.id):
         new = catalog().new_control
         value = store.get(account.id, NEW_CONTROL) or "off"
@@ -75,7 +76,7 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
             "type": "switch", "key": opaque_id(seed, NEW_CONTROL), "label": new.label(locale),
             "description": new.description(locale), "checked": value == "on",
         })
-    return {"title": title(locale), "intro": page.intro(locale) if page.intro else None, "sections": sections}
+    return {"title": personal(title(locale), account), "intro": page.intro(locale) if page.intro else None, "sections": sections}
 
 
 def _label(control: Control, account: Account, locale: str, knobs: Knobs) -> str:
@@ -114,7 +115,7 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
     kind = control_type(control, knobs)
     out = {"type": kind, "key": opaque_id(seed, control.id), "label": _label(control, account, locale, knobs)}
     if control.description:
-        out["description"] = control.description(locale)
+        out["description"] = personal(control.description(locale), account)
     value = current_value(control, account, store, knobs)
     options = control_options(control, knobs)
     if control.type == "switch":

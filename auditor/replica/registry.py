@@ -66,7 +66,7 @@ class Control(Strict):
     confirm_title: Text | None = None
     pick_account: bool = False  # Accounts Center asks "Select your account" first
     items: list[Text] = []  # default list items
-    only_for: Literal["professional", "eu_uk", "not_eu_uk", "profile_lock"] | None = None
+    only_for: Literal["professional", "eu", "eu_uk", "not_eu_uk", "profile_lock"] | None = None
     generation: Literal["2024", "2026"] | None = None  # shown only in that label generation
     renamed: Text | None = None  # what the rename drift knob shows
     sources: list[str]
@@ -82,6 +82,7 @@ class Control(Strict):
 
 class Section(Strict):
     heading: Text | None = None
+    collapsed: bool = False  # the heading is a tile (a button); its controls show once it is clicked
     controls: list[Control]
 
 
@@ -105,6 +106,7 @@ class Page(Strict):
 class NavLink(Strict):
     page: str
     text: Text
+    group: Text | None = None  # a sidebar group heading (Instagram's "Who can see your content"), shown when it changes
 
 
 class Nav(Strict):
@@ -188,6 +190,11 @@ class Account(Strict):
 
 class Accounts(Strict):
     accounts: list[Account]
+
+
+def personal(text: str, account: Account) -> str:
+    """A text with the account's own details filled in ({name}, {email}, {phone}), as a profile shows them."""
+    return text.replace("{name}", account.name).replace("{email}", account.email).replace("{phone}", account.phone or "")
 
 
 def _load(model, path: Path):

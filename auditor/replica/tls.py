@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 NAMES = ("facebook.com", "*.facebook.com", "instagram.com", "*.instagram.com", "*.fbcdn.net", "*.xx.fbcdn.net",
-         "*.cdninstagram.com", "*.meta.com", "localhost")
+         "*.cdninstagram.com", "meta.com", "*.meta.com", "*.facebook.net", "fb.com", "*.fb.com", "localhost")
 
 
 def server_context(folder: Path) -> ssl.SSLContext:

@@ -112,7 +112,9 @@
   function audienceLabel(text) { return S.edit_privacy + ". " + S.sharing_with + " " + text + "."; }
 
   function audience(c) {
-    var value = el("span", { dir: "auto" }, [c.value_text]);
+    // Some chips name the audience after a prefix: "Shared with Only me" (profile details).
+    function chip(text) { return c.text ? c.text + " " + text : text; }
+    var value = el("span", { dir: "auto" }, [chip(c.value_text)]);
     var button = el("div", { role: "button", tabindex: "0", "aria-haspopup": "dialog", "aria-label": audienceLabel(c.value_text), class: cx.button }, [value]);
     activate(button, function () {
       var d = dialog(S.select_audience, button);
@@ -128,7 +130,7 @@
         activate(radio, function () {
           mutate("PrivacySelector", { key: c.key, option: option.id }).then(function () {
             c.options.forEach(function (o) { o.checked = o === option; });
-            value.textContent = option.text;
+            value.textContent = chip(option.text);
             button.setAttribute("aria-label", audienceLabel(option.text));
             d.close();
           });
@@ -222,7 +224,9 @@
   }
 
   function link(c) {
-    return row(labelled(c), el("a", { href: c.href, class: cx.button }, [c.text || c.label]));
+    // Without its own link text the whole row is the link, as Accounts Center's rows with a chevron.
+    if (!c.text) return el("a", { href: c.href, class: cx.row }, [labelled(c).text, el("span", { "aria-hidden": "true" }, ["\u203a"])]);
+    return row(labelled(c), el("a", { href: c.href, class: cx.button }, [c.text]));
   }
 
   function action(c) {
@@ -267,8 +271,23 @@
       if (page.intro) main.appendChild(el("p", { class: cx.desc }, [page.intro]));
       page.sections.forEach(function (section) {
         var block = el("div", { style: "margin-bottom:8px" });
-        if (section.heading) block.appendChild(el("h2", { class: cx.h2 }, [section.heading]));
-        section.controls.forEach(function (c) { block.appendChild(RENDER[c.type](c)); });
+        var body = block;
+        if (section.heading && section.collapsed) {
+          // A tile: its controls show once it is clicked (Facebook's "Your contact information").
+          body = el("div", { hidden: true });
+          var tile = el("div", { role: "button", tabindex: "0", "aria-expanded": "false", class: cx.row }, [
+            el("span", { dir: "auto", class: cx.label }, [section.heading])
+          ]);
+          activate(tile, function () {
+            body.hidden = !body.hidden;
+            tile.setAttribute("aria-expanded", String(!body.hidden));
+          });
+          block.appendChild(tile);
+          block.appendChild(body);
+        } else if (section.heading) {
+          block.appendChild(el("h2", { class: cx.h2 }, [section.heading]));
+        }
+        section.controls.forEach(function (c) { body.appendChild(RENDER[c.type](c)); });
         main.appendChild(block);
       });
     }, function () {

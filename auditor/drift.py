@@ -1,0 +1,246 @@
+"""Drift: what changed on Meta's settings pages between two runs (a baseline and the current one). Pure.
+
+Compares the declared settings and the page inventories of two observations files, and
+classifies every difference: a setting added (a control no flow reads), removed, renamed (same
+page and role, new label), moved (to another page), its options changed, its control type
+changed, its default changed (the value of a test account nobody touched), or a page missing.
+
+Noise is not drift: controls are matched by setting id or by role and label, never by position
+or class name; their state (the person's values, counts of items) is ignored, except that a
+changed value of a declared setting is reported as a changed default; pages that could not be
+read (login wall, rate limit, error) are listed as not compared rather than as changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from auditor import __version__
+from auditor.results import SCHEMA_VERSION, Control, Observation, Observations, PageInventory, now
+
+Kind = Literal["added", "removed", "renamed", "moved", "options_changed", "type_changed", "default_changed", "page_missing"]
+MARK = {"added": "+", "removed": "-", "renamed": "~", "moved": ">", "options_changed": "*", "type_changed": "!",
+        "default_changed": "=", "page_missing": "x"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(Strict):
+    kind: Kind
+    flow: str  # the page (flow id) where the change was seen
+    setting: str | None = None
+    role: str | None = None
+    old: str | list[str] | None = None
+    new: str | list[str] | None = None
+    detail: str = ""
+
+    def line(self) -> str:
+        what = self.setting or f'{self.role} "{self.new or self.old}"'
+        text = f"{MARK[self.kind]} {self.kind.replace('_', ' '):<16} {what}  [{self.flow}]"
+        return f"{text}\n    {self.detail}" if self.detail else text
+
+
+class NotCompared(Strict):
+    flow: str
+    reason: str | None
+    detail: str = ""
+
+
+class RunInfo(Strict):
+    started: str
+    tool_version: str
+    target: str
+
+
+class Drift(Strict):
+    schema_version: int = SCHEMA_VERSION
+    kind: Literal["drift"] = "drift"
+    tool_version: str = __version__
+    compared: str
+    baseline: RunInfo
+    current: RunInfo
+    changes: list[Change]
+    not_compared: list[NotCompared]
+
+
+@dataclass
+class _Page:
+    inventory: PageInventory | None
+    settings: dict[str, Observation]
+
+
+def _pages(observations: Observations) -> dict[str, _Page]:
+    pages = {p.flow: _Page(p, {}) for p in observations.pages}
+    for o in observations.observations:
+        if o.flow:
+            pages.setdefault(o.flow, _Page(None, {})).settings[o.setting] = o
+    return pages
+
+
+# Roles whose accessible name is the setting's own label; a button's name is often generic
+# ("Edit privacy. Sharing with Friends.", "Review setting"), so it is known by its row's text.
+NAMED_ROLES = ("switch", "checkbox", "radiogroup", "combobox", "listbox", "list", "link", "slider", "spinbutton")
+
+
+def _label(control: Control) -> str:
+    if control.role in NAMED_ROLES and control.name:
+        return control.name
+    return control.label or control.name
+
+
+def identity(control: Control) -> tuple[str, str]:
+    """How a control is recognised across runs: by the setting read from it, else role and label."""
+    if control.setting:
+        return ("setting", control.setting)
+    return (control.role, _label(control))
+
+
+def compare(baseline: Observations, current: Observations) -> Drift:
+    before, after = _pages(baseline), _pages(current)
+    changes: list[Change] = []
+    not_compared: list[NotCompared] = []
+    claimed: set[tuple[str, tuple]] = set()  # (flow, identity) of new controls a rename, move or retype explains
+    unmatched_new = {flow: _new_controls(before.get(flow), page) for flow, page in after.items()}
+    for flow, old_page in before.items():
+        new_page = after.get(flow)
+        if old_page.inventory is None or old_page.inventory.status != "ok":
+            continue  # nothing to compare against
+        if new_page is None or new_page.inventory is None or new_page.inventory.status != "ok":
+            missing = new_page is not None and new_page.inventory is not None and new_page.inventory.reason == "not_found"
+            if missing:
+                changes.append(Change(kind="page_missing", flow=flow, detail=new_page.inventory.detail))
+            else:
+                reason = new_page.inventory.reason if new_page and new_page.inventory else "not_visited"
+                not_compared.append(NotCompared(flow=flow, reason=reason, detail=new_page.inventory.detail if new_page and new_page.inventory else ""))
+            continue
+        changes += _declared(flow, old_page, new_page, unmatched_new, claimed)
+        changes += _undeclared_removed(flow, old_page, new_page)
+    for flow, controls in unmatched_new.items():
+        for control in controls:
+            if (flow, identity(control)) not in claimed:
+                changes.append(Change(kind="added", flow=flow, role=control.role, new=_label(control),
+                                      detail="a control no flow reads: decide whether a checklist should cover it"))
+    return Drift(
+        compared=now(),
+        baseline=RunInfo(started=baseline.run.started, tool_version=baseline.run.tool_version, target=baseline.run.target),
+        current=RunInfo(started=current.run.started, tool_version=current.run.tool_version, target=current.run.target),
+        changes=changes, not_compared=not_compared,
+    )
+
+
+def _new_controls(old_page: _Page | None, new_page: _Page) -> list[Control]:
+    """Controls on a page now that the baseline did not have there."""
+    if new_page.inventory is None or new_page.inventory.status != "ok":
+        return []
+    known = {identity(c) for c in old_page.inventory.controls} if old_page and old_page.inventory else set()
+    return [c for c in new_page.inventory.controls if identity(c) not in known]
+
+
+def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, claimed: set) -> list[Change]:
+    changes = []
+    old_controls = {c.setting: c for c in old_page.inventory.controls if c.setting}
+    for setting, before in old_page.settings.items():
+        after = new_page.settings.get(setting)
+        if before.status != "observed" or after is None:
+            continue
+        old_control = old_controls.get(setting)
+        if after.status == "observed":
+            if before.options and after.options and before.options != after.options:
+                added = [o for o in after.options if o not in before.options]
+                dropped = [o for o in before.options if o not in after.options]
+                changes.append(Change(kind="options_changed", flow=flow, setting=setting, old=before.options, new=after.options,
+                                      detail=_option_detail(added, dropped)))
+            if before.value != after.value:
+                changes.append(Change(kind="default_changed", flow=flow, setting=setting, old=str(before.value), new=str(after.value),
+                                      detail="the test account's value changed though nobody touched it: Meta may have changed a default"))
+            continue
+        if after.reason != "not_found" or old_control is None:
+            continue
+        changes.append(_explain_missing(flow, setting, old_control, unmatched_new, claimed))
+    return changes
+
+
+def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict, claimed: set) -> Change:
+    """A declared control is gone from its page: retyped, renamed, moved, or removed."""
+    label = _label(old)
+    here = [c for c in unmatched_new.get(flow, []) if (flow, identity(c)) not in claimed]
+    retyped = next((c for c in here if _label(c).startswith(label) and c.role != old.role), None)
+    if retyped is not None:
+        claimed.add((flow, identity(retyped)))
+        return Change(kind="type_changed", flow=flow, setting=setting, old=old.role, new=retyped.role,
+                      detail=f'"{label}" is now a {retyped.role}, not a {old.role}: the flow needs another reader')
+    for other_flow, controls in unmatched_new.items():
+        moved = next((c for c in controls if other_flow != flow and _label(c).startswith(label)
+                      and (other_flow, identity(c)) not in claimed), None)
+        if moved is not None:
+            claimed.add((other_flow, identity(moved)))
+            return Change(kind="moved", flow=flow, setting=setting, old=flow, new=other_flow,
+                          detail=f'"{label}" now shows on {other_flow}')
+    same_role = [c for c in here if c.role == old.role]
+    renamed = next((c for c in same_role if c.section == old.section), same_role[0] if same_role else None)
+    if renamed is not None:
+        claimed.add((flow, identity(renamed)))
+        return Change(kind="renamed", flow=flow, setting=setting, old=label, new=_label(renamed),
+                      detail=f'"{label}" -> "{_label(renamed)}": update the flow\'s label (and check the meaning did not change)')
+    return Change(kind="removed", flow=flow, setting=setting, old=label, detail=f'"{label}" is no longer on the page')
+
+
+def _undeclared_removed(flow: str, old_page: _Page, new_page: _Page) -> list[Change]:
+    now_there = {identity(c) for c in new_page.inventory.controls}
+    declared_labels = {_label(c) for c in old_page.inventory.controls if c.setting}
+    return [
+        Change(kind="removed", flow=flow, role=c.role, old=_label(c), detail="a control no flow reads is gone")
+        for c in old_page.inventory.controls
+        if not c.setting and identity(c) not in now_there and _label(c) not in declared_labels
+    ]
+
+
+def _option_detail(added: list[str], dropped: list[str]) -> str:
+    parts = [f'new option "{o}"' for o in added] + [f'option "{o}" gone' for o in dropped]
+    return ", ".join(parts) or "the options are in another order"
+
+
+def render(drift: Drift) -> str:
+    """The readable diff for a terminal or a CI log."""
+    head = f"drift: {len(drift.changes)} change(s) between the baseline of {drift.baseline.started} and the run of {drift.current.started}"
+    lines = [head, *(c.line() for c in drift.changes)]
+    for skipped in drift.not_compared:
+        lines.append(f"? not compared     [{skipped.flow}] ({skipped.reason}) {skipped.detail}".rstrip())
+    if not drift.changes and not drift.not_compared:
+        lines.append("no drift: every page looks as it did")
+    return "\n".join(lines)
+
+
+def junit(drift: Drift) -> str:
+    """One test case per compared page: a failure lists that page's changes (for CI dashboards)."""
+    from xml.etree import ElementTree as ET
+
+    flows = sorted({c.flow for c in drift.changes} | {n.flow for n in drift.not_compared})
+    suite = ET.Element("testsuite", name="auditor drift", tests=str(len(flows)),
+                       failures=str(len({c.flow for c in drift.changes})), errors="0",
+                       skipped=str(len(drift.not_compared)), timestamp=drift.compared)
+    for flow in flows:
+        case = ET.SubElement(suite, "testcase", classname="drift", name=flow)
+        found = [c for c in drift.changes if c.flow == flow]
+        if found:
+            failure = ET.SubElement(case, "failure", message=f"{len(found)} change(s)", type="drift")
+            failure.text = "\n".join(c.line() for c in found)
+        else:
+            skipped = next(n for n in drift.not_compared if n.flow == flow)
+            ET.SubElement(case, "skipped", message=f"not compared: {skipped.reason}")
+    return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True) + "\n"
+
+
+def write(drift: Drift, out_dir, junit_name: str = "junit.xml") -> None:
+    """drift.json and a JUnit file in out_dir."""
+    from pathlib import Path
+
+    from auditor import results
+
+    results.write(Path(out_dir) / "drift.json", drift)
+    (Path(out_dir) / junit_name).write_text(junit(drift), encoding="utf-8")

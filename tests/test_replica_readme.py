@@ -1,0 +1,30 @@
+"""auditor/replica/README.md maps every replica page to the catalog entries it copies, and stays in sync."""
+
+import os
+import re
+from pathlib import Path
+
+from auditor.replica.html import page_url
+from auditor.replica.registry import catalog
+
+README = Path(__file__).resolve().parent.parent / "auditor" / "replica" / "README.md"
+HOSTS = {"facebook": "www.facebook.com", "accounts_center": "accountscenter.facebook.com", "instagram": "www.instagram.com"}
+
+
+def page_table() -> str:
+    rows = ["| page | URL | settings | sources |", "|---|---|---|---|"]
+    for page in catalog().pages:
+        settings = [c.id for section in page.sections for c in section.controls]
+        sources = sorted(set(page.sources) | {key for s in page.sections for c in s.controls for key in c.sources})
+        rows.append(f"| {page.id} | {page_url(page, HOSTS.get(page.site, page.site))} | {', '.join(settings)} | {', '.join(sources)} |")
+    return "\n".join(rows)
+
+
+def test_the_readme_lists_every_page_with_its_settings_and_sources():
+    text = README.read_text(encoding="utf-8")
+    current = re.search(r"<!-- pages:start -->\n(.*?)<!-- pages:end -->", text, re.S).group(1).strip()
+    wanted = page_table()
+    if os.environ.get("AUDITOR_UPDATE_GOLDEN"):
+        README.write_text(text.replace(current, wanted) if current else text.replace("<!-- pages:start -->\n", f"<!-- pages:start -->\n{wanted}\n"), encoding="utf-8")
+        return
+    assert current == wanted, "the page map is out of date: refresh it with AUDITOR_UPDATE_GOLDEN=1"

@@ -1,0 +1,339 @@
+"""report: findings.json -> report.html, report.md and junit.xml, offline; one browser test reads the HTML.
+
+Inputs are the golden findings of tests/test_evaluate.py (the contract between the two stages).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import xmlschema
+
+from auditor import data, results
+from auditor.cli import main
+from auditor.pipeline import evaluate_and_report
+from auditor.report import render, write_report
+
+GOLDEN = Path(__file__).parent / "golden" / "findings"
+SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "junit-10.xsd")
+SEVERITY = ("critical", "high", "medium", "low", "info")
+HOSTILE_TITLE = "<script>alert('x')</script> \"quoted\" & 'single' <img src=x onerror=alert(1)>"
+RTL = "\u05e9\u05dc\u05d5\u05dd \u202eevil\u202c \u0645\u0631\u062d\u0628\u0627"
+LONG = "long" * 5000
+
+
+def golden(case: str) -> results.Findings:
+    return results.read(GOLDEN / f"{case}.json", results.Findings)
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A real, tiny PNG (grey pixels)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+class Outline(HTMLParser):
+    """Headings (level, text, section id), start tags with their attributes, and text by element."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[int, str, str | None]] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: list[tuple[str, dict, str]] = []
+        self._open: list[tuple[str, dict]] = []
+        self._section: list[str | None] = []
+        self._heading: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag in ("br", "img", "meta", "link", "input"):
+            return
+        self._open.append((tag, attrs))
+        if tag in ("section", "footer", "header"):
+            self._section.append(attrs.get("id", tag))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = []
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append((int(tag[1]), "".join(self._heading).strip(), self._section[-1] if self._section else None))
+            self._heading = None
+        if tag in ("section", "footer", "header") and self._section:
+            self._section.pop()
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, text):
+        if self._heading is not None:
+            self._heading.append(text)
+        if self._open and text.strip():
+            self.texts.append((*self._open[-1], text))
+
+    def in_section(self, section: str, level: int) -> list[str]:
+        return [text for lvl, text, sec in self.headings if sec == section and lvl == level]
+
+
+@pytest.fixture
+def eu_report(tmp_path, capsys):
+    """The EU golden findings in their own folder with the screenshot they name; the report in another."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    shutil.copy(GOLDEN / "eu.json", run_dir / "findings.json")
+    (run_dir / "evidence").mkdir()
+    (run_dir / "evidence" / "facebook-posts.png").write_bytes(png())
+    out = tmp_path / "report"
+    code = main(["report", str(run_dir / "findings.json"), "-o", str(out)])
+    assert (code, capsys.readouterr().out.strip()) == (0, str(out / "report.html"))
+    return out
+
+
+def test_report_writes_three_files(eu_report):
+    assert sorted(p.name for p in eu_report.iterdir()) == ["junit.xml", "report.html", "report.md"]
+
+
+def test_html_leads_with_what_to_change_most_severe_first(eu_report):
+    findings = golden("eu")
+    outline = Outline((eu_report / "report.html").read_text(encoding="utf-8"))
+    assert [h for lvl, h, _ in outline.headings if lvl == 1] == ["Your privacy settings report"]
+    assert [h for lvl, h, _ in outline.headings if lvl == 2] == [
+        "What to change", "Check these yourself", "AI training: what you can and cannot control", "Already fine",
+        "What auditor could not check", "Scores by topic", "Screenshots", "About this report"]
+    failed = [f for f in findings.findings if f.status == "fail"]
+    shown = outline.in_section("change", 3)
+    assert sorted(shown) == sorted(f.title for f in failed)
+    severities = [next(f.severity for f in failed if f.title == title) for title in shown]
+    assert severities == sorted(severities, key=SEVERITY.index)
+    assert shown[0] == "Two-factor authentication is off"  # critical, though sixth in the checklist
+    assert outline.in_section("fine", 2) == ["Already fine"]
+
+
+def test_each_change_says_why_and_where_to_click(eu_report):
+    html = (eu_report / "report.html").read_text(encoding="utf-8")
+    card = html[html.index('id="change-1"'):html.index('id="change-2"')]
+    assert "A password alone is not enough." in card
+    assert re.search(r'<ol class="steps">\s*<li dir="auto">Turn it on.</li>', card)
+    assert '<a href="https://accountscenter.facebook.com/password_and_security/two_factor">' in card
+    assert "Now: <strong dir=\"auto\">Off</strong>" in card
+
+
+def test_html_is_one_self_contained_file_with_the_screenshot_inlined(eu_report):
+    html = (eu_report / "report.html").read_text(encoding="utf-8")
+    outline = Outline(html)
+    assert not [t for t, a in outline.tags if t in ("script", "link", "iframe", "object")]
+    external = [a.get("src") for t, a in outline.tags if a.get("src") and not a["src"].startswith("data:")]
+    assert external == []
+    assert "url(" not in html and "@import" not in html
+    images = [a for t, a in outline.tags if t == "img"]
+    assert [a["src"] for a in images] == ["data:image/png;base64," + base64.b64encode(png()).decode()]
+    assert images[0]["alt"].startswith("Screenshot of the settings page")
+    assert 'href="#shot-1"' in html and 'id="shot-1"' in html
+    assert ".card{" in html  # the CSS is inlined
+
+
+def test_only_screenshots_inside_the_findings_folder_are_embedded(tmp_path):
+    (tmp_path / "secret.png").write_bytes(png())
+    run_dir = tmp_path / "run"
+    (run_dir / "evidence").mkdir(parents=True)
+    (run_dir / "evidence" / "notes.txt").write_text("not an image")
+    findings = golden("eu")
+    hostile = [f.model_copy(update={"evidence": path}) for f, path in zip(findings.findings, [
+        "../secret.png", str(tmp_path / "secret.png"), "evidence/notes.txt", "evidence/missing.png", "evidence/\x00.png"])]
+    findings = findings.model_copy(update={"findings": hostile + findings.findings[5:]})
+    html = write_report(findings, tmp_path / "out", evidence_root=run_dir).read_text(encoding="utf-8")
+    assert "data:" not in html and "See the screenshot" not in html and "Screenshots</h2>" not in html
+
+
+def test_provenance(tmp_path):
+    findings = golden("eu")
+    findings = findings.model_copy(update={"run": findings.run.model_copy(update={"writes_blocked": 3, "target": "http://127.0.0.1:8765"})})
+    html = write_report(findings, tmp_path).read_text(encoding="utf-8")
+    footer = html[html.index("<footer>"):]
+    assert "writes sent: 0 (requests that would change a setting and were stopped by auditor's guard: 3)" in footer
+    assert "auditor 0.1.0" in footer and "chromium 140.0 (test)" in footer
+    assert "http://127.0.0.1:8765" in footer and "a stand-in for Meta" in footer
+    assert f"sha256 {findings.checklist.sha256}" in footer and "version 1" in footer
+    assert "<code>facebook/posts</code> 2026-11-22" in footer
+    assert "started 2026-11-23T10:00:00+00:00" in footer
+    assert "EU or UK" in footer
+
+
+@pytest.mark.parametrize("case, shown, hidden", [
+    ("eu", ["In the EU, the EEA and the UK", "send Meta&#39;s objection form", "27 May 2025"], ["Everywhere else"]),
+    ("us", ["Everywhere else", "Meta offers no form where you are", "16 December 2025", "South Korea"], ["In the EU, the EEA and the UK"]),
+    ("facebook_only", ["The pages did not show where your account is", "In the EU, the EEA and the UK", "Everywhere else"], []),
+])
+def test_ai_training_section_says_what_can_be_controlled_where(case, shown, hidden):
+    html = render(golden(case))["report.html"]
+    section = html[html.index('id="ai"'):html.index('id="fine"')]
+    assert all(text in section for text in shown)
+    assert not any(text in section for text in hidden)
+
+
+def test_what_could_not_be_checked_says_why_in_plain_words():
+    html = render(golden("facebook_only"))["report.html"]
+    section = html[html.index('id="unknown"'):html.index('id="scores"')]
+    assert "Meta showed its login page (2)" in section
+    assert "Log in again (auditor login), then run the audit again." in section
+    assert "Does not apply to you" in section and "instagram was not audited" in section
+    assert "Your future posts are not public" in section  # the goal, not a claim that it failed
+
+
+def test_markdown_report(eu_report):
+    md = (eu_report / "report.md").read_text(encoding="utf-8")
+    assert md.startswith("# Your privacy settings report\n")
+    headings = re.findall(r"^(#{1,3}) (.+)$", md, re.M)
+    assert headings[1] == ("##", "What to change")
+    assert headings[2] == ("###", "1. Two-factor authentication is off")
+    assert "Direct link: <https://accountscenter.facebook.com/password_and_security/two_factor>" in md
+    assert "1. Turn it on." in md and "writes sent: 0" in md
+
+
+@pytest.mark.parametrize("case", ["eu", "us", "facebook_only"])
+def test_junit_validates_and_has_one_testcase_per_check(case, tmp_path):
+    findings = golden(case)
+    write_report(findings, tmp_path)
+    SCHEMA.validate(str(tmp_path / "junit.xml"))
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == len(findings.findings)
+    expected = {"pass": [], "fail": ["failure"], "unknown": ["error"], "manual": ["skipped"], "not_applicable": ["skipped"]}
+    for testcase, finding in zip(cases, findings.findings):
+        assert testcase.get("name") == f"{finding.check}: {finding.title}"
+        assert [child.tag for child in testcase] == expected[finding.status]
+    count = {s: sum(f.status == s for f in findings.findings) for s in expected}
+    assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        str(count["fail"]), str(count["unknown"]), str(count["manual"] + count["not_applicable"]))
+
+
+def test_junit_says_why_a_check_is_unknown(tmp_path):
+    write_report(golden("eu"), tmp_path)
+    error = ET.parse(tmp_path / "junit.xml").getroot().find(".//error")
+    assert (error.get("type"), error.get("message")) == ("login_wall", "Meta showed its login page")
+    assert error.text == "Meta showed its login page at /login/"
+
+
+def hostile_findings() -> results.Findings:
+    findings = golden("eu")
+    first = findings.findings[0].model_copy(update={
+        "title": HOSTILE_TITLE + "\n# Not a heading\x07", "why": LONG, "raw": RTL,
+        "how": ["[click me](javascript:alert(1)) | cell", RTL], "url": "javascript:alert(1)", "detail": "\ud800 lone"})
+    unknown = next(f for f in findings.findings if f.status == "unknown").model_copy(update={"detail": HOSTILE_TITLE})
+    rest = [f for f in findings.findings[1:] if f.status != "unknown"]
+    run = findings.run.model_copy(update={"browser": '"><script>alert(2)</script>'})
+    checklist = findings.checklist.model_copy(update={"title": "</title><script>alert(3)</script>"})
+    return findings.model_copy(update={"findings": [first, unknown, *rest], "run": run, "checklist": checklist})
+
+
+def test_hostile_text_is_escaped_in_html(tmp_path):
+    html = write_report(hostile_findings(), tmp_path).read_text(encoding="utf-8")
+    outline = Outline(html)
+    assert [t for t, _ in outline.tags if t == "script"] == []
+    assert not [(t, k) for t, a in outline.tags for k in a if k.startswith("on")]
+    assert not [a for t, a in outline.tags if "javascript" in (a.get("href") or "")]
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;quoted&#34; &amp;" in html
+    assert LONG in html and "overflow-wrap:anywhere" in html  # kept whole, and wrapped on a phone
+    assert "\x07" not in html and "\ud800" not in html
+    assert any(RTL in text and attrs.get("dir") == "auto" for _, attrs, text in outline.texts)
+
+
+def test_hostile_text_is_escaped_in_markdown(tmp_path):
+    write_report(hostile_findings(), tmp_path)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "\\<script>alert('x')\\</script>" in md
+    assert re.findall(r"(?<!\\)<(?!https://)", md) == []  # every other < is escaped: no HTML gets through
+    assert not re.search(r"^# Not a heading", md, re.M)  # a newline in a title cannot start a heading
+    assert "\\[click me\\](javascript:alert(1)) \\| cell" in md
+    assert "javascript:alert(1)>" not in md  # not offered as a link
+
+
+def test_hostile_text_stays_valid_junit(tmp_path):
+    write_report(hostile_findings(), tmp_path)
+    SCHEMA.validate(str(tmp_path / "junit.xml"))
+    failure = ET.parse(tmp_path / "junit.xml").getroot().find(".//failure")
+    assert failure.get("message") == HOSTILE_TITLE + " # Not a heading"  # XML reads a newline in an attribute as a space
+
+
+def test_templates_can_be_overridden_one_at_a_time(tmp_path, capsys):
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "report.css").write_text("body{color:#000}/* our own style */")
+    (custom / "_words.j2").write_text((data.templates_dir() / "_words.j2").read_text().replace('"What you see"', '"Was du siehst"')
+                                      .replace('"Fine"', '"In Ordnung"'))
+    shutil.copy(GOLDEN / "us.json", tmp_path / "findings.json")
+    assert main(["report", str(tmp_path / "findings.json"), "-o", str(tmp_path / "out"), "--template-dir", str(custom)]) == 0
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "/* our own style */" in html and ".card{" not in html
+    assert "In Ordnung" in html
+    assert "What to change" in html  # the rest still comes from the built-in templates
+
+
+def test_a_missing_template_dir_is_bad_input(tmp_path, capsys):
+    shutil.copy(GOLDEN / "us.json", tmp_path / "findings.json")
+    code = main(["report", str(tmp_path / "findings.json"), "-o", str(tmp_path / "out"), "--template-dir", str(tmp_path / "nope")])
+    assert code == 2 and "--template-dir: no such folder" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_run_writes_findings_and_all_three_report_files(tmp_path):
+    observations = results.Observations(
+        run=results.Run(tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"]),
+        observations=[results.Observation(setting="fb.future_posts_audience", platform="facebook", status="observed", value="public")])
+    report = evaluate_and_report(observations, tmp_path, "at-risk")
+    assert report == tmp_path / "report.html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json", "junit.xml", "report.html", "report.md"]
+    assert "Your future posts are public, or shared with a custom audience" in report.read_text(encoding="utf-8")
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_report_colours_meet_wcag_aa_contrast_on_white():
+    css = (data.templates_dir() / "report.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z-]+):(#[0-9a-f]{6})", css))
+    assert len(colours) >= 10
+    for name, colour in colours.items():
+        if name == "line" or name == "bg-soft":  # borders and backgrounds, not text
+            continue
+        ratio = (1.05) / (_luminance(colour) + 0.05)  # text on white, or white text on this colour
+        assert ratio >= 4.5, (name, colour, round(ratio, 2))
+
+
+@pytest.mark.browser
+def test_report_in_a_browser(page, eu_report, request):
+    """Landmarks, heading levels and the first thing to change, as a screen reader and a phone see them."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((eu_report / "report.html").as_uri())
+    for landmark in ("banner", "main", "contentinfo"):
+        assert page.get_by_role(landmark).count() == 1
+    assert page.get_by_role("heading", level=1).all_inner_texts() == ["Your privacy settings report"]
+    main_region = page.get_by_role("main")
+    assert main_region.get_by_role("heading", level=2).first.inner_text() == "What to change"
+    change = page.get_by_role("region", name="What to change")
+    assert change.get_by_role("heading", level=3).first.inner_text() == "Two-factor authentication is off"
+    assert change.get_by_role("link", name="https://accountscenter.facebook.com/password_and_security/two_factor").count() == 1
+    assert page.get_by_role("contentinfo").get_by_role("heading", level=2).inner_text() == "About this report"
+    assert page.get_by_role("img", name=re.compile("^Screenshot of the settings page")).count() == 1
+    # Readable on a phone: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot = request.config.rootpath / "test-results" / "report" / "report-phone.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.emulate_media(media="print")
+    assert page.get_by_role("link", name="Skip to the report").is_hidden()

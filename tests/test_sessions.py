@@ -1,0 +1,265 @@
+"""Saved sessions: a person's login by hand, the file it leaves (0600, user data folder), reuse, expiry.
+
+Which way in a run takes (--session, environment, saved sessions, keyring) is checked here too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import pytest
+
+from auditor import results, spec
+from auditor.audit import way_in
+from auditor.cli import main
+from auditor.errors import AuditorError
+from auditor.network import Network
+from auditor.observe import Observer, select_flows
+from auditor.replica.registry import HOSTS
+from auditor.session import save, session_path, write_private
+from test_login import cli_env, outcomes, run_cli
+
+REPO = Path(__file__).resolve().parents[1]
+
+# The person, played by a script: the same function `auditor login` calls, headless, with a
+# `person` that does what someone at the screen would do. The last step is left in flight, so
+# noticing the finished login is the product's own wait.
+PERSON = textwrap.dedent('''
+    import sys
+    import pyotp
+    from auditor.errors import AuditorError
+    from auditor.session import login_by_hand
+
+    platform, replica, email, password, secret, behaviour = sys.argv[1:]
+
+    def person(page):
+        if behaviour == "closes the window":
+            page.close()
+            return
+        decline = page.locator("[data-cookiebanner=accept_only_essential_button]")
+        if decline.count():
+            decline.click()
+            decline.wait_for(state="detached")
+        page.locator("input[name=email]").fill(email)
+        page.locator("input[name=pass]").fill(password)
+        page.locator("input[name=pass]").press("Enter")
+        code = page.locator("input[autocomplete=one-time-code]")
+        code.wait_for()
+        code.fill(pyotp.TOTP(secret).now())
+        code.press("Enter")
+
+    try:
+        print(login_by_hand(platform, replica_url=replica, headed=False, timeout_s=120, person=person))
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=sys.stderr)
+        sys.exit(1)
+''')
+
+
+def person_logs_in(tmp_path: Path, replica, platform: str, account_id: str, behaviour: str = "logs in"):
+    script = tmp_path / "person.py"
+    script.write_text(PERSON)
+    account = replica.store.accounts[account_id]
+    env = cli_env(tmp_path)
+    return subprocess.run([sys.executable, str(script), platform, replica.url, account.email, account.password,
+                           account.totp_secret or "", behaviour], env=env, capture_output=True, text=True, timeout=300)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# ---------------------------------------------------------------------- login by hand, then reuse
+def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tmp_path):
+    replica.app.visitor_region = "EU"
+    replica.app.cookie_generation = 2
+    for platform in ("facebook", "instagram"):
+        done = person_logs_in(tmp_path, replica, platform, "totp")
+        assert done.returncode == 0, done.stderr
+        saved = Path(done.stdout.strip())
+        assert saved == tmp_path / "data" / "auditor" / "sessions" / "replica" / f"{platform}.json"
+        assert mode(saved) == 0o600 and mode(saved.parent) == 0o700
+        assert f"session saved: {saved}" in done.stderr
+    assert outcomes(replica) == [("facebook", "second_factor"), ("facebook", "ok"), ("instagram", "second_factor"), ("instagram", "ok")]
+
+    # A later audit, with no credentials anywhere, reads both platforms from the saved sessions.
+    done = run_cli("observe", "facebook", "instagram", "--replica", replica.url, "-o", str(tmp_path / "o.json"), env=cli_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "using the saved session" in done.stderr
+    observations = results.read(tmp_path / "o.json", results.Observations)
+    assert observations.run.complete
+    assert {"fb.future_posts_audience", "ig.private_account"} <= {o.setting for o in observations.observations if o.status == "observed"}
+    assert len(outcomes(replica)) == 4  # no login at all
+
+    # Once Meta ends the sessions: one clear message and exit 1, and still no login attempt.
+    replica.expire_sessions()
+    done = run_cli("observe", "facebook", "instagram", "--replica", replica.url, "-o", str(tmp_path / "o2.json"), env=cli_env(tmp_path))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("auditor: error: the facebook session is not logged in any more")
+    assert "log in again with `auditor login facebook`" in done.stderr
+    assert len(outcomes(replica)) == 4
+
+
+def test_closing_the_window_saves_nothing_and_says_so(replica, tmp_path):
+    done = person_logs_in(tmp_path, replica, "facebook", "demo", behaviour="closes the window")
+    assert done.returncode == 1
+    assert "the browser window was closed before the facebook login finished; nothing was saved" in done.stderr
+    assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.json"))
+
+
+def test_login_without_a_display_says_it_needs_one(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    code = main(["login", "facebook"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no display" in err and "AUDITOR_EMAIL" in err
+    assert not list(tmp_path.rglob("*.json"))
+
+
+# ---------------------------------------------------------------------- the session file
+def test_sessions_live_in_the_user_data_folder_apart_from_replica_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert session_path("instagram") == tmp_path / "auditor" / "sessions" / "instagram.json"
+    assert session_path("instagram", "https://127.0.0.1:9") == tmp_path / "auditor" / "sessions" / "replica" / "instagram.json"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert not session_path("facebook").is_relative_to(REPO)  # never in the repository
+
+
+def test_a_session_file_is_created_0600_whatever_the_umask_or_a_leftover(tmp_path):
+    target = tmp_path / "sessions" / "facebook.json"
+    target.parent.mkdir()
+    leftover = target.with_name(".facebook.json.tmp")
+    leftover.write_text("{}")
+    leftover.chmod(0o644)
+    old = os.umask(0)
+    try:
+        write_private(target, '{"cookies": []}')
+    finally:
+        os.umask(old)
+    assert mode(target) == 0o600 and json.loads(target.read_text()) == {"cookies": []}
+
+
+def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser, context, log_in, replica, tmp_path):
+    log_in("demo", "facebook")
+    path = save(context, tmp_path / "facebook.json")
+    assert mode(path) == 0o600
+    assert "c_user" in {c["name"] for c in json.loads(path.read_text())["cookies"]}
+    fresh = browser.new_context(storage_state=str(path), ignore_https_errors=True)
+    network = Network(audit=True)
+    network.install(fresh)
+    try:
+        flows = [f for f in select_flows(spec.load_flows(), ["facebook"]) if f.id == "facebook/posts"]
+        observations = Observer(context=fresh, flows=flows, vocabulary=spec.load_vocabulary(), not_applicable=[],
+                                platforms=["facebook"], network=network, progress=lambda line: None).run()
+    finally:
+        fresh.close()
+    assert observations.by_setting()["fb.future_posts_audience"].value == "public"  # the demo account's seeded value
+    assert outcomes(replica) == [("facebook", "ok")]  # the one login before saving; none after
+
+
+def test_a_broken_session_file_is_bad_input(capsys, tmp_path):
+    broken = tmp_path / "session.json"
+    broken.write_text('{"cookies": [\n  oops\n')
+    code = main(["observe", "facebook", "--session", str(broken), "-o", str(tmp_path / "o.json")])
+    assert code == 2
+    assert capsys.readouterr().err.startswith(f"auditor: error: {broken}:2: session: not a saved session")
+
+
+# ---------------------------------------------------------------------- session expiry mid-run
+def test_a_session_that_expires_mid_run_stops_it_with_login_wall(replica, tmp_path):
+    flows = select_flows(spec.load_flows(), ["facebook"])
+    second = urlsplit(flows[1].spec.url)
+    page = replica.app.find_page(HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p))
+    replica.knobs.set(f"expire:{page.id}")
+    account = replica.store.accounts["demo"]
+    env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
+    done = run_cli("run", "facebook", "--replica", replica.url, "-o", str(tmp_path / "out"), env=env)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"auditor: error: the facebook session is not logged in any more (expired or logged out) at {flows[1].id}: "
+        "log in again with `auditor login facebook`, then run again; the settings read before that are in the results")
+    observations = results.read(tmp_path / "out" / "observations.json", results.Observations)
+    pages = {p.flow: p for p in observations.pages}
+    assert pages[flows[0].id].status == "ok"
+    assert {pages[f.id].reason for f in flows[1:]} == {"login_wall"}
+    assert outcomes(replica) == [("facebook", "ok")]  # no second login to get past the wall
+    assert (tmp_path / "out" / "report.html").is_file()  # partial results are still reported
+
+
+# ---------------------------------------------------------------------- which way in
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1
+
+    def __init__(self, entries: dict[str, str]):
+        super().__init__()
+        self.entries, self.asked = entries, []
+
+    def get_password(self, service, username):
+        self.asked.append((service, username))
+        return self.entries.get(username) if service == "auditor" else None
+
+    def set_password(self, service, username, password):
+        raise NotImplementedError
+
+    def delete_password(self, service, username):
+        raise NotImplementedError
+
+
+@pytest.fixture
+def ways(tmp_path, monkeypatch):
+    """A clean environment, a data folder of the test's own, and a keyring that holds a test account."""
+    for name in ("AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    ring = MemoryKeyring({"email": "ring@example.com", "password": "ring-password", "totp_secret": "RINGSECRET"})
+    monkeypatch.setattr(keyring.core, "_keyring_backend", ring)
+    return ring
+
+
+def saved(platform: str, cookie: str) -> None:
+    write_private(session_path(platform), json.dumps({"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}))
+
+
+def test_environment_credentials_come_first(ways, monkeypatch):
+    saved("facebook", "c_user")
+    monkeypatch.setenv("AUDITOR_EMAIL", "env@example.com")
+    monkeypatch.setenv("AUDITOR_PASSWORD", "env-password")
+    way = way_in(["facebook"], session=None, replica_url=None)
+    assert (way.credentials.identifier, way.credentials.password, way.state) == ("env@example.com", "env-password", None)
+
+
+def test_saved_sessions_come_before_the_keyring(ways):
+    saved("facebook", "c_user")
+    saved("instagram", "sessionid")
+    way = way_in(["facebook", "instagram"], session=None, replica_url=None)
+    assert way.credentials is None
+    assert sorted(c["name"] for c in way.state["cookies"]) == ["c_user", "sessionid"]
+    assert ways.asked == []  # a saved session needs no keyring (which may ask to be unlocked)
+
+
+def test_the_keyring_fills_in_when_a_session_is_missing(ways):
+    saved("facebook", "c_user")
+    way = way_in(["facebook", "instagram"], session=None, replica_url=None)
+    assert (way.credentials.identifier, way.credentials.password, way.credentials.totp_secret) == ("ring@example.com", "ring-password", "RINGSECRET")
+    assert "ring-password" not in repr(way.credentials) and "RINGSECRET" not in repr(way.credentials)
+
+
+def test_no_way_in_names_the_login_that_is_missing(ways, monkeypatch):
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())  # no keyring on this machine
+    saved("facebook", "c_user")
+    with pytest.raises(AuditorError) as failed:
+        way_in(["facebook", "instagram"], session=None, replica_url=None)
+    assert "no instagram session: log in first with `auditor login instagram`" in str(failed.value)
+    assert "auditor login facebook" not in str(failed.value)
