@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from auditor import results, spec
+from auditor import __version__, results, spec
 from auditor.errors import AuditorError, InputError
 from auditor.pipeline import EVIDENCE, browsing, check_output_dir, say
+from auditor.observe import Observer, not_applicable_observations, select_flows
 from auditor.results import Observation, Observations, PageInventory, Run, now
 
 ENV_EMAIL, ENV_PASSWORD, ENV_TOTP = "AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"
@@ -100,7 +101,7 @@ def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = N
     check_output_dir(out.parent)
     if session is not None and not Path(session).is_file():
         raise InputError(f"{session}:1: --session: no such file")
-    flows = _select(spec.load_flows(flows_dir), platforms)
+    flows = select_flows(spec.load_flows(flows_dir), platforms)
     vocabulary = spec.load_vocabulary(flows_dir)
     not_applicable = spec.load_not_applicable(flows_dir)
     way = way_in(platforms, session=session, replica_url=replica_url, credentials=credentials)
@@ -111,14 +112,12 @@ def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = N
         secrets.add_cookies(way.state["cookies"])
     if way.state is not None:
         say(f"using the {way.source}")
-    from auditor.observe import Observer
-
     with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=way.state,
                   trace=out.parent / "trace.zip" if trace else None, secrets=secrets) as browser:
         if way.credentials is not None:
             failed = _log_in(browser, platforms, way.credentials, vocabulary)
             if failed is not None:
-                return _write(out, _stopped(platforms, flows, failed, browser.browser, replica_url))
+                return _write(out, stopped_at_login(platforms, flows, not_applicable, failed, browser.browser, replica_url))
         observer = Observer(
             context=browser.context, flows=flows, vocabulary=vocabulary, not_applicable=not_applicable,
             platforms=platforms, evidence_dir=out.parent / EVIDENCE if evidence else None,
@@ -150,12 +149,6 @@ def stop_message(observations: Observations) -> str | None:
     }[page.reason] + "; the settings read before that are in the results"
 
 
-def _select(flows, platforms):
-    from auditor.observe import select_flows
-
-    return select_flows(flows, platforms)
-
-
 def _log_in(browser, platforms, credentials, vocabulary):
     """Log in to each platform once; the guard is off only for the login itself. Returns the failure, if any."""
     from auditor.session import LoginFailed, login
@@ -172,9 +165,9 @@ def _log_in(browser, platforms, credentials, vocabulary):
     return None
 
 
-def _stopped(platforms, flows, failure, browser: str, replica_url: str | None) -> Observations:
+def stopped_at_login(platforms, flows, not_applicable, failure, browser: str, replica_url: str | None) -> Observations:
     """Observations for a run that never got past the login: every setting unknown, with why."""
-    run = Run(tool_version=_version(), started=now(), finished=now(), platforms=platforms, browser=browser,
+    run = Run(tool_version=__version__, started=now(), finished=now(), platforms=platforms, browser=browser,
               target=replica_url or "meta", complete=False)
     detail = f"{LOGIN_FAILED}{failure}"
     observations = [
@@ -183,13 +176,7 @@ def _stopped(platforms, flows, failure, browser: str, replica_url: str | None) -
         for f in flows for s in f.spec.settings
     ]
     pages = [PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows]
-    return Observations(run=run, observations=observations, pages=pages)
-
-
-def _version() -> str:
-    from auditor import __version__
-
-    return __version__
+    return Observations(run=run, observations=observations + not_applicable_observations(not_applicable, platforms), pages=pages)
 
 
 def _write(out: Path, observations: Observations) -> Observations:

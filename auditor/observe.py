@@ -113,7 +113,7 @@ class Observer:
                 page.close()
             except Exception:  # after Ctrl-C the browser may already be gone; the results still count
                 pass
-        observations += [_not_applicable(n) for n in self.not_applicable if _platform_selected(n.platform, self.platforms)]
+        observations += not_applicable_observations(self.not_applicable, self.platforms)
         run.finished = now()
         run.complete = stop is None and not run.interrupted
         if self.network is not None:
@@ -152,10 +152,19 @@ class Observer:
             return self._page_unknown(flow, page.url, "not_found", f"a navigation step failed: {_first_line(exc)}", locale)
         reader = Reader(page, region, self.vocabulary, locale)
         found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
-        inventory = PageInventory(flow=flow.id, url=page.url, status="ok", locale=locale, title=page.title(),
-                                  controls=self._inventory(region, found, flow, locale))
+        scrub = Scrubber(self._personal_texts(page, flow, locale))
+        inventory = PageInventory(flow=flow.id, url=page.url, status="ok", locale=locale,
+                                  controls=[scrub.control(c) for c in self._inventory(region, found, flow, locale)])
         inventory.screenshot = self._screenshot(page, flow, locale)
-        return found, inventory, locale
+        return [scrub.observation(o) for o in found], inventory, locale
+
+    def _personal_texts(self, page, flow: Loaded, locale: str) -> list[str]:
+        """What the flow masks as personal (the name, the picture's alt text, contact details), as text."""
+        found: list[str] = []
+        for mask in flow.spec.mask:
+            for element in locate(page, mask, locale).all()[:20]:
+                found += element.evaluate(PERSONAL_TEXT_JS)
+        return found
 
     def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False):
         found = _all_unknown(flow, self.platforms, reason, detail, url)
@@ -254,6 +263,41 @@ class Observer:
         return f"{self.evidence_prefix}{name}"
 
 
+# The text of a masked element and the alt text of its pictures: a profile button shows the name only there.
+PERSONAL_TEXT_JS = "el => [el.innerText || '', el.getAttribute('alt') || '', ...[...el.querySelectorAll('img[alt]')].map(i => i.alt)]"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+class Scrubber:
+    """Keeps the person out of observations.json: what the flow masks, email addresses and phone numbers.
+
+    A page's controls sit beside the person's details (a profile heading, a contact row), and the
+    inventory is compared across runs and shared with others: names there would be noise and a leak.
+    """
+
+    def __init__(self, personal: list[str]):
+        lines = {line.strip() for text in personal for line in text.splitlines()}
+        self._personal = sorted((t for t in lines if len(t) >= 3), key=len, reverse=True)
+
+    def text(self, value: str | None) -> str | None:
+        if not value:
+            return value
+        for personal in self._personal:
+            value = value.replace(personal, "[personal]")
+        return PHONE.sub("[phone]", EMAIL.sub("[email]", value))
+
+    def control(self, control: Control) -> Control:
+        return control.model_copy(update={
+            "name": self.text(control.name), "label": self.text(control.label), "section": self.text(control.section),
+            "state": self.text(control.state), "options": [self.text(o) for o in control.options],
+        })
+
+    def observation(self, observation: Observation) -> Observation:
+        options = [self.text(o) for o in observation.options] if observation.options else observation.options
+        return observation.model_copy(update={"raw": self.text(observation.raw), "options": options})
+
+
 def _shows(page, candidates: list[str]) -> bool:
     if not candidates:
         return False
@@ -282,9 +326,9 @@ def _all_unknown(flow: Loaded, platforms: list[str], reason: str, detail: str, u
     ]
 
 
-def _platform_selected(platform: str, platforms: list[str]) -> bool:
-    return platform in platforms or platform in ("accounts_center", "meta")
-
-
-def _not_applicable(item: NotApplicable) -> Observation:
-    return Observation(setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail)
+def not_applicable_observations(items: list[NotApplicable], platforms: list[str]) -> list[Observation]:
+    """The catalogued settings no desktop page shows (not_applicable.yml), for the platforms audited."""
+    return [
+        Observation(setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail)
+        for item in items if item.platform in platforms or item.platform in ("accounts_center", "meta")
+    ]

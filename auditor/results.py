@@ -23,7 +23,7 @@ ObservationStatus = Literal["observed", "unknown", "not_applicable"]
 # Why a setting is unknown or not applicable; the run goes on either way.
 Reason = Literal[
     "not_found", "login_wall", "checkpoint", "rate_limited", "unsupported_locale", "not_offered_in_region",
-    "error", "interrupted", "app_only", "retired", "no_setting", "no_web_page",
+    "error", "interrupted", "app_only", "retired", "no_setting", "no_web_page", "not_offered_for_account",
 ]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -74,7 +74,6 @@ class PageInventory(Strict):
     reason: Reason | None = None
     detail: str = ""
     locale: str | None = None
-    title: str | None = None
     controls: list[Control] = []
     screenshot: str | None = None  # path relative to the observations file
 

@@ -94,9 +94,9 @@ def audit_account(browser, replica, account_id: str, platforms=("facebook", "ins
             failed = exc
         network.audit = True
         if failed is not None:
-            from auditor.audit import _stopped
+            from auditor.audit import stopped_at_login
 
-            return _stopped(list(platforms), flows, failed, "test", replica.url), replica.writes()
+            return stopped_at_login(list(platforms), flows, spec.load_not_applicable(), failed, "test", replica.url), replica.writes()
         observer = Observer(context=context, flows=flows, vocabulary=vocabulary, not_applicable=spec.load_not_applicable(),
                             platforms=list(platforms), target=replica.url, network=network, progress=lambda line: None)
         return observer.run(), replica.writes()

@@ -6,7 +6,6 @@ Bad checklist YAML is bad input: one line `file:line: field: message`, exit 2, n
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml

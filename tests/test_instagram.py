@@ -91,7 +91,7 @@ def test_search_engine_indexing_is_read_only_for_professional_accounts(
     indexing = seen["ig.search_engine_indexing"]
     assert (indexing.status, indexing.value) == (status, value)
     if status == "not_applicable":
-        assert indexing.reason == "no_setting" and "professional" in indexing.detail
+        assert indexing.reason == "not_offered_for_account" and "professional" in indexing.detail
 
 
 def test_german_pages_read_the_same_canonical_values_as_english_ones(browser, replica, flows):
