@@ -13,7 +13,7 @@ demo: install browser
 	$(BIN)/auditor demo
 
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 bench: install browser
 	$(BIN)/python bench/run.py

@@ -162,8 +162,7 @@ class Observer:
         """What the flow masks as personal (the name, the picture's alt text, contact details), as text."""
         found: list[str] = []
         for mask in flow.spec.mask:
-            for element in locate(page, mask, locale).all()[:20]:
-                found += element.evaluate(PERSONAL_TEXT_JS)
+            found += [text for texts in locate(page, mask, locale).evaluate_all(PERSONAL_TEXT_JS) for text in texts]
         return found
 
     def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False):
@@ -254,17 +253,19 @@ class Observer:
         if self.evidence_dir is None:
             return None
         self.evidence_dir.mkdir(parents=True, exist_ok=True)
-        name = flow.id.replace("/", "-") + ".png"  # named after the flow, never after the person
+        name = flow.id.replace("/", "-") + ".jpg"  # named after the flow, never after the person
         masks = [locate(page, m, locale) for m in flow.spec.mask] + [page.locator("img[alt]:not([alt=''])"), page.locator("input[type=email]")]
         try:
-            page.screenshot(path=str(self.evidence_dir / name), full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled")
+            # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
+            page.screenshot(path=str(self.evidence_dir / name), full_page=True, mask=masks, mask_color="#7a7a7a",
+                            animations="disabled", type="jpeg", quality=70)
         except PlaywrightError:
             return None
         return f"{self.evidence_prefix}{name}"
 
 
 # The text of a masked element and the alt text of its pictures: a profile button shows the name only there.
-PERSONAL_TEXT_JS = "el => [el.innerText || '', el.getAttribute('alt') || '', ...[...el.querySelectorAll('img[alt]')].map(i => i.alt)]"
+PERSONAL_TEXT_JS = "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', ...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
