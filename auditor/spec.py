@@ -166,9 +166,9 @@ class SettingRead(Strict):
     @model_validator(mode="after")
     def _needs(self):
         if self.read in ("audience", "radio_group", "review", "choice", "status") and not self.values:
-            raise ValueError(f"a {self.read} read needs values (the canonical options)")
+            raise ValueError(f"read: {self.read} needs values (the canonical options)")
         if self.read in ("review", "choice") and self.open is None:
-            raise ValueError(f"a {self.read} read needs open: the button that shows its options")
+            raise ValueError(f"read: {self.read} needs open: the button that shows its options")
         return self
 
 

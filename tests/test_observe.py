@@ -1,0 +1,78 @@
+"""Observe keeps going: a fault on one page, an unknown language or Ctrl-C never costs the rest of the run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from auditor import results, spec
+from auditor.observe import Observer, detect_locale
+from conftest import audit_account
+
+
+def by_flow(observations, flow_id: str):
+    return [o for o in observations.observations if o.flow == flow_id]
+
+
+def test_a_fault_on_one_page_leaves_the_others_observed(browser, replica, flows):
+    replica.knobs.set("error:fb_posts", "slow:fb_stories:1500")
+    observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",))
+    assert writes == []
+    posts = by_flow(observations, "facebook/posts")
+    assert {(o.status, o.reason) for o in posts} == {("unknown", "error")}
+    assert all("Sorry, something went wrong" in o.detail for o in posts)
+    stories = by_flow(observations, "facebook/stories")
+    assert stories and all(o.status == "observed" for o in stories)  # slow is not broken
+    others = [o for o in observations.observations if o.flow and o.flow != "facebook/posts"]
+    assert others and all(o.status != "unknown" for o in others)
+    assert observations.run.complete  # an error page is one page's problem, not the run's
+
+
+def test_a_page_in_a_language_the_flows_do_not_cover_is_unknown_with_that_reason(context, replica):
+    context.route("https://www.facebook.com/settings/?tab=posts", lambda route: route.fulfill(
+        content_type="text/html", body='<html lang="fr"><body><div role="main"><h1>Posts</h1></div></body></html>'))
+    flow = next(f for f in spec.load_flows() if f.id == "facebook/posts")
+    observations = Observer(context=context, flows=[flow], vocabulary=spec.load_vocabulary(), not_applicable=[],
+                            platforms=["facebook"], progress=lambda line: None).run()
+    assert {(o.status, o.reason) for o in observations.observations} == {("unknown", "unsupported_locale")}
+    assert '"fr"' in observations.observations[0].detail
+
+
+def test_the_locale_comes_from_the_page_language(page):
+    for lang, locale in (("en", "en_US"), ("en-GB", "en_GB"), ("de", "de_DE"), ("fr", None)):
+        page.set_content(f'<html lang="{lang}"><body></body></html>')
+        assert detect_locale(page) == locale
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    """Wait for a state of the replica (not a fixed time): poll its own log."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the state never came"
+        time.sleep(0.05)
+
+
+def test_ctrl_c_writes_what_was_read_so_far(replica, tmp_path):
+    account = replica.store.accounts["demo"]
+    replica.knobs.set("slow:fb_stories:30000")  # hold the run on a later page
+    out = tmp_path / "observations.json"
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    process = subprocess.Popen([sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: any("tab=stories" in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET"))
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 1, err
+    observations = results.read(out, results.Observations)
+    assert observations.run.interrupted and not observations.run.complete
+    statuses = {o.flow: o.status for o in observations.observations if o.flow}
+    assert statuses["facebook/posts"] == "observed"
+    interrupted = [o for o in observations.observations if o.reason == "interrupted"]
+    assert interrupted and {o.flow for o in interrupted} >= {"facebook/stories"}
+    assert replica.writes() == []
