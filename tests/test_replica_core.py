@@ -117,3 +117,15 @@ def test_replica_serve_runs_with_knobs_from_the_command_line(tmp_path):
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("old, lands", [
+    ("https://www.facebook.com/settings?tab=privacy&section=canfriend&view", "https://www.facebook.com/settings/?tab=how_people_find_and_contact_you"),
+    ("https://www.facebook.com/settings?tab=timeline&section=tagreview&view", "https://www.facebook.com/settings/?tab=profile_and_tagging"),
+    ("https://www.facebook.com/off_facebook_activity", "https://accountscenter.facebook.com/info_and_permissions/off_facebook_activity/"),
+    ("https://www.facebook.com/adpreferences/?section=data_from_partners", "https://accountscenter.facebook.com/ad_preferences/ad_settings/data_from_partners"),
+])
+def test_legacy_urls_redirect_where_meta_moved_them(page, replica, log_in, old, lands):
+    log_in("eu")
+    page.goto(old)
+    assert page.url == lands
