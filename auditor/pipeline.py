@@ -7,13 +7,15 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from auditor import browser, results
-from auditor.errors import InputError
+from auditor.errors import AuditorError, InputError
 
 OBSERVATIONS = "observations.json"
 FINDINGS = "findings.json"
 EVIDENCE = "evidence"
+CONNECT_SCHEMES = ("ws", "wss", "http", "https")
 
 
 def say(line: str) -> None:
@@ -31,42 +33,100 @@ class Browsing:
 
 @contextmanager
 def browsing(*, browser_path: str | None = None, replica_url: str | None = None, storage_state: Path | dict | None = None,
-             headed: bool = False, trace: Path | None = None, secrets=None):
+             headed: bool = False, trace: Path | None = None, secrets=None, connect: str | None = None):
     """A fresh browser context whose requests go through the network guard (audit mode on).
 
-    With a replica, the browser resolves Meta's host names to it and accepts its certificate;
-    without one, certificates are checked as usual. A trace is scrubbed of `secrets`
-    (auditor.redact.Secrets) and of every cookie as soon as it is written.
+    The browser is launched here, or with `connect` reached where it runs (see opened_browser).
     """
     from playwright.sync_api import sync_playwright
 
-    from auditor.network import Network, replica_browser_args
+    with sync_playwright() as playwright, \
+            opened_browser(playwright, browser_path=browser_path, replica_url=replica_url, headed=headed, connect=connect) as (launched, description):
+        say(description)
+        with audit_context(launched, description, replica_url=replica_url, storage_state=storage_state, trace=trace,
+                           secrets=secrets) as browsing_:
+            yield browsing_
 
-    with sync_playwright() as playwright:
+
+@contextmanager
+def opened_browser(playwright, *, browser_path: str | None = None, replica_url: str | None = None, headed: bool = False,
+                   connect: str | None = None):
+    """(browser, "browser: ..." line): launched here, or reached at `connect` where it runs.
+
+    A browser launched here resolves Meta's host names to the replica, if there is one. A browser
+    elsewhere gets no launch flags from us: with a replica, it must have been started with them.
+    """
+    if connect:
+        launched = connect_browser(playwright, connect)
+        description = f"browser: chromium {launched.version.split('.')[0]} at {public_url(connect)} (--connect)"
+    else:
+        from auditor.network import replica_browser_args
+
         choice = browser.resolve(browser_path, headed=headed, playwright=playwright)
         args = replica_browser_args(replica_url) if replica_url else []
         launched = browser.launch(playwright, choice, headed=headed, args=args)
         description = choice.describe(launched.version)
-        say(description)
+    try:
+        yield launched, description
+    finally:
         try:
-            context = launched.new_context(
-                storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
-                viewport={"width": 1280, "height": 900},
-                service_workers="block",  # requests a service worker makes would bypass the guard's route
-                ignore_https_errors=bool(replica_url),
-            )
-            network = Network(audit=True)
-            network.install(context)
-            if trace:
-                context.tracing.start(screenshots=True, snapshots=True)
-            try:
-                yield Browsing(context, network, description.removeprefix("browser: "))
-            finally:
-                if trace:
-                    _stop_trace(context, trace, secrets)
-                context.close()
+            launched.close()  # a connected browser is only disconnected from; it goes on serving others
+        except Exception:  # already gone (crashed, or the remote end closed): nothing left to close
+            pass
+
+
+def connect_browser(playwright, url: str):
+    """A browser elsewhere: a Playwright server (ws://, wss://) or a Chromium DevTools endpoint (http://, https://)."""
+    scheme = urlsplit(url).scheme
+    if scheme not in CONNECT_SCHEMES:
+        raise InputError(f"{public_url(url)}:1: --connect: give ws://HOST:PORT/ (a Playwright server) "
+                         "or http://HOST:PORT (a Chromium DevTools endpoint)")
+    try:
+        if scheme in ("ws", "wss"):
+            return playwright.chromium.connect(url, timeout=browser.LAUNCH_TIMEOUT_MS)
+        return playwright.chromium.connect_over_cdp(url, timeout=browser.LAUNCH_TIMEOUT_MS)
+    except Exception as exc:  # Playwright raises its own Error and TimeoutError
+        text = str(exc).strip()
+        first_line = text.splitlines()[0] if text else type(exc).__name__
+        raise AuditorError(f"could not connect to the browser at {public_url(url)}: {first_line.replace(url, public_url(url))}") from None
+
+
+def public_url(url: str) -> str:
+    """A browser endpoint as it may be printed: grids put tokens in the user part or the query string."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path, "", ""))
+
+
+@contextmanager
+def audit_context(launched, description: str, *, replica_url: str | None = None, storage_state: Path | dict | None = None,
+                  trace: Path | None = None, secrets=None):
+    """A new context of `launched` with the network guard on; closed (and its trace scrubbed) on leaving.
+
+    With a replica the context accepts its certificate; without one, certificates are checked as
+    usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets) and of every cookie as soon
+    as it is written.
+    """
+    from auditor.network import Network
+
+    context = launched.new_context(
+        storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
+        viewport={"width": 1280, "height": 900},
+        service_workers="block",  # requests a service worker makes would bypass the guard's route
+        ignore_https_errors=bool(replica_url),
+    )
+    try:
+        network = Network(audit=True)
+        network.install(context)
+        if trace:
+            context.tracing.start(screenshots=True, snapshots=True)
+        try:
+            yield Browsing(context, network, description.removeprefix("browser: "))
         finally:
-            launched.close()
+            if trace:
+                _stop_trace(context, trace, secrets)
+    finally:
+        context.close()
 
 
 def _stop_trace(context, path: Path, secrets) -> None:
