@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from auditor import __version__, results, spec
+from auditor import __version__, interrupt, results, spec
 from auditor.errors import AuditorError, InputError
-from auditor.pipeline import EVIDENCE, browsing, check_output_dir, say
+from auditor.pipeline import EVIDENCE, Browsing, browsing, check_connect, check_output_dir, remote_replica_note, say
 from auditor.observe import Observer, not_applicable_observations, select_flows
 from auditor.results import Observation, Observations, PageInventory, Run, now
 
@@ -35,6 +35,17 @@ class WayIn:
     state: dict | None = None
     credentials: object = None  # auditor.session.Credentials
     source: str = ""  # for messages: where the session or credentials came from
+
+    def secrets(self):
+        """What a trace must never keep: the password, the TOTP secret, the session's cookies."""
+        from auditor.redact import Secrets
+
+        secrets = Secrets()
+        if self.credentials is not None:
+            secrets.add(self.credentials.password, self.credentials.totp_secret)
+        if self.state is not None:
+            secrets.add_cookies(self.state["cookies"])
+        return secrets
 
 
 def credentials_from_env():
@@ -91,41 +102,62 @@ def pace_seconds(pace: float | None, replica_url: str | None) -> float:
     return 0.0 if replica_url else DEFAULT_PACE
 
 
+@dataclass(frozen=True)
+class FlowSet:
+    """What pages are read with: the flows, their shared vocabulary, and the settings no page shows."""
+
+    flows: list[spec.Loaded]
+    vocabulary: spec.Vocabulary
+    not_applicable: list[spec.NotApplicable]
+
+    @classmethod
+    def load(cls, flows_dir: Path | None = None) -> "FlowSet":
+        return cls(spec.load_flows(flows_dir), spec.load_vocabulary(flows_dir), spec.load_not_applicable(flows_dir))
+
+
 def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = None, replica_url: str | None = None,
                     trace: bool = False, evidence: bool = True, browser_path: str | None = None,
-                    credentials=None, flows_dir: Path | None = None, pace: float | None = None) -> Observations:
+                    credentials=None, flows_dir: Path | None = None, pace: float | None = None,
+                    connect: str | None = None) -> Observations:
     """Run observe and write observations.json (also when the run stops early); returns what was written."""
-    from auditor.redact import Secrets
-
     out = Path(out)
     check_output_dir(out.parent)
     if session is not None and not Path(session).is_file():
         raise InputError(f"{session}:1: --session: no such file")
-    flows = select_flows(spec.load_flows(flows_dir), platforms)
-    vocabulary = spec.load_vocabulary(flows_dir)
-    not_applicable = spec.load_not_applicable(flows_dir)
+    if connect:
+        check_connect(connect)
+    flow_set = FlowSet.load(flows_dir)
     way = way_in(platforms, session=session, replica_url=replica_url, credentials=credentials)
-    secrets = Secrets()
-    if way.credentials is not None:
-        secrets.add(way.credentials.password, way.credentials.totp_secret)
-    if way.state is not None:
-        secrets.add_cookies(way.state["cookies"])
     if way.state is not None:
         say(f"using the {way.source}")
-    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=way.state,
-                  trace=out.parent / "trace.zip" if trace else None, secrets=secrets) as browser:
-        if way.credentials is not None:
-            failed = _log_in(browser, platforms, way.credentials, vocabulary)
-            if failed is not None:
-                return _write(out, stopped_at_login(platforms, flows, not_applicable, failed, browser.browser, replica_url))
-        observer = Observer(
-            context=browser.context, flows=flows, vocabulary=vocabulary, not_applicable=not_applicable,
-            platforms=platforms, evidence_dir=out.parent / EVIDENCE if evidence else None,
-            evidence_prefix=f"{EVIDENCE}/", target=replica_url or "meta", browser=browser.browser,
-            network=browser.network, pace_seconds=pace_seconds(pace, replica_url),
-        )
-        observations = observer.run()
-    return _write(out, observations)
+    if connect and replica_url:
+        say(remote_replica_note(replica_url))
+    with interrupt.stop_between_pages(say), \
+            browsing(browser_path=browser_path, replica_url=replica_url, connect=connect, storage_state=way.state,
+                     trace=out.parent / "trace.zip" if trace else None, secrets=way.secrets()) as browser:
+        observations = observe_in(browser, platforms, way, flow_set, replica_url=replica_url,
+                                  evidence_in=out.parent if evidence else None, pace=pace)
+        return write_observations(out, observations)  # before the browser closes: after a second Ctrl-C that may hang
+
+
+def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: FlowSet, *, replica_url: str | None = None,
+               evidence_in: Path | None = None, pace: float | None = None, say=say) -> Observations:
+    """One account's observe in a guarded context that is already open: log in if need be, then read every page.
+
+    Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
+    """
+    flows = select_flows(flow_set.flows, platforms)
+    if way.credentials is not None:
+        failed = _log_in(browser, platforms, way.credentials, flow_set.vocabulary, say)
+        if failed is not None:
+            return stopped_at_login(platforms, flows, flow_set.not_applicable, failed, browser.browser, replica_url)
+    observer = Observer(
+        context=browser.context, flows=flows, vocabulary=flow_set.vocabulary, not_applicable=flow_set.not_applicable,
+        platforms=platforms, evidence_dir=Path(evidence_in) / EVIDENCE if evidence_in is not None else None,
+        evidence_prefix=f"{EVIDENCE}/", target=replica_url or "meta", browser=browser.browser,
+        network=browser.network, pace_seconds=pace_seconds(pace, replica_url), progress=say,
+    )
+    return observer.run()
 
 
 def stop_message(observations: Observations) -> str | None:
@@ -149,7 +181,7 @@ def stop_message(observations: Observations) -> str | None:
     }[page.reason] + "; the settings read before that are in the results"
 
 
-def _log_in(browser, platforms, credentials, vocabulary):
+def _log_in(browser, platforms, credentials, vocabulary, say=say):
     """Log in to each platform once; the guard is off only for the login itself. Returns the failure, if any."""
     from auditor.session import LoginFailed, login
 
@@ -179,7 +211,7 @@ def stopped_at_login(platforms, flows, not_applicable, failure, browser: str, re
     return Observations(run=run, observations=observations + not_applicable_observations(not_applicable, platforms), pages=pages)
 
 
-def _write(out: Path, observations: Observations) -> Observations:
+def write_observations(out: Path, observations: Observations, say=say) -> Observations:
     results.write(out, observations)
     counts = {s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")}
     say(f"observations: {out} ({counts['observed']} observed, {counts['unknown']} unknown, "

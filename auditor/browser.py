@@ -78,7 +78,8 @@ def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: lis
     """Launch the chosen browser; a browser that does not start is an error with advice, never a hang."""
     try:
         return playwright.chromium.launch(
-            executable_path=choice.path, headless=not headed, timeout=LAUNCH_TIMEOUT_MS, args=list(args)
+            executable_path=choice.path, headless=not headed, timeout=LAUNCH_TIMEOUT_MS, args=list(args),
+            handle_sigint=False,  # Ctrl-C reaches Playwright's driver too: the page in progress still finishes (auditor.interrupt)
         )
     except Exception as exc:  # Playwright raises its own Error and TimeoutError
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -33,6 +33,7 @@ class Platform(str, Enum):
 
 BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
 Pace = Annotated[Optional[float], typer.Option(min=0, help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
+Connect = Annotated[Optional[str], typer.Option(help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.")]
 
 
 def _version(value: bool) -> None:
@@ -96,12 +97,13 @@ def observe(
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
     pace: Pace = None,
     browser_path: BrowserPath = None,
+    connect: Connect = None,
 ) -> None:
     """Read every setting the flows know, read-only, and write observations.json."""
     from auditor.audit import observe_to_file
 
     observations = observe_to_file([p.value for p in platforms], out, session=session, replica_url=replica,
-                                   trace=trace, evidence=evidence, browser_path=browser_path, pace=pace)
+                                   trace=trace, evidence=evidence, browser_path=browser_path, pace=pace, connect=connect)
     _finish(observations)
 
 
@@ -145,8 +147,8 @@ def report(
 
 @app.command()
 def run(
-    platforms: Annotated[list[Platform], typer.Argument(help="facebook and/or instagram.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for every file of the run.")] = Path("reports/latest"),
+    platforms: Annotated[Optional[list[Platform]], typer.Argument(help="facebook and/or instagram (with --accounts: from the file).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for every file of the run (with --accounts: a folder per account, and the summary).")] = Path("reports/latest"),
     session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
     replica: Annotated[Optional[str], typer.Option(help="Route every Meta host to this server (a replica).")] = None,
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
@@ -154,8 +156,22 @@ def run(
     pace: Pace = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Compare the pages with this baseline (CI smoke check); exit 3 on drift.")] = None,
     browser_path: BrowserPath = None,
+    connect: Connect = None,
+    accounts: Annotated[Optional[Path], typer.Option(help="Audit every account of this YAML file (name, platforms, and a session file or the environment variables holding its login).")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")] = None,
 ) -> None:
-    """Observe, evaluate and report in one go, into one folder."""
+    """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
+    if accounts is not None:
+        for given, name in ((platforms, "PLATFORMS"), (session, "--session"), (baseline, "--baseline")):
+            if given:
+                raise typer.BadParameter("does not go with --accounts (each account's entry in the file says it)", param_hint=name)
+        _run_accounts(accounts, out, workers=workers or 4, checklist=checklist, replica_url=replica, connect=connect,
+                      browser_path=browser_path, pace=pace, trace=trace)
+    if not platforms:
+        raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
+    if workers is not None:
+        raise typer.BadParameter("goes with --accounts FILE", param_hint="--workers")
+
     from auditor import results
     from auditor.audit import observe_to_file
     from auditor.consistency import load_checklist
@@ -164,13 +180,25 @@ def run(
     load_checklist(checklist)  # bad input fails before the browser starts: the checklist, the baseline
     before = results.read(baseline, results.Observations) if baseline else None
     observations = observe_to_file([p.value for p in platforms], out / OBSERVATIONS, session=session, replica_url=replica,
-                                   trace=trace, evidence=True, browser_path=browser_path, pace=pace)
+                                   trace=trace, evidence=True, browser_path=browser_path, pace=pace, connect=connect)
     print(evaluate_and_report(observations, out, checklist))
     _finish(observations)
     if before is not None:
         from auditor.drift import compare
 
         raise typer.Exit(_report_drift(compare(before, observations), out, "drift-junit.xml"))
+
+
+def _run_accounts(accounts: Path, out: Path, **options) -> None:
+    """`run --accounts FILE`: a line per account and the summary's path; exit 1 if any account could not finish."""
+    from auditor.cohort import SUMMARY_HTML, run_cohort
+
+    summary = run_cohort(accounts, out, **options)
+    for row in summary.accounts:
+        counts = f"{row.counts['fail']} to change, {row.counts['pass']} fine, {row.counts['unknown']} unknown" if row.counts else ""
+        print("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
+    print(out / SUMMARY_HTML)
+    raise typer.Exit(summary.exit_code)
 
 
 def _finish(observations) -> None:

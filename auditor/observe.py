@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor import aria, __version__
+from auditor import aria, interrupt, __version__
 from auditor.readers import NotFound, Reader, UnsupportedLocale, any_of, locate, texts
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
@@ -26,6 +26,7 @@ READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
 CHECKPOINT_URL = re.compile(r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:/|\?|$)|/accounts/login/two_factor")
 LOGIN_URL = re.compile(r"/login(?:/|\.php|\?|$)|/accounts/login/?(?:\?|$)")
+INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
 STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited")
 STOP_ADVICE = {
     "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
@@ -88,6 +89,9 @@ class Observer:
         page.set_default_timeout(READY_TIMEOUT_MS)
         try:
             for index, flow in enumerate(self.flows):
+                if stop is None and interrupt.requested():
+                    run.interrupted = True
+                    stop = ("interrupted", INTERRUPTED)
                 if stop is None:
                     if index and self.pace_seconds:
                         time.sleep(self.pace_seconds)  # pacing for the account's sake, not synchronisation
@@ -101,17 +105,17 @@ class Observer:
                 observations += found
                 pages.append(inventory)
                 self._report(flow, found)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # the second Ctrl-C: no more Playwright calls, they could wait forever
             run.interrupted = True
             done = {p.flow for p in pages}
             for flow in self.flows:
                 if flow.id not in done:
-                    observations += _all_unknown(flow, self.platforms, "interrupted", "not read: the run was interrupted (Ctrl-C)")
+                    observations += _all_unknown(flow, self.platforms, "interrupted", INTERRUPTED)
                     pages.append(PageInventory(flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason="interrupted"))
-        finally:
+        else:
             try:
                 page.close()
-            except Exception:  # after Ctrl-C the browser may already be gone; the results still count
+            except PlaywrightError:  # the browser may already be gone (Ctrl-C reaches it too); the results still count
                 pass
         observations += not_applicable_observations(self.not_applicable, self.platforms)
         run.finished = now()

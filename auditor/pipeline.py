@@ -44,8 +44,8 @@ def browsing(*, browser_path: str | None = None, replica_url: str | None = None,
             opened_browser(playwright, browser_path=browser_path, replica_url=replica_url, headed=headed, connect=connect) as (launched, description):
         say(description)
         with audit_context(launched, description, replica_url=replica_url, storage_state=storage_state, trace=trace,
-                           secrets=secrets) as browsing_:
-            yield browsing_
+                           secrets=secrets) as guarded:
+            yield guarded
 
 
 @contextmanager
@@ -77,25 +77,43 @@ def opened_browser(playwright, *, browser_path: str | None = None, replica_url: 
 
 def connect_browser(playwright, url: str):
     """A browser elsewhere: a Playwright server (ws://, wss://) or a Chromium DevTools endpoint (http://, https://)."""
-    scheme = urlsplit(url).scheme
-    if scheme not in CONNECT_SCHEMES:
-        raise InputError(f"{public_url(url)}:1: --connect: give ws://HOST:PORT/ (a Playwright server) "
-                         "or http://HOST:PORT (a Chromium DevTools endpoint)")
     try:
-        if scheme in ("ws", "wss"):
+        if check_connect(url) in ("ws", "wss"):
             return playwright.chromium.connect(url, timeout=browser.LAUNCH_TIMEOUT_MS)
         return playwright.chromium.connect_over_cdp(url, timeout=browser.LAUNCH_TIMEOUT_MS)
     except Exception as exc:  # Playwright raises its own Error and TimeoutError
         text = str(exc).strip()
         first_line = text.splitlines()[0] if text else type(exc).__name__
-        raise AuditorError(f"could not connect to the browser at {public_url(url)}: {first_line.replace(url, public_url(url))}") from None
+        parts = urlsplit(url)
+        for secret in (url, parts.query, parts.path.strip("/"), parts.password, parts.username):  # whole URL first
+            first_line = first_line.replace(secret, "[redacted]") if secret else first_line
+        raise AuditorError(f"could not connect to the browser at {public_url(url)}: {first_line}") from None
+
+
+def check_connect(url: str) -> str:
+    """The scheme of a --connect URL; anything else is bad input, refused before any work is done."""
+    scheme = urlsplit(url).scheme
+    if scheme not in CONNECT_SCHEMES or not urlsplit(url).hostname:
+        raise InputError(f"{public_url(url)}:1: --connect: give ws://HOST:PORT/ (a Playwright server) "
+                         "or http://HOST:PORT (a Chromium DevTools endpoint)")
+    return scheme
 
 
 def public_url(url: str) -> str:
-    """A browser endpoint as it may be printed: grids put tokens in the user part or the query string."""
+    """A browser endpoint as it may be printed: scheme, host and port. Grids put tokens in the user
+    part or the query, and a Playwright server's secret is its path."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, parts.path, "", ""))
+    return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, "", "", ""))
+
+
+def remote_replica_note(replica_url: str) -> str:
+    """What a browser reached with --connect needs for a replica: we cannot pass it launch flags."""
+    from auditor.network import replica_browser_args
+
+    return (f"note: the browser at --connect must itself resolve Meta's host names to the replica (auditor cannot pass "
+            f"launch flags to a browser elsewhere): start it with '{replica_browser_args(replica_url)[0]}' and "
+            "--ignore-certificate-errors; one that does not would open Meta's real sites")
 
 
 @contextmanager
@@ -151,14 +169,20 @@ def check_output_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-def evaluate_and_report(observations: results.Observations, out_dir: Path, checklist: str = "default",
+def evaluate_and_report(observations: results.Observations, out_dir: Path, checklist="default",
                         template_dir: Path | None = None) -> Path:
     """Write findings.json and report.html, report.md and junit.xml next to observations.json; returns report.html."""
-    from auditor.consistency import load_checklist
-    from auditor.evaluate import evaluate
     from auditor.report import write_report
 
-    loaded = load_checklist(checklist)
+    return write_report(evaluate_to_file(observations, out_dir, checklist), Path(out_dir), template_dir)
+
+
+def evaluate_to_file(observations: results.Observations, out_dir: Path, checklist="default") -> results.Findings:
+    """Evaluate against a checklist (a name, a file, or one already loaded) and write findings.json."""
+    from auditor.consistency import load_checklist
+    from auditor.evaluate import evaluate
+
+    loaded = load_checklist(checklist) if isinstance(checklist, str) else checklist
     findings = evaluate(observations, loaded)
     results.write(Path(out_dir) / FINDINGS, findings)
-    return write_report(findings, Path(out_dir), template_dir)
+    return findings

@@ -55,24 +55,29 @@ def wait_until(condition, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def test_ctrl_c_writes_what_was_read_so_far(replica, tmp_path):
+def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica, tmp_path):
     account = replica.store.accounts["demo"]
-    replica.knobs.set("slow:fb_stories:30000")  # hold the run on a later page
+    replica.knobs.set("slow:fb_stories:2000")  # hold the run on a page while Ctrl-C comes
     out = tmp_path / "observations.json"
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    # A session of its own, so that Ctrl-C reaches the whole group as a terminal's does: the driver too.
     process = subprocess.Popen([sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         wait_until(lambda: any("tab=stories" in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET"))
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == 1, err
+    assert "stopping after the page in progress" in err and "interrupted" in err
     observations = results.read(out, results.Observations)
     assert observations.run.interrupted and not observations.run.complete
-    statuses = {o.flow: o.status for o in observations.observations if o.flow}
-    assert statuses["facebook/posts"] == "observed"
-    interrupted = [o for o in observations.observations if o.reason == "interrupted"]
-    assert interrupted and {o.flow for o in interrupted} >= {"facebook/stories"}
+    order = [p.flow for p in observations.pages]
+    status = {p.flow: p for p in observations.pages}
+    assert status["facebook/posts"].status == "ok"
+    assert status["facebook/stories"].status == "ok", "the page in progress is finished, not cut short"
+    after = order[order.index("facebook/stories") + 1:]
+    assert after and all(status[flow].reason == "interrupted" for flow in after)
+    assert all(o.reason == "interrupted" for o in observations.observations if o.flow in after)
     assert replica.writes() == []

@@ -1,0 +1,315 @@
+"""The benchmark: how fast and how lean an audit is, measured on the replica in one run.
+
+    python bench/run.py [--rounds N] [-o bench/results.json]
+
+(a) a full audit of the demo account against the navigate-only floor (the same pages, each
+    waited for until its flow's `ready` marker shows, nothing read): the ratio is the headline;
+(b) 1, 4 and 10 accounts with `auditor run --accounts ... --workers 4`: wall time and peak
+    memory of the whole process tree (Python, Playwright's drivers, the browser);
+(c) evaluate and report of 10,000 synthetic observations;
+(d) `auditor --help` start-up time, a fresh process each time.
+It prints a table and writes the figures, the targets and the machine to results.json.
+bench/README.md says what the figures mean and records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+from auditor import __version__, results
+from auditor.audit import FlowSet, WayIn, observe_in
+from auditor.consistency import load_checklist
+from auditor.evaluate import evaluate
+from auditor.observe import flow_url, select_flows
+from auditor.pipeline import audit_context, opened_browser
+from auditor.readers import any_of, locate
+from auditor.replica.server import Replica
+from auditor.report import write_report
+from auditor.results import Observation, Observations, now
+from auditor.session import Credentials
+
+HERE = Path(__file__).resolve().parent
+PLATFORMS = ["facebook", "instagram"]
+COHORTS = (1, 4, 10)
+WORKERS = 4
+SYNTHETIC = 10_000
+SAMPLE_EVERY_S = 0.2  # memory sampling; reading smaps_rollup of the tree takes about 10 ms
+TARGETS = {  # figure: (limit, what it is)
+    "audit_to_floor": (1.3, "full audit / navigate-only floor (ratio)"),
+    "ten_to_one": (3.0, "10 accounts / 1 account, wall time (ratio)"),
+    "mb_per_extra_account": (120.0, "peak memory per extra account (MB PSS)"),
+    "offline_s": (0.5, f"evaluate + report of {SYNTHETIC:,} observations (s)"),
+    "help_s": (0.4, "`auditor --help` start-up (s)"),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="repeats of the audit and the floor (median)")
+    parser.add_argument("-o", "--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="auditor-bench-"))
+    try:
+        with Replica(accounts_file=seed_accounts(work)) as replica:
+            figures = {"audit": audit_vs_floor(replica, work, args.rounds)}
+            figures["cohort"] = cohorts(replica, work)
+            figures["writes_sent"] = len(replica.writes())
+        figures["offline"] = offline(work)
+        figures["startup"] = startup()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    headline = {
+        "audit_to_floor": figures["audit"]["ratio"],
+        "ten_to_one": figures["cohort"]["ten_to_one"],
+        "mb_per_extra_account": figures["cohort"]["mb_per_extra_account"],
+        "offline_s": figures["offline"]["total_s"],
+        "help_s": figures["startup"]["median_s"],
+    }
+    report = {
+        "tool_version": __version__, "when": now(), "machine": machine(figures["audit"]["browser"]),
+        "targets": {key: {"what": what, "limit": limit, "measured": headline[key], "met": headline[key] <= limit}
+                    for key, (limit, what) in TARGETS.items()},
+        "figures": figures,
+    }
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print_table(report)
+    print(f"\nwritten: {args.out}")
+    return 0 if figures["writes_sent"] == 0 else 1
+
+
+# ---------------------------------------------------------------------- the replica's accounts
+def seed_accounts(work: Path) -> Path:
+    """The replica's own accounts, plus bench-1 ... bench-10: copies of demo with their own logins."""
+    from auditor.replica.registry import DATA
+
+    seeded = yaml.safe_load((DATA / "accounts.yml").read_text(encoding="utf-8"))
+    demo = next(a for a in seeded["accounts"] if a["id"] == "demo")
+    for n in range(1, max(COHORTS) + 1):
+        seeded["accounts"].append({**demo, "id": f"bench-{n}", "email": f"bench.{n}@example.com", "ig_username": f"bench.{n}",
+                                   "uid": str(200000000000000 + n), "password": f"bench-password-{n}"})
+    path = work / "replica-accounts.yml"
+    path.write_text(yaml.safe_dump(seeded, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------- (a) audit vs floor
+def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
+    """Both on one logged-in, guarded context of a browser launched as `auditor run` launches it."""
+    from playwright.sync_api import sync_playwright
+
+    flow_set = FlowSet.load()
+    account = replica.store.accounts["demo"]
+    audits, floors = [], []
+    with sync_playwright() as playwright, opened_browser(playwright, replica_url=replica.url) as (browser, line):
+        with audit_context(browser, line, replica_url=replica.url) as guarded:
+            started = time.perf_counter()
+            first = observe_in(guarded, PLATFORMS, WayIn(credentials=Credentials(account.email, account.password)), flow_set,
+                               replica_url=replica.url, evidence_in=work / "audit", say=quiet)
+            with_login = time.perf_counter() - started
+            assert first.run.complete, "the demo audit did not finish"
+            for _ in range(rounds):  # alternate, so a slow spell of the machine hits both alike
+                started = time.perf_counter()
+                observations = observe_in(guarded, PLATFORMS, WayIn(), flow_set, replica_url=replica.url,
+                                          evidence_in=work / "audit", say=quiet)
+                audits.append(time.perf_counter() - started)
+                floors.append(navigate_only(guarded.context, flow_set))
+    results.write(work / "audit" / "observations.json", observations)
+    audit, floor = statistics.median(audits), statistics.median(floors)
+    return {"browser": line.removeprefix("browser: "), "pages": len(observations.pages),
+            "settings_read": sum(o.status == "observed" for o in observations.observations),
+            "audit_s": round(audit, 2), "floor_s": round(floor, 2), "ratio": round(audit / floor, 2),
+            "first_audit_with_login_s": round(with_login, 2), "audit_runs_s": rounded(audits), "floor_runs_s": rounded(floors)}
+
+
+def navigate_only(context, flow_set: FlowSet) -> float:
+    """The floor: open each page and wait for the state the audit waits for, read nothing. Seconds."""
+    strings = flow_set.vocabulary.strings
+    gone = any_of(strings["unavailable"].variants())  # a page Meta retired for this account shows this instead
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        for flow in select_flows(flow_set.flows, PLATFORMS):
+            page.goto(flow_url(flow, PLATFORMS), wait_until="domcontentloaded")
+            locate(page, flow.spec.ready, None).or_(page.get_by_text(gone)).first.wait_for(state="visible")
+        return time.perf_counter() - started
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------------- (b) many accounts
+def cohorts(replica: Replica, work: Path) -> dict:
+    runs = {n: cohort(replica, work, n) for n in COHORTS}
+    one, ten = runs[1], runs[max(COHORTS)]
+    extra = max(COHORTS) - 1
+    return {
+        "workers": WORKERS, "runs": {str(n): run for n, run in runs.items()},
+        "ten_to_one": round(ten["wall_s"] / one["wall_s"], 2),
+        "mb_per_extra_account": round((ten["peak_pss_mb"] - one["peak_pss_mb"]) / extra, 1),
+        "mb_rss_per_extra_account": round((ten["peak_rss_mb"] - one["peak_rss_mb"]) / extra, 1),
+        "mb_per_extra_concurrent_account": round((runs[WORKERS]["peak_pss_mb"] - one["peak_pss_mb"]) / (WORKERS - 1), 1),
+    }
+
+
+def cohort(replica: Replica, work: Path, count: int) -> dict:
+    """`auditor run --accounts` of `count` demo copies in a fresh process; wall time and the tree's peak memory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
+    lines = ["accounts:"]
+    for n in range(1, count + 1):
+        account = replica.store.accounts[f"bench-{n}"]
+        env[f"BENCH_{n}_EMAIL"], env[f"BENCH_{n}_PASSWORD"] = account.email, account.password
+        lines.append(f"  - {{name: bench-{n}, platforms: [facebook, instagram], email_env: BENCH_{n}_EMAIL, password_env: BENCH_{n}_PASSWORD}}")
+    accounts = work / f"accounts-{count}.yml"
+    accounts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = work / f"cohort-{count}"
+    command = [*auditor_command(), "run", "--accounts", str(accounts), "--workers", str(WORKERS), "--replica", replica.url, "-o", str(out)]
+    started = time.perf_counter()
+    process = psutil.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = PeakMemory(process)
+    code = process.wait()
+    wall = time.perf_counter() - started
+    peak.stop()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    complete = sum(row["status"] == "complete" for row in summary["accounts"])
+    assert code == 0 and complete == count, f"{count} accounts: exit {code}, {complete} complete"
+    return {"accounts": count, "wall_s": round(wall, 2), "s_per_account": round(wall / count, 2),
+            "peak_pss_mb": round(peak.pss / 2**20, 1), "peak_rss_mb": round(peak.rss / 2**20, 1),
+            "processes": peak.processes, "cpu_s": round(peak.cpu, 1)}
+
+
+class PeakMemory:
+    """Samples a process and all its children (Playwright's drivers, the browser's processes) until stopped."""
+
+    def __init__(self, process: psutil.Process):
+        self.process, self.pss, self.rss, self.processes, self.cpu = process, 0, 0, 0, 0.0
+        self._done = threading.Event()
+        self._cpu: dict[int, float] = {}
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            pss = rss = 0
+            try:
+                tree = [self.process, *self.process.children(recursive=True)]
+            except psutil.Error:
+                tree = []
+            for proc in tree:
+                try:
+                    info = proc.memory_full_info()
+                    times = proc.cpu_times()
+                except psutil.Error:  # it ended between the listing and the look
+                    continue
+                pss, rss = pss + info.pss, rss + info.rss
+                self._cpu[proc.pid] = times.user + times.system
+            self.pss, self.rss, self.processes = max(self.pss, pss), max(self.rss, rss), max(self.processes, len(tree))
+            self._done.wait(SAMPLE_EVERY_S)  # a sampling interval, not a synchronisation
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+        self.cpu = sum(self._cpu.values())  # CPU seconds of every process seen, as of its last sample (a lower bound)
+
+
+# ---------------------------------------------------------------------- (c) evaluate and report, offline
+def offline(work: Path, repeats: int = 5) -> dict:
+    """observations.json of the demo audit grown to SYNTHETIC observations -> findings.json and the report."""
+    real = results.read(work / "audit" / "observations.json", results.Observations)
+    filler = [Observation(setting=f"fb.synthetic.s{n}", platform="facebook", status="observed", value="on", raw="On",
+                          options=["On", "Off"], flow="facebook/synthetic", url="https://www.facebook.com/settings/", time=now())
+              for n in range(SYNTHETIC - len(real.observations))]
+    grown = Observations(run=real.run, observations=real.observations + filler, pages=real.pages)
+    path = results.write(work / "audit" / "observations.json", grown)  # beside evidence/, so the report embeds the screenshots
+    checklist = load_checklist("default")
+    steps: dict[str, list[float]] = {"read": [], "evaluate": [], "write_findings": [], "report": []}
+    for _ in range(repeats):
+        marks = [time.perf_counter()]
+        loaded = results.read(path, results.Observations)
+        marks.append(time.perf_counter())
+        findings = evaluate(loaded, checklist)
+        marks.append(time.perf_counter())
+        results.write(work / "audit" / "findings.json", findings)
+        marks.append(time.perf_counter())
+        write_report(findings, work / "audit")
+        marks.append(time.perf_counter())
+        for (name, times), start, end in zip(steps.items(), marks, marks[1:]):
+            times.append(end - start)
+    medians = {f"{name}_s": round(statistics.median(times), 3) for name, times in steps.items()}
+    totals = [sum(run) for run in zip(*steps.values())]
+    return {"observations": len(grown.observations), "checks": len(checklist.spec.checks), **medians,
+            "total_s": round(statistics.median(totals), 3)}
+
+
+# ---------------------------------------------------------------------- (d) start-up
+def startup(repeats: int = 7) -> dict:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([*auditor_command(), "--help"], check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return {"median_s": round(statistics.median(times), 3), "runs_s": rounded(times)}
+
+
+# ---------------------------------------------------------------------- helpers
+def auditor_command() -> list[str]:
+    """The installed `auditor` script beside this Python, as a person runs it; else `python -m auditor`."""
+    script = Path(sys.executable).with_name("auditor")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "auditor"]
+
+
+def machine(browser: str) -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    from importlib.metadata import version
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "system": platform.platform(terse=True), "python": platform.python_version(), "playwright": version("playwright"),
+            "browser": browser}
+
+
+def rounded(values: list[float]) -> list[float]:
+    return [round(v, 2) for v in values]
+
+
+def quiet(line: str) -> None:
+    pass
+
+
+def print_table(report: dict) -> None:
+    f = report["figures"]
+    a, c, o, s = f["audit"], f["cohort"], f["offline"], f["startup"]
+    rows = [
+        ("full audit of demo (pages only)", f"{a['audit_s']:.2f} s", ""),
+        ("navigate-only floor", f"{a['floor_s']:.2f} s", ""),
+        ("audit / floor", f"{a['ratio']:.2f}x", "audit_to_floor"),
+        *[(f"{n} account(s), --workers {c['workers']}", f"{r['wall_s']:.1f} s, peak {r['peak_pss_mb']:.0f} MB PSS "
+           f"({r['peak_rss_mb']:.0f} MB RSS), {r['cpu_s']:.0f} CPU s", "") for n, r in c["runs"].items()],
+        ("10 accounts / 1 account", f"{c['ten_to_one']:.2f}x", "ten_to_one"),
+        ("memory per extra account", f"{c['mb_per_extra_account']:.1f} MB PSS", "mb_per_extra_account"),
+        (f"evaluate + report, {o['observations']:,} observations", f"{o['total_s']:.3f} s", "offline_s"),
+        ("auditor --help", f"{s['median_s']:.3f} s", "help_s"),
+        ("writes sent to the replica", str(f["writes_sent"]), ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['browser']}\n")
+    for name, measured, target in rows:
+        t = report["targets"].get(target)
+        verdict = f"target <= {t['limit']:g}: {'met' if t['met'] else 'MISSED'}" if t else ""
+        print(f"{name:<{width}}  {measured:<58} {verdict}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

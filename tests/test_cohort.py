@@ -1,0 +1,194 @@
+"""Many accounts in one run (`auditor run --accounts FILE --workers N`): a folder per account, a summary, exit codes.
+
+The accounts file is checked before any browser starts (one line, exit 2, nothing written). One
+run on the replica, two accounts at a time, proves the rest: each account's own values, a
+summary that agrees with the accounts' findings, and accounts that cannot finish (a checkpoint,
+a broken session file) reported with their reason while the others finish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor import results
+from auditor.cli import main
+from auditor.cohort import load_accounts
+
+SEVERITY = ("critical", "high", "medium", "low", "info")
+PASSWORD_ENV = {"demo": "NGO_DEMO_PASSWORD", "locked": "NGO_LOCKED_PASSWORD", "checkpoint": "NGO_CHECKPOINT_PASSWORD"}
+
+
+def write_accounts(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "accounts.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------- a bad accounts file: one line, exit 2
+LOGIN = "    email_env: NGO_EMAIL\n    password_env: NGO_PASSWORD\n"
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n    password: hunter2\n",
+     ":5: accounts.0.password:", "never put a password in the file: give password_env instead"),
+    ("accounts:\n  - name: ../etc\n    platforms: [facebook]\n" + LOGIN, ":2: accounts.0.name:", "it names the account's folder"),
+    ("accounts:\n  - name: a\n    platforms: [tiktok]\n" + LOGIN, ":3: accounts.0.platforms.0:", "'facebook' or 'instagram'"),
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n",
+     ":2: accounts.0:", "give session (a saved session file) or email_env and password_env"),
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: s.json\n" + LOGIN, ":2: accounts.0:", "not both"),
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: nope.json\n", ":4: accounts.0.session:", "nope.json: no such file"),
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n    password_env: NGO_UNSET\n",
+     ":5: accounts.0.password_env:", "the environment variable NGO_UNSET is not set"),
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n" + LOGIN + "  - name: A\n    platforms: [instagram]\n" + LOGIN,
+     ":6: accounts.1.name:", "A is used twice"),
+    ("accounts:\n  - name: a\n    platform: [facebook]\n" + LOGIN, ":3: accounts.0.platform:", "Extra inputs are not permitted"),
+    ("accounts: []\n", ":1: accounts:", "at least 1 item"),
+    ("accounts:\n  - name: a\n   platforms: [facebook]\n", ":3: (yaml):", ""),
+])
+def test_a_bad_accounts_file_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, text, where, message):
+    monkeypatch.setenv("NGO_EMAIL", "someone@example.com")
+    monkeypatch.setenv("NGO_PASSWORD", "not-in-the-file")
+    monkeypatch.delenv("NGO_UNSET", raising=False)
+    path = write_accounts(tmp_path, text)
+    code = main(["run", "--accounts", str(path), "-o", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(f"auditor: error: {path}{where}") and message in err, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("extra", [["facebook"], ["--session", "s.json"], ["--baseline", "b.json"]])
+def test_options_that_the_accounts_file_decides_are_refused(tmp_path, capsys, extra):
+    path = write_accounts(tmp_path, "accounts:\n  - name: a\n    platforms: [facebook]\n" + LOGIN)
+    code = main(["run", "--accounts", str(path), *extra, "-o", str(tmp_path / "out")])
+    assert code == 2 and "does not go with --accounts" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_without_accounts_is_a_usage_error(tmp_path, capsys):
+    assert main(["run", "facebook", "--workers", "2", "-o", str(tmp_path / "out")]) == 2
+    assert "--workers: goes with --accounts" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- one run of several accounts
+@pytest.fixture(scope="module")
+def cohort(replica_server, tmp_path_factory):
+    """One `run --accounts` of four replica accounts, two at a time: two complete, one checkpoint, one broken session."""
+    replica_server.reset()
+    tmp = tmp_path_factory.mktemp("cohort")
+    (tmp / "broken-session.json").write_text(json.dumps({"cookies": [{"name": "c_user"}], "origins": []}))  # no value
+    accounts = {a: replica_server.store.accounts[a] for a in PASSWORD_ENV}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
+    env["XDG_DATA_HOME"] = str(tmp / "data")
+    for name, account in accounts.items():
+        env[f"NGO_{name.upper()}_EMAIL"] = account.email
+        env[PASSWORD_ENV[name]] = account.password
+    env["NGO_LOCKED_TOTP"] = accounts["locked"].totp_secret
+    path = write_accounts(tmp, "# accounts of the replica, logins in the environment\naccounts:\n"
+                               "  - {name: demo, platforms: [facebook, instagram], email_env: NGO_DEMO_EMAIL, password_env: NGO_DEMO_PASSWORD}\n"
+                               "  - name: locked\n    platforms: [facebook, instagram]\n    email_env: NGO_LOCKED_EMAIL\n"
+                               "    password_env: NGO_LOCKED_PASSWORD\n    totp_env: NGO_LOCKED_TOTP\n"
+                               "  - {name: checkpoint, platforms: [instagram], email_env: NGO_CHECKPOINT_EMAIL, password_env: NGO_CHECKPOINT_PASSWORD}\n"
+                               "  - {name: broken, platforms: [facebook], session: broken-session.json}\n")
+    # The product's own browser runs in a subprocess (pytest-playwright's already runs in this thread).
+    done = subprocess.run([sys.executable, "-m", "auditor", "run", "--accounts", str(path), "--workers", "2",
+                           "--replica", replica_server.url, "-o", str(tmp / "out")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    summary = json.loads((tmp / "out" / "summary.json").read_text()) if (tmp / "out" / "summary.json").exists() else None
+    return {"done": done, "out": tmp / "out", "summary": summary, "writes": replica_server.writes(),
+            "secrets": [a.password for a in accounts.values()] + [accounts["locked"].totp_secret]}
+
+
+def findings_of(out: Path, name: str) -> results.Findings:
+    return results.read(out / name / "findings.json", results.Findings)
+
+
+def value(out: Path, name: str, setting: str):
+    return results.read(out / name / "observations.json", results.Observations).by_setting()[setting].value
+
+
+def test_a_folder_per_account_with_its_own_values(cohort):
+    out = cohort["out"]
+    for name in ("demo", "locked", "checkpoint"):
+        assert {p.name for p in (out / name).iterdir()} >= {"observations.json", "findings.json", "report.html", "report.md", "junit.xml"}
+    assert (value(out, "demo", "fb.future_posts_audience"), value(out, "locked", "fb.future_posts_audience")) == ("public", "only_me")
+    assert (value(out, "demo", "ig.private_account"), value(out, "locked", "ig.private_account")) == ("off", "on")
+    assert (value(out, "demo", "ac.two_factor"), value(out, "locked", "ac.two_factor")) == ("off", "on")
+
+
+def test_accounts_that_cannot_finish_do_not_stop_the_others_and_say_why(cohort):
+    done, rows = cohort["done"], {row["name"]: row for row in cohort["summary"]["accounts"]}
+    assert done.returncode == 1, done.stderr
+    assert {name: row["status"] for name, row in rows.items()} == {
+        "demo": "complete", "locked": "complete", "checkpoint": "incomplete", "broken": "failed"}
+    assert "confirm it's you on instagram" in rows["checkpoint"]["reason"]
+    assert "cookies" in rows["broken"]["reason"]
+    assert rows["demo"]["reason"] == rows["locked"]["reason"] == ""
+    lines = {line.split()[0]: line for line in done.stdout.splitlines()[:-1]}
+    assert "complete" in lines["demo"] and "confirm it's you" in lines["checkpoint"]
+    assert done.stdout.splitlines()[-1] == str(cohort["out"] / "summary.html")
+
+
+def test_two_accounts_were_audited_at_the_same_time(cohort):
+    # --workers 2: the second account logs in while the first is still being read.
+    err = cohort["done"].stderr.splitlines()
+    assert err.index("[locked] logging in to facebook") < next(i for i, line in enumerate(err) if line.startswith("[demo] observations:"))
+
+
+def test_the_summary_agrees_with_each_accounts_findings(cohort):
+    out, summary = cohort["out"], cohort["summary"]
+    findings = {name: findings_of(out, name) for name in ("demo", "locked", "checkpoint")}
+    rows = {row["name"]: row for row in summary["accounts"]}
+    for name, found in findings.items():
+        statuses = [f.status for f in found.findings]
+        assert {s: rows[name]["counts"][s] for s in ("fail", "pass", "unknown")} == {s: statuses.count(s) for s in ("fail", "pass", "unknown")}
+        assert [x["check"] for x in rows[name]["top_failures"]] == [
+            f.check for f in sorted((f for f in found.findings if f.status == "fail"), key=lambda f: SEVERITY.index(f.severity))][:5]
+    assert rows["demo"]["counts"]["fail"] > 0 and rows["locked"]["counts"]["fail"] == 0
+    by_check = {c["check"]: c for c in summary["checks"]}
+    assert set(by_check) == {f.check for f in findings["demo"].findings}
+    for check, row in by_check.items():
+        status = {name: next(f.status for f in found.findings if f.check == check) for name, found in findings.items()}
+        assert row["failing"] == [n for n in ("demo", "locked", "checkpoint") if status[n] == "fail"], check
+        assert row["passing"] == list(status.values()).count("pass")
+    assert by_check["fb-future-posts-not-public"]["failing"] == ["demo"]
+    counts = [len(c["failing"]) for c in summary["checks"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+
+
+def test_the_summary_page_names_every_account_and_why_one_stopped(cohort):
+    html = (cohort["out"] / "summary.html").read_text()
+    for name in ("demo", "locked", "checkpoint", "broken"):
+        assert f">{name}<" in html
+    assert "Meta asks to confirm it&#39;s you on instagram" in html
+    assert '<a href="demo/report.html">' in html and '<a href="broken/report.html">' not in html
+
+
+def test_the_run_sent_no_writes_and_left_no_secret_behind(cohort):
+    assert cohort["writes"] == []
+    assert {row["writes_blocked"] for row in cohort["summary"]["accounts"]} == {0}
+    said = cohort["done"].stdout + cohort["done"].stderr
+    files = [p.read_bytes() for p in cohort["out"].rglob("*") if p.is_file()]
+    for secret in cohort["secrets"]:
+        assert secret not in said and not any(secret.encode() in data for data in files)
+
+
+
+def test_the_readme_example_is_a_valid_accounts_file(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Many accounts at once", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = write_accounts(tmp_path, example)
+    (tmp_path / "sessions").mkdir()
+    (tmp_path / "sessions" / "press-team.json").write_text(json.dumps({"cookies": [], "origins": []}))
+    for variable in ("NGO_ACCOUNT1_EMAIL", "NGO_ACCOUNT1_PASSWORD", "NGO_ACCOUNT1_TOTP"):
+        monkeypatch.setenv(variable, f"value of {variable}")
+    accounts = load_accounts(path)
+    assert [(a.name, a.platforms) for a in accounts] == [("field-office-1", ["facebook", "instagram"]), ("press-team", ["instagram"])]
+    assert accounts[0].way.credentials.totp_secret == "value of NGO_ACCOUNT1_TOTP" and accounts[1].way.state["cookies"] == []
