@@ -123,6 +123,10 @@ def evaluate(
     loaded = load_checklist(checklist)
     check_output_dir(out.parent)
     results.write(out, run_evaluate(loaded_obs, loaded))
+    if any(page.screenshot for page in loaded_obs.pages) and out.parent.resolve() != observations.parent.resolve():
+        # The report embeds only screenshots inside findings.json's folder (so a findings file cannot pull in other files).
+        print(f"note: the screenshots are beside {observations}; write findings.json into that folder for a report that shows them",
+              file=sys.stderr)
     print(out)
 
 

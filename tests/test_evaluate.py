@@ -246,9 +246,14 @@ def test_cli_evaluate_writes_findings(tmp_path, capsys):
     obs = results.write(tmp_path / "observations.json", CASES["eu"])
     out = tmp_path / "out" / "findings.json"
     assert main(["evaluate", str(obs), "--checklist", str(CHECKLIST), "-o", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == str(out)
+    said = capsys.readouterr()
+    assert said.out.strip() == str(out)
     written = results.read(out, results.Findings)
     assert [f.status for f in written.findings] == [f.status for f in findings_for("eu", spec.load_file(CHECKLIST, spec.Checklist, "golden")).findings]
+    # The report embeds only screenshots beside findings.json: another folder is worth a note.
+    assert said.err.startswith(f"note: the screenshots are beside {obs}")
+    assert main(["evaluate", str(obs), "--checklist", str(CHECKLIST), "-o", str(tmp_path / "findings.json")]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_cli_evaluate_with_a_shipped_checklist_by_name(tmp_path, capsys):
