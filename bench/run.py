@@ -4,6 +4,7 @@
 
 (a) a full audit of the demo account against the navigate-only floor (the same pages, each
     waited for until its flow's `ready` marker shows, nothing read): the ratio is the headline;
+    also the audit without evidence screenshots;
 (b) 1, 4 and 10 accounts with `auditor run --accounts ... --workers 4`: wall time and peak
     memory of the whole process tree (Python, Playwright's drivers, the browser);
 (c) evaluate and report of 10,000 synthetic observations;
@@ -113,7 +114,7 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
 
     flow_set = FlowSet.load()
     account = replica.store.accounts["demo"]
-    audits, floors = [], []
+    audits, bare, floors = [], [], []
     with sync_playwright() as playwright, opened_browser(playwright, replica_url=replica.url) as (browser, line):
         with audit_context(browser, line, replica_url=replica.url) as guarded:
             started = time.perf_counter()
@@ -126,12 +127,16 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
                 observations = observe_in(guarded, PLATFORMS, WayIn(), flow_set, replica_url=replica.url,
                                           evidence_in=work / "audit", say=quiet)
                 audits.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                observe_in(guarded, PLATFORMS, WayIn(), flow_set, replica_url=replica.url, evidence_in=None, say=quiet)
+                bare.append(time.perf_counter() - started)
                 floors.append(navigate_only(guarded.context, flow_set))
     results.write(work / "audit" / "observations.json", observations)
     audit, floor = statistics.median(audits), statistics.median(floors)
     return {"browser": line.removeprefix("browser: "), "pages": len(observations.pages),
             "settings_read": sum(o.status == "observed" for o in observations.observations),
             "audit_s": round(audit, 2), "floor_s": round(floor, 2), "ratio": round(audit / floor, 2),
+            "audit_without_evidence_s": round(statistics.median(bare), 2), "ratio_without_evidence": round(statistics.median(bare) / floor, 2),
             "first_audit_with_login_s": round(with_login, 2), "audit_runs_s": rounded(audits), "floor_runs_s": rounded(floors)}
 
 
@@ -295,6 +300,7 @@ def print_table(report: dict) -> None:
         ("full audit of demo (pages only)", f"{a['audit_s']:.2f} s", ""),
         ("navigate-only floor", f"{a['floor_s']:.2f} s", ""),
         ("audit / floor", f"{a['ratio']:.2f}x", "audit_to_floor"),
+        ("audit without screenshots / floor", f"{a['ratio_without_evidence']:.2f}x", ""),
         *[(f"{n} account(s), --workers {c['workers']}", f"{r['wall_s']:.1f} s, peak {r['peak_pss_mb']:.0f} MB PSS "
            f"({r['peak_rss_mb']:.0f} MB RSS), {r['cpu_s']:.0f} CPU s", "") for n, r in c["runs"].items()],
         ("10 accounts / 1 account", f"{c['ten_to_one']:.2f}x", "ten_to_one"),
