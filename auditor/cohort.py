@@ -62,7 +62,8 @@ class AccountEntry(Strict):
 
     name: str
     platforms: Annotated[list[Literal["facebook", "instagram"]], Field(min_length=1)]
-    session: Path | None = None  # a saved session (`auditor login`); relative to the accounts file
+    # Saved sessions (`auditor login` saves one per platform): a file or a list; relative to the accounts file.
+    session: Annotated[list[Path], Field(min_length=1)] | None = None
     email_env: str | None = None  # names of environment variables, never the values
     password_env: str | None = None
     totp_env: str | None = None
@@ -73,6 +74,11 @@ class AccountEntry(Strict):
         if not NAME.fullmatch(value):
             raise ValueError("use letters, digits, '-' and '_' (at most 64, starting with a letter or digit): it names the account's folder")
         return value
+
+    @field_validator("session", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return [value] if isinstance(value, (str, Path)) else value
 
     @field_validator("platforms")
     @classmethod
@@ -111,7 +117,7 @@ class Account:
 
 def load_accounts(path: Path, environ=os.environ) -> list[Account]:
     """The accounts of a file, each with its way in; any problem is `file:line: field: message` (exit 2)."""
-    from auditor.session import Credentials, read_state
+    from auditor.session import Credentials, merge_states, read_state
 
     doc = yamlio.load(path)
     for index, entry in enumerate((doc.data.get("accounts") or []) if isinstance(doc.data, dict) else []):
@@ -131,10 +137,14 @@ def load_accounts(path: Path, environ=os.environ) -> list[Account]:
             raise doc.error(("accounts", index, "name"), f"{entry.name} is used twice (each account has its own folder)")
         seen.add(entry.name.lower())
         if entry.session is not None:
-            session = entry.session if entry.session.is_absolute() else Path(path).parent / entry.session
-            if not session.is_file():
-                raise doc.error(("accounts", index, "session"), f"{session}: no such file")
-            way = WayIn(state=read_state(session), source=f"session {session}")
+            listed = isinstance(doc.data["accounts"][index]["session"], list)  # where an error points: the item or the key
+            files = []
+            for n, file in enumerate(entry.session):
+                file = file if file.is_absolute() else Path(path).parent / file
+                if not file.is_file():
+                    raise doc.error(("accounts", index, "session", n) if listed else ("accounts", index, "session"), f"{file}: no such file")
+                files.append(file)
+            way = WayIn(state=merge_states([read_state(file) for file in files]), source="session " + ", ".join(map(str, files)))
         else:
             values = {}
             for key in ("email_env", "password_env", "totp_env"):

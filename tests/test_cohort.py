@@ -43,6 +43,9 @@ LOGIN = "    email_env: NGO_EMAIL\n    password_env: NGO_PASSWORD\n"
      ":2: accounts.0:", "give session (a saved session file) or email_env and password_env"),
     ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: s.json\n" + LOGIN, ":2: accounts.0:", "not both"),
     ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: nope.json\n", ":4: accounts.0.session:", "nope.json: no such file"),
+    ("accounts:\n  - name: a\n    platforms: [facebook, instagram]\n    session:\n      - accounts.yml\n      - nope.json\n",
+     ":6: accounts.0.session.1:", "nope.json: no such file"),
+    ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: []\n", ":4: accounts.0.session", "at least 1 item"),
     ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n    password_env: NGO_UNSET\n",
      ":5: accounts.0.password_env:", "the environment variable NGO_UNSET is not set"),
     ("accounts:\n  - name: a\n    platforms: [facebook]\n" + LOGIN + "  - name: A\n    platforms: [instagram]\n" + LOGIN,
@@ -187,8 +190,12 @@ def test_the_readme_example_is_a_valid_accounts_file(tmp_path, monkeypatch):
     path = write_accounts(tmp_path, example)
     (tmp_path / "sessions").mkdir()
     (tmp_path / "sessions" / "press-team.json").write_text(json.dumps({"cookies": [], "origins": []}))
+    for platform, cookie in (("facebook", "c_user"), ("instagram", "sessionid")):
+        (tmp_path / "sessions" / f"director-{platform}.json").write_text(json.dumps({"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}))
     for variable in ("NGO_ACCOUNT1_EMAIL", "NGO_ACCOUNT1_PASSWORD", "NGO_ACCOUNT1_TOTP"):
         monkeypatch.setenv(variable, f"value of {variable}")
     accounts = load_accounts(path)
-    assert [(a.name, a.platforms) for a in accounts] == [("field-office-1", ["facebook", "instagram"]), ("press-team", ["instagram"])]
+    assert [(a.name, a.platforms) for a in accounts] == [
+        ("field-office-1", ["facebook", "instagram"]), ("press-team", ["instagram"]), ("director", ["facebook", "instagram"])]
     assert accounts[0].way.credentials.totp_secret == "value of NGO_ACCOUNT1_TOTP" and accounts[1].way.state["cookies"] == []
+    assert sorted(c["name"] for c in accounts[2].way.state["cookies"]) == ["c_user", "sessionid"]  # one session per platform, merged
