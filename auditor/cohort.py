@@ -347,7 +347,8 @@ def playwright_server(executable: str | None, args: list[str]):
         try:
             process = subprocess.Popen([node, cli, "launch-server", "--browser", "chromium", "--config", str(config)],
                                        env=get_driver_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                       stderr=subprocess.STDOUT, text=True, errors="replace")
+                                       stderr=subprocess.STDOUT, text=True, errors="replace",
+                                       start_new_session=True)  # a terminal's Ctrl-C must not stop it under the pages in progress
         except OSError as exc:
             raise AuditorError(f"could not start Playwright's server ({node}): {exc.strerror or exc}") from None
         found, last = queue.SimpleQueue(), deque(maxlen=3)

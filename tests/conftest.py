@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from auditor import browser as browsers
@@ -102,3 +104,16 @@ def audit_account(browser, replica, account_id: str, platforms=("facebook", "ins
         return observer.run(), replica.writes()
     finally:
         context.close()
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    """Wait for a state of the replica (not a fixed time): poll its own log."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the state never came"
+        time.sleep(0.05)
+
+
+def page_requested(replica, fragment: str) -> bool:
+    """Has the browser asked the replica for a page whose path holds `fragment`?"""
+    return any(fragment in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from auditor import results
 from auditor.cli import main
 from auditor.cohort import load_accounts
+from conftest import page_requested, wait_until
 
 SEVERITY = ("critical", "high", "medium", "low", "info")
 PASSWORD_ENV = {"demo": "NGO_DEMO_PASSWORD", "locked": "NGO_LOCKED_PASSWORD", "checkpoint": "NGO_CHECKPOINT_PASSWORD"}
@@ -182,6 +184,34 @@ def test_the_run_sent_no_writes_and_left_no_secret_behind(cohort):
     for secret in cohort["secrets"]:
         assert secret not in said and not any(secret.encode() in data for data in files)
 
+
+def test_ctrl_c_finishes_the_pages_in_progress_starts_no_other_account_and_writes_the_summary(replica, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
+    for name in ("demo", "us"):
+        env[f"NGO_{name.upper()}_EMAIL"], env[f"NGO_{name.upper()}_PASSWORD"] = replica.store.accounts[name].email, replica.store.accounts[name].password
+    path = write_accounts(tmp_path, "accounts:\n" + "".join(
+        f"  - {{name: {n}, platforms: [facebook, instagram], email_env: NGO_{n.upper()}_EMAIL, password_env: NGO_{n.upper()}_PASSWORD}}\n"
+        for n in ("demo", "us")))
+    replica.knobs.set("slow:fb_stories:2000")  # hold the first account on a page while Ctrl-C comes
+    # A session of its own, so that Ctrl-C reaches the whole group as a terminal's does.
+    process = subprocess.Popen([sys.executable, "-m", "auditor", "run", "--accounts", str(path), "--workers", "1",
+                                "--replica", replica.url, "-o", str(tmp_path / "out")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_until(lambda: page_requested(replica, "tab=stories"))
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 1, err
+    rows = {row["name"]: row for row in json.loads((tmp_path / "out" / "summary.json").read_text())["accounts"]}
+    assert (rows["demo"]["status"], rows["us"]["status"]) == ("incomplete", "failed")
+    assert "interrupted" in rows["demo"]["reason"] and rows["us"]["reason"] == "not audited: the run stopped first"
+    pages = {p.flow: p for p in results.read(tmp_path / "out" / "demo" / "observations.json", results.Observations).pages}
+    assert pages["facebook/stories"].status == "ok", "the page in progress is finished: the shared browser lives on"
+    assert pages["instagram/account_privacy"].reason == "interrupted"
+    assert (tmp_path / "out" / "summary.html").is_file() and not (tmp_path / "out" / "us").exists()
+    assert replica.writes() == []
 
 
 def test_the_readme_example_is_a_valid_accounts_file(tmp_path, monkeypatch):

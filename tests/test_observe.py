@@ -6,11 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 from auditor import results, spec
 from auditor.observe import Observer, detect_locale
-from conftest import audit_account
+from conftest import audit_account, page_requested, wait_until
 
 
 def by_flow(observations, flow_id: str):
@@ -47,14 +46,6 @@ def test_the_locale_comes_from_the_page_language(page):
         assert detect_locale(page) == locale
 
 
-def wait_until(condition, timeout: float = 60) -> None:
-    """Wait for a state of the replica (not a fixed time): poll its own log."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the state never came"
-        time.sleep(0.05)
-
-
 def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica, tmp_path):
     account = replica.store.accounts["demo"]
     replica.knobs.set("slow:fb_stories:2000")  # hold the run on a page while Ctrl-C comes
@@ -64,7 +55,7 @@ def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica,
     process = subprocess.Popen([sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        wait_until(lambda: any("tab=stories" in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET"))
+        wait_until(lambda: page_requested(replica, "tab=stories"))
         os.killpg(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=60)
     finally:
