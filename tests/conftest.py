@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -117,3 +121,21 @@ def wait_until(condition, timeout: float = 60) -> None:
 def page_requested(replica, fragment: str) -> bool:
     """Has the browser asked the replica for a page whose path holds `fragment`?"""
     return any(fragment in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET")
+
+
+def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120) -> tuple[int, str]:
+    """Run `auditor ARGS`, press Ctrl-C while it reads Facebook's stories page; (exit code, stderr).
+
+    The page is held for 2 s so that Ctrl-C lands while it loads. The process gets a session of
+    its own and Ctrl-C goes to its whole group, as a terminal's does: Playwright's driver too.
+    """
+    replica.knobs.set("slow:fb_stories:2000")
+    process = subprocess.Popen([sys.executable, "-m", "auditor", *args], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_until(lambda: page_requested(replica, "tab=stories"))
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=timeout)
+    finally:
+        process.kill()
+    return process.returncode, err

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from auditor import results
 from auditor.cli import main
 from auditor.cohort import load_accounts
-from conftest import page_requested, wait_until
+from conftest import ctrl_c_on_stories
 
 SEVERITY = ("critical", "high", "medium", "low", "info")
 PASSWORD_ENV = {"demo": "NGO_DEMO_PASSWORD", "locked": "NGO_LOCKED_PASSWORD", "checkpoint": "NGO_CHECKPOINT_PASSWORD"}
@@ -192,18 +191,9 @@ def test_ctrl_c_finishes_the_pages_in_progress_starts_no_other_account_and_write
     path = write_accounts(tmp_path, "accounts:\n" + "".join(
         f"  - {{name: {n}, platforms: [facebook, instagram], email_env: NGO_{n.upper()}_EMAIL, password_env: NGO_{n.upper()}_PASSWORD}}\n"
         for n in ("demo", "us")))
-    replica.knobs.set("slow:fb_stories:2000")  # hold the first account on a page while Ctrl-C comes
-    # A session of its own, so that Ctrl-C reaches the whole group as a terminal's does.
-    process = subprocess.Popen([sys.executable, "-m", "auditor", "run", "--accounts", str(path), "--workers", "1",
-                                "--replica", replica.url, "-o", str(tmp_path / "out")],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        wait_until(lambda: page_requested(replica, "tab=stories"))
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=120)
-    finally:
-        process.kill()
-    assert process.returncode == 1, err
+    code, err = ctrl_c_on_stories(replica, ["run", "--accounts", str(path), "--workers", "1", "--replica", replica.url,
+                                            "-o", str(tmp_path / "out")], env)
+    assert code == 1, err
     rows = {row["name"]: row for row in json.loads((tmp_path / "out" / "summary.json").read_text())["accounts"]}
     assert (rows["demo"]["status"], rows["us"]["status"]) == ("incomplete", "failed")
     assert "interrupted" in rows["demo"]["reason"] and rows["us"]["reason"] == "not audited: the run stopped first"

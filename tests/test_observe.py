@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 
 from auditor import results, spec
 from auditor.observe import Observer, detect_locale
-from conftest import audit_account, page_requested, wait_until
+from conftest import audit_account, ctrl_c_on_stories
 
 
 def by_flow(observations, flow_id: str):
@@ -48,19 +45,10 @@ def test_the_locale_comes_from_the_page_language(page):
 
 def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica, tmp_path):
     account = replica.store.accounts["demo"]
-    replica.knobs.set("slow:fb_stories:2000")  # hold the run on a page while Ctrl-C comes
     out = tmp_path / "observations.json"
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    # A session of its own, so that Ctrl-C reaches the whole group as a terminal's does: the driver too.
-    process = subprocess.Popen([sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        wait_until(lambda: page_requested(replica, "tab=stories"))
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 1, err
+    code, err = ctrl_c_on_stories(replica, ["observe", "facebook", "--replica", replica.url, "-o", str(out)], env, timeout=60)
+    assert code == 1, err
     assert "stopping after the page in progress" in err and "interrupted" in err
     observations = results.read(out, results.Observations)
     assert observations.run.interrupted and not observations.run.complete
