@@ -10,6 +10,7 @@ which is kinder to the account.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 from auditor import __version__, interrupt, results, spec
 from auditor.errors import AuditorError, InputError
 from auditor.pipeline import EVIDENCE, Browsing, browsing, check_connect, check_output_dir, remote_replica_note, say
-from auditor.observe import Observer, not_applicable_observations, select_flows
+from auditor.observe import NOT_LOADED, OUT_OF_TIME, Observer, not_applicable_observations, select_flows
 from auditor.results import Observation, Observations, PageInventory, Run, now
 
 ENV_EMAIL, ENV_PASSWORD, ENV_TOTP = "AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"
@@ -26,6 +27,12 @@ KEYRING_SERVICE = "auditor"
 # bot's burst that ends in "You're Temporarily Blocked". A replica needs no pacing.
 DEFAULT_PACE = 2.5
 LOGIN_FAILED = "not read: login failed: "  # how a login failure's detail starts
+# The longest a run may take (--timeout): an audit of both platforms on Meta's sites, paced, takes
+# about four minutes; a site this slow gives partial results instead of running for hours.
+DEFAULT_TIMEOUT = 900
+# After the time limit, the page in progress gets this long to end its own waits; then the
+# watchdog kills the browser (a call Playwright cannot bound is stuck), and what was read is kept.
+GRACE_SECONDS = 30
 
 
 @dataclass
@@ -118,8 +125,12 @@ class FlowSet:
 def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = None, replica_url: str | None = None,
                     trace: bool = False, evidence: bool = True, browser_path: str | None = None,
                     credentials=None, flows_dir: Path | None = None, pace: float | None = None,
-                    connect: str | None = None) -> Observations:
-    """Run observe and write observations.json (also when the run stops early); returns what was written."""
+                    connect: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Observations:
+    """Run observe and write observations.json (also when the run stops early); returns what was written.
+
+    The run reads no page after `timeout` seconds; the pages not read by then are `unknown: timeout`.
+    """
+    deadline = time.monotonic() + timeout
     out = Path(out)
     check_output_dir(out.parent)
     if session is not None and not Path(session).is_file():
@@ -135,13 +146,15 @@ def observe_to_file(platforms: list[str], out: Path, *, session: Path | None = N
     with interrupt.stop_between_pages(say), \
             browsing(browser_path=browser_path, replica_url=replica_url, connect=connect, storage_state=way.state,
                      trace=out.parent / "trace.zip" if trace else None, secrets=way.secrets()) as browser:
-        observations = observe_in(browser, platforms, way, flow_set, replica_url=replica_url,
-                                  evidence_in=out.parent if evidence else None, pace=pace)
+        with browser.watchdog.bound(deadline - time.monotonic() + GRACE_SECONDS, "the run's time limit"):
+            observations = observe_in(browser, platforms, way, flow_set, replica_url=replica_url,
+                                      evidence_in=out.parent if evidence else None, pace=pace, deadline=deadline)
         return write_observations(out, observations)  # before the browser closes: after a second Ctrl-C that may hang
 
 
 def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: FlowSet, *, replica_url: str | None = None,
-               evidence_in: Path | None = None, pace: float | None = None, say=say) -> Observations:
+               evidence_in: Path | None = None, pace: float | None = None, deadline: float | None = None,
+               say=say) -> Observations:
     """One account's observe in a guarded context that is already open: log in if need be, then read every page.
 
     Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
@@ -155,7 +168,7 @@ def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: Fl
         context=browser.context, flows=flows, vocabulary=flow_set.vocabulary, not_applicable=flow_set.not_applicable,
         platforms=platforms, evidence_dir=Path(evidence_in) / EVIDENCE if evidence_in is not None else None,
         evidence_prefix=f"{EVIDENCE}/", target=replica_url or "meta", browser=browser.browser,
-        network=browser.network, pace_seconds=pace_seconds(pace, replica_url), progress=say,
+        network=browser.network, pace_seconds=pace_seconds(pace, replica_url), progress=say, deadline=deadline,
     )
     return observer.run()
 
@@ -169,7 +182,7 @@ def stop_message(observations: Observations) -> str | None:
         return failed.detail.removeprefix(LOGIN_FAILED)
     page = next((p for p in observations.pages if p.reason in ("login_wall", "checkpoint", "rate_limited")), None)
     if page is None:
-        return "the run was interrupted; what was read so far is written"
+        return _not_loaded_message(observations) or "the run was interrupted; what was read so far is written"
     platform = "instagram" if (urlsplit(page.url).hostname or "").endswith("instagram.com") else "facebook"
     return {
         "login_wall": f"the {platform} session is not logged in any more (expired or logged out) at {page.flow}: "
@@ -179,6 +192,33 @@ def stop_message(observations: Observations) -> str | None:
         "rate_limited": f"Meta rate-limited the account at {page.flow}: wait a few hours before the next audit, "
                         f"and keep --pace at {DEFAULT_PACE:g} s or more",
     }[page.reason] + "; the settings read before that are in the results"
+
+
+def _not_loaded_message(observations: Observations) -> str | None:
+    """Why pages could not be loaded (the site or the browser went away, the time ran out, server errors), or None."""
+    if observations.run.interrupted:
+        return None
+    pages = [p for p in observations.pages if p.reason in NOT_LOADED]
+    settings = [o for o in observations.observations if o.reason in NOT_LOADED and o.reason != "error"]
+    if not pages and not settings:
+        return None
+    first = pages[0] if pages else settings[0]
+    reasons = {p.reason for p in pages} | {o.reason for o in settings}
+    where = f"at {first.flow}" if first.flow else ""
+    if "browser_closed" in reasons:
+        what = f"the browser went away {where}"
+    elif "site_unreachable" in reasons:
+        what = f"the site stopped answering {where} (check the connection, or that the replica still runs)"
+    elif any(p.detail == OUT_OF_TIME for p in pages):
+        what = f"the run's time limit passed {where} (give it more time with --timeout SECONDS)"
+    else:
+        timeouts = sum(p.reason == "timeout" for p in pages)
+        errors = sum(p.reason == "error" for p in pages)
+        what = ", ".join(part for part in (f"{timeouts} page(s) did not load in time" if timeouts else "",
+                                           f"{errors} page(s) answered with an error" if errors else "") if part)
+        what += f" (first {first.flow})"
+    unread = sum(o.status == "unknown" and o.reason in NOT_LOADED for o in observations.observations)
+    return f"{what}: {unread} setting(s) could not be read; the rest are in the results. Run again to read them"
 
 
 def _log_in(browser, platforms, credentials, vocabulary, say=say):

@@ -5,6 +5,7 @@ Kept thin and quick to import: heavy modules (Playwright, Jinja2, the replica) l
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import Enum
 from pathlib import Path
@@ -33,6 +34,13 @@ class Platform(str, Enum):
 
 BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
 Pace = Annotated[Optional[float], typer.Option(min=0, help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter("give a number of seconds")
+    return value
+
+
+Timeout = Annotated[Optional[float], typer.Option(min=1, callback=_finite, help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.")]
 Connect = Annotated[Optional[str], typer.Option(help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.")]
 
 
@@ -96,14 +104,20 @@ def observe(
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")] = False,
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
     pace: Pace = None,
+    timeout: Timeout = None,
     browser_path: BrowserPath = None,
     connect: Connect = None,
 ) -> None:
     """Read every setting the flows know, read-only, and write observations.json."""
-    from auditor.audit import observe_to_file
+    from auditor.audit import DEFAULT_TIMEOUT, observe_to_file
+    from auditor.files import claimed
+    from auditor.pipeline import check_output_dir
 
-    observations = observe_to_file([p.value for p in platforms], out, session=session, replica_url=replica,
-                                   trace=trace, evidence=evidence, browser_path=browser_path, pace=pace, connect=connect)
+    check_output_dir(out.parent)
+    with claimed(out.parent):
+        observations = observe_to_file([p.value for p in platforms], out, session=session, replica_url=replica,
+                                       trace=trace, evidence=evidence, browser_path=browser_path, pace=pace, connect=connect,
+                                       timeout=timeout or DEFAULT_TIMEOUT)
     _finish(observations)
 
 
@@ -117,12 +131,14 @@ def evaluate(
     from auditor import results
     from auditor.consistency import load_checklist
     from auditor.evaluate import evaluate as run_evaluate
+    from auditor.files import claimed
     from auditor.pipeline import check_output_dir
 
     loaded_obs = results.read(observations, results.Observations)
     loaded = load_checklist(checklist)
     check_output_dir(out.parent)
-    results.write(out, run_evaluate(loaded_obs, loaded))
+    with claimed(out.parent):
+        results.write(out, run_evaluate(loaded_obs, loaded))
     if any(page.screenshot for page in loaded_obs.pages) and out.parent.resolve() != observations.parent.resolve():
         # The report embeds only screenshots inside findings.json's folder (so a findings file cannot pull in other files).
         print(f"note: the screenshots are beside {observations}; write findings.json into that folder for a report that shows them",
@@ -138,6 +154,7 @@ def report(
 ) -> None:
     """Write the report from findings.json (offline)."""
     from auditor import results
+    from auditor.files import claimed
     from auditor.pipeline import check_output_dir
     from auditor.report import write_report
 
@@ -145,8 +162,9 @@ def report(
     check_output_dir(out)
     if template_dir is not None and not template_dir.is_dir():
         raise InputError(f"{template_dir}:1: --template-dir: no such folder")
-    # Screenshot paths in findings.json are relative to its folder.
-    print(write_report(loaded, out, template_dir, evidence_root=findings.parent))
+    with claimed(out):
+        # Screenshot paths in findings.json are relative to its folder.
+        print(write_report(loaded, out, template_dir, evidence_root=findings.parent))
 
 
 @app.command()
@@ -158,6 +176,7 @@ def run(
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
     pace: Pace = None,
+    timeout: Timeout = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Compare the pages with this baseline (CI smoke check); exit 3 on drift.")] = None,
     browser_path: BrowserPath = None,
     connect: Connect = None,
@@ -170,27 +189,34 @@ def run(
             if given:
                 raise typer.BadParameter("does not go with --accounts (each account's entry in the file says it)", param_hint=name)
         _run_accounts(accounts, out, workers=workers or 4, checklist=checklist, replica_url=replica, connect=connect,
-                      browser_path=browser_path, pace=pace, trace=trace)
+                      browser_path=browser_path, pace=pace, trace=trace, timeout=timeout)
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
     if workers is not None:
         raise typer.BadParameter("goes with --accounts FILE", param_hint="--workers")
 
     from auditor import results
-    from auditor.audit import observe_to_file
+    from auditor.audit import DEFAULT_TIMEOUT, observe_to_file
     from auditor.consistency import load_checklist
-    from auditor.pipeline import OBSERVATIONS, evaluate_and_report
+    from auditor.files import claimed
+    from auditor.pipeline import OBSERVATIONS, check_output_dir, evaluate_and_report
 
     load_checklist(checklist)  # bad input fails before the browser starts: the checklist, the baseline
     before = results.read(baseline, results.Observations) if baseline else None
-    observations = observe_to_file([p.value for p in platforms], out / OBSERVATIONS, session=session, replica_url=replica,
-                                   trace=trace, evidence=True, browser_path=browser_path, pace=pace, connect=connect)
-    print(evaluate_and_report(observations, out, checklist))
-    _finish(observations)
-    if before is not None:
-        from auditor.drift import compare
+    check_output_dir(out)
+    with claimed(out):
+        observations = observe_to_file([p.value for p in platforms], out / OBSERVATIONS, session=session, replica_url=replica,
+                                       trace=trace, evidence=True, browser_path=browser_path, pace=pace, connect=connect,
+                                       timeout=timeout or DEFAULT_TIMEOUT)
+        print(evaluate_and_report(observations, out, checklist))
+        drift_code = None
+        if before is not None:
+            from auditor.drift import compare
 
-        raise typer.Exit(_report_drift(compare(before, observations), out, "drift-junit.xml"))
+            drift_code = _report_drift(compare(before, observations), out, "drift-junit.xml")
+    _finish(observations)
+    if drift_code is not None:
+        raise typer.Exit(drift_code)
 
 
 def _run_accounts(accounts: Path, out: Path, **options) -> None:
@@ -231,10 +257,14 @@ def drift(
     from auditor.drift import compare
     from auditor.pipeline import check_output_dir
 
+    from auditor.files import claimed
+
     before = results.read(baseline, results.Observations)
     after = results.read(current, results.Observations)
     check_output_dir(out)
-    raise typer.Exit(_report_drift(compare(before, after), out, "junit.xml"))
+    with claimed(out):
+        code = _report_drift(compare(before, after), out, "junit.xml")
+    raise typer.Exit(code)
 
 
 def _report_drift(found, out: Path, junit_name: str) -> int:
@@ -264,7 +294,10 @@ def baseline_update(
         raise InputError(f"{observations}:1: pages: {len(unread)} page(s) were not read ({', '.join(unread[:3])}): "
                          "a baseline from them would hide drift (use --force to accept)")
     check_output_dir(out.parent)
-    results.write(out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]}))
+    from auditor.files import claimed
+
+    with claimed(out.parent):
+        results.write(out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]}))
     print(out)
 
 

@@ -22,6 +22,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,8 +35,9 @@ from auditor import __version__, interrupt, results, yamlio
 from auditor.audit import FlowSet, WayIn, observe_in, stop_message, write_observations
 from auditor.browser import LAUNCH_TIMEOUT_MS, BrowserChoice
 from auditor.errors import AuditorError
+from auditor.files import write_atomic
 from auditor.pipeline import (
-    OBSERVATIONS, audit_context, check_connect, check_output_dir, evaluate_to_file, opened_browser, remote_replica_note, say,
+    OBSERVATIONS, Opened, audit_context, check_connect, check_output_dir, evaluate_to_file, opened_browser, remote_replica_note, say,
 )
 from auditor.results import Severity, Source, now
 from auditor.spec import Loaded
@@ -238,11 +240,7 @@ def write_summary(out: Path, summary: Summary) -> Path:
     from auditor.report import environment
 
     results.write(out / SUMMARY_JSON, summary)
-    html = environment().get_template("summary.html.j2").render(s=summary)
-    tmp = out / f".{SUMMARY_HTML}.tmp"
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, out / SUMMARY_HTML)
-    return out / SUMMARY_HTML
+    return write_atomic(out / SUMMARY_HTML, environment().get_template("summary.html.j2").render(s=summary))
 
 
 # ---------------------------------------------------------------------- the run
@@ -256,6 +254,7 @@ class Job:
     replica_url: str | None
     pace: float | None
     trace: bool
+    timeout: float  # seconds each account's audit may take
     choice: BrowserChoice | None = None  # the browser started here; None with --connect
     browser: str = ""  # "browser: ...", said once, when the first worker has connected
     _said: threading.Lock = field(default_factory=threading.Lock)
@@ -272,16 +271,18 @@ class Job:
 
 def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: str = "default", replica_url: str | None = None,
                connect: str | None = None, browser_path: str | None = None, pace: float | None = None,
-               trace: bool = False) -> Summary:
+               trace: bool = False, timeout: float | None = None) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
+    from auditor.audit import DEFAULT_TIMEOUT
     from auditor.consistency import load_checklist
+    from auditor.files import claimed
 
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
     loaded = load_checklist(checklist)
     check_output_dir(out)
     if connect:
         check_connect(connect)
-    job = Job(Path(out), FlowSet.load(), loaded, replica_url, pace, trace)
+    job = Job(Path(out), FlowSet.load(), loaded, replica_url, pace, trace, timeout or DEFAULT_TIMEOUT)
     started = now()
     rows: dict[str, AccountRow] = {}
     found: dict[str, results.Findings] = {}
@@ -297,15 +298,16 @@ def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: s
             accounts=[rows[a.name] for a in accounts], checks=tally(loaded, dict(found)),
         )
 
-    try:
-        with interrupt.stop_between_pages(say), shared_browser(connect, browser_path, replica_url) as (endpoint, choice):
-            job.choice = choice
-            run_accounts(accounts, min(workers, len(accounts)), endpoint, job, rows, found)
-    except KeyboardInterrupt:  # the second Ctrl-C: what finished is written, with the summary of it
-        write_summary(job.out, summary())
-        raise
-    done = summary()
-    write_summary(job.out, done)
+    with claimed(out):
+        try:
+            with interrupt.stop_between_pages(say), shared_browser(connect, browser_path, replica_url) as (endpoint, choice):
+                job.choice = choice
+                run_accounts(accounts, min(workers, len(accounts)), endpoint, job, rows, found)
+        except KeyboardInterrupt:  # the second Ctrl-C: what finished is written, with the summary of it
+            write_summary(job.out, summary())
+            raise
+        done = summary()
+        write_summary(job.out, done)
     return done
 
 
@@ -406,13 +408,13 @@ def run_accounts(accounts: list[Account], workers: int, endpoint: str, job: Job,
         from playwright.sync_api import sync_playwright
 
         try:
-            with sync_playwright() as playwright, opened_browser(playwright, connect=endpoint) as (browser, connected):
+            with sync_playwright() as playwright, opened_browser(playwright, connect=endpoint) as opened:
                 while not stop.is_set() and not interrupt.requested():
                     try:
                         account = todo.get_nowait()
                     except queue.Empty:
                         return
-                    rows[account.name] = audit_one(browser, job.browser_line(browser, connected), account, job, found)
+                    rows[account.name] = audit_one(opened, job.browser_line(opened.browser, opened.description), account, job, found)
         except Exception as exc:  # this worker has no browser; the others take its accounts
             trouble.append(_first_line(exc))
 
@@ -430,7 +432,7 @@ def run_accounts(accounts: list[Account], workers: int, endpoint: str, job: Job,
                                             reason=f"no browser to audit it in: {trouble[0]}")
 
 
-def audit_one(browser, description: str, account: Account, job: Job, found: dict) -> AccountRow:
+def audit_one(opened, description: str, account: Account, job: Job, found: dict) -> AccountRow:
     """One account, start to end, in its own context of the shared browser; a crash is its row's reason."""
     from auditor.report import write_report
 
@@ -442,10 +444,11 @@ def audit_one(browser, description: str, account: Account, job: Job, found: dict
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with audit_context(browser, description, replica_url=job.replica_url, storage_state=account.way.state,
+        as_chosen = Opened(opened.browser, description, opened.watchdog)  # the run's files name the browser auditor chose
+        with audit_context(as_chosen, replica_url=job.replica_url, storage_state=account.way.state,
                            trace=folder / "trace.zip" if job.trace else None, secrets=secrets) as guarded:
             observations = observe_in(guarded, account.platforms, account.way, job.flow_set, replica_url=job.replica_url,
-                                      evidence_in=folder, pace=job.pace, say=tell)
+                                      evidence_in=folder, pace=job.pace, deadline=time.monotonic() + job.timeout, say=tell)
         write_observations(folder / OBSERVATIONS, observations, tell)
         findings = evaluate_to_file(observations, folder, job.checklist)
         write_report(findings, folder)

@@ -242,5 +242,7 @@ def write(drift: Drift, out_dir, junit_name: str = "junit.xml") -> None:
 
     from auditor import results
 
+    from auditor.files import write_atomic
+
     results.write(Path(out_dir) / "drift.json", drift)
-    (Path(out_dir) / junit_name).write_text(junit(drift), encoding="utf-8")
+    write_atomic(Path(out_dir) / junit_name, junit(drift))

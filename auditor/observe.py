@@ -16,8 +16,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor import aria, interrupt, __version__
+from auditor.errors import AuditorError
+from auditor.files import write_atomic
 from auditor.readers import NotFound, Reader, UnsupportedLocale, any_of, locate, texts
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
@@ -27,12 +30,23 @@ LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-d
 CHECKPOINT_URL = re.compile(r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:/|\?|$)|/accounts/login/two_factor")
 LOGIN_URL = re.compile(r"/login(?:/|\.php|\?|$)|/accounts/login/?(?:\?|$)")
 INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
-STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited")
+OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
+STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited", "site_unreachable", "browser_closed")
+# Pages that could not be loaded: the run could not finish (exit 1), unlike a setting not on a loaded page (a finding).
+NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed")
 STOP_ADVICE = {
     "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
     "checkpoint": "Meta asks to confirm it's you: finish that in a browser (auditor login), then run again",
     "rate_limited": "Meta rate-limited the account: wait a few hours before the next audit",
+    "site_unreachable": "the site stopped answering: run again when it is back",
+    "browser_closed": "the browser went away: run again",
 }
+# Chromium's errors for a site that cannot be reached at all (as opposed to one that answers with an error).
+UNREACHABLE = re.compile(r"net::ERR_(?:CONNECTION_(?:REFUSED|RESET|CLOSED|FAILED|TIMED_OUT|ABORTED)|NAME_NOT_RESOLVED|"
+                         r"INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_CHANGED|EMPTY_RESPONSE|TIMED_OUT|"
+                         r"PROXY_CONNECTION_FAILED|SOCKET_NOT_CONNECTED)\b")
+CLOSED = re.compile(r"has been closed|Target closed|Browser closed|Connection closed|browser has disconnected", re.I)
+RETRY_UNREACHABLE_S = 2.0  # one more try after a network error: a blip should not end an audit
 
 
 def platforms_of(flow: Loaded) -> set[str]:
@@ -58,6 +72,18 @@ def flow_url(flow: Loaded, platforms: list[str]) -> str:
     return url
 
 
+def load_failure(exc: Exception) -> str:
+    """Why a browser call failed, as an observation reason: a timeout, an unreachable site, a closed browser, or an error."""
+    if isinstance(exc, PlaywrightTimeout):
+        return "timeout"
+    text = str(exc)
+    if CLOSED.search(text):
+        return "browser_closed"
+    if UNREACHABLE.search(text):
+        return "site_unreachable"
+    return "error"
+
+
 def detect_locale(page) -> str | None:
     """The account's UI language, from the page itself; it is never changed."""
     lang = (page.evaluate("document.documentElement.lang") or "").strip().lower()
@@ -78,6 +104,7 @@ class Observer:
     pace_seconds: float = 0.0  # pause between page loads, for the account's sake (0 on the replica)
     progress: object = field(default=lambda line: print(line, file=sys.stderr))
     network: object = None  # auditor.network.Network, for the count of blocked requests
+    deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
 
     def run(self) -> Observations:
         run = Run(tool_version=__version__, started=now(), platforms=self.platforms, browser=self.browser,
@@ -85,16 +112,20 @@ class Observer:
         observations: list[Observation] = []
         pages: list[PageInventory] = []
         stop: tuple[str, str] | None = None
-        page = self.context.new_page()
-        page.set_default_timeout(READY_TIMEOUT_MS)
+        try:
+            page = self.context.new_page()
+        except PlaywrightError as exc:
+            page, stop = None, (load_failure(exc), f"not read: could not open a page: {_first_line(exc)}")
         try:
             for index, flow in enumerate(self.flows):
                 if stop is None and interrupt.requested():
                     run.interrupted = True
                     stop = ("interrupted", INTERRUPTED)
+                if stop is None and self._seconds_left() <= 0:
+                    stop = ("timeout", OUT_OF_TIME)
                 if stop is None:
                     if index and self.pace_seconds:
-                        time.sleep(self.pace_seconds)  # pacing for the account's sake, not synchronisation
+                        time.sleep(min(self.pace_seconds, self._seconds_left()))  # for the account's sake, not synchronisation
                     found, inventory, locale = self._observe_page(page, flow)
                     run.locale = run.locale or locale
                     if inventory.reason in STOPS_THE_RUN:
@@ -112,14 +143,12 @@ class Observer:
                 if flow.id not in done:
                     observations += _all_unknown(flow, self.platforms, "interrupted", INTERRUPTED)
                     pages.append(PageInventory(flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason="interrupted"))
-        else:
-            try:
-                page.close()
-            except PlaywrightError:  # the browser may already be gone (Ctrl-C reaches it too); the results still count
-                pass
+        # The page is not closed here: closing the context closes it, and closing a page while Chromium
+        # shows an error page (a site that went away) can wait forever.
         observations += not_applicable_observations(self.not_applicable, self.platforms)
         run.finished = now()
-        run.complete = stop is None and not run.interrupted
+        run.complete = (stop is None and not run.interrupted and not any(p.reason in NOT_LOADED for p in pages)
+                        and not any(o.reason in NOT_LOADED and o.reason != "error" for o in observations))
         if self.network is not None:
             run.writes_blocked = len(self.network.blocked.writes)
             run.egress_blocked = len(self.network.blocked.egress)
@@ -132,14 +161,37 @@ class Observer:
         tail = f", {len(unknown)} unknown ({', '.join(reasons)})" if unknown else ""
         self.progress(f"{flow.id:<48} {read}/{len(found)} read{tail}")
 
+    def _seconds_left(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline - time.monotonic()
+
     # ------------------------------------------------------------------ one page
     def _observe_page(self, page, flow: Loaded) -> tuple[list[Observation], PageInventory, str | None]:
+        """Read one page; a browser call that fails on the way makes the page unknown with why, never the run crash."""
         url = flow_url(flow, self.platforms)
+        wait_ms = max(1, min(READY_TIMEOUT_MS, self._seconds_left() * 1000))  # no wait outlasts the run's deadline
+        try:
+            page.set_default_timeout(wait_ms)
+            page.set_default_navigation_timeout(wait_ms)
+            self._open(page, url)
+        except PlaywrightError as exc:
+            return self._page_unknown(flow, url, load_failure(exc), f"could not open {url}: {_first_line(exc)}")
+        try:
+            return self._read_page(page, flow, wait_ms)
+        except PlaywrightError as exc:
+            return self._page_unknown(flow, page.url, load_failure(exc), f"reading the page failed: {_first_line(exc)}")
+
+    def _open(self, page, url: str) -> None:
+        """Go to the page; a network error is tried once more (a blip should not end an audit)."""
         try:
             page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as exc:
-            return self._page_unknown(flow, url, "error", f"could not open {url}: {_first_line(exc)}")
-        state, detail = self._wait_for_page(page, flow)
+            if load_failure(exc) != "site_unreachable" or self._seconds_left() < RETRY_UNREACHABLE_S:
+                raise
+            time.sleep(RETRY_UNREACHABLE_S)  # a pause before the one retry, not synchronisation
+            page.goto(url, wait_until="domcontentloaded")
+
+    def _read_page(self, page, flow: Loaded, wait_ms: float) -> tuple[list[Observation], PageInventory, str | None]:
+        state, detail = self._wait_for_page(page, flow, wait_ms)
         if state == "gone":
             return self._page_unknown(flow, page.url, "not_found", detail, gone=True)
         if state != "ready":
@@ -153,13 +205,20 @@ class Observer:
             for step in flow.spec.steps:
                 self._run_step(page, step, locale)
         except (PlaywrightError, NotFound) as exc:
-            return self._page_unknown(flow, page.url, "not_found", f"a navigation step failed: {_first_line(exc)}", locale)
+            reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
+            reason = "not_found" if reason in ("timeout", "error") else reason  # a step's control is not there: the page changed
+            return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {_first_line(exc)}", locale)
         reader = Reader(page, region, self.vocabulary, locale)
         found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
-        scrub = Scrubber(self._personal_texts(page, flow, locale))
-        inventory = PageInventory(flow=flow.id, url=page.url, status="ok", locale=locale,
-                                  controls=[scrub.control(c) for c in self._inventory(region, found, flow, locale)])
-        inventory.screenshot = self._screenshot(page, flow, locale)
+        try:
+            scrub = Scrubber(self._personal_texts(page, flow, locale))
+            inventory = PageInventory(flow=flow.id, url=page.url, status="ok", locale=locale,
+                                      controls=[scrub.control(c) for c in self._inventory(region, found, flow, locale)])
+            inventory.screenshot = self._screenshot(page, flow, locale)
+        except PlaywrightError as exc:  # the settings were read; the page's inventory could not be taken
+            scrub = Scrubber([])
+            inventory = PageInventory(flow=flow.id, url=page.url, status="unknown", reason=load_failure(exc), locale=locale,
+                                      detail=f"the page's controls could not be listed: {_first_line(exc)}")
         return [scrub.observation(o) for o in found], inventory, locale
 
     def _personal_texts(self, page, flow: Loaded, locale: str) -> list[str]:
@@ -176,7 +235,7 @@ class Observer:
                      if s.missing == "not_applicable" else o for o, s in zip(found, flow.spec.settings)]
         return found, PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale), locale
 
-    def _wait_for_page(self, page, flow: Loaded) -> tuple[str, str]:
+    def _wait_for_page(self, page, flow: Loaded, wait_ms: float) -> tuple[str, str]:
         """Wait until the page shows its settings, or a page that stops an audit; say which."""
         strings = self.vocabulary.strings
         ready = locate(page, flow.spec.ready, None)
@@ -185,8 +244,8 @@ class Observer:
         stop_pattern = any_of([t for group in stops.values() for t in group])
         stopper = page.get_by_role("heading", name=stop_pattern).or_(page.get_by_text(stop_pattern))
         try:
-            ready.or_(login).or_(stopper).first.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
-        except PlaywrightError:
+            ready.or_(login).or_(stopper).first.wait_for(state="visible", timeout=wait_ms)
+        except PlaywrightTimeout:
             pass
         if ready.first.is_visible():
             return "ready", ""
@@ -200,7 +259,10 @@ class Observer:
             return "error", "Meta showed its error page (\"Sorry, something went wrong\")"
         if _shows(page, stops["unavailable"]):
             return "gone", "the page is no longer there (\"This content isn't available\")"
-        return "not_found", f"the page did not show {flow.spec.ready.describe()} within {READY_TIMEOUT_MS // 1000} s"
+        waited = f"{wait_ms / 1000:.0f} s"
+        if _still_loading(page):
+            return "timeout", f"the page was still loading after {waited}"
+        return "not_found", f"the page did not show {flow.spec.ready.describe()} within {waited}"
 
     def _run_step(self, page, step, locale: str) -> None:
         if step.open:
@@ -229,7 +291,8 @@ class Observer:
             return Observation(**base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting")
         except PlaywrightError as exc:
             _dismiss_dialogs(reader.page)
-            return Observation(**base, status="unknown", reason="error", detail=_first_line(exc))
+            reason = load_failure(exc)
+            return Observation(**base, status="unknown", reason="error" if reason == "timeout" else reason, detail=_first_line(exc))
         if reading.unknown_detail:
             return Observation(**base, status="unknown", reason="not_found", raw=reading.raw, options=reading.options,
                                locator=reading.locator, detail=reading.unknown_detail)
@@ -256,14 +319,17 @@ class Observer:
         """A screenshot with the person's name, picture and contact details masked."""
         if self.evidence_dir is None:
             return None
-        self.evidence_dir.mkdir(parents=True, exist_ok=True)
         name = flow.id.replace("/", "-") + ".jpg"  # named after the flow, never after the person
         masks = [locate(page, m, locale) for m in flow.spec.mask] + [page.locator("img[alt]:not([alt=''])"), page.locator("input[type=email]")]
         try:
             # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
-            page.screenshot(path=str(self.evidence_dir / name), full_page=True, mask=masks, mask_color="#7a7a7a",
-                            animations="disabled", type="jpeg", quality=70)
-        except PlaywrightError:
+            image = page.screenshot(full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled", type="jpeg", quality=70)
+        except PlaywrightTimeout:
+            return None
+        try:
+            write_atomic(self.evidence_dir / name, image)
+        except AuditorError as exc:  # a full disk: the observations file's own write will say so
+            self.progress(f"warning: no screenshot of {flow.id}: {exc}")
             return None
         return f"{self.evidence_prefix}{name}"
 
@@ -301,6 +367,12 @@ class Scrubber:
     def observation(self, observation: Observation) -> Observation:
         options = [self.text(o) for o in observation.options] if observation.options else observation.options
         return observation.model_copy(update={"raw": self.text(observation.raw), "options": options})
+
+
+def _still_loading(page) -> bool:
+    """Is the page still loading its content? Meta's pages show a progress bar, or mark the region busy."""
+    return (page.get_by_role("progressbar").first.is_visible() or page.locator("[aria-busy=true]").first.is_visible()
+            or page.evaluate("document.readyState") == "loading")
 
 
 def _shows(page, candidates: list[str]) -> bool:

@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 from auditor import browser, results
 from auditor.errors import AuditorError, InputError
+from auditor.watchdog import Watchdog, browser_pid
 
 OBSERVATIONS = "observations.json"
 FINDINGS = "findings.json"
 EVIDENCE = "evidence"
 CONNECT_SCHEMES = ("ws", "wss", "http", "https")
+CLOSE_SECONDS = 10  # closing a context or the browser takes no timeout in Playwright: the watchdog's bound
 
 
 def say(line: str) -> None:
@@ -24,11 +28,21 @@ def say(line: str) -> None:
 
 @dataclass
 class Browsing:
-    """A launched browser's context, its network guard, and the one-line description of the browser."""
+    """A launched browser's context, its network guard, the one-line description of the browser, and its watchdog."""
 
     context: object
     network: object
     browser: str
+    watchdog: Watchdog
+
+
+@dataclass
+class Opened:
+    """A browser to make contexts in: launched here, or reached with --connect."""
+
+    browser: object
+    description: str  # "browser: chromium 156 from ..."
+    watchdog: Watchdog  # can kill only a browser launched here
 
 
 @contextmanager
@@ -41,9 +55,9 @@ def browsing(*, browser_path: str | None = None, replica_url: str | None = None,
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright, \
-            opened_browser(playwright, browser_path=browser_path, replica_url=replica_url, headed=headed, connect=connect) as (launched, description):
-        say(description)
-        with audit_context(launched, description, replica_url=replica_url, storage_state=storage_state, trace=trace,
+            opened_browser(playwright, browser_path=browser_path, replica_url=replica_url, headed=headed, connect=connect) as opened:
+        say(opened.description)
+        with audit_context(opened, replica_url=replica_url, storage_state=storage_state, trace=trace,
                            secrets=secrets) as guarded:
             yield guarded
 
@@ -51,7 +65,7 @@ def browsing(*, browser_path: str | None = None, replica_url: str | None = None,
 @contextmanager
 def opened_browser(playwright, *, browser_path: str | None = None, replica_url: str | None = None, headed: bool = False,
                    connect: str | None = None):
-    """(browser, "browser: ..." line): launched here, or reached at `connect` where it runs.
+    """The browser (Opened): launched here, or reached at `connect` where it runs.
 
     A browser launched here resolves Meta's host names to the replica, if there is one. A browser
     elsewhere gets no launch flags from us: with a replica, it must have been started with them.
@@ -59,6 +73,7 @@ def opened_browser(playwright, *, browser_path: str | None = None, replica_url: 
     if connect:
         launched = connect_browser(playwright, connect)
         description = f"browser: chromium {launched.version.split('.')[0]} at {public_url(connect)} (--connect)"
+        watchdog = Watchdog(None)
     else:
         from auditor.network import replica_browser_args
 
@@ -66,13 +81,16 @@ def opened_browser(playwright, *, browser_path: str | None = None, replica_url: 
         args = replica_browser_args(replica_url) if replica_url else []
         launched = browser.launch(playwright, choice, headed=headed, args=args)
         description = choice.describe(launched.version)
+        watchdog = Watchdog(browser_pid(launched))
     try:
-        yield launched, description
+        yield Opened(launched, description, watchdog)
     finally:
         try:
-            launched.close()  # a connected browser is only disconnected from; it goes on serving others
-        except Exception:  # already gone (crashed, or the remote end closed): nothing left to close
+            with watchdog.bound(CLOSE_SECONDS, "closing the browser"):
+                launched.close()  # a connected browser is only disconnected from; it goes on serving others
+        except Exception:  # already gone (crashed, killed, or the remote end closed): nothing left to close
             pass
+        watchdog.close()
 
 
 def connect_browser(playwright, url: str):
@@ -117,9 +135,9 @@ def remote_replica_note(replica_url: str) -> str:
 
 
 @contextmanager
-def audit_context(launched, description: str, *, replica_url: str | None = None, storage_state: Path | dict | None = None,
+def audit_context(opened: Opened, *, replica_url: str | None = None, storage_state: Path | dict | None = None,
                   trace: Path | None = None, secrets=None):
-    """A new context of `launched` with the network guard on; closed (and its trace scrubbed) on leaving.
+    """A new context of the opened browser with the network guard on; closed (and its trace scrubbed) on leaving.
 
     With a replica the context accepts its certificate; without one, certificates are checked as
     usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets) and of every cookie as soon
@@ -127,7 +145,7 @@ def audit_context(launched, description: str, *, replica_url: str | None = None,
     """
     from auditor.network import Network
 
-    context = launched.new_context(
+    context = opened.browser.new_context(
         storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
         viewport={"width": 1280, "height": 900},
         service_workers="block",  # requests a service worker makes would bypass the guard's route
@@ -139,20 +157,30 @@ def audit_context(launched, description: str, *, replica_url: str | None = None,
         if trace:
             context.tracing.start(screenshots=True, snapshots=True)
         try:
-            yield Browsing(context, network, description.removeprefix("browser: "))
+            yield Browsing(context, network, opened.description.removeprefix("browser: "), opened.watchdog)
         finally:
             if trace:
-                _stop_trace(context, trace, secrets)
+                with opened.watchdog.bound(CLOSE_SECONDS, "saving the trace"):
+                    _stop_trace(context, trace, secrets)
     finally:
-        context.close()
+        try:
+            with opened.watchdog.bound(CLOSE_SECONDS, "closing the browser context"):
+                context.close()
+        except PlaywrightError:  # the browser went away (crashed, or killed by the watchdog): nothing left to close
+            pass
 
 
 def _stop_trace(context, path: Path, secrets) -> None:
     from auditor.redact import Secrets, scrub_trace
 
     secrets = secrets or Secrets()
-    secrets.add_cookies(context.cookies())
-    context.tracing.stop(path=str(path))
+    try:
+        secrets.add_cookies(context.cookies())
+        context.tracing.stop(path=str(path))
+    except PlaywrightError as exc:  # the browser went away first: there is no trace to keep
+        say(f"warning: no trace was saved: {str(exc).strip().splitlines()[0]}")
+        Path(path).unlink(missing_ok=True)
+        return
     scrub_trace(path, secrets, warn=say)
 
 

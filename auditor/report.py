@@ -10,7 +10,6 @@ embedded.
 from __future__ import annotations
 
 import base64
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from auditor import data
+from auditor.files import write_atomic
 from auditor.results import Finding, Findings
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
@@ -160,9 +160,6 @@ def write_report(findings: Findings, out_dir: Path, template_dir: Path | None = 
     """
     out_dir = Path(out_dir)
     texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root)
-    out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        tmp = out_dir / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out_dir / name)
+        write_atomic(out_dir / name, text)
     return out_dir / "report.html"

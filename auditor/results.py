@@ -7,7 +7,6 @@ sha256), and timestamps. `None` always means "not seen", never "off".
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -15,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from auditor.errors import InputError
+from auditor.files import write_atomic
 
 SCHEMA_VERSION = 1
 
@@ -24,6 +24,7 @@ ObservationStatus = Literal["observed", "unknown", "not_applicable"]
 Reason = Literal[
     "not_found", "login_wall", "checkpoint", "rate_limited", "unsupported_locale", "not_offered_in_region",
     "error", "interrupted", "app_only", "retired", "no_setting", "no_web_page", "not_offered_for_account",
+    "timeout", "site_unreachable", "browser_closed",
 ]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -176,9 +177,4 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
 
 def write(path: Path, result: BaseModel) -> Path:
     """Write atomically: a reader never sees half a file, and a failure keeps the old one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(Path(path), result.model_dump_json(indent=2) + "\n")

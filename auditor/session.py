@@ -27,6 +27,7 @@ import pyotp
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor.errors import AuditorError, InputError
+from auditor.files import write_atomic
 from auditor.readers import any_of
 from auditor.spec import Vocabulary
 
@@ -225,14 +226,7 @@ def save(context, path: Path) -> Path:
 
 def write_private(path: Path, text: str) -> Path:
     """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)  # O_EXCL below: a leftover file would keep its old mode
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, text, private=True)
 
 
 def read_state(path: Path) -> dict:

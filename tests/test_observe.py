@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from auditor import results, spec
+from auditor.audit import stop_message
 from auditor.observe import Observer, detect_locale
 from conftest import audit_account, ctrl_c_on_stories
 
@@ -24,7 +25,9 @@ def test_a_fault_on_one_page_leaves_the_others_observed(browser, replica, flows)
     assert stories and all(o.status == "observed" for o in stories)  # slow is not broken
     others = [o for o in observations.observations if o.flow and o.flow != "facebook/posts"]
     assert others and all(o.status != "unknown" for o in others)
-    assert observations.run.complete  # an error page is one page's problem, not the run's
+    # The run goes on past the error page, but a page that could not be loaded means it could not finish (exit 1).
+    assert not observations.run.complete
+    assert "1 page(s) answered with an error (first facebook/posts)" in stop_message(observations)
 
 
 def test_a_page_in_a_language_the_flows_do_not_cover_is_unknown_with_that_reason(context, replica):

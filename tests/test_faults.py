@@ -1,0 +1,246 @@
+"""Whatever happens, what was read is kept: a site or a browser that goes away, a time limit, server
+errors, a full disk, and two runs into one folder.
+
+Runs are real `auditor` processes; the states they wait for come from the replica's own logs,
+the run's files and its lock, never from a fixed sleep. Time bounds here catch a hang, they make
+no claim about speed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from auditor import files, results
+from auditor.cli import main
+from auditor.errors import AuditorError
+from auditor.watchdog import Watchdog
+from conftest import page_requested, wait_until
+
+HANG = 90  # seconds after which a run that should have ended counts as hung
+
+
+def cli_env(tmp_path, account) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
+    return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), "AUDITOR_EMAIL": account.email,
+            "AUDITOR_PASSWORD": account.password}
+
+
+def auditor(*args: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "auditor", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def finished(process: subprocess.Popen, timeout: float = HANG) -> tuple[int, str, str]:
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        pytest.fail(f"auditor still ran after {timeout} s; stderr:\n{err}")
+    return process.returncode, out, err
+
+
+def one_error_line(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = [line for line in err.splitlines() if line.startswith("auditor: error:")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# ---------------------------------------------------------------------- the site or the browser goes away
+def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica):
+    """The replica process is killed while the audit reads Facebook: the run ends within seconds, with its files."""
+    out = tmp_path / "run"
+    with subprocess.Popen([sys.executable, "-m", "auditor", "replica", "serve", "--port", "0"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as served:
+        try:
+            url = served.stdout.readline().split()[1]
+            run = auditor("run", "facebook", "instagram", "--replica", url, "-o", str(out),
+                          env=cli_env(tmp_path, replica.store.accounts["demo"]))
+            wait_until(lambda: (out / "evidence").is_dir() and len(list((out / "evidence").iterdir())) >= 3, timeout=HANG)
+        finally:
+            served.kill()
+    code, _, err = finished(run)
+    assert code == 1
+    assert "the site stopped answering" in one_error_line(err)
+    observations = results.read(out / "observations.json", results.Observations)
+    reasons = {o.reason for o in observations.observations if o.status == "unknown"}
+    assert "site_unreachable" in reasons and reasons <= {"site_unreachable", "error", "not_found"}
+    assert sum(o.status == "observed" for o in observations.observations) >= 3  # what was read before is kept
+    assert not observations.run.complete
+    assert (out / "report.html").is_file() and (out / "findings.json").is_file()
+    assert not list(out.glob(".*.tmp")) and not (out / files.LOCK_NAME).exists()
+
+
+def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica):
+    account = replica.store.accounts["demo"]
+    replica.knobs.set("slow:fb_stories:20000")  # the run waits here, on a known page, when the browser is killed
+    out = tmp_path / "observations.json"
+    run = auditor("observe", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+    wait_until(lambda: page_requested(replica, "tab=stories"), timeout=HANG)
+    chromium = [p for p in psutil.Process(run.pid).children(recursive=True)
+                if "--type=" not in " ".join(p.cmdline()) and "chrom" in p.name().lower()]
+    assert chromium, "no browser process under the run"
+    for process in chromium:
+        process.kill()
+    code, _, err = finished(run)
+    assert code == 1
+    assert "the browser went away" in one_error_line(err)
+    observations = results.read(out, results.Observations)
+    pages = {p.flow: p for p in observations.pages}
+    assert pages["facebook/posts"].status == "ok"
+    assert pages["facebook/stories"].reason == "browser_closed"
+    assert replica.writes() == []
+
+
+# ---------------------------------------------------------------------- time
+def test_a_slow_site_ends_at_the_time_limit_with_pages_marked_timeout(tmp_path, replica):
+    account = replica.store.accounts["demo"]
+    replica.knobs.set("slow:*:20000")
+    out = tmp_path / "observations.json"
+    started = time.monotonic()
+    code, _, err = finished(auditor("observe", "facebook", "--replica", replica.url, "--timeout", "10", "-o", str(out),
+                                    env=cli_env(tmp_path, account)))
+    assert code == 1
+    assert time.monotonic() - started < HANG
+    assert "time limit" in one_error_line(err) and "--timeout" in err
+    observations = results.read(out, results.Observations)
+    settings = [o for o in observations.observations if o.flow]
+    assert settings and {(o.status, o.reason) for o in settings} == {("unknown", "timeout")}  # never not_found
+    assert "still loading" in observations.pages[0].detail
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf"])
+def test_a_time_limit_that_is_not_a_number_of_seconds_is_bad_input(capsys, tmp_path, value):
+    code = main(["observe", "facebook", "--timeout", value, "-o", str(tmp_path / "o.json")])
+    assert code == 2
+    assert "--timeout" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_server_errors_on_every_page_exit_1_with_the_partial_report(tmp_path, replica):
+    account = replica.store.accounts["demo"]
+    replica.knobs.set("error:*")
+    out = tmp_path / "run"
+    code, _, err = finished(auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account)))
+    assert code == 1
+    assert "page(s) answered with an error" in one_error_line(err)
+    findings = results.read(out / "findings.json", results.Findings)
+    assert findings.findings and (out / "report.html").is_file()
+    reasons = [p.reason for p in results.read(out / "observations.json", results.Observations).pages]
+    assert reasons.count("error") > len(reasons) // 2  # the privacy centre's pages have no fault knob
+
+
+# ---------------------------------------------------------------------- the watchdog
+def test_the_watchdog_kills_the_browser_only_when_a_bound_overruns():
+    victim = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    watchdog = Watchdog(victim.pid)
+    try:
+        with watchdog.bound(0.3, "left in time"):
+            pass
+        with watchdog.bound(30, "outer"):
+            passed = time.monotonic() + 0.6
+            while time.monotonic() < passed:  # let the first bound's time go by: it must not fire
+                time.sleep(0.05)
+            assert victim.poll() is None and watchdog.fired is None
+            with watchdog.bound(0.1, "inner"):
+                victim.wait(timeout=30)  # the state: the process is gone
+        assert watchdog.fired == "inner"
+    finally:
+        watchdog.close()
+        victim.kill()
+
+
+# ---------------------------------------------------------------------- a full disk
+def full_disk_after(limit: int):
+    """A stand-in for files._write_all on a disk with `limit` bytes left: writes that much, then ENOSPC."""
+    left = [limit]
+
+    def write_all(fd, data):
+        written = os.write(fd, bytes(data[:max(left[0], 0)])) if left[0] > 0 else 0
+        left[0] -= written
+        if written < len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return write_all
+
+
+def test_a_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "findings.json"
+    target.write_text("the previous run's findings")
+    monkeypatch.setattr(files, "_write_all", full_disk_after(10))
+    with pytest.raises(AuditorError) as raised:
+        files.write_atomic(target, "x" * 1000)
+    assert str(raised.value) == f"could not write {target}: No space left on device; the files already there were kept"
+    assert target.read_text() == "the previous run's findings"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json"]
+
+
+def test_a_full_disk_during_a_run_is_one_line_exit_1(tmp_path, monkeypatch, capsys):
+    """`auditor report` on a disk that fills up half way: one line, exit 1, the old report whole, no temporary files."""
+    from test_report import GOLDEN
+
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.html").write_text("the previous report")
+    monkeypatch.setattr(files, "_write_all", full_disk_after(5000))
+    code = main(["report", str(GOLDEN / "eu.json"), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert one_error_line(err).startswith("auditor: error: could not write ")
+    assert (out / "report.html").read_text() == "the previous report"
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
+    """The operating system refuses the write (a file-size limit, as a full disk would): no traceback, nothing half-written."""
+    import resource
+
+    from test_report import GOLDEN
+
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.html").write_text("the previous report")
+    limit = 8_000  # report.html of these findings is larger
+    done = subprocess.run([sys.executable, "-m", "auditor", "report", str(GOLDEN / "eu.json"), "-o", str(out)],
+                          capture_output=True, text=True, timeout=HANG,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert done.returncode == 1
+    assert "could not write" in one_error_line(done.stderr) and "File too large" in done.stderr
+    assert (out / "report.html").read_text() == "the previous report"
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+# ---------------------------------------------------------------------- one run per folder
+def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
+    account = replica.store.accounts["demo"]
+    replica.knobs.set("slow:fb_stories:8000")  # the first run holds the folder at least this long
+    out = tmp_path / "run"
+    first = auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+    wait_until(lambda: (out / files.LOCK_NAME).is_file() and (out / files.LOCK_NAME).read_text().startswith("pid"), timeout=HANG)
+    code, _, err = finished(auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account)))
+    assert code == 2
+    line = one_error_line(err)
+    assert f"{out}:1: -o: another auditor run (pid {first.pid}) is writing into this folder" in line
+    assert first.poll() is None  # it stopped at once, while the first goes on
+    code, _, err = finished(first)
+    assert code == 0, err
+    assert results.read(out / "observations.json", results.Observations).run.complete
+    assert not (out / files.LOCK_NAME).exists()
+
+
+def test_a_folder_a_run_created_for_nothing_is_removed(tmp_path):
+    with files.claimed(tmp_path / "new" / "run"):
+        assert (tmp_path / "new" / "run" / files.LOCK_NAME).is_file()
+    assert not (tmp_path / "new" / "run").exists()
+    with files.claimed(tmp_path / "kept"):
+        (tmp_path / "kept" / "report.html").write_text("written")
+    assert [p.name for p in (tmp_path / "kept").iterdir()] == ["report.html"]
