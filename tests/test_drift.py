@@ -22,7 +22,6 @@ PAGES = ("facebook/posts", "facebook/how_people_find_and_contact_you")
 def audit(browser, replica_server, flows):
     """audit(account, *knobs, seed=0): observations of the two Facebook pages with those knobs set (made once)."""
     chosen = [f for f in flows if f.id in PAGES]
-
     done = {}  # several tests compare the same runs: each is made once
 
     def run(account: str = "demo", *knobs: str, seed: int = 0):

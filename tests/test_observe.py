@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from contextlib import suppress
 
 from auditor import results, spec
@@ -92,12 +91,10 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
             os.killpg(process.pid, signal.SIGINT)  # to the whole group, as a terminal's Ctrl-C
             assert first_seen.wait(60), "".join(err)
             os.killpg(process.pid, signal.SIGINT)
-            pressed = time.monotonic()
             try:
                 code = process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 raise AssertionError(f"still running 10 s after the second Ctrl-C:\n{''.join(err)}") from None
-            assert time.monotonic() - pressed < 10
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # whatever of its group is left (the browser), on a failure
