@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import pytest
 
 from auditor import results
-from auditor.drift import compare, render
+from auditor.cli import main
+from auditor.drift import Drift, compare, render
 from auditor.replica.registry import catalog
 from conftest import audit_account
 
@@ -17,10 +20,13 @@ PAGES = ("facebook/posts", "facebook/how_people_find_and_contact_you")
 
 @pytest.fixture(scope="module")
 def audit(browser, replica_server, flows):
-    """audit(account, *knobs, seed=0): observations of the two Facebook pages with those knobs set."""
+    """audit(account, *knobs, seed=0): observations of the two Facebook pages with those knobs set (made once)."""
     chosen = [f for f in flows if f.id in PAGES]
+    done = {}  # several tests compare the same runs: each is made once
 
     def run(account: str = "demo", *knobs: str, seed: int = 0):
+        if (account, knobs, seed) in done:
+            return done[account, knobs, seed]
         replica_server.reset()
         replica_server.set_seed(seed)
         replica_server.knobs.set(*knobs)
@@ -30,6 +36,7 @@ def audit(browser, replica_server, flows):
             replica_server.reset()
             replica_server.set_seed(0)
         assert writes == []
+        done[account, knobs, seed] = observations
         return observations
 
     return run
@@ -87,19 +94,37 @@ def test_a_page_that_could_not_be_read_is_not_compared_and_not_drift(audit, base
     assert [(n.flow, n.reason) for n in drift.not_compared][0] == ("facebook/posts", "rate_limited")
 
 
-def test_the_cli_writes_drift_json_and_junit_and_exits_3(audit, baseline, tmp_path):
+def drift_command(tmp_path, capsys, baseline, current):
+    """`auditor drift BASELINE CURRENT -o OUT` in-process: (exit code, stdout, drift.json, junit.xml's test cases by page)."""
     results.write(tmp_path / "baseline.json", baseline)
-    results.write(tmp_path / "current.json", audit("demo", "remove:fb.search_engine_link"))
-    done = subprocess.run([sys.executable, "-m", "auditor", "drift", str(tmp_path / "baseline.json"), str(tmp_path / "current.json"),
-                           "-o", str(tmp_path)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 3, done.stderr
-    assert "- removed" in done.stdout and "fb.search_engine_link" in done.stdout
-    written = results.read(tmp_path / "drift.json", __import__("auditor.drift", fromlist=["Drift"]).Drift)
-    assert [c.setting for c in written.changes] == ["fb.search_engine_link"]
-    assert "<failure" in (tmp_path / "junit.xml").read_text()
-    same = subprocess.run([sys.executable, "-m", "auditor", "drift", str(tmp_path / "baseline.json"), str(tmp_path / "baseline.json"),
-                           "-o", str(tmp_path)], capture_output=True, text=True, timeout=60)
-    assert same.returncode == 0 and "no drift" in same.stdout
+    results.write(tmp_path / "current.json", current)
+    code = main(["drift", str(tmp_path / "baseline.json"), str(tmp_path / "current.json"), "-o", str(tmp_path / "out")])
+    suite = ElementTree.parse(tmp_path / "out" / "junit.xml").getroot()
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    return code, capsys.readouterr().out, results.read(tmp_path / "out" / "drift.json", Drift), cases
+
+
+def test_the_drift_command_exits_3_on_drift_and_writes_what_changed(audit, baseline, tmp_path, capsys):
+    code, out, drift, cases = drift_command(tmp_path, capsys, baseline, audit("demo", "remove:fb.search_engine_link"))
+    assert code == 3
+    assert "- removed" in out and "fb.search_engine_link" in out
+    assert [(c.kind, c.setting) for c in drift.changes] == [("removed", "fb.search_engine_link")]
+    assert "fb.search_engine_link" in cases["facebook/how_people_find_and_contact_you"].find("failure").text
+
+
+def test_the_drift_command_exits_1_when_a_page_was_not_compared(audit, baseline, tmp_path, capsys):
+    code, out, drift, cases = drift_command(tmp_path, capsys, baseline, audit("demo", "ratelimit:fb_posts"))
+    assert code == 1
+    assert "? not compared     [facebook/posts] (rate_limited)" in out
+    assert drift.changes == [] and [(n.flow, n.reason) for n in drift.not_compared] == [("facebook/posts", "rate_limited")]
+    assert cases["facebook/posts"].find("skipped").get("message") == "not compared: rate_limited"
+
+
+def test_the_drift_command_exits_0_when_nothing_changed(baseline, tmp_path, capsys):
+    code, out, drift, cases = drift_command(tmp_path, capsys, baseline, baseline)
+    assert code == 0
+    assert "no drift: every page looks as it did" in out
+    assert drift.changes == drift.not_compared == [] and cases == {}
 
 
 def test_baseline_update_refuses_a_run_that_missed_pages(audit, tmp_path):
@@ -108,3 +133,45 @@ def test_baseline_update_refuses_a_run_that_missed_pages(audit, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "would hide drift" in done.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+@pytest.fixture(scope="module")
+def run_baseline(browser, replica_server, tmp_path_factory):
+    """A baseline of every Facebook page of the demo account, for `auditor run --baseline` (made once)."""
+    replica_server.reset()
+    observations, writes = audit_account(browser, replica_server, "demo", platforms=("facebook",))
+    assert writes == [] and observations.run.complete
+    path = tmp_path_factory.mktemp("baseline") / "baseline.json"
+    results.write(path, observations)
+    return path
+
+
+def run_with_baseline(replica, baseline, out):
+    """`auditor run facebook --baseline BASELINE` on the replica as the demo account, as CI's smoke check runs it."""
+    account = replica.store.accounts["demo"]
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    return subprocess.run([sys.executable, "-m", "auditor", "run", "facebook", "--replica", replica.url, "--baseline", str(baseline),
+                           "-o", str(out)], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_run_with_a_baseline_exits_3_on_drift_and_writes_the_drift_in_its_folder(replica, run_baseline, tmp_path):
+    replica.knobs.set("rename:fb.friend_requests")
+    done = run_with_baseline(replica, run_baseline, tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "~ renamed" in done.stdout and "fb.friend_requests" in done.stdout
+    drift = results.read(tmp_path / "drift.json", Drift)
+    assert [(c.kind, c.setting) for c in drift.changes] == [("renamed", "fb.friend_requests")]
+    suite = ElementTree.parse(tmp_path / "drift-junit.xml").getroot()
+    [failure] = suite.iter("failure")
+    assert "fb.friend_requests" in failure.text
+    assert (tmp_path / "report.html").exists()  # drift or not, the audit's report is written
+    assert replica.writes() == []
+
+
+def test_run_with_a_baseline_exits_0_when_the_pages_did_not_change(replica, run_baseline, tmp_path):
+    done = run_with_baseline(replica, run_baseline, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no drift: every page looks as it did" in done.stdout
+    drift = results.read(tmp_path / "drift.json", Drift)
+    assert drift.changes == drift.not_compared == []
+    assert list(ElementTree.parse(tmp_path / "drift-junit.xml").getroot().iter("testcase")) == []

@@ -7,7 +7,6 @@ state the rules directly, so a golden file refreshed by mistake cannot hide a wr
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from auditor import results, spec
 from auditor.cli import main
 from auditor.evaluate import evaluate, platform_of, public_content_exposure, regions_of
 from auditor.results import Observation, Observations, PageInventory, Run, Source
+import golden
 
 GOLDEN = Path(__file__).parent / "golden" / "findings"
 CHECKLIST = GOLDEN / "checklist.yml"
@@ -94,11 +94,7 @@ def findings_for(case, checklist):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_findings_match_golden(case, checklist):
     text = findings_for(case, checklist).model_dump_json(indent=2) + "\n"
-    golden = GOLDEN / f"{case}.json"
-    if os.environ.get("AUDITOR_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert golden.exists(), f"{golden} missing: run with AUDITOR_UPDATE_GOLDEN=1 and review it"
-    assert text == golden.read_text(encoding="utf-8")
+    golden.check(GOLDEN / f"{case}.json", text)
 
 
 @pytest.mark.parametrize("case, check, status, reason", [

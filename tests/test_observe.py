@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
+from contextlib import suppress
 
 from auditor import results, spec
 from auditor.audit import stop_message
 from auditor.observe import Observer, detect_locale
-from conftest import audit_account, ctrl_c_on_stories
+from conftest import audit_account, ctrl_c_on_stories, page_requested, wait_until
 
 
 def by_flow(observations, flow_id: str):
@@ -62,4 +67,44 @@ def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica,
     after = order[order.index("facebook/stories") + 1:]
     assert after and all(status[flow].reason == "interrupted" for flow in after)
     assert all(o.reason == "interrupted" for o in observations.observations if o.flow in after)
+    assert replica.writes() == []
+
+
+def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(replica, tmp_path):
+    """The page is held for 20 s; the run must end within 10 s of the second Ctrl-C (a bound on a hang, not a speed claim)."""
+    replica.knobs.set("slow:fb_stories:20000")
+    account = replica.store.accounts["demo"]
+    out = tmp_path / "observations.json"
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    err: list[str] = []
+    first_seen = threading.Event()
+    with subprocess.Popen([sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
+
+        def read_stderr():
+            for line in process.stderr:
+                err.append(line)
+                if "stopping after the page in progress" in line:
+                    first_seen.set()
+
+        reader = threading.Thread(target=read_stderr, daemon=True)
+        reader.start()
+        try:
+            wait_until(lambda: page_requested(replica, "tab=stories"))
+            os.killpg(process.pid, signal.SIGINT)  # to the whole group, as a terminal's Ctrl-C
+            assert first_seen.wait(60), "".join(err)
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                code = process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"still running 10 s after the second Ctrl-C:\n{''.join(err)}") from None
+        finally:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # whatever of its group is left (the browser), on a failure
+        reader.join(timeout=10)
+    assert code == 1, "".join(err)
+    assert "interrupted" in "".join(err)
+    status = {p.flow: p for p in results.read(out, results.Observations).pages}
+    assert status["facebook/posts"].status == "ok"
+    assert status["facebook/stories"].reason == "interrupted", "the page in progress is cut short, not waited for"
     assert replica.writes() == []

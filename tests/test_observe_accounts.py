@@ -7,13 +7,13 @@ reason). Refresh them after a deliberate change with AUDITOR_UPDATE_GOLDEN=1 and
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from auditor.replica.model import current_value
 from auditor.replica.registry import catalog, load_accounts
+import golden
 from conftest import audit_account
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -54,13 +54,7 @@ def test_a_full_audit_sends_no_writes(audits, account):
 def test_observations_match_the_expected_file(audits, account, platform):
     observations, _ = audits(account)
     actual = summary(observations, platform)
-    path = EXPECTED / platform / f"{account}.json"
-    if os.environ.get("AUDITOR_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if not path.exists():
-        pytest.fail(f"no expected file {path.relative_to(EXPECTED.parent)}: write it with AUDITOR_UPDATE_GOLDEN=1 and review it")
-    assert actual == json.loads(path.read_text(encoding="utf-8"))
+    golden.check(EXPECTED / platform / f"{account}.json", json.dumps(actual, indent=2, ensure_ascii=False) + "\n")
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)

@@ -7,7 +7,6 @@ AUDITOR_UPDATE_GOLDEN=1 and review the diff against the cited sources.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from auditor.network import Network
 from auditor.replica.html import page_url
 from auditor.replica.registry import catalog
 from auditor.session import Credentials, login
+import golden
 
 GOLDEN = Path(__file__).parent / "golden" / "replica"
 # The demo account reads en_US with the 2026 labels; the German account the 2024 ones, in the EU.
@@ -64,12 +64,7 @@ def test_page_matches_its_golden_snapshot(session_for, page_def, account):
         actual = golden_text(page_def, main.aria_snapshot())
     finally:
         page.close()
-    path = GOLDEN / f"{page_def.id}.{account}.yml"
-    if os.environ.get("AUDITOR_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(actual, encoding="utf-8")
-        if not os.environ.get("AUDITOR_UPDATE_GOLDEN"):
-            pytest.fail(f"wrote the missing golden file {path.name}: review it and run again")
-    assert actual == path.read_text(encoding="utf-8")
+    golden.check(GOLDEN / f"{page_def.id}.{account}.yml", actual)
 
 
 def test_every_golden_file_belongs_to_a_page():
