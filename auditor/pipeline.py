@@ -24,11 +24,16 @@ def say(line: str) -> None:
 
 @dataclass
 class Browsing:
-    """A launched browser's context, its network guard, and the one-line description of the browser."""
+    """A launched browser's context, its network guard, and the one-line description of the browser.
+
+    `secrets` (auditor.redact.Secrets) is what the context's trace must not keep; the observer adds
+    the person's masked texts to it as it finds them.
+    """
 
     context: object
     network: object
     browser: str
+    secrets: object = None
 
 
 @contextmanager
@@ -122,10 +127,14 @@ def audit_context(launched, description: str, *, replica_url: str | None = None,
     """A new context of `launched` with the network guard on; closed (and its trace scrubbed) on leaving.
 
     With a replica the context accepts its certificate; without one, certificates are checked as
-    usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets) and of every cookie as soon
-    as it is written.
+    usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets), of every cookie and token and
+    of the person as soon as it is written. It has no screenshots: the screencast shows the person
+    unmasked, and a picture cannot be scrubbed by text.
     """
     from auditor.network import Network
+    from auditor.redact import Secrets
+
+    secrets = secrets if secrets is not None else Secrets()
 
     context = launched.new_context(
         storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
@@ -137,9 +146,9 @@ def audit_context(launched, description: str, *, replica_url: str | None = None,
         network = Network(audit=True)
         network.install(context)
         if trace:
-            context.tracing.start(screenshots=True, snapshots=True)
+            context.tracing.start(screenshots=False, snapshots=True)
         try:
-            yield Browsing(context, network, description.removeprefix("browser: "))
+            yield Browsing(context, network, description.removeprefix("browser: "), secrets)
         finally:
             if trace:
                 _stop_trace(context, trace, secrets)
@@ -148,9 +157,8 @@ def audit_context(launched, description: str, *, replica_url: str | None = None,
 
 
 def _stop_trace(context, path: Path, secrets) -> None:
-    from auditor.redact import Secrets, scrub_trace
+    from auditor.redact import scrub_trace
 
-    secrets = secrets or Secrets()
     secrets.add_cookies(context.cookies())
     context.tracing.stop(path=str(path))
     scrub_trace(path, secrets, warn=say)
