@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,11 @@ Reason = Literal[
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Value = str | int | bool | None
+# Bidirectional controls (embeddings, overrides, isolates, marks). A page can use them to make a
+# text read differently from what it says ("\u202eevil" shows as "live"); no file we write keeps
+# them, so every text reads in the order it was written. Removed, not marked: Meta's pages put
+# marks around names and numbers everywhere, and a marker would be noise in every diff.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Strict(BaseModel):
@@ -175,10 +181,10 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
 
 
 def write(path: Path, result: BaseModel) -> Path:
-    """Write atomically: a reader never sees half a file, and a failure keeps the old one."""
+    """Write atomically: a reader never sees half a file, and a failure keeps the old one. Without bidi controls."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    tmp.write_text(BIDI_CONTROLS.sub("", result.model_dump_json(indent=2)) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
