@@ -44,12 +44,12 @@ class WayIn:
     source: str = ""  # for messages: where the session or credentials came from
 
     def secrets(self):
-        """What a trace must never keep: the password, the TOTP secret, the session's cookies."""
+        """What a trace must never keep: the login (email or phone), password and TOTP secret, the session's cookies."""
         from auditor.redact import Secrets
 
         secrets = Secrets()
         if self.credentials is not None:
-            secrets.add(self.credentials.password, self.credentials.totp_secret)
+            secrets.add(self.credentials.identifier, self.credentials.password, self.credentials.totp_secret)
         if self.state is not None:
             secrets.add_cookies(self.state["cookies"])
         return secrets
@@ -169,6 +169,7 @@ def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: Fl
         platforms=platforms, evidence_dir=Path(evidence_in) / EVIDENCE if evidence_in is not None else None,
         evidence_prefix=f"{EVIDENCE}/", target=replica_url or "meta", browser=browser.browser,
         network=browser.network, pace_seconds=pace_seconds(pace, replica_url), progress=say, deadline=deadline,
+        secrets=browser.secrets,
     )
     return observer.run()
 

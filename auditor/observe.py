@@ -22,6 +22,7 @@ from auditor import aria, interrupt, __version__
 from auditor.errors import AuditorError
 from auditor.files import write_atomic
 from auditor.readers import NotFound, Reader, UnsupportedLocale, any_of, locate, texts
+from auditor.redact import contact_details, personal_lines
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
 
@@ -105,6 +106,7 @@ class Observer:
     progress: object = field(default=lambda line: print(line, file=sys.stderr))
     network: object = None  # auditor.network.Network, for the count of blocked requests
     deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
+    secrets: object = None  # auditor.redact.Secrets of the run's trace: the person's masked texts are added
 
     def run(self) -> Observations:
         run = Run(tool_version=__version__, started=now(), platforms=self.platforms, browser=self.browser,
@@ -226,6 +228,8 @@ class Observer:
         found: list[str] = []
         for mask in flow.spec.mask:
             found += [text for texts in locate(page, mask, locale).evaluate_all(PERSONAL_TEXT_JS) for text in texts]
+        if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
+            self.secrets.add_personal(found)
         return found
 
     def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False):
@@ -336,8 +340,6 @@ class Observer:
 
 # The text of a masked element and the alt text of its pictures: a profile button shows the name only there.
 PERSONAL_TEXT_JS = "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', ...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
 
 class Scrubber:
@@ -348,15 +350,14 @@ class Scrubber:
     """
 
     def __init__(self, personal: list[str]):
-        lines = {line.strip() for text in personal for line in text.splitlines()}
-        self._personal = sorted((t for t in lines if len(t) >= 3), key=len, reverse=True)
+        self._personal = personal_lines(personal)
 
     def text(self, value: str | None) -> str | None:
         if not value:
             return value
         for personal in self._personal:
             value = value.replace(personal, "[personal]")
-        return PHONE.sub("[phone]", EMAIL.sub("[email]", value))
+        return contact_details(value)
 
     def control(self, control: Control) -> Control:
         return control.model_copy(update={
@@ -366,7 +367,8 @@ class Scrubber:
 
     def observation(self, observation: Observation) -> Observation:
         options = [self.text(o) for o in observation.options] if observation.options else observation.options
-        return observation.model_copy(update={"raw": self.text(observation.raw), "options": options})
+        return observation.model_copy(update={"raw": self.text(observation.raw), "options": options,
+                                              "detail": self.text(observation.detail)})  # a detail may quote the page
 
 
 def _still_loading(page) -> bool:

@@ -28,12 +28,17 @@ def say(line: str) -> None:
 
 @dataclass
 class Browsing:
-    """A launched browser's context, its network guard, the one-line description of the browser, and its watchdog."""
+    """A launched browser's context, its network guard, the one-line description of the browser, and its watchdog.
+
+    `secrets` (auditor.redact.Secrets) is what the context's trace must not keep; the observer adds
+    the person's masked texts to it as it finds them.
+    """
 
     context: object
     network: object
     browser: str
     watchdog: Watchdog
+    secrets: object = None
 
 
 @dataclass
@@ -140,10 +145,14 @@ def audit_context(opened: Opened, *, replica_url: str | None = None, storage_sta
     """A new context of the opened browser with the network guard on; closed (and its trace scrubbed) on leaving.
 
     With a replica the context accepts its certificate; without one, certificates are checked as
-    usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets) and of every cookie as soon
-    as it is written.
+    usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets), of every cookie and token and
+    of the person as soon as it is written. It has no screenshots: the screencast shows the person
+    unmasked, and a picture cannot be scrubbed by text.
     """
     from auditor.network import Network
+    from auditor.redact import Secrets
+
+    secrets = secrets if secrets is not None else Secrets()
 
     context = opened.browser.new_context(
         storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
@@ -155,9 +164,9 @@ def audit_context(opened: Opened, *, replica_url: str | None = None, storage_sta
         network = Network(audit=True)
         network.install(context)
         if trace:
-            context.tracing.start(screenshots=True, snapshots=True)
+            context.tracing.start(screenshots=False, snapshots=True)
         try:
-            yield Browsing(context, network, opened.description.removeprefix("browser: "), opened.watchdog)
+            yield Browsing(context, network, opened.description.removeprefix("browser: "), opened.watchdog, secrets)
         finally:
             if trace:
                 with opened.watchdog.bound(CLOSE_SECONDS, "saving the trace"):
@@ -171,9 +180,8 @@ def audit_context(opened: Opened, *, replica_url: str | None = None, storage_sta
 
 
 def _stop_trace(context, path: Path, secrets) -> None:
-    from auditor.redact import Secrets, scrub_trace
+    from auditor.redact import scrub_trace
 
-    secrets = secrets or Secrets()
     try:
         secrets.add_cookies(context.cookies())
         context.tracing.stop(path=str(path))

@@ -1,12 +1,16 @@
-"""Keeping secrets out of what a run leaves behind: passwords, TOTP secrets and session cookies.
+"""Keeping secrets and the person out of what a run leaves behind.
 
-A Playwright trace records request and response headers (Cookie, Set-Cookie), form bodies (the
-password), the values typed into fields and DOM snapshots with each input's value.
-`scrub_trace` rewrites the trace zip without them: sensitive headers, form fields and password
-inputs are blanked wherever they sit, and every known secret (in the encodings a browser and a
-trace use) is replaced in every file of the zip. Then the new zip is searched again; if a secret
-is still there, or the trace is not in a shape we know, the trace is deleted with a warning
-rather than kept.
+Secrets: passwords, TOTP secrets and codes, session cookies, CSRF tokens. The person: the texts a
+flow masks in screenshots (name, picture's alt text), email addresses and phone numbers.
+
+A Playwright trace records request and response headers and bodies, the values typed into fields,
+DOM snapshots with each input's value, and screencast frames. `scrub_trace` rewrites the trace
+zip without them: sensitive headers, every request body field (but the GraphQL query's name) and
+every input's value are blanked wherever they sit; every known secret and personal text (in the
+encodings a browser and a trace use), email address and phone number is replaced in every file;
+and what is not text (pictures, screencast frames) is dropped, because a text search cannot check
+it. Then the new zip is searched again; if a secret is still there, or the trace is not in a shape
+we know, the trace is deleted with a warning rather than kept.
 """
 
 from __future__ import annotations
@@ -20,23 +24,59 @@ import re
 import sys
 import zipfile
 from pathlib import Path
-from urllib.parse import quote, quote_plus, unquote
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode
 
 REDACTED = "[redacted]"
 # Meta's session and browser-id cookies; any cookie value seen is scrubbed, these are named for the docs and tests.
 SESSION_COOKIES = ("c_user", "xs", "fr", "datr", "sb", "sessionid", "ds_user_id", "csrftoken", "mid", "ig_did", "rur", "shbid", "shbts")
 SENSITIVE_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization", "x-csrftoken", "x-fb-lsd", "x-ig-www-claim"}
-# Form fields of Meta's login, two-factor and write requests.
-SENSITIVE_FIELDS = {"pass", "password", "enc_password", "approvals_code", "verificationcode", "fb_dtsg", "lsd", "jazoest"}
+# Fields of Meta's login, two-factor and write requests whose values pages also show or echo (the
+# dtsg sits in every page, the lsd in the login form): learnt from the trace, replaced everywhere.
+SENSITIVE_FIELDS = {"pass", "password", "enc_password", "approvals_code", "verificationcode", "fb_dtsg", "lsd", "jazoest",
+                    "email", "username"}
+# The only request-body field a trace keeps: which GraphQL query a request made.
+KEPT_FIELDS = {"fb_api_req_friendly_name"}
+# Playwright calls whose parameters hold what was typed.
+TYPING = {"fill", "type", "pressSequentially", "keyboardType", "keyboardInsertText"}
+FORM_BODY = "application/x-www-form-urlencoded"
 # A cookie value shorter than this is a flag or a locale ("1", "en_US"), not a token; replacing it
 # everywhere would only garble the trace.
 MIN_COOKIE_VALUE = 8
+MIN_TOKEN = 6  # a TOTP code
+MIN_PERSONAL = 3  # shorter masked texts (an initial, a badge count) would garble everything
+# A form shorter than this is replaced only as a whole word: a code "682219" not inside a
+# timestamp, a name "Sam" not inside "Samsung".
+WHOLE_WORD_BELOW = 8
 JSON_MEMBERS = (".trace", ".network")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A phone number candidate: digits with spaces, dashes, dots or brackets, maybe a leading "+" or
+# "(". `_phone` decides; dates and dotted numbers (versions, thousands) are not phone numbers.
+PHONE = re.compile(r"(?<![\w+])[+(]?\d[\d ().\u00a0-]{5,}\d(?!\w)")
+DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def personal_lines(texts) -> list[str]:
+    """The lines of masked texts worth replacing (3 characters or more), longest first."""
+    lines = {line.strip() for text in texts for line in (text or "").splitlines()}
+    return sorted((line for line in lines if len(line) >= MIN_PERSONAL), key=len, reverse=True)
+
+
+def contact_details(text: str) -> str:
+    """The text with email addresses as [email] and phone numbers as [phone]."""
+    return PHONE.sub(_phone, EMAIL.sub("[email]", text))
+
+
+def _phone(match: re.Match) -> str:
+    text = match.group()
+    digits = sum(c.isdigit() for c in text)
+    separated = text[0] == "+" or any(c in text for c in " ()-\u00a0")  # a bare run of digits is an id or a time
+    return "[phone]" if 7 <= digits <= 15 and separated and not DATE.fullmatch(text) else text
+
 
 class Secrets:
-    """The secret values of one run, and the forms they take on the wire and in files."""
+    """The secret values of one run (and the person's masked texts), and the forms they take on the wire and in files."""
 
     def __init__(self, *values: str | None):
         self.values: set[str] = set()
@@ -49,11 +89,16 @@ class Secrets:
     def add_cookies(self, cookies) -> None:
         """Cookie values from a browser context or a storage state ({"name", "value"} dicts)."""
         for cookie in cookies or []:
-            self._add_cookie_value(cookie.get("value", ""))
+            self.add_token(cookie.get("value", ""), MIN_COOKIE_VALUE)
 
-    def _add_cookie_value(self, value: str) -> None:
+    def add_personal(self, texts) -> None:
+        """What a flow masks as the person's (see observe.Scrubber), line by line."""
+        self.values.update(personal_lines(texts))
+
+    def add_token(self, value: str, minimum: int) -> None:
+        """A value seen in a cookie, header or form field, if it is long enough to be a secret."""
         value = value.strip().strip('"')
-        if len(value) >= MIN_COOKIE_VALUE and value != REDACTED:
+        if len(value) >= minimum and value != REDACTED:
             self.values.add(value)
 
     def forms(self) -> list[str]:
@@ -67,7 +112,8 @@ class Secrets:
         """One regular expression for all forms, in text and in bytes; rebuilt when a secret is added."""
         key = frozenset(self.values)
         if self._compiled is None or self._compiled[0] != key:
-            alternatives = [re.escape(f) for f in self.forms()] or ["(?!)"]
+            alternatives = [rf"(?<!\w){re.escape(f)}(?!\w)" if len(f) < WHOLE_WORD_BELOW else re.escape(f)
+                            for f in self.forms()] or ["(?!)"]
             text = re.compile("|".join(alternatives))
             self._compiled = (key, (text, re.compile(text.pattern.encode())))
         return self._compiled[1]
@@ -106,7 +152,7 @@ class Unscrubbable(Exception):
 
 
 def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
-    """Rewrite the trace zip without secrets. Returns whether it was kept (else it is deleted, with a warning)."""
+    """Rewrite the trace zip without secrets or the person. Returns whether it was kept (else it is deleted, with a warning)."""
     path = Path(path)
     if not path.exists():
         return False
@@ -115,9 +161,13 @@ def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
         with zipfile.ZipFile(path) as zin:
             members = [(info, zin.read(info)) for info in zin.infolist()]
         parsed = {info.filename: _json_lines(data) for info, data in members if info.filename.endswith(JSON_MEMBERS)}
-        for lines in parsed.values():  # first gather every cookie value the trace saw, then blank them all
+        bodies: dict[str, str] = {}  # request body file -> its content type
+        for lines in parsed.values():  # first learn every cookie, token and body the trace holds, then blank them all
             for item in lines:
-                _harvest(item, secrets)
+                _harvest(item, secrets, bodies)
+        for info, data in members:
+            if info.filename in bodies:
+                _harvest_body(data, bodies[info.filename], secrets)
         if tmp.exists():
             tmp.unlink()
         with (os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle,
@@ -126,8 +176,12 @@ def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
                 if info.filename in parsed:
                     data = "\n".join(json.dumps(_clean(item, secrets), ensure_ascii=False, separators=(",", ":"))
                                      for item in parsed[info.filename]).encode() + b"\n"
+                elif info.filename in bodies:
+                    data = _blank_body(data, bodies[info.filename])
                 else:
-                    data = secrets.scrub_bytes(data)
+                    data = _text_member(data, secrets)
+                    if data is None:
+                        continue
                 zout.writestr(info.filename, data)
         _verify(tmp, secrets)
     except (Unscrubbable, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
@@ -154,48 +208,100 @@ def _json_lines(data: bytes) -> list:
     return items
 
 
-def _harvest(item, secrets: Secrets) -> None:
-    """Collect cookie values from headers and HAR cookie lists anywhere in a trace event."""
+def _harvest(item, secrets: Secrets, bodies: dict[str, str]) -> None:
+    """Collect cookie and token values, and which files hold request bodies, anywhere in a trace event."""
     if isinstance(item, dict):
         name = str(item.get("name", "")).lower()
         value = item.get("value")
         if isinstance(value, str) and name == "cookie":
             for pair in value.split(";"):
-                secrets._add_cookie_value(pair.partition("=")[2])
+                secrets.add_token(pair.partition("=")[2], MIN_COOKIE_VALUE)
         elif isinstance(value, str) and name == "set-cookie":
             for line in value.splitlines():
-                secrets._add_cookie_value(line.split(";")[0].partition("=")[2])
+                secrets.add_token(line.split(";")[0].partition("=")[2], MIN_COOKIE_VALUE)
+        elif isinstance(value, str) and name in SENSITIVE_HEADERS | SENSITIVE_FIELDS:
+            secrets.add_token(value, MIN_TOKEN)
+        body = item.get("postData")
+        if isinstance(body, dict):
+            for key in ("_file", "_sha1"):  # where the body itself is kept (newer and older Playwright)
+                if isinstance(body.get(key), str):
+                    bodies[body[key] if key == "_file" else f"resources/{body[key]}"] = str(body.get("mimeType", ""))
         for key, child in item.items():
             if key == "cookies" and isinstance(child, list):
                 secrets.add_cookies(c for c in child if isinstance(c, dict))
             else:
-                _harvest(child, secrets)
+                _harvest(child, secrets, bodies)
     elif isinstance(item, list):
         for child in item:
-            _harvest(child, secrets)
+            _harvest(child, secrets, bodies)
+
+
+def _harvest_body(data: bytes, content_type: str, secrets: Secrets) -> None:
+    if content_type.startswith(FORM_BODY):
+        for name, value in parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True):
+            if name.lower() in SENSITIVE_FIELDS:
+                secrets.add_token(value, MIN_TOKEN)
+
+
+def _blank_body(data: bytes, content_type: str) -> bytes:
+    """A request body with every form field's value blanked but the query's name; any other body blanked whole."""
+    if not content_type.startswith(FORM_BODY):
+        return REDACTED.encode()
+    fields = parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True)
+    return urlencode([(name, value if name in KEPT_FIELDS else REDACTED) for name, value in fields]).encode()
+
+
+def _text_member(data: bytes, secrets: Secrets) -> bytes | None:
+    """A response body or other file, scrubbed; None for what is not text (pictures, screencast frames)."""
+    try:
+        return _scrub_text(data.decode("utf-8"), secrets).encode()
+    except UnicodeDecodeError:
+        return None
+
+
+def _scrub_text(text: str, secrets: Secrets) -> str:
+    return contact_details(secrets.scrub(text))
 
 
 def _clean(item, secrets: Secrets):
-    """A copy of a trace event with sensitive headers, form fields and password inputs blanked, and secrets replaced."""
+    """A copy of a trace event with headers, form fields, typed text and inputs' values blanked, and the rest scrubbed."""
     if isinstance(item, dict):
         name = str(item.get("name", "")).lower()
         if "value" in item and (name in SENSITIVE_HEADERS or name in SENSITIVE_FIELDS):
             item = {**item, "value": REDACTED}
-        if item.get("type") == "password" and "__playwright_value_" in item:  # a DOM snapshot of a password field
-            item = {**item, "__playwright_value_": REDACTED}
+        if item.get("method") in TYPING and isinstance(item.get("params"), dict):
+            item = {**item, "params": {**item["params"], **{k: REDACTED for k in ("value", "text") if k in item["params"]}}}
+        if isinstance(item.get("postData"), dict):
+            item = {**item, "postData": _clean_post_data(item["postData"])}
         return {key: _clean(child, secrets) for key, child in item.items()}
     if isinstance(item, list):
+        if item and item[0] in ("INPUT", "TEXTAREA", "SELECT") and len(item) > 1 and isinstance(item[1], dict):
+            # a DOM snapshot of a field: what was typed (any field: a two-factor code is a text input) and its value attribute
+            item = [item[0], {k: REDACTED if k in ("value", "__playwright_value_") else v for k, v in item[1].items()}, *item[2:]]
         return [_clean(child, secrets) for child in item]
     if isinstance(item, str):
         return _clean_string(item, secrets)
     return item
 
 
+def _clean_post_data(body: dict) -> dict:
+    """A request body as the network log holds it: its text and every field's value blanked, but the query's name."""
+    cleaned = {**body}
+    if body.get("text"):
+        cleaned["text"] = REDACTED
+    if isinstance(body.get("params"), list):
+        cleaned["params"] = [{**p, "value": REDACTED} if isinstance(p, dict) and p.get("name") not in KEPT_FIELDS else p
+                             for p in body["params"]]
+    return cleaned
+
+
 def _clean_string(text: str, secrets: Secrets) -> str:
     decoded = _decode_base64(text)
-    if decoded is not None and secrets.found_in(decoded):  # a request or response body, base64-encoded
-        return base64.b64encode(secrets.scrub_bytes(decoded)).decode()
-    return secrets.scrub(text)
+    if decoded is not None:  # a request or response body, base64-encoded
+        cleaned = _text_member(decoded, secrets) or secrets.scrub_bytes(decoded)
+        if cleaned != decoded:
+            return base64.b64encode(cleaned).decode()
+    return _scrub_text(text, secrets)
 
 
 def _decode_base64(text: str) -> bytes | None:

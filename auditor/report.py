@@ -3,8 +3,8 @@
 The only module that imports Jinja2. Python decides what goes where (grouping, order, which
 links and screenshots are safe to include); the templates only lay it out and hold the words.
 Findings are untrusted input: every text is escaped (HTML and XML by autoescape, Markdown by
-`_markdown`), only https links become links, and only images inside the findings' folder are
-embedded.
+`_markdown`) and loses its control and bidi characters, only https links become links, and only
+images inside the findings' folder are embedded.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ from markupsafe import Markup
 
 from auditor import data
 from auditor.files import write_atomic
-from auditor.results import Finding, Findings
+from auditor.results import BIDI_CONTROLS, Finding, Findings
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 OUTPUTS = {"report.html": "report.html.j2", "report.md": "report.md.j2", "junit.xml": "junit.xml.j2"}
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$")
-# Characters XML 1.0 forbids (and HTML cannot show): C0 controls but tab and newlines, lone surrogates.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Characters XML 1.0 forbids (and HTML cannot show): C0 controls but tab and newlines, lone surrogates;
+# and bidi controls, which would make a text read as it does not say (see results.BIDI_CONTROLS).
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|" + BIDI_CONTROLS.pattern)
 # Markdown that could turn a finding's text into HTML, a link, an image, code, emphasis or a table cell.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*<\[\]|])")
 
@@ -122,6 +123,7 @@ def _image(root: Path, relative: str) -> str | None:
 
 # ---------------------------------------------------------------------- rendering
 def _clean(value):
+    """Every template output loses the unprintable (Markup is a macro's output, whose own outputs passed here)."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
     return UNPRINTABLE.sub("", value)

@@ -7,6 +7,7 @@ sha256), and timestamps. `None` always means "not seen", never "off".
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,11 @@ Reason = Literal[
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Value = str | int | bool | None
+# Bidirectional controls (embeddings, overrides, isolates, marks). A page can use them to make a
+# text read differently from what it says ("\u202eevil" shows as "live"); no file we write keeps
+# them, so every text reads in the order it was written. Removed, not marked: Meta's pages put
+# marks around names and numbers everywhere, and a marker would be noise in every diff.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Strict(BaseModel):
@@ -176,5 +182,5 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
 
 
 def write(path: Path, result: BaseModel) -> Path:
-    """Write atomically: a reader never sees half a file, and a failure keeps the old one."""
-    return write_atomic(Path(path), result.model_dump_json(indent=2) + "\n")
+    """Write atomically: a reader never sees half a file, and a failure keeps the old one. Without bidi controls."""
+    return write_atomic(Path(path), BIDI_CONTROLS.sub("", result.model_dump_json(indent=2)) + "\n")

@@ -10,6 +10,7 @@ that is neither the login form nor a check: we wait for that state (after every 
 instead of asking them to press Enter, so 2FA, a checkpoint or a CAPTCHA simply take longer.
 Saved sessions live in the user's data folder (`sessions/<platform>.json`, and apart from them
 `sessions/replica/` for sessions made on a replica, so a real session is never sent to one).
+Every folder made to hold them is 0700; one of ours found readable by others is tightened.
 """
 
 from __future__ import annotations
@@ -142,14 +143,14 @@ def _explain(outcome: str, platform: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------- a person's login
-def require_display() -> None:
-    """A headed browser needs a screen; say so before trying to open one."""
+def require_display(platform: str, replica_url: str | None = None) -> None:
+    """A headed browser needs a screen; say so before trying to open one, and where a session made elsewhere goes."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise AuditorError(
             "`auditor login` opens a browser window for you to log in, and this machine has no display "
             "(neither DISPLAY nor WAYLAND_DISPLAY is set). Log in on a machine with a screen (or over `ssh -X`) and "
-            f"copy the session file to {session_path('PLATFORM')} here; test accounts can log in unattended with "
-            "AUDITOR_EMAIL and AUDITOR_PASSWORD instead"
+            f"copy the session file to {session_path(platform, replica_url)} here (mode 0600); test accounts can log "
+            "in unattended with AUDITOR_EMAIL and AUDITOR_PASSWORD instead"
         )
 
 
@@ -163,7 +164,7 @@ def login_by_hand(platform: str, *, replica_url: str | None = None, browser_path
     from auditor.pipeline import browsing, say
 
     if headed:
-        require_display()
+        require_display(platform, replica_url)
     path = session_path(platform, replica_url)
     with browsing(browser_path=browser_path, replica_url=replica_url, headed=headed) as browser:
         browser.network.audit = False  # the person logs in, answers the cookie dialog and checks: all writes
@@ -211,11 +212,16 @@ def logged_in(page, platform: str) -> bool:
 
 
 # ---------------------------------------------------------------------- saved sessions
-def session_path(platform: str, replica_url: str | None = None) -> Path:
-    """Where `auditor login` keeps a platform's session: the user's data folder, never the repo or a report folder."""
+def data_folder() -> Path:
+    """auditor's folder in the user's data folder."""
     from platformdirs import user_data_dir
 
-    folder = Path(user_data_dir("auditor", appauthor=False)) / "sessions"
+    return Path(user_data_dir("auditor", appauthor=False))
+
+
+def session_path(platform: str, replica_url: str | None = None) -> Path:
+    """Where `auditor login` keeps a platform's session: the user's data folder, never the repo or a report folder."""
+    folder = data_folder() / "sessions"
     return (folder / "replica" if replica_url else folder) / f"{platform}.json"
 
 
@@ -226,7 +232,27 @@ def save(context, path: Path) -> Path:
 
 def write_private(path: Path, text: str) -> Path:
     """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
+    private_folder(path.parent)
     return write_atomic(path, text, private=True)
+
+
+def private_folder(folder: Path) -> Path:
+    """Make `folder` and every missing parent 0700, whatever the umask; tighten ours (in data_folder) if others can read them.
+
+    Ours were 0755 before auditor made them 0700: a session in them was safe (0600), but not which
+    sessions there are. A folder elsewhere that exists already is the user's: left as it is.
+    """
+    chain = [folder, *folder.parents]
+    for missing in reversed([p for p in chain if not p.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)
+        missing.chmod(0o700)  # mkdir's mode passes through the umask
+    ours = data_folder()
+    for existing in chain:
+        if existing.is_relative_to(ours) and existing.stat().st_mode & 0o077:
+            print(f"note: {existing} could be read by others (mode {existing.stat().st_mode & 0o777:o}); "
+                  "made it yours only (0700)", file=sys.stderr)
+            existing.chmod(0o700)
+    return folder
 
 
 def read_state(path: Path) -> dict:

@@ -6,6 +6,7 @@ Inputs are the golden findings of tests/test_evaluate.py (the contract between t
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shutil
 import struct
@@ -27,6 +28,9 @@ SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "junit-10.xsd")
 SEVERITY = ("critical", "high", "medium", "low", "info")
 HOSTILE_TITLE = "<script>alert('x')</script> \"quoted\" & 'single' <img src=x onerror=alert(1)>"
 RTL = "\u05e9\u05dc\u05d5\u05dd \u202eevil\u202c \u0645\u0631\u062d\u0628\u0627"
+RTL_SHOWN = "\u05e9\u05dc\u05d5\u05dd evil \u0645\u0631\u062d\u0628\u0627"  # right-to-left script stays, the override goes
+# Every bidi control: embeddings and overrides, isolates, the marks and the Arabic letter mark.
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 LONG = "long" * 5000
 
 
@@ -246,7 +250,61 @@ def test_hostile_text_is_escaped_in_html(tmp_path):
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;quoted&#34; &amp;" in html
     assert LONG in html and "overflow-wrap:anywhere" in html  # kept whole, and wrapped on a phone
     assert "\x07" not in html and "\ud800" not in html
-    assert any(RTL in text and attrs.get("dir") == "auto" for _, attrs, text in outline.texts)
+    assert any(RTL_SHOWN in text and attrs.get("dir") == "auto" for _, attrs, text in outline.texts)
+
+
+def bidi_in(text: str) -> list[str]:
+    return [f"U+{ord(c):04X}" for c in text if c in BIDI]
+
+
+def test_bidi_controls_in_a_hand_made_findings_file_reach_no_report(tmp_path, capsys):
+    findings = json.loads((GOLDEN / "eu.json").read_text(encoding="utf-8"))
+    failing = next(f for f in findings["findings"] if f["status"] == "fail")
+    unknown = next(f for f in findings["findings"] if f["status"] == "unknown")
+    failing.update(title=f"Posts \u202egnp.exe{BIDI}", raw=f"Pub\u202elic{BIDI}", value=f"pub\u202elic{BIDI}")
+    unknown.update(detail=f"Meta \u202eshowed{BIDI} nothing", title=f"\u2067Unknown\u2069 {BIDI}")
+    findings["run"]["browser"] = f"chromium \u202e140{BIDI}"
+    path = tmp_path / "findings.json"
+    path.write_text(json.dumps(findings, ensure_ascii=False), encoding="utf-8")
+    assert bidi_in(path.read_text(encoding="utf-8"))  # the file does carry them
+
+    assert main(["report", str(path), "-o", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    for name in ("report.html", "report.md", "junit.xml"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert bidi_in(text) == [], name
+        assert "Posts gnp.exe" in text, name  # the text itself is kept, in the order it was written
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Meta showed nothing" in html and "chromium 140" in html
+
+
+def test_bidi_controls_reach_no_summary(tmp_path):
+    from auditor.cohort import AccountRow, CheckRow, Failure, Summary, write_summary
+
+    summary = Summary(
+        tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", finished="2026-11-23T10:05:00+00:00", target="meta",
+        browser=f"chromium \u202e140{BIDI}", workers=1, checklist=golden("eu").checklist.model_copy(update={"title": f"\u202eList{BIDI}"}),
+        accounts=[AccountRow(name=f"ngo-\u202eone{BIDI}", platforms=["facebook"], status="incomplete", reason=f"stopped \u202ehere{BIDI}",
+                             counts={"fail": 1}, top_failures=[Failure(check="c", title=f"Fix \u202ethis{BIDI}", severity="high")])],
+        checks=[CheckRow(check="c", title=f"Fix \u202ethis{BIDI}", severity="high", category="audience",
+                         failing=[f"ngo-\u202eone{BIDI}"], passing=0, unknown=0)],
+    )
+    html = write_summary(tmp_path, summary).read_text(encoding="utf-8")
+    assert bidi_in(html) == [] and bidi_in((tmp_path / "summary.json").read_text(encoding="utf-8")) == []
+    assert "Fix this" in html and html.count("ngo-one") >= 3  # the row, its link, and the failing accounts joined
+
+
+def test_bidi_controls_from_a_page_do_not_reach_observations_json(tmp_path):
+    page_text = f"Only \u202eme{BIDI}"
+    observation = results.Observation(setting="fb.x", platform="facebook", status="unknown", raw=page_text, options=[page_text],
+                                      reason="not_found", detail=f'option "{page_text}" is not one the flow knows')
+    control = results.Control(role="radio", name=page_text, label=page_text, section=page_text, state=page_text, options=[page_text])
+    page = results.PageInventory(flow="facebook/posts", url="https://www.facebook.com/settings/?tab=posts", status="unknown",
+                                 detail=f'the page is in "{page_text}"', controls=[control])
+    run = results.Run(tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"], browser=page_text)
+    path = results.write(tmp_path / "observations.json", results.Observations(run=run, observations=[observation], pages=[page]))
+    text = path.read_text(encoding="utf-8")
+    assert bidi_in(text) == []
+    assert text.count("Only me") == 10  # every field kept its text
 
 
 def test_hostile_text_is_escaped_in_markdown(tmp_path):

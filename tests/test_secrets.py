@@ -1,9 +1,10 @@
 """Secrets never leave: not in logs, results, reports, screenshots' names, or the trace.
 
 The full test plants a distinctive password and TOTP secret in a replica account, collects every
-session cookie value the replica issues, runs a whole audit with --trace through the CLI, and
-searches every byte of every file it left (the trace unzipped, its base64 bodies decoded) and
-everything it printed.
+session cookie value the replica issues, every two-factor code typed and every CSRF token it
+hands out, runs a whole audit with --trace through the CLI, and searches every byte of every
+file it left (the trace unzipped, its base64 bodies decoded) and everything it printed. The
+trace must also be free of the person: their name, email address and phone number.
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ from test_login import cli_env, run_cli
 PASSWORD = 'Pl4nted "pa$$" & <wörd>~*! %41'
 TOTP_SECRET = "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK"
 UID = "731904418265590"
+NAME, EMAIL, PHONE = "Quinn Planted", "quinn.planted@example.com", "+1 202-555-0177"
 ACCOUNT = f"""
 accounts:
   - id: planted
-    name: Quinn Planted
-    email: quinn.planted@example.com
+    name: {NAME}
+    email: {EMAIL}
     password: '{PASSWORD}'
     ig_username: quinn.planted
     uid: "{UID}"
     locale: en_US
     region: US
     labels: "2026"
+    phone: "{PHONE}"
     totp_secret: {TOTP_SECRET}
 """
 SESSION_COOKIES = {"c_user", "xs", "fr", "datr", "sessionid", "ds_user_id", "csrftoken", "mid"}
@@ -85,9 +88,19 @@ def everything_in(folder: Path) -> dict[str, bytes]:
     return blobs
 
 
+def whole_words(blobs: dict[str, bytes], values: dict[str, str]) -> list[str]:
+    """Which short value (a six-digit code) shows up as a word of its own in which blob."""
+    return [f"{name} in {where}" for where, data in blobs.items() for name, value in values.items()
+            if re.search(rb"(?<![0-9A-Za-z])" + re.escape(value.encode()) + rb"(?![0-9A-Za-z])", data)]
+
+
 @pytest.fixture
 def planted(tmp_path):
-    """A replica of the test's own whose account holds the planted secrets; it records each cookie value it issues."""
+    """A replica of the test's own whose account holds the planted secrets.
+
+    It records each cookie value it issues (by cookie name), each two-factor code typed ("code")
+    and each login-form token it hands out ("lsd").
+    """
     accounts = tmp_path / "accounts.yml"
     accounts.write_text(ACCOUNT, encoding="utf-8")
     issued: dict[str, set[str]] = {}
@@ -100,6 +113,10 @@ def planted(tmp_path):
                 if name.lower() == "set-cookie":
                     cookie, _, rest = value.partition("=")
                     issued.setdefault(cookie, set()).add(rest.split(";")[0])
+            for field in ("approvals_code", "verificationCode"):  # Facebook's and Instagram's two-factor forms
+                if request.form.get(field):
+                    issued.setdefault("code", set()).add(request.form[field])
+            issued.setdefault("lsd", set()).update(re.findall(r'name="lsd" value="([^"]+)"', response.body.decode("utf-8", "replace")))
             return response
 
         replica.app.handle = recording
@@ -109,7 +126,7 @@ def planted(tmp_path):
 def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     replica, issued = planted
     out = tmp_path / "out"
-    env = cli_env(tmp_path, AUDITOR_EMAIL="quinn.planted@example.com", AUDITOR_PASSWORD=PASSWORD, AUDITOR_TOTP_SECRET=TOTP_SECRET)
+    env = cli_env(tmp_path, AUDITOR_EMAIL=EMAIL, AUDITOR_PASSWORD=PASSWORD, AUDITOR_TOTP_SECRET=TOTP_SECRET)
     done = run_cli("run", "facebook", "instagram", "--replica", replica.url, "-o", str(out), "--trace", env=env)
     assert done.returncode == 0, done.stderr
     assert [outcome for _site, _who, outcome in replica.store.logins()] == ["second_factor", "ok"] * 2  # logged in with both secrets
@@ -118,12 +135,21 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     assert SESSION_COOKIES <= set(issued)  # every session cookie was issued, so every one is searched for
     secrets |= {f"cookie {name}": value for name in SESSION_COOKIES for value in issued[name] if value != "deleted"}
     assert secrets["cookie c_user"] == UID
+    assert issued["lsd"] and issued["code"]  # Facebook's login-form token; the codes typed (one per time step)
+    secrets |= {f"lsd {value}": value for value in issued["lsd"]}
+    # The CSRF token every Facebook page carries; on the replica it ends in the account id (a cookie): its own part.
+    secrets["fb_dtsg"] = replica.app._dtsg(replica.store.accounts["planted"]).removesuffix(f":{UID}")
 
     blobs = everything_in(out)
-    assert "trace.zip:trace.network" in blobs and any(name.startswith("evidence/") for name in blobs)  # the trace was kept
-    assert b"quinn.planted@example.com" in blobs["trace.zip:trace.network"]  # the search does reach into the trace
+    trace = {where: data for where, data in blobs.items() if where.startswith("trace.zip:")}
+    assert b"fb_api_req_friendly_name" in trace["trace.zip:trace.network"]  # the trace was kept, with its requests
+    assert any(b'"frame-snapshot"' in data for data in trace.values())  # and its DOM snapshots
+    assert not any(where.startswith("trace.zip:screencast/") for where in trace)  # but no screenshots: they show the person
+    assert any(name.startswith("evidence/") for name in blobs)
     blobs |= {"stdout": done.stdout.encode(), "stderr": done.stderr.encode()}
     assert leaks(blobs, secrets) == []
+    assert whole_words(blobs, {f"two-factor code {code}": code for code in issued["code"]}) == []
+    assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE}) == []
     assert not (tmp_path / "data" / "auditor").exists()  # an unattended run saves no session
 
 
@@ -169,3 +195,50 @@ def test_a_trace_that_cannot_be_scrubbed_for_certain_is_deleted_with_a_warning(t
     assert scrub_trace(trace, Secrets("a-password"), warn=warnings.append) is False
     assert not trace.exists() and not list(tmp_path.iterdir())
     assert len(warnings) == 1 and "trace was deleted" in warnings[0]
+
+
+def test_scrubbing_blanks_request_bodies_typed_text_and_inputs_replaces_the_person_and_drops_pictures(tmp_path):
+    dtsg, code = "NAdtsg-only-the-pages-know", "482913"
+    form = "application/x-www-form-urlencoded"
+    body = f"fb_dtsg={dtsg}&fb_api_req_friendly_name=CometSettingsPostsTabQuery&variables=%7B%22scale%22%3A1%7D&approvals_code={code}"
+    network = [
+        {"snapshot": {"request": {"method": "POST", "postData": {
+            "mimeType": form, "text": body, "_file": "resources/form.dat",
+            "params": [{"name": "fb_dtsg", "value": dtsg}, {"name": "fb_api_req_friendly_name", "value": "CometSettingsPostsTabQuery"},
+                       {"name": "variables", "value": '{"scale":1}'}, {"name": "approvals_code", "value": code}]}},
+            "response": {"content": {"mimeType": "text/html", "_file": "resources/page.html"}}}},
+        {"snapshot": {"request": {"method": "POST", "postData": {"mimeType": "application/json", "_file": "resources/other.dat"}}}},
+    ]
+    events = [
+        {"type": "before", "method": "fill", "params": {"selector": "input[name=approvals_code]", "value": code}},
+        {"type": "frame-snapshot", "snapshot": {"html": ["FORM", {}, ["INPUT", {"type": "text", "__playwright_value_": code}],
+                                                         ["INPUT", {"type": "hidden", "name": "token", "value": "hidden-value"}]]}},
+        {"type": "after", "result": {"value": "Alex Demo · alex@example.com · +49 30 1234567, at 1796022152405"}},
+    ]
+    trace = write_trace(tmp_path / "trace.zip", {
+        "trace.network": "\n".join(map(json.dumps, network)),
+        "trace.trace": "\n".join(map(json.dumps, events)),
+        "resources/form.dat": body,
+        "resources/other.dat": '{"anything": "at all"}',
+        "resources/page.html": f'<script>{{"dtsg":"{dtsg}"}}</script><h1>Alex Demo</h1><p>{code}</p>',
+        "resources/picture.png": b"\x89PNG\r\n\x1a\n\xff\xfe the person's face",
+    })
+    secrets = Secrets()
+    secrets.add_personal(["Alex Demo\n", "Al"])
+    assert scrub_trace(trace, secrets)
+
+    with zipfile.ZipFile(trace) as archive:
+        files = {name: archive.read(name).decode() for name in archive.namelist()}
+    assert "resources/picture.png" not in files  # a picture cannot be searched for the person: dropped
+    assert files["resources/form.dat"] == ("fb_dtsg=%5Bredacted%5D&fb_api_req_friendly_name=CometSettingsPostsTabQuery"
+                                           "&variables=%5Bredacted%5D&approvals_code=%5Bredacted%5D")
+    assert files["resources/other.dat"] == REDACTED
+    assert files["resources/page.html"] == '<script>{"dtsg":"[redacted]"}</script><h1>[redacted]</h1><p>[redacted]</p>'
+    request = json.loads(files["trace.network"].splitlines()[0])["snapshot"]["request"]["postData"]
+    assert request["text"] == REDACTED
+    assert [p["value"] for p in request["params"]] == [REDACTED, "CometSettingsPostsTabQuery", REDACTED, REDACTED]
+    fill, snapshot, result = (json.loads(line) for line in files["trace.trace"].splitlines())
+    assert fill["params"] == {"selector": "input[name=approvals_code]", "value": REDACTED}
+    assert snapshot["snapshot"]["html"] == ["FORM", {}, ["INPUT", {"type": "text", "__playwright_value_": REDACTED}],
+                                            ["INPUT", {"type": "hidden", "name": "token", "value": REDACTED}]]
+    assert result["result"]["value"] == "[redacted] · [email] · [phone], at 1796022152405"  # a time is not a phone number

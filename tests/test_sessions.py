@@ -88,7 +88,8 @@ def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tm
         assert done.returncode == 0, done.stderr
         saved = Path(done.stdout.strip())
         assert saved == tmp_path / "data" / "auditor" / "sessions" / "replica" / f"{platform}.json"
-        assert mode(saved) == 0o600 and mode(saved.parent) == 0o700
+        assert mode(saved) == 0o600
+        assert [mode(folder) for folder in saved.parents[:4]] == [0o700] * 4  # replica, sessions, auditor and the data folder
         assert f"session saved: {saved}" in done.stderr
     assert outcomes(replica) == [("facebook", "second_factor"), ("facebook", "ok"), ("instagram", "second_factor"), ("instagram", "ok")]
 
@@ -117,14 +118,16 @@ def test_closing_the_window_saves_nothing_and_says_so(replica, tmp_path):
     assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.json"))
 
 
-def test_login_without_a_display_says_it_needs_one(capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("replica_option, folder", [([], "sessions"), (["--replica", "https://127.0.0.1:9"], "sessions/replica")])
+def test_login_without_a_display_says_it_needs_one_and_where_a_session_goes(capsys, tmp_path, monkeypatch, replica_option, folder):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    code = main(["login", "facebook"])
+    code = main(["login", "instagram", *replica_option])
     err = capsys.readouterr().err
     assert code == 1
     assert "no display" in err and "AUDITOR_EMAIL" in err
+    assert f"copy the session file to {tmp_path / 'auditor' / folder / 'instagram.json'} here" in err
     assert not list(tmp_path.rglob("*.json"))
 
 
@@ -149,6 +152,35 @@ def test_a_session_file_is_created_0600_whatever_the_umask_or_a_leftover(tmp_pat
     finally:
         os.umask(old)
     assert mode(target) == 0o600 and json.loads(target.read_text()) == {"cookies": []}
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077, 0o277])
+def test_every_folder_made_for_a_session_is_0700_whatever_the_umask(tmp_path, monkeypatch, capsys, umask):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "share"))  # not there yet: made too
+    tmp_path.chmod(0o755)
+    old = os.umask(umask)
+    try:
+        path = write_private(session_path("facebook", "https://127.0.0.1:9"), "{}")
+    finally:
+        os.umask(old)
+    made = path.parents[:5]  # replica, sessions, auditor, share, home
+    assert made[-1] == tmp_path / "home"
+    assert {folder: mode(folder) for folder in made} == {folder: 0o700 for folder in made}
+    assert mode(path) & 0o077 == 0 and capsys.readouterr().err == ""  # 0600, or 0400 under a umask that takes the owner's writing
+    assert mode(tmp_path) == 0o755  # a folder that was there is left as it is
+
+
+def test_our_folders_left_readable_by_others_are_tightened_and_it_is_said(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    sessions = tmp_path / "auditor" / "sessions"
+    sessions.mkdir(parents=True)
+    for folder in (tmp_path, tmp_path / "auditor", sessions):  # as auditor made them before, under a 022 umask
+        folder.chmod(0o755)
+    write_private(session_path("instagram"), "{}")
+    assert mode(sessions) == 0o700 and mode(tmp_path / "auditor") == 0o700
+    assert mode(tmp_path) == 0o755  # the user's data folder is theirs, not ours
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"note: {folder} could be read by others (mode 755); made it yours only (0700)" for folder in (sessions, tmp_path / "auditor")]
 
 
 def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser, context, log_in, replica, tmp_path):
