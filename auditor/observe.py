@@ -121,8 +121,9 @@ class Observer:
         run.finished = now()
         run.complete = stop is None and not run.interrupted
         if self.network is not None:
-            run.writes_blocked = len(self.network.blocked.writes)
-            run.egress_blocked = len(self.network.blocked.egress)
+            run.writes_blocked = len(self.network.log.blocked)
+            run.writes_sent = len(self.network.log.sent)
+            run.egress_blocked = len(self.network.log.egress)
         return Observations(run=run, observations=observations, pages=pages)
 
     def _report(self, flow: Loaded, found: list[Observation]) -> None:
