@@ -256,7 +256,8 @@ def write_observations(out: Path, observations: Observations, say=say) -> Observ
     results.write(out, observations)
     counts = {s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")}
     say(f"observations: {out} ({counts['observed']} observed, {counts['unknown']} unknown, "
-        f"{counts['not_applicable']} not applicable; writes blocked: {observations.run.writes_blocked})")
+        f"{counts['not_applicable']} not applicable; writes sent: {observations.run.writes_sent}, "
+        f"blocked: {observations.run.writes_blocked})")
     return observations
 
 

@@ -178,6 +178,7 @@ class AccountRow(Strict):
     counts: dict[str, int] = {}  # findings per status: fail, pass, unknown, manual, not_applicable
     score: int | None = None
     top_failures: list[Failure] = []  # most severe first
+    writes_sent: int = 0
     writes_blocked: int = 0
 
 
@@ -218,7 +219,7 @@ def account_row(account: Account, observations: results.Observations, findings: 
         name=account.name, platforms=account.platforms, status="complete" if observations.run.complete else "incomplete",
         reason=stop_message(observations) or "", counts=counts, score=findings.overall.score,
         top_failures=[Failure(check=f.check, title=f.title, severity=f.severity) for f in failures[:TOP_FAILURES]],
-        writes_blocked=observations.run.writes_blocked,
+        writes_sent=observations.run.writes_sent, writes_blocked=observations.run.writes_blocked,
     )
 
 

@@ -152,8 +152,9 @@ class Observer:
         run.complete = (stop is None and not run.interrupted and not any(p.reason in NOT_LOADED for p in pages)
                         and not any(o.reason in NOT_LOADED and o.reason != "error" for o in observations))
         if self.network is not None:
-            run.writes_blocked = len(self.network.blocked.writes)
-            run.egress_blocked = len(self.network.blocked.egress)
+            run.writes_blocked = len(self.network.log.blocked)
+            run.writes_sent = len(self.network.log.sent)
+            run.egress_blocked = len(self.network.log.egress)
         return Observations(run=run, observations=observations, pages=pages)
 
     def _report(self, flow: Loaded, found: list[Observation]) -> None:

@@ -105,7 +105,8 @@ class Run(Strict):
     locale: str | None = None
     region: str | None = None  # as far as the pages tell it (objection form offered or not)
     flows: list[Source] = []
-    writes_blocked: int = 0  # mutations the network guard stopped; the replica's log must agree
+    writes_sent: int = 0  # requests not known to be reads that went out in audit mode: 0 unless the guard is broken
+    writes_blocked: int = 0  # requests not known to be reads that the network guard stopped; the replica's log must agree
     egress_blocked: int = 0
     interrupted: bool = False
     complete: bool = True

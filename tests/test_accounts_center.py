@@ -186,7 +186,7 @@ def test_the_audit_guard_stops_the_objection_form(page, log_in, routed, replica)
     with page.expect_event("requestfailed") as failed:
         page.get_by_role("button", name="Send").click()
     assert failed.value.method == "POST" and failed.value.url == FB_OBJECTION
-    assert routed.blocked.writes == ["/help/contact/712876720715583"]
+    assert routed.log.blocked == ["POST /help/contact/712876720715583"]
     assert replica.writes() == []
 
 

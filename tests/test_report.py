@@ -162,10 +162,10 @@ def test_only_screenshots_inside_the_findings_folder_are_embedded(tmp_path):
 
 def test_provenance(tmp_path):
     findings = golden("eu")
-    findings = findings.model_copy(update={"run": findings.run.model_copy(update={"writes_blocked": 3, "target": "http://127.0.0.1:8765"})})
+    findings = findings.model_copy(update={"run": findings.run.model_copy(update={"writes_blocked": 3, "writes_sent": 1, "target": "http://127.0.0.1:8765"})})
     html = write_report(findings, tmp_path).read_text(encoding="utf-8")
     footer = html[html.index("<footer>"):]
-    assert "writes sent: 0 (requests that would change a setting and were stopped by auditor's guard: 3)" in footer
+    assert "writes sent: 1 (requests not known to be reads, stopped by auditor's guard: 3)" in footer
     assert "auditor 0.1.0" in footer and "chromium 140.0 (test)" in footer
     assert "http://127.0.0.1:8765" in footer and "a stand-in for Meta" in footer
     assert f"sha256 {findings.checklist.sha256}" in footer and "version 1" in footer

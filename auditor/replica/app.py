@@ -408,9 +408,11 @@ class App:
         return json_response({"message": self._s("wrong_code", account.locale), "status": "fail"}, 400)
 
     def _ig_set_private(self, req: Request, host: str, account: Account | None, private: bool) -> Response:
+        value = "on" if private else "off"
+        if req.method != "POST":
+            return self._refused(req, host, account, req.path, "ig.private_account", value)
         if account is None or not self._ig_csrf_ok(req):
             return json_response({"message": "login_required", "status": "fail"}, 403)
-        value = "on" if private else "off"
         self.store.set(account.id, "ig.private_account", value)
         self.store.record_write(account.id, host, req.path, "ig.private_account", value)
         return json_response({"status": "ok"})
@@ -464,7 +466,12 @@ class App:
 
     def _graphql(self, req: Request, host: str, account: Account | None, csrf_ok) -> Response:
         name = req.friendly_name
-        if req.method != "POST" or not name:
+        if req.method != "POST":
+            asked = name or req.query.get("fb_api_req_friendly_name") or req.headers.get("x-fb-friendly-name", "")
+            if asked.endswith("Query"):
+                return json_response({"errors": [{"message": "A GraphQL request must POST"}]}, 405)
+            return self._refused(req, host, account, asked or req.path)
+        if not name:
             return json_response({"errors": [{"message": "A GraphQL request must POST fb_api_req_friendly_name"}]}, 400)
         if account is None:
             return json_response({"errors": [{"message": "login_required", "code": 1357001}]}, 401)
@@ -479,6 +486,18 @@ class App:
         if name.endswith("Mutation"):
             return self._write(host, account, name, variables)
         return json_response({"errors": [{"message": f"unknown operation {name}"}]}, 400)
+
+    def _refused(self, req: Request, host: str, account: Account | None, name: str, setting: str = "", value: str = "") -> Response:
+        """A write sent by GET, HEAD or another method but POST: Meta answers 405 and changes nothing.
+
+        The write log keeps the attempt (refused), so an empty log still means nothing even tried;
+        a CORS preflight (OPTIONS) only asks, so it is not an attempt.
+        """
+        if req.method != "OPTIONS":
+            self.store.record_write(account.id if account else "", host, name, setting, value, accepted=False)
+        answer = json_response({"message": "Method Not Allowed", "status": "fail"}, 405)
+        answer.headers.append(("Allow", "POST"))
+        return answer
 
     def _read(self, req: Request, host: str, account: Account, variables: dict) -> Response:
         route = variables.get("route", "")

@@ -45,7 +45,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_HEAD = _serve
+    def __getattr__(self, name: str):
+        """Every method, however spelled (do_GET, do_DELETE, do_patch ...), reaches the app and its request log."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
 
 class _Server(ThreadingHTTPServer):

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS setting (account TEXT, setting TEXT, value TEXT, PRIM
 CREATE TABLE IF NOT EXISTS list_item (account TEXT, list TEXT, position INTEGER, text TEXT);
 CREATE TABLE IF NOT EXISTS session (token TEXT PRIMARY KEY, account TEXT, platform TEXT, created REAL, expires REAL);
 CREATE TABLE IF NOT EXISTS write (seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL, account TEXT,
-                                  host TEXT, friendly_name TEXT, setting TEXT, value TEXT);
+                                  host TEXT, friendly_name TEXT, setting TEXT, value TEXT, accepted INTEGER);
 CREATE TABLE IF NOT EXISTS login_attempt (seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL, site TEXT,
                                           identifier TEXT, outcome TEXT);
 CREATE TABLE IF NOT EXISTS request (seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL, host TEXT,
@@ -27,13 +27,14 @@ CREATE TABLE IF NOT EXISTS request (seq INTEGER PRIMARY KEY AUTOINCREMENT, time 
 
 @dataclass(frozen=True)
 class Write:
-    """One mutation the replica received."""
+    """One write the replica received: a mutation it made, or one it refused (sent by GET, HEAD ...)."""
 
     account: str
     host: str
     friendly_name: str
     setting: str
     value: str
+    accepted: bool = True
 
 
 class Store:
@@ -83,15 +84,16 @@ class Store:
         self._run("DELETE FROM list_item WHERE account = ? AND list = ? AND text = ?", (account, setting, text))
 
     # -- writes
-    def record_write(self, account: str, host: str, friendly_name: str, setting: str, value: str) -> None:
+    def record_write(self, account: str, host: str, friendly_name: str, setting: str, value: str, accepted: bool = True) -> None:
         self._run(
-            "INSERT INTO write (time, account, host, friendly_name, setting, value) VALUES (?, ?, ?, ?, ?, ?)",
-            (time.time(), account, host, friendly_name, setting, value),
+            "INSERT INTO write (time, account, host, friendly_name, setting, value, accepted) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (time.time(), account, host, friendly_name, setting, value, accepted),
         )
 
     def writes(self) -> list[Write]:
-        rows = self._run("SELECT account, host, friendly_name, setting, value FROM write ORDER BY seq")
-        return [Write(*row) for row in rows]
+        """Every write that reached the replica, made or refused: empty means nothing even tried."""
+        rows = self._run("SELECT account, host, friendly_name, setting, value, accepted FROM write ORDER BY seq")
+        return [Write(*row[:5], accepted=bool(row[5])) for row in rows]
 
     # -- sessions
     def new_session(self, account: str, platform: str, ttl: float) -> str:
