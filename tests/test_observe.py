@@ -71,8 +71,9 @@ def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica,
 
 
 def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(replica, tmp_path):
-    """The page is held for 20 s; the run must end within 10 s of the second Ctrl-C (a bound on a hang, not a speed claim)."""
-    replica.knobs.set("slow:fb_stories:20000")
+    """The page is held for 90 s; the run must end within 45 s of the second Ctrl-C (a bound on a hang, not a speed
+    claim: a busy machine takes a while to write the files and close the browser)."""
+    replica.knobs.set("slow:fb_stories:90000")
     account = replica.store.accounts["demo"]
     out = tmp_path / "observations.json"
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
@@ -95,9 +96,9 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
             assert first_seen.wait(60), "".join(err)
             os.killpg(process.pid, signal.SIGINT)
             try:
-                code = process.wait(timeout=10)
+                code = process.wait(timeout=45)
             except subprocess.TimeoutExpired:
-                raise AssertionError(f"still running 10 s after the second Ctrl-C:\n{''.join(err)}") from None
+                raise AssertionError(f"still running 45 s after the second Ctrl-C:\n{''.join(err)}") from None
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # whatever of its group is left (the browser), on a failure
