@@ -27,6 +27,9 @@ app.add_typer(flows_app, name="flows")
 app.add_typer(replica_app, name="replica")
 
 
+EXIT_INTERRUPTED = 130  # what typer returns for a KeyboardInterrupt that ended a command
+
+
 class Platform(str, Enum):
     facebook = "facebook"
     instagram = "instagram"
@@ -367,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"auditor: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
+        result = EXIT_INTERRUPTED
+    if result == EXIT_INTERRUPTED:  # typer's code for a Ctrl-C that ended the command
         print("auditor: interrupted", file=sys.stderr)
         return EXIT_INCOMPLETE
     return result if isinstance(result, int) else 0

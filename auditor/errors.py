@@ -16,3 +16,9 @@ class InputError(AuditorError):
     """Bad input from the user: a file, a field or an option. Nothing is written. Exit 2."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message in one line (Playwright's run on with a call log), or its type when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

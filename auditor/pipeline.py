@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor import browser, results
-from auditor.errors import AuditorError, InputError
+from auditor.errors import AuditorError, InputError, first_line
 from auditor.watchdog import Watchdog, browser_pid
 
 OBSERVATIONS = "observations.json"
@@ -90,11 +90,7 @@ def opened_browser(playwright, *, browser_path: str | None = None, replica_url: 
     try:
         yield Opened(launched, description, watchdog)
     finally:
-        try:
-            with watchdog.bound(CLOSE_SECONDS, "closing the browser"):
-                launched.close()  # a connected browser is only disconnected from; it goes on serving others
-        except Exception:  # already gone (crashed, killed, or the remote end closed): nothing left to close
-            pass
+        close_quietly(watchdog, "closing the browser", launched.close)  # a connected browser is only disconnected from
         watchdog.close()
 
 
@@ -172,11 +168,21 @@ def audit_context(opened: Opened, *, replica_url: str | None = None, storage_sta
                 with opened.watchdog.bound(CLOSE_SECONDS, "saving the trace"):
                     _stop_trace(context, trace, secrets)
     finally:
-        try:
-            with opened.watchdog.bound(CLOSE_SECONDS, "closing the browser context"):
-                context.close()
-        except PlaywrightError:  # the browser went away (crashed, or killed by the watchdog): nothing left to close
-            pass
+        close_quietly(opened.watchdog, "closing the browser context", context.close)
+
+
+def close_quietly(watchdog: Watchdog, what: str, close) -> None:
+    """Close a context or the browser within the watchdog's bound; one that is gone already leaves nothing to close.
+
+    Gone: crashed, killed by the watchdog, or the remote end closed. After a second Ctrl-C,
+    Playwright raises that KeyboardInterrupt again from the next call it makes (the interrupted
+    call's task kept it): the run has stopped already, and closing goes on.
+    """
+    try:
+        with watchdog.bound(CLOSE_SECONDS, what):
+            close()
+    except (Exception, KeyboardInterrupt):
+        pass
 
 
 def _stop_trace(context, path: Path, secrets) -> None:
@@ -185,8 +191,8 @@ def _stop_trace(context, path: Path, secrets) -> None:
     try:
         secrets.add_cookies(context.cookies())
         context.tracing.stop(path=str(path))
-    except PlaywrightError as exc:  # the browser went away first: there is no trace to keep
-        say(f"warning: no trace was saved: {str(exc).strip().splitlines()[0]}")
+    except (PlaywrightError, KeyboardInterrupt) as exc:  # the browser went away first: there is no trace to keep
+        say(f"warning: no trace was saved: {first_line(exc)}")
         Path(path).unlink(missing_ok=True)
         return
     scrub_trace(path, secrets, warn=say)
