@@ -223,7 +223,10 @@ def inspect_page(url: str, *, session: Path | None = None, replica_url: str | No
     """The aria snapshot of a page, for people writing a flow."""
     if not url.startswith("https://"):
         raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")
-    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=session) as browser:
+    from auditor.session import read_state
+
+    state = read_state(session) if session is not None else None  # checked before the browser starts
+    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=state) as browser:
         page = browser.context.new_page()
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_role("main").first.wait_for()

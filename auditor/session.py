@@ -21,14 +21,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from auditor.errors import AuditorError, InputError
 from auditor.readers import any_of
 from auditor.spec import Vocabulary
+from auditor.userfile import load_json
 
 LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
 OUTCOME_TIMEOUT_MS = 20_000
@@ -235,16 +238,78 @@ def write_private(path: Path, text: str) -> Path:
     return path
 
 
+class _Typed(BaseModel):
+    model_config = ConfigDict(strict=True)  # no "1" for 1 or 1 for "1": the browser takes neither; other keys pass
+
+
+class SavedCookie(_Typed):
+    """A cookie as Playwright's storage_state writes it, and as Chromium accepts it back."""
+
+    name: str
+    value: str
+    domain: str
+    path: str
+    expires: float = -1  # -1: a session cookie; else seconds since 1970, at most the end of the year 9999
+    httpOnly: bool = False
+    secure: bool = False
+    sameSite: Literal["Strict", "Lax", "None"] = "Lax"
+    partitionKey: str | None = None
+
+    @field_validator("name", "value")
+    @classmethod
+    def _cookie_text(cls, text: str, info) -> str:
+        if re.search(r"[;\x00-\x1f\x7f]", text) or (info.field_name == "name" and "=" in text):
+            raise ValueError("Chromium refuses ';' and control characters in a cookie (and '=' in its name)")
+        return text
+
+    @field_validator("domain")
+    @classmethod
+    def _some_domain(cls, domain: str) -> str:
+        if not domain:
+            raise ValueError("a cookie needs its domain")
+        return domain
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, path: str) -> str:
+        if not path.startswith("/"):
+            raise ValueError("a cookie's path starts with '/'")
+        return path
+
+    @field_validator("expires")
+    @classmethod
+    def _a_time(cls, expires: float) -> float:
+        if expires != -1 and not 0 <= expires <= 253402300799:
+            raise ValueError("-1 (a session cookie) or seconds since 1970, up to the year 9999")
+        return expires
+
+
+class StoredItem(_Typed):
+    name: str
+    value: str
+
+
+class SavedOrigin(_Typed):
+    origin: str
+    localStorage: list[StoredItem] = []
+
+
+class SavedState(_Typed):
+    cookies: list[SavedCookie]
+    origins: list[SavedOrigin] = []
+
+
 def read_state(path: Path) -> dict:
-    """A saved session file; a file that is not one is bad input."""
-    try:
-        state = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}:1: session: cannot read: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: session: not a saved session ({exc.msg})") from None
+    """A saved session file, checked as the browser will take it; a file that is not one is bad input."""
+    state = load_json(path, "session", "a saved session")
     if not isinstance(state, dict) or not isinstance(state.get("cookies"), list):
         raise InputError(f"{path}:1: cookies: not a saved session (no cookie list)")
+    try:
+        SavedState.model_validate(state)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(part) for part in err["loc"])
+        raise InputError(f"{path}:1: {field}: {err['msg'].removeprefix('Value error, ')}") from None
     return state
 
 
