@@ -32,7 +32,7 @@ class Platform(str, Enum):
     instagram = "instagram"
 
 
-# Options checked while the command line is parsed, before any work: the checks live in auditor.pipeline.
+# Options checked while the command line is parsed, before any work is done.
 def _seconds(minimum: float):
     """A callback refusing what is not a number of seconds from `minimum` on (typer's own range check lets inf and nan in)."""
     def check(value: float | None) -> float | None:
@@ -45,7 +45,9 @@ def _seconds(minimum: float):
 def _replica_url(value: str | None) -> str | None:
     from auditor.pipeline import check_replica_url
 
-    return check_replica_url(value) if value is not None else None
+    if value is not None:
+        check_replica_url(value)
+    return value
 
 
 def _connect_url(value: str | None) -> str | None:

@@ -101,15 +101,14 @@ def check_connect(url: str) -> str:
     return parts.scheme
 
 
-def check_replica_url(url: str) -> str:
-    """A --replica URL (https://HOST:PORT), checked before any work is done; anything else is bad input."""
+def check_replica_url(url: str) -> None:
+    """A --replica URL is https://HOST:PORT, checked before any work is done; anything else is bad input."""
     parts = _split(url, "--replica", REPLICA_USAGE)
     if parts.scheme == "http":
         raise InputError(f"--replica {public_url(url)}: the replica speaks https: give {REPLICA_USAGE}")
     # Nothing but scheme, host and port: the URL is printed and saved in results, so it must hold no secret.
     if parts.scheme != "https" or parts.port is None or "@" in parts.netloc or parts.path not in ("", "/") or parts.query or parts.fragment:
         raise InputError(f"--replica {public_url(url)}: give {REPLICA_USAGE}")
-    return url
 
 
 def _split(url: str, option: str, usage: str) -> SplitResult:

@@ -21,12 +21,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.errors import AuditorError, InputError
 from auditor.readers import any_of
@@ -247,8 +247,8 @@ class SavedCookie(_Typed):
 
     name: str
     value: str
-    domain: str
-    path: str
+    domain: Annotated[str, Field(min_length=1)]
+    path: Annotated[str, Field(pattern="^/")]
     expires: float = -1  # -1: a session cookie; else seconds since 1970, at most the end of the year 9999
     httpOnly: bool = False
     secure: bool = False
@@ -261,20 +261,6 @@ class SavedCookie(_Typed):
         if re.search(r"[;\x00-\x1f\x7f]", text) or (info.field_name == "name" and "=" in text):
             raise ValueError("Chromium refuses ';' and control characters in a cookie (and '=' in its name)")
         return text
-
-    @field_validator("domain")
-    @classmethod
-    def _some_domain(cls, domain: str) -> str:
-        if not domain:
-            raise ValueError("a cookie needs its domain")
-        return domain
-
-    @field_validator("path")
-    @classmethod
-    def _absolute_path(cls, path: str) -> str:
-        if not path.startswith("/"):
-            raise ValueError("a cookie's path starts with '/'")
-        return path
 
     @field_validator("expires")
     @classmethod

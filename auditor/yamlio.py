@@ -120,6 +120,6 @@ def _scalar(loader: _Loader, node, path: Path) -> Any:
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem
-    except (ValueError, TypeError) as exc:  # the constructors of !!int, !!timestamp, ... raise these
-        problem = f"not a valid {node.tag.rpartition(':')[2]}: {exc}"
+    except (ValueError, TypeError):  # the constructors of !!int, !!timestamp, ... raise these, quoting the value
+        problem = f"not a valid {node.tag.rpartition(':')[2]}"  # without the value: it could be a secret
     raise InputError(f"{path}:{node.start_mark.line + 1}: (yaml): {problem}")

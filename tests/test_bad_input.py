@@ -21,6 +21,8 @@ import pytest
 
 from auditor import results
 from auditor.cli import main
+from auditor.errors import InputError
+from auditor.pipeline import check_output_dir, check_output_file
 from auditor.results import Observation, Observations
 from auditor.userfile import MAX_JSON_BYTES, MAX_YAML_BYTES
 
@@ -73,7 +75,7 @@ CASES = [
     case("report {c}/not-utf8.json -o {out}", "{c}/not-utf8.json:2: (file): not UTF-8 text (byte 0xe9)"),
     # YAML that safe loading refuses, at its line.
     case(EVALUATE + " --checklist {c}/python-tag.yml", "{c}/python-tag.yml:2: (yaml): could not determine a constructor for the tag"),
-    case("flows check --checklist {c}/int-tag.yml", "{c}/int-tag.yml:2: (yaml): not a valid int: invalid literal"),
+    case("flows check --checklist {c}/int-tag.yml", "{c}/int-tag.yml:2: (yaml): not a valid int"),
     case("run --accounts {c}/list-as-key.yml -o {out}", "{c}/list-as-key.yml:2: (yaml): a key must be a plain value, not a list or mapping"),
     case("replica serve --seed-file {c}/control-character.yml", "{c}/control-character.yml:2: (yaml): special characters are not allowed (U+0001)"),
     # Files larger than auditor reads; /dev/zero never ends.
@@ -81,6 +83,11 @@ CASES = [
     case("run --accounts {big} -o {out}", "{big}:1: (file): larger than 2 MB"),
     case(EVALUATE + " --checklist /dev/zero", "/dev/zero:1: (file): larger than 2 MB"),
     case("evaluate /dev/zero -o {out}/findings.json", "/dev/zero:1: (file): larger than 64 MB"),
+    # Report templates of --template-dir that do not parse or render.
+    case("report {c}/good-findings.json -o {out} --template-dir {c}/template-syntax-error",
+         "{c}/template-syntax-error/report.html.j2:2: (template): Expected an expression"),
+    case("report {c}/good-findings.json -o {out} --template-dir {c}/template-unknown-name",
+         "{c}/template-unknown-name/report.html.j2:2: (template): 'auditor.results.Run object' has no attribute 'no_such_field'"),
     # Session files Playwright's new_context would choke on.
     case("observe facebook --session {c}/session-cookies-not-a-list.json -o {out}/observations.json",
          "{c}/session-cookies-not-a-list.json:1: cookies: not a saved session (no cookie list)"),
@@ -207,6 +214,14 @@ def test_a_read_only_folder_is_bad_input(tmp_path, capsys):
     code = main(["report", str(CORPUS / "good-findings.json"), "-o", str(folder / "report")])
     assert_one_line(code, *capsys.readouterr(), f"{folder / 'report'}:1: -o: cannot write in {folder} (Permission denied)")
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("check", [check_output_dir, check_output_file])
+def test_an_output_path_with_a_nul_byte_is_bad_input(check, tmp_path):
+    """The command line refuses it already (typer's Path); the check is for every other caller."""
+    with pytest.raises(InputError, match=r"-o: a path cannot hold a NUL byte$") as refused:
+        check(tmp_path / "a\0b")
+    assert "\0" not in str(refused.value) and list(tmp_path.iterdir()) == []
 
 
 def test_the_caps_leave_room_for_every_real_file(tmp_path):

@@ -22,11 +22,12 @@ import pytest
 from auditor import results, spec
 from auditor.audit import way_in
 from auditor.cli import main
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, InputError
 from auditor.network import Network
 from auditor.observe import Observer, select_flows
 from auditor.replica.registry import HOSTS
-from auditor.session import save, session_path, write_private
+from auditor.pipeline import audit_context
+from auditor.session import read_state, save, session_path, write_private
 from test_login import cli_env, outcomes, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,6 +168,16 @@ def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser
         fresh.close()
     assert observations.by_setting()["fb.future_posts_audience"].value == "public"  # the demo account's seeded value
     assert outcomes(replica) == [("facebook", "ok")]  # the one login before saving; none after
+
+
+def test_a_session_chromium_still_refuses_is_bad_input_too(browser, tmp_path):
+    """read_state refuses what Chromium is known to refuse; a cookie it refuses all the same (domain ".")
+    is one line of bad input, not Playwright's traceback."""
+    broken = tmp_path / "session.json"
+    broken.write_text(json.dumps({"cookies": [{"name": "c_user", "value": "1", "domain": ".", "path": "/"}], "origins": []}))
+    with pytest.raises(InputError, match=r"^session: the browser refused the saved session: .*Invalid cookie fields"):
+        with audit_context(browser, "browser: test", storage_state=read_state(broken)):
+            pass
 
 
 def test_a_broken_session_file_is_bad_input(capsys, tmp_path):
