@@ -55,7 +55,15 @@ def credentials_from_env():
     email, password = os.environ.get(ENV_EMAIL), os.environ.get(ENV_PASSWORD)
     if not (email and password):
         return None
-    return Credentials(email, password, os.environ.get(ENV_TOTP) or None)
+    return Credentials(email, password, _checked_totp(os.environ.get(ENV_TOTP) or None, ENV_TOTP))
+
+
+def _checked_totp(secret: str | None, source: str) -> str | None:
+    from auditor.session import NOT_TOTP, is_totp_secret
+
+    if secret is not None and not is_totp_secret(secret):
+        raise InputError(f"{source}: {NOT_TOTP}")
+    return secret
 
 
 def credentials_from_keyring():
@@ -71,7 +79,7 @@ def credentials_from_keyring():
         totp = (os.environ.get(ENV_TOTP) or keyring.get_password(KEYRING_SERVICE, "totp_secret")) if password else None
     except KeyringError:  # no keyring on this machine, or a locked one: as if it held nothing
         return None
-    return Credentials(email, password, totp or None) if password else None
+    return Credentials(email, password, _checked_totp(totp or None, f"{ENV_TOTP} or the keyring's totp_secret")) if password else None
 
 
 def way_in(platforms: list[str], *, session: Path | None, replica_url: str | None, credentials=None) -> WayIn:

@@ -43,6 +43,18 @@ NOT_THERE_YET = re.compile(r"/(?:login|checkpoint|challenge|two_step_verificatio
 CAPTCHA = "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
 
 
+NOT_TOTP = "not a TOTP secret: give the key Meta shows when two-factor is set up (letters A-Z and digits 2-7), without spaces"
+
+
+def is_totp_secret(secret: str) -> bool:
+    """Can codes be made from it? Checked before any login: pyotp's error would come mid-login."""
+    try:
+        pyotp.TOTP(secret).now()
+    except (ValueError, TypeError):  # binascii.Error, a ValueError, for what is not base32
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Credentials:
     identifier: str

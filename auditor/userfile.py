@@ -37,9 +37,12 @@ def load_json(path: Path, field: str | None = None, what: str = "JSON") -> Any:
     """A JSON file's data. Messages name `field` (default: "(file)", or "(json)" for the syntax) and
     `what` the file should be."""
     text = read_text(path, MAX_JSON_BYTES, field or "(file)")
+    field = field or "(json)"
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: {field or '(json)'}: not {what} ({exc.msg})") from None
+        raise InputError(f"{path}:{exc.lineno}: {field}: not {what} ({exc.msg})") from None
     except RecursionError:  # Python's json recurses once per level
-        raise InputError(f"{path}:1: {field or '(json)'}: not {what} (nested too deeply)") from None
+        raise InputError(f"{path}:1: {field}: not {what} (nested too deeply)") from None
+    except ValueError:  # Python reads no integer of more than 4300 digits
+        raise InputError(f"{path}:1: {field}: not {what} (a number too long)") from None

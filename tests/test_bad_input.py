@@ -64,6 +64,9 @@ CASES = [
     case("drift {c}/good-observations.json {c}/deep.json -o {out}", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
     case(RUN + " --baseline {c}/deep.json", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
     case("report {c}/deep.json -o {out}", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
+    case("evaluate {c}/number-too-long.json -o {out}/findings.json", "{c}/number-too-long.json:1: (json): not JSON (a number too long)"),
+    case("observe facebook --session {c}/number-too-long.json -o {out}/observations.json",
+         "{c}/number-too-long.json:1: session: not a saved session (a number too long)"),
     # Bytes that are not UTF-8, with the line they are on.
     case("flows check --flows {flows}", "{flows}/facebook/posts.yml:3: (file): not UTF-8 text (byte 0xe9)", flows="not-utf8.yml"),
     case(RUN + " --checklist {c}/not-utf8.yml", "{c}/not-utf8.yml:3: (file): not UTF-8 text (byte 0xe9)"),
@@ -129,6 +132,7 @@ CASES = [
     case("login facebook --timeout inf", "Invalid value for '--timeout': give a number of seconds, 1 or more"),
     case("replica serve --port 70000", "Invalid value for '--port'"),
     case("replica serve --port -5", "Invalid value for '--port'"),
+    case("replica serve --mutate slow:fb_posts:soon", "--mutate slow:fb_posts:soon: slow takes a delay in milliseconds"),
     # Output places that cannot take files.
     case("evaluate {c}/good-observations.json -o /proc/auditor/findings.json", "/proc/auditor/findings.json:1: -o: cannot write in /proc"),
     case("observe facebook --session {c}/good-session.json -o /proc/auditor/observations.json", "/proc/auditor/observations.json:1: -o: cannot write in /proc"),
@@ -195,6 +199,24 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, says, flows, secr
     assert files(tmp_path, CORPUS) == before
     for secret in secrets:
         assert secret not in err
+
+
+@pytest.mark.parametrize("argv, says", [
+    ("observe facebook -o {out}/observations.json", "AUDITOR_TOTP_SECRET: not a TOTP secret"),
+    ("run --accounts {c}/accounts-with-totp.yml -o {out}",
+     "{c}/accounts-with-totp.yml:6: accounts.0.totp_env: the environment variable AUDITOR_TOTP_SECRET: not a TOTP secret"),
+])
+def test_a_totp_secret_that_makes_no_codes_is_bad_input(argv, says, tmp_path, capsys, monkeypatch):
+    """Refused before any browser starts (pyotp would fail mid-login), and not printed."""
+    secret = "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567"  # as Meta shows it: with spaces
+    monkeypatch.setenv("AUDITOR_EMAIL", "someone@example.com")
+    monkeypatch.setenv("AUDITOR_PASSWORD", "not-used")
+    monkeypatch.setenv("AUDITOR_TOTP_SECRET", secret)
+    where = places(tmp_path, argv, None)
+    code = main([arg.format(**where) for arg in shlex.split(argv)])
+    out, err = capsys.readouterr()
+    assert_one_line(code, out, err, says.format(**where))
+    assert "ABCD" not in err and not (tmp_path / "out").exists()
 
 
 def test_a_replica_port_in_use_is_named(capsys):

@@ -215,10 +215,11 @@ def test_the_readme_example_is_a_valid_accounts_file(tmp_path, monkeypatch):
     (tmp_path / "sessions" / "press-team.json").write_text(json.dumps({"cookies": [], "origins": []}))
     for platform, cookie in (("facebook", "c_user"), ("instagram", "sessionid")):
         (tmp_path / "sessions" / f"director-{platform}.json").write_text(json.dumps({"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}))
-    for variable in ("NGO_ACCOUNT1_EMAIL", "NGO_ACCOUNT1_PASSWORD", "NGO_ACCOUNT1_TOTP"):
+    for variable in ("NGO_ACCOUNT1_EMAIL", "NGO_ACCOUNT1_PASSWORD"):
         monkeypatch.setenv(variable, f"value of {variable}")
+    monkeypatch.setenv("NGO_ACCOUNT1_TOTP", "NGOACCOUNTONETOTPNGOACCOUNTONE23")  # base32, as a TOTP secret must be
     accounts = load_accounts(path)
     assert [(a.name, a.platforms) for a in accounts] == [
         ("field-office-1", ["facebook", "instagram"]), ("press-team", ["instagram"]), ("director", ["facebook", "instagram"])]
-    assert accounts[0].way.credentials.totp_secret == "value of NGO_ACCOUNT1_TOTP" and accounts[1].way.state["cookies"] == []
+    assert accounts[0].way.credentials.totp_secret == "NGOACCOUNTONETOTPNGOACCOUNTONE23" and accounts[1].way.state["cookies"] == []
     assert sorted(c["name"] for c in accounts[2].way.state["cookies"]) == ["c_user", "sessionid"]  # one session per platform, merged

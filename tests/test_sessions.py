@@ -234,7 +234,7 @@ def ways(tmp_path, monkeypatch):
     for name in ("AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    ring = MemoryKeyring({"email": "ring@example.com", "password": "ring-password", "totp_secret": "RINGSECRET"})
+    ring = MemoryKeyring({"email": "ring@example.com", "password": "ring-password", "totp_secret": "RINGSECRETRINGSECRETRINGSECRET23"})
     monkeypatch.setattr(keyring.core, "_keyring_backend", ring)
     return ring
 
@@ -263,8 +263,8 @@ def test_saved_sessions_come_before_the_keyring(ways):
 def test_the_keyring_fills_in_when_a_session_is_missing(ways):
     saved("facebook", "c_user")
     way = way_in(["facebook", "instagram"], session=None, replica_url=None)
-    assert (way.credentials.identifier, way.credentials.password, way.credentials.totp_secret) == ("ring@example.com", "ring-password", "RINGSECRET")
-    assert "ring-password" not in repr(way.credentials) and "RINGSECRET" not in repr(way.credentials)
+    assert (way.credentials.identifier, way.credentials.password, way.credentials.totp_secret) == ("ring@example.com", "ring-password", "RINGSECRETRINGSECRETRINGSECRET23")
+    assert "ring-password" not in repr(way.credentials) and "RINGSECRETRINGSECRETRINGSECRET23" not in repr(way.credentials)
 
 
 def test_no_way_in_names_the_login_that_is_missing(ways, monkeypatch):
