@@ -62,7 +62,15 @@ def credentials_from_env():
     email, password = os.environ.get(ENV_EMAIL), os.environ.get(ENV_PASSWORD)
     if not (email and password):
         return None
-    return Credentials(email, password, os.environ.get(ENV_TOTP) or None)
+    return Credentials(email, password, _checked_totp(os.environ.get(ENV_TOTP) or None, ENV_TOTP))
+
+
+def _checked_totp(secret: str | None, source: str) -> str | None:
+    from auditor.session import NOT_TOTP, is_totp_secret
+
+    if secret is not None and not is_totp_secret(secret):
+        raise InputError(f"{source}: {NOT_TOTP}")
+    return secret
 
 
 def credentials_from_keyring():
@@ -78,7 +86,7 @@ def credentials_from_keyring():
         totp = (os.environ.get(ENV_TOTP) or keyring.get_password(KEYRING_SERVICE, "totp_secret")) if password else None
     except KeyringError:  # no keyring on this machine, or a locked one: as if it held nothing
         return None
-    return Credentials(email, password, totp or None) if password else None
+    return Credentials(email, password, _checked_totp(totp or None, f"{ENV_TOTP} or the keyring's totp_secret")) if password else None
 
 
 def way_in(platforms: list[str], *, session: Path | None, replica_url: str | None, credentials=None) -> WayIn:
@@ -265,7 +273,10 @@ def inspect_page(url: str, *, session: Path | None = None, replica_url: str | No
     """The aria snapshot of a page, for people writing a flow."""
     if not url.startswith("https://"):
         raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")
-    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=session) as browser:
+    from auditor.session import read_state
+
+    state = read_state(session) if session is not None else None  # checked before the browser starts
+    with browsing(browser_path=browser_path, replica_url=replica_url, storage_state=state) as browser:
         page = browser.context.new_page()
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_role("main").first.wait_for()

@@ -35,16 +35,37 @@ class Platform(str, Enum):
     instagram = "instagram"
 
 
-BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
-Pace = Annotated[Optional[float], typer.Option(min=0, help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
-def _finite(value: float | None) -> float | None:
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter("give a number of seconds")
+# Options checked while the command line is parsed, before any work is done.
+def _seconds(minimum: float):
+    """A callback refusing what is not a number of seconds from `minimum` on (typer's own range check lets inf and nan in)."""
+    def check(value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value >= minimum):
+            raise typer.BadParameter(f"give a number of seconds, {minimum:g} or more")
+        return value
+    return check
+
+
+def _replica_url(value: str | None) -> str | None:
+    from auditor.pipeline import check_replica_url
+
+    if value is not None:
+        check_replica_url(value)
     return value
 
 
-Timeout = Annotated[Optional[float], typer.Option(min=1, callback=_finite, help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.")]
-Connect = Annotated[Optional[str], typer.Option(help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.")]
+def _connect_url(value: str | None) -> str | None:
+    from auditor.pipeline import check_connect
+
+    if value is not None:
+        check_connect(value)
+    return value
+
+
+BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
+Pace = Annotated[Optional[float], typer.Option(callback=_seconds(0), help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
+Connect = Annotated[Optional[str], typer.Option(callback=_connect_url, help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.")]
+Timeout = Annotated[Optional[float], typer.Option(callback=_seconds(1), help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.")]
+ReplicaRoute = Annotated[Optional[str], typer.Option("--replica", callback=_replica_url, help="Route every Meta host to this server (a replica, https://HOST:PORT) instead of the real sites.")]
 
 
 def _version(value: bool) -> None:
@@ -87,8 +108,8 @@ def doctor(
 @app.command()
 def login(
     platform: Annotated[Platform, typer.Argument(help="facebook or instagram.")],
-    replica: Annotated[Optional[str], typer.Option(help="Log in on this server (a replica) instead of the real site.")] = None,
-    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for you to finish logging in.")] = 600,
+    replica: Annotated[Optional[str], typer.Option(callback=_replica_url, help="Log in on this server (a replica, https://HOST:PORT) instead of the real site.")] = None,
+    timeout: Annotated[float, typer.Option(callback=_seconds(1), help="Seconds to wait for you to finish logging in.")] = 600,
     browser_path: BrowserPath = None,
 ) -> None:
     """Open a browser window, log in by hand (2FA and checks included), and save the session for later audits."""
@@ -103,7 +124,7 @@ def observe(
     platforms: Annotated[list[Platform], typer.Argument(help="facebook and/or instagram.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write observations.json (evidence goes beside it).")] = Path("observations.json"),
     session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
-    replica: Annotated[Optional[str], typer.Option(help="Route every Meta host to this server (a replica) instead of the real sites.")] = None,
+    replica: ReplicaRoute = None,
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")] = False,
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
     pace: Pace = None,
@@ -114,9 +135,9 @@ def observe(
     """Read every setting the flows know, read-only, and write observations.json."""
     from auditor.audit import DEFAULT_TIMEOUT, observe_to_file
     from auditor.files import claimed
-    from auditor.pipeline import check_output_dir
+    from auditor.pipeline import check_output_file
 
-    check_output_dir(out.parent)
+    check_output_file(out)
     with claimed(out.parent):
         observations = observe_to_file([p.value for p in platforms], out, session=session, replica_url=replica,
                                        trace=trace, evidence=evidence, browser_path=browser_path, pace=pace, connect=connect,
@@ -135,11 +156,11 @@ def evaluate(
     from auditor.consistency import load_checklist
     from auditor.evaluate import evaluate as run_evaluate
     from auditor.files import claimed
-    from auditor.pipeline import check_output_dir
+    from auditor.pipeline import check_output_file
 
     loaded_obs = results.read(observations, results.Observations)
     loaded = load_checklist(checklist)
-    check_output_dir(out.parent)
+    check_output_file(out)
     with claimed(out.parent):
         results.write(out, run_evaluate(loaded_obs, loaded))
     if any(page.screenshot for page in loaded_obs.pages) and out.parent.resolve() != observations.parent.resolve():
@@ -175,7 +196,7 @@ def run(
     platforms: Annotated[Optional[list[Platform]], typer.Argument(help="facebook and/or instagram (with --accounts: from the file).", show_default=False)] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for every file of the run (with --accounts: a folder per account, and the summary).")] = Path("reports/latest"),
     session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
-    replica: Annotated[Optional[str], typer.Option(help="Route every Meta host to this server (a replica).")] = None,
+    replica: ReplicaRoute = None,
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
     pace: Pace = None,
@@ -289,14 +310,14 @@ def baseline_update(
 ) -> None:
     """Write a new baseline on purpose, after reviewing a drift."""
     from auditor import results
-    from auditor.pipeline import check_output_dir
+    from auditor.pipeline import check_output_file
 
     loaded = results.read(observations, results.Observations)
     unread = [p.flow for p in loaded.pages if p.status != "ok"]
     if unread and not force:
         raise InputError(f"{observations}:1: pages: {len(unread)} page(s) were not read ({', '.join(unread[:3])}): "
                          "a baseline from them would hide drift (use --force to accept)")
-    check_output_dir(out.parent)
+    check_output_file(out)
     from auditor.files import claimed
 
     with claimed(out.parent):
@@ -321,7 +342,7 @@ def flows_check(
 def flows_inspect(
     url: Annotated[str, typer.Argument(help="The page to show, e.g. https://www.facebook.com/settings/?tab=posts")],
     session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
-    replica: Annotated[Optional[str], typer.Option(help="Route every Meta host to this server (a replica).")] = None,
+    replica: ReplicaRoute = None,
     browser_path: BrowserPath = None,
 ) -> None:
     """Print a page's aria snapshot: the roles and names a flow's locators use."""
@@ -333,7 +354,7 @@ def flows_inspect(
 # ---------------------------------------------------------------------- replica
 @replica_app.command("serve")
 def replica_serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8765,
     seed_file: Annotated[Optional[Path], typer.Option(help="Accounts to seed (YAML, like auditor/replica/data/accounts.yml).")] = None,
     mutate: Annotated[Optional[list[str]], typer.Option(help="A drift or fault knob, KIND:TARGET[:ARG]; repeatable.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated class names.")] = 0,
@@ -343,7 +364,12 @@ def replica_serve(
     from auditor.replica.server import Replica
 
     knobs = [Knob.parse(m) for m in mutate or []]
-    replica = Replica(accounts_file=seed_file, seed=seed, knobs=knobs).start(port=port)
+    replica = Replica(accounts_file=seed_file, seed=seed, knobs=knobs)
+    try:
+        replica.start(port=port)
+    except OSError as exc:  # the port is in use, or below 1024 for a user
+        replica.stop()
+        raise typer.BadParameter(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", param_hint="'--port'") from None
     print(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)", flush=True)
     print(f"try:     auditor run facebook instagram --replica {replica.url}  (with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)", flush=True)
     try:

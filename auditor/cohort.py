@@ -119,7 +119,7 @@ class Account:
 
 def load_accounts(path: Path, environ=os.environ) -> list[Account]:
     """The accounts of a file, each with its way in; any problem is `file:line: field: message` (exit 2)."""
-    from auditor.session import Credentials, merge_states, read_state
+    from auditor.session import NOT_TOTP, Credentials, is_totp_secret, merge_states, read_state
 
     doc = yamlio.load(path)
     for index, entry in enumerate((doc.data.get("accounts") or []) if isinstance(doc.data, dict) else []):
@@ -155,6 +155,8 @@ def load_accounts(path: Path, environ=os.environ) -> list[Account]:
                     values[key] = environ.get(variable)
                     if not values[key]:
                         raise doc.error(("accounts", index, key), f"the environment variable {variable} is not set")
+                    if key == "totp_env" and not is_totp_secret(values[key]):
+                        raise doc.error(("accounts", index, key), f"the environment variable {variable}: {NOT_TOTP}")
             way = WayIn(credentials=Credentials(values["email_env"], values["password_env"], values.get("totp_env")),
                         source=entry.email_env)
         accounts.append(Account(entry.name, list(entry.platforms), way))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -20,6 +21,8 @@ FINDINGS = "findings.json"
 EVIDENCE = "evidence"
 CONNECT_SCHEMES = ("ws", "wss", "http", "https")
 CLOSE_SECONDS = 10  # closing a context or the browser takes no timeout in Playwright: the watchdog's bound
+CONNECT_USAGE = "ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint)"
+REPLICA_USAGE = "https://HOST:PORT, where the replica listens (`auditor replica serve` prints it)"
 
 
 def say(line: str) -> None:
@@ -104,26 +107,54 @@ def connect_browser(playwright, url: str):
         text = str(exc).strip()
         first_line = text.splitlines()[0] if text else type(exc).__name__
         parts = urlsplit(url)
-        for secret in (url, parts.query, parts.path.strip("/"), parts.password, parts.username):  # whole URL first
+        for secret in (url, parts.query, parts.fragment, parts.path.strip("/"), parts.password, parts.username):  # whole URL first
             first_line = first_line.replace(secret, "[redacted]") if secret else first_line
         raise AuditorError(f"could not connect to the browser at {public_url(url)}: {first_line}") from None
 
 
 def check_connect(url: str) -> str:
     """The scheme of a --connect URL; anything else is bad input, refused before any work is done."""
-    scheme = urlsplit(url).scheme
-    if scheme not in CONNECT_SCHEMES or not urlsplit(url).hostname:
-        raise InputError(f"{public_url(url)}:1: --connect: give ws://HOST:PORT/ (a Playwright server) "
-                         "or http://HOST:PORT (a Chromium DevTools endpoint)")
-    return scheme
+    parts = _split(url, "--connect", CONNECT_USAGE)
+    if parts.scheme not in CONNECT_SCHEMES:
+        raise InputError(f"--connect {public_url(url)}: give {CONNECT_USAGE}")
+    return parts.scheme
+
+
+def check_replica_url(url: str) -> None:
+    """A --replica URL is https://HOST:PORT, checked before any work is done; anything else is bad input."""
+    parts = _split(url, "--replica", REPLICA_USAGE)
+    if parts.scheme == "http":
+        raise InputError(f"--replica {public_url(url)}: the replica speaks https: give {REPLICA_USAGE}")
+    # Nothing but scheme, host and port: the URL is printed and saved in results, so it must hold no secret.
+    if parts.scheme != "https" or parts.port is None or "@" in parts.netloc or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise InputError(f"--replica {public_url(url)}: give {REPLICA_USAGE}")
+
+
+def _split(url: str, option: str, usage: str) -> SplitResult:
+    """`url` split, with a host and, if it has a port, one from 1 to 65535; else bad input."""
+    try:
+        parts = urlsplit(url)
+        if parts.port == 0:  # .port itself raises ValueError for a port that is not a number or above 65535
+            raise ValueError
+    except ValueError:  # or urlsplit, for an unclosed [ of an IPv6 address
+        raise InputError(f"{option} {public_url(url)}: not a valid host and port (a port is a number from 1 to 65535): "
+                         f"give {usage}") from None
+    if not parts.hostname:
+        raise InputError(f"{option} {public_url(url)}: give {usage}")
+    return parts
 
 
 def public_url(url: str) -> str:
-    """A browser endpoint as it may be printed: scheme, host and port. Grids put tokens in the user
+    """A URL as it may be printed: scheme, host and port only, as typed. Grids put tokens in the user
     part or the query, and a Playwright server's secret is its path."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return urlunsplit((parts.scheme, f"{host}:{parts.port}" if parts.port else host, "", "", ""))
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed [ of an IPv6 address
+        return "URL"
+    host_port = parts.netloc.rpartition("@")[2]
+    if not host_port:
+        return "URL"
+    return f"{parts.scheme}://{host_port}" if parts.scheme else host_port
 
 
 def remote_replica_note(replica_url: str) -> str:
@@ -149,13 +180,18 @@ def audit_context(opened: Opened, *, replica_url: str | None = None, storage_sta
     from auditor.redact import Secrets
 
     secrets = secrets if secrets is not None else Secrets()
-
-    context = opened.browser.new_context(
-        storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
-        viewport={"width": 1280, "height": 900},
-        service_workers="block",  # requests a service worker makes would bypass the guard's route
-        ignore_https_errors=bool(replica_url),
-    )
+    try:
+        context = opened.browser.new_context(
+            storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
+            viewport={"width": 1280, "height": 900},
+            service_workers="block",  # requests a service worker makes would bypass the guard's route
+            ignore_https_errors=bool(replica_url),
+        )
+    except PlaywrightError as exc:
+        if storage_state is None:
+            raise
+        # session.read_state checks what we know Chromium refuses; this is for the rest (an odd cookie domain).
+        raise InputError(f"session: the browser refused the saved session: {str(exc).strip().splitlines()[-1]}") from None
     try:
         network = Network(audit=True)
         network.install(context)
@@ -200,15 +236,40 @@ def _stop_trace(context, path: Path, secrets) -> None:
 
 def check_output_dir(out_dir: Path) -> Path:
     """Refuse an output folder we cannot write before any work is done (bad input, exit 2)."""
-    out_dir = Path(out_dir)
-    probe = out_dir
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise InputError(f"{out_dir}:1: -o: {probe} is a file, not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise InputError(f"{out_dir}:1: -o: the folder {probe} is not writable")
-    return out_dir
+    return _check_output(Path(out_dir), folder=True)
+
+
+def check_output_file(path: Path) -> Path:
+    """Refuse an output file we cannot write before any work is done: a folder by that name, or a place
+    check_output_dir refuses."""
+    return _check_output(Path(path), folder=False)
+
+
+def _check_output(path: Path, *, folder: bool) -> Path:
+    """Creating nothing: the nearest folder that exists takes a file (tried with a temporary one, as
+    permissions do not tell: /proc, a read-only mount, root), and the names still to create fit."""
+    if "\0" in str(path):
+        shown = str(path).replace("\0", "\\0")
+        raise InputError(f"{shown}:1: -o: a path cannot hold a NUL byte")
+    probe = path
+    try:
+        while not probe.exists():
+            probe = probe.parent
+        if probe == path and not folder:
+            if probe.is_dir():
+                raise InputError(f"{path}:1: -o: {path} is a folder: give the file to write")
+            probe = probe.parent  # the file is replaced through a new file beside it
+        if not probe.is_dir():
+            raise InputError(f"{path}:1: -o: {probe} is a file, not a folder")
+        name_max = os.pathconf(probe, "PC_NAME_MAX")
+        too_long = [name for name in path.relative_to(probe).parts if len(os.fsencode(name)) > name_max]
+        if too_long:
+            raise InputError(f"{path}:1: -o: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
+        tempfile.TemporaryFile(dir=probe).close()
+    except OSError as exc:
+        where = f" in {probe}" if probe != path else ""
+        raise InputError(f"{path}:1: -o: cannot write{where} ({exc.strerror or exc})") from None
+    return path
 
 
 def evaluate_and_report(observations: results.Observations, out_dir: Path, checklist="default",

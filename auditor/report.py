@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from auditor import data
+from auditor.errors import InputError
 from auditor.files import write_atomic
 from auditor.results import BIDI_CONTROLS, Finding, Findings
 
@@ -148,8 +150,23 @@ def render(findings: Findings, template_dir: Path | None = None, evidence_root: 
     """Every output file's text, by file name."""
     view = build_view(findings, evidence_root)
     html, markdown = environment(template_dir), environment(template_dir, markdown=True)
-    return {name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
-            for name, template in OUTPUTS.items()}
+    try:
+        return {name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
+                for name, template in OUTPUTS.items()}
+    except Exception as exc:  # a template of --template-dir may fail in any way: a syntax error, an unknown name, 1 / 0
+        if template_dir is None:
+            raise  # in the built-in templates: a bug, not bad input
+        raise InputError(_template_error(exc, template_dir)) from None
+
+
+def _template_error(exc: Exception, template_dir: Path) -> str:
+    """`file:line: (template): message` for a template of --template-dir that does not parse or render."""
+    file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # a syntax error knows both
+    if file is None:  # a rendering error: Jinja puts the template's file and line into the traceback
+        frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith(".j2")]
+        file, line = (frames[-1].filename, frames[-1].lineno) if frames else (template_dir, 1)
+    message = (getattr(exc, "message", None) or str(exc)).strip().splitlines()
+    return f"{file}:{line or 1}: (template): {message[0] if message else type(exc).__name__}"
 
 
 def write_report(findings: Findings, out_dir: Path, template_dir: Path | None = None,

@@ -6,7 +6,6 @@ sha256), and timestamps. `None` always means "not seen", never "off".
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from auditor.errors import InputError
 from auditor.files import write_atomic
+from auditor.userfile import load_json
 
 SCHEMA_VERSION = 1
 
@@ -168,12 +168,7 @@ class Findings(Strict):
 
 def read(path: Path, model: type[BaseModel]) -> BaseModel:
     """Load a results file; a broken or foreign file is an InputError naming the field."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}:1: (file): cannot read: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: (json): {exc.msg}") from None
+    data = load_json(path)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -22,15 +22,18 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.errors import AuditorError, InputError
 from auditor.files import write_atomic
 from auditor.readers import any_of
 from auditor.spec import Vocabulary
+from auditor.userfile import load_json
 
 LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
 OUTCOME_TIMEOUT_MS = 20_000
@@ -40,6 +43,18 @@ PERSON_TIMEOUT_S = 600  # a person may need a while: 2FA on a phone, a checkpoin
 # Pages that are not "logged in" yet although session cookies may exist: login forms and checks.
 NOT_THERE_YET = re.compile(r"/(?:login|checkpoint|challenge|two_step_verification|two_factor|auth_platform|login_approvals)(?:[/.?_]|$)")
 CAPTCHA = "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
+
+
+NOT_TOTP = "not a TOTP secret: give the key Meta shows when two-factor is set up (letters A-Z and digits 2-7), without spaces"
+
+
+def is_totp_secret(secret: str) -> bool:
+    """Can codes be made from it? Checked before any login: pyotp's error would come mid-login."""
+    try:
+        pyotp.TOTP(secret).now()
+    except (ValueError, TypeError):  # binascii.Error, a ValueError, for what is not base32
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -255,16 +270,64 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+class _Typed(BaseModel):
+    model_config = ConfigDict(strict=True)  # no "1" for 1 or 1 for "1": the browser takes neither; other keys pass
+
+
+class SavedCookie(_Typed):
+    """A cookie as Playwright's storage_state writes it, and as Chromium accepts it back."""
+
+    name: str
+    value: str
+    domain: Annotated[str, Field(min_length=1)]
+    path: Annotated[str, Field(pattern="^/")]
+    expires: float = -1  # -1: a session cookie; else seconds since 1970, at most the end of the year 9999
+    httpOnly: bool = False
+    secure: bool = False
+    sameSite: Literal["Strict", "Lax", "None"] = "Lax"
+    partitionKey: str | None = None
+
+    @field_validator("name", "value")
+    @classmethod
+    def _cookie_text(cls, text: str, info) -> str:
+        if re.search(r"[;\x00-\x1f\x7f]", text) or (info.field_name == "name" and "=" in text):
+            raise ValueError("Chromium refuses ';' and control characters in a cookie (and '=' in its name)")
+        return text
+
+    @field_validator("expires")
+    @classmethod
+    def _a_time(cls, expires: float) -> float:
+        if expires != -1 and not 0 <= expires <= 253402300799:
+            raise ValueError("-1 (a session cookie) or seconds since 1970, up to the year 9999")
+        return expires
+
+
+class StoredItem(_Typed):
+    name: str
+    value: str
+
+
+class SavedOrigin(_Typed):
+    origin: str
+    localStorage: list[StoredItem] = []
+
+
+class SavedState(_Typed):
+    cookies: list[SavedCookie]
+    origins: list[SavedOrigin] = []
+
+
 def read_state(path: Path) -> dict:
-    """A saved session file; a file that is not one is bad input."""
-    try:
-        state = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}:1: session: cannot read: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: session: not a saved session ({exc.msg})") from None
+    """A saved session file, checked as the browser will take it; a file that is not one is bad input."""
+    state = load_json(path, "session", "a saved session")
     if not isinstance(state, dict) or not isinstance(state.get("cookies"), list):
         raise InputError(f"{path}:1: cookies: not a saved session (no cookie list)")
+    try:
+        SavedState.model_validate(state)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(part) for part in err["loc"])
+        raise InputError(f"{path}:1: {field}: {err['msg'].removeprefix('Value error, ')}") from None
     return state
 
 

@@ -2,6 +2,9 @@
 
 Only `true` and `false` are booleans here (YAML 1.2). YAML 1.1 would read the values
 `on`, `off`, `yes` and `no`, which settings use all the time, as booleans.
+
+Files are untrusted: anchors and aliases are refused (one alias can stand for billions of nodes,
+the "billion laughs"), and so are files over MAX_YAML_BYTES or nested deeper than MAX_DEPTH.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import InputError
+from auditor.userfile import MAX_DEPTH, MAX_YAML_BYTES, read_text
 
 
 class _Loader(yaml.SafeLoader):
@@ -26,6 +30,27 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
 )
+
+
+class _FileLoader(_Loader):
+    """For files: no anchors or aliases (unless `aliases`, for the replica's own data), at most MAX_DEPTH levels."""
+
+    def __init__(self, text: str, aliases: bool):
+        super().__init__(text)
+        self.aliases = aliases
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if not self.aliases and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None):
+            raise yaml.composer.ComposerError(None, None, "anchors and aliases are not allowed", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class Document:
@@ -48,26 +73,24 @@ class Document:
         return InputError(f"{self.path}:{self.line(loc)}: {field}: {message}")
 
 
-def load(path: Path) -> Document:
+def load(path: Path, *, aliases: bool = False) -> Document:
     """Read a YAML file; any problem is an InputError naming the file and line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}:1: (file): cannot read: {exc}") from None
-    return loads(text, Path(path))
+    return loads(read_text(path, MAX_YAML_BYTES), Path(path), aliases=aliases)
 
 
-def loads(text: str, path: Path) -> Document:
-    loader = _Loader(text)
+def loads(text: str, path: Path, *, aliases: bool = False) -> Document:
     try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{path}:{line}: (yaml): {problem}") from None
-    finally:
-        loader.dispose()
+        loader = _FileLoader(text, aliases)  # checks every character first
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(f"{path}:{mark.line + 1 if mark else 1}: (yaml): {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; its position counts characters
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(f"{path}:{line}: (yaml): {exc.reason} (U+{exc.character:04X})") from None
     lines: dict[tuple, int] = {}
     data = _build(loader, node, (), lines, path) if node is not None else None
     return Document(path, data, lines)
@@ -78,7 +101,9 @@ def _build(loader: _Loader, node, loc: tuple, lines: dict, path: Path) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(f"{path}:{key_node.start_mark.line + 1}: (yaml): a key must be a plain value, not a list or mapping")
+            key = _scalar(loader, key_node, path)
             if key in out:
                 raise InputError(f"{path}:{key_node.start_mark.line + 1}: {key}: duplicate key")
             lines[loc + (key,)] = key_node.start_mark.line + 1
@@ -86,4 +111,15 @@ def _build(loader: _Loader, node, loc: tuple, lines: dict, path: Path) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, loc + (i,), lines, path) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node, path)
+
+
+def _scalar(loader: _Loader, node, path: Path) -> Any:
+    """A plain value; a tag it does not fit (`!!int abc`, `!!python/object`) is an error at its line."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem
+    except (ValueError, TypeError):  # the constructors of !!int, !!timestamp, ... raise these, quoting the value
+        problem = f"not a valid {node.tag.rpartition(':')[2]}"  # without the value: it could be a secret
+    raise InputError(f"{path}:{node.start_mark.line + 1}: (yaml): {problem}")

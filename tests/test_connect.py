@@ -83,7 +83,7 @@ def test_a_browser_that_cannot_be_reached_is_one_line_without_the_token(tmp_path
 
 def test_a_connect_url_of_another_kind_is_bad_input(tmp_path, capsys):
     code = main(["run", "facebook", "--connect", "ftp://grid.example:21", "-o", str(tmp_path / "out")])
-    assert code == 2 and "--connect: give ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT" in capsys.readouterr().err
+    assert code == 2 and "--connect ftp://grid.example:21: give ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -62,6 +62,8 @@ class Knob:
             raise InputError(f"--mutate {text}: unknown {expected} {parts[0]!r}")
         if kind == "move" and parts[1] not in pages:
             raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
+        if kind == "slow" and len(parts) > 1 and not (parts[1].isascii() and parts[1].isdigit()):
+            raise InputError(f"--mutate {text}: slow takes a delay in milliseconds (a whole number), not {parts[1]!r}")
 
 
 class Knobs:

@@ -197,8 +197,8 @@ def personal(text: str, account: Account) -> str:
     return text.replace("{name}", account.name).replace("{email}", account.email).replace("{phone}", account.phone or "")
 
 
-def _load(model, path: Path):
-    doc = yamlio.load(path)
+def _load(model, path: Path, *, aliases: bool = False):
+    doc = yamlio.load(path, aliases=aliases)
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -212,7 +212,7 @@ def catalog() -> Catalog:
     common = yamlio.load(DATA / "catalog.yml").data
     navs, pages = {}, []
     for path in sorted((DATA / "pages").glob("*.yml")):
-        part = _load(PageFile, path)
+        part = _load(PageFile, path, aliases=True)  # our own data, where anchors save repeating texts
         navs.update(part.navs)
         pages += part.pages
     try:

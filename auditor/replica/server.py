@@ -58,9 +58,9 @@ class _Server(ThreadingHTTPServer):
     tls: ssl.SSLContext
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._open: set[ssl.SSLSocket] = set()
+        self._open: set[ssl.SSLSocket] = set()  # before binding: a failed bind calls server_close
         self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
 
     def finish_request(self, request, client_address) -> None:
         # The TLS handshake runs here, in the connection's own thread, not in the accept loop.
@@ -100,10 +100,11 @@ class Replica:
     def __init__(self, *, accounts_file: Path | None = None, db_path: Path | None = None, seed: int = 0,
                  knobs: list[Knob | str] = (), session_ttl: float = DEFAULT_SESSION_TTL,
                  visitor_region: str | None = None, cookie_generation: int = 1):
+        accounts = load_accounts(accounts_file)  # a bad seed file is refused before anything is made
         self._tmp = tempfile.TemporaryDirectory(prefix="auditor-replica-")
         if db_path is None:
             db_path = Path(self._tmp.name) / "replica.sqlite"
-        self.store = Store(db_path, load_accounts(accounts_file))
+        self.store = Store(db_path, accounts)
         self.knobs = Knobs()
         self.knobs.set(*knobs)
         self.app = App(self.store, self.knobs, seed, session_ttl=session_ttl, visitor_region=visitor_region,
