@@ -26,7 +26,8 @@ from auditor.errors import AuditorError, InputError
 from auditor.network import Network
 from auditor.observe import Observer, select_flows
 from auditor.replica.registry import HOSTS
-from auditor.pipeline import audit_context
+from auditor.pipeline import Opened, audit_context
+from auditor.watchdog import Watchdog
 from auditor.session import read_state, save, session_path, write_private
 from test_login import cli_env, outcomes, run_cli
 
@@ -208,7 +209,7 @@ def test_a_session_chromium_still_refuses_is_bad_input_too(browser, tmp_path):
     broken = tmp_path / "session.json"
     broken.write_text(json.dumps({"cookies": [{"name": "c_user", "value": "1", "domain": ".", "path": "/"}], "origins": []}))
     with pytest.raises(InputError, match=r"^session: the browser refused the saved session: .*Invalid cookie fields"):
-        with audit_context(browser, "browser: test", storage_state=read_state(broken)):
+        with audit_context(Opened(browser, "browser: test", Watchdog(None)), storage_state=read_state(broken)):
             pass
 
 
