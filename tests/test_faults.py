@@ -221,20 +221,21 @@ def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
 
 # ---------------------------------------------------------------------- one run per folder
 def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
-    account = replica.store.accounts["demo"]
-    replica.knobs.set("slow:fb_stories:8000")  # the first run holds the folder at least this long
+    """While another run holds the folder (a process that claimed it as a run does), `auditor run` into it stops at once."""
     out = tmp_path / "run"
-    first = auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
-    wait_until(lambda: (out / files.LOCK_NAME).is_file() and (out / files.LOCK_NAME).read_text().startswith("pid"), timeout=HANG)
-    code, _, err = finished(auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account)))
-    assert code == 2
-    line = one_error_line(err)
-    assert f"{out}:1: -o: another auditor run (pid {first.pid}) is writing into this folder" in line
-    assert first.poll() is None  # it stopped at once, while the first goes on
-    code, _, err = finished(first)
-    assert code == 0, err
-    assert results.read(out / "observations.json", results.Observations).run.complete
-    assert not (out / files.LOCK_NAME).exists()
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; from auditor.files import claimed\n"
+                               f"with claimed({str(out)!r}):\n    print('held', flush=True); sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        second = auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, replica.store.accounts["demo"]))
+        code, _, err = finished(second)
+        assert code == 2
+        assert f"{out}:1: -o: another auditor run (pid {holder.pid}) is writing into this folder" in one_error_line(err)
+        assert not page_requested(replica, "/settings"), "the second run never started auditing"
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0 and not (out / files.LOCK_NAME).exists()
 
 
 def test_a_folder_a_run_created_for_nothing_is_removed(tmp_path):
