@@ -12,8 +12,10 @@ INSTALLED := $(VENV)/.installed
 demo: install browser
 	$(BIN)/auditor demo
 
+# Four workers whatever the cores: the suite mostly waits on browsers and the replica (two workers
+# on two cores kept them half busy), and a module stays on one worker (--dist loadscope).
 test: install browser
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	$(BIN)/python -m pytest -n 4 --dist loadscope
 
 bench: install browser
 	$(BIN)/python bench/run.py
