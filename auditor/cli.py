@@ -46,7 +46,7 @@ def _seconds(minimum: float):
 
 
 def _replica_url(value: str | None) -> str | None:
-    from auditor.pipeline import check_replica_url
+    from auditor.target import check_replica_url
 
     if value is not None:
         check_replica_url(value)
@@ -54,7 +54,7 @@ def _replica_url(value: str | None) -> str | None:
 
 
 def _connect_url(value: str | None) -> str | None:
-    from auditor.pipeline import check_connect
+    from auditor.browser import check_connect
 
     if value is not None:
         check_connect(value)
@@ -86,10 +86,9 @@ def demo(
     browser_path: BrowserPath = None,
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
-    from auditor.demo import run_demo
+    from auditor import stages
 
-    report = run_demo(out, browser_path=browser_path)
-    print(report)
+    print(stages.demo(out, browser_path=browser_path))
 
 
 @app.command()
@@ -114,8 +113,9 @@ def login(
 ) -> None:
     """Open a browser window, log in by hand (2FA and checks included), and save the session for later audits."""
     from auditor.session import login_by_hand
+    from auditor.target import Target
 
-    print(login_by_hand(platform.value, replica_url=replica, browser_path=browser_path, timeout_s=timeout))
+    print(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
 
 
 # ---------------------------------------------------------------------- the stages
@@ -133,16 +133,11 @@ def observe(
     connect: Connect = None,
 ) -> None:
     """Read every setting the flows know, read-only, and write observations.json."""
-    from auditor.audit import DEFAULT_TIMEOUT, observe_to_file
-    from auditor.files import claimed
-    from auditor.pipeline import check_output_file
+    from auditor import stages
 
-    check_output_file(out)
-    with claimed(out.parent):
-        observations = observe_to_file([p.value for p in platforms], out, session=session, replica_url=replica,
-                                       trace=trace, evidence=evidence, browser_path=browser_path, pace=pace, connect=connect,
-                                       timeout=timeout or DEFAULT_TIMEOUT)
-    _finish(observations)
+    options = _options(replica, session=session, trace=trace, evidence=evidence, browser_path=browser_path, pace=pace,
+                       connect=connect, timeout=timeout)
+    _finish(stages.observe([p.value for p in platforms], out, options))
 
 
 @app.command()
@@ -152,22 +147,9 @@ def evaluate(
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write findings.json.")] = Path("findings.json"),
 ) -> None:
     """Compare observations with a checklist and write findings.json (offline)."""
-    from auditor import results
-    from auditor.consistency import load_checklist
-    from auditor.evaluate import evaluate as run_evaluate
-    from auditor.files import claimed
-    from auditor.pipeline import check_output_file
+    from auditor import stages
 
-    loaded_obs = results.read(observations, results.Observations)
-    loaded = load_checklist(checklist)
-    check_output_file(out)
-    with claimed(out.parent):
-        results.write(out, run_evaluate(loaded_obs, loaded))
-    if any(page.screenshot for page in loaded_obs.pages) and out.parent.resolve() != observations.parent.resolve():
-        # The report embeds only screenshots inside findings.json's folder (so a findings file cannot pull in other files).
-        print(f"note: the screenshots are beside {observations}; write findings.json into that folder for a report that shows them",
-              file=sys.stderr)
-    print(out)
+    print(stages.evaluate_file(observations, checklist, out))
 
 
 @app.command()
@@ -177,18 +159,9 @@ def report(
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
 ) -> None:
     """Write the report from findings.json (offline)."""
-    from auditor import results
-    from auditor.files import claimed
-    from auditor.pipeline import check_output_dir
-    from auditor.report import write_report
+    from auditor import stages
 
-    loaded = results.read(findings, results.Findings)
-    check_output_dir(out)
-    if template_dir is not None and not template_dir.is_dir():
-        raise InputError(f"{template_dir}:1: --template-dir: no such folder")
-    with claimed(out):
-        # Screenshot paths in findings.json are relative to its folder.
-        print(write_report(loaded, out, template_dir, evidence_root=findings.parent))
+    print(stages.report_file(findings, out, template_dir))
 
 
 @app.command()
@@ -212,35 +185,32 @@ def run(
         for given, name in ((platforms, "PLATFORMS"), (session, "--session"), (baseline, "--baseline")):
             if given:
                 raise typer.BadParameter("does not go with --accounts (each account's entry in the file says it)", param_hint=name)
-        _run_accounts(accounts, out, workers=workers or 4, checklist=checklist, replica_url=replica, connect=connect,
-                      browser_path=browser_path, pace=pace, trace=trace, timeout=timeout)
+        _run_accounts(accounts, out, workers=workers or 4, checklist=checklist, target=_options(replica).target,
+                      connect=connect, browser_path=browser_path, pace=pace, trace=trace, timeout=timeout)
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
     if workers is not None:
         raise typer.BadParameter("goes with --accounts FILE", param_hint="--workers")
 
-    from auditor import results
-    from auditor.audit import DEFAULT_TIMEOUT, observe_to_file
-    from auditor.consistency import load_checklist
-    from auditor.files import claimed
-    from auditor.pipeline import OBSERVATIONS, check_output_dir, evaluate_and_report
+    from auditor import stages
 
-    load_checklist(checklist)  # bad input fails before the browser starts: the checklist, the baseline
-    before = results.read(baseline, results.Observations) if baseline else None
-    check_output_dir(out)
-    with claimed(out):
-        observations = observe_to_file([p.value for p in platforms], out / OBSERVATIONS, session=session, replica_url=replica,
-                                       trace=trace, evidence=True, browser_path=browser_path, pace=pace, connect=connect,
-                                       timeout=timeout or DEFAULT_TIMEOUT)
-        print(evaluate_and_report(observations, out, checklist))
-        drift_code = None
-        if before is not None:
-            from auditor.drift import compare
+    options = _options(replica, session=session, trace=trace, browser_path=browser_path, pace=pace, connect=connect,
+                       timeout=timeout)
+    done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
+    print(out / "report.html")
+    if done.drift is not None:
+        print(render_drift(done.drift))
+    _finish(done.observations)
+    if done.drift is not None:
+        raise typer.Exit(_drift_code(done.drift))
 
-            drift_code = _report_drift(compare(before, observations), out, "drift-junit.xml")
-    _finish(observations)
-    if drift_code is not None:
-        raise typer.Exit(drift_code)
+
+def _options(replica: str | None, *, timeout: float | None = None, **given):
+    """The options of a browser run (auditor.stages.Options); the time limit's default is the stages'."""
+    from auditor.stages import DEFAULT_TIMEOUT, Options
+    from auditor.target import Target
+
+    return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)
 
 
 def _run_accounts(accounts: Path, out: Path, **options) -> None:
@@ -257,7 +227,7 @@ def _run_accounts(accounts: Path, out: Path, **options) -> None:
 
 def _finish(observations) -> None:
     """Exit 1 with what to do when the run could not finish; the files are written already."""
-    from auditor.audit import stop_message
+    from auditor.outcome import stop_message
 
     message = stop_message(observations)
     if message is not None:
@@ -277,26 +247,21 @@ def drift(
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for drift.json and junit.xml.")] = Path("."),
 ) -> None:
     """Compare two runs' pages and settings; exit 3 when Meta changed something, 0 when not."""
-    from auditor import results
-    from auditor.drift import compare
-    from auditor.pipeline import check_output_dir
+    from auditor import stages
 
-    from auditor.files import claimed
-
-    before = results.read(baseline, results.Observations)
-    after = results.read(current, results.Observations)
-    check_output_dir(out)
-    with claimed(out):
-        code = _report_drift(compare(before, after), out, "junit.xml")
-    raise typer.Exit(code)
+    found = stages.drift_files(baseline, current, out)
+    print(render_drift(found))
+    raise typer.Exit(_drift_code(found))
 
 
-def _report_drift(found, out: Path, junit_name: str) -> int:
-    """Print and write the drift; the exit code: 3 drift, 1 pages not compared, 0 none."""
-    from auditor.drift import render, write
+def render_drift(found) -> str:
+    from auditor.drift import render
 
-    write(found, out, junit_name)
-    print(render(found))
+    return render(found)
+
+
+def _drift_code(found) -> int:
+    """3 drift, 1 pages not compared, 0 none."""
     if found.changes:
         return EXIT_DRIFT
     return EXIT_INCOMPLETE if found.not_compared else 0
@@ -310,7 +275,7 @@ def baseline_update(
 ) -> None:
     """Write a new baseline on purpose, after reviewing a drift."""
     from auditor import results
-    from auditor.pipeline import check_output_file
+    from auditor.files import check_output_file, claimed
 
     loaded = results.read(observations, results.Observations)
     unread = [p.flow for p in loaded.pages if p.status != "ok"]
@@ -318,8 +283,6 @@ def baseline_update(
         raise InputError(f"{observations}:1: pages: {len(unread)} page(s) were not read ({', '.join(unread[:3])}): "
                          "a baseline from them would hide drift (use --force to accept)")
     check_output_file(out)
-    from auditor.files import claimed
-
     with claimed(out.parent):
         results.write(out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]}))
     print(out)
@@ -346,9 +309,10 @@ def flows_inspect(
     browser_path: BrowserPath = None,
 ) -> None:
     """Print a page's aria snapshot: the roles and names a flow's locators use."""
-    from auditor.audit import inspect_page
+    from auditor.stages import inspect_page
+    from auditor.target import Target
 
-    print(inspect_page(url, session=session, replica_url=replica, browser_path=browser_path))
+    print(inspect_page(url, session=session, target=Target(replica), browser_path=browser_path))
 
 
 # ---------------------------------------------------------------------- replica

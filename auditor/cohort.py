@@ -29,18 +29,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from auditor import __version__, interrupt, results, yamlio
-from auditor.audit import FlowSet, WayIn, observe_in, stop_message, write_observations
-from auditor.browser import LAUNCH_TIMEOUT_MS, BrowserChoice
-from auditor.errors import AuditorError
-from auditor.files import write_atomic
-from auditor.pipeline import (
-    OBSERVATIONS, Opened, audit_context, check_connect, check_output_dir, evaluate_to_file, opened_browser, remote_replica_note, say,
+from auditor.browser import (
+    LAUNCH_TIMEOUT_MS,
+    BrowserChoice,
+    Opened,
+    audit_context,
+    check_connect,
+    opened_browser,
 )
+from auditor.errors import AuditorError, first_line, say
+from auditor.files import check_output_dir, claimed, write_atomic
+from auditor.models import Frozen
+from auditor.outcome import stop_message
 from auditor.results import Severity, Source, now
+from auditor.session import WayIn
 from auditor.spec import Loaded
+from auditor.stages import DEFAULT_TIMEOUT, FlowSet, audit_in
+from auditor.target import META, Target
 
 SUMMARY_JSON, SUMMARY_HTML = "summary.json", "summary.html"
 # An account's name is its folder's name: no path separators, no dot files, no clash with the summary files.
@@ -55,11 +68,7 @@ ENDPOINT_LINE = re.compile(r"^wss?://\S+$")  # what Playwright's server prints o
 
 
 # ---------------------------------------------------------------------- the accounts file
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AccountEntry(Strict):
+class AccountEntry(Frozen):
     """One account of the file: its name (its folder), what to audit, and how it gets in."""
 
     name: str
@@ -106,7 +115,7 @@ class AccountEntry(Strict):
         return self
 
 
-class AccountsFile(Strict):
+class AccountsFile(Frozen):
     accounts: Annotated[list[AccountEntry], Field(min_length=1)]
 
 
@@ -119,7 +128,8 @@ class Account:
 
 def load_accounts(path: Path, environ=os.environ) -> list[Account]:
     """The accounts of a file, each with its way in; any problem is `file:line: field: message` (exit 2)."""
-    from auditor.session import NOT_TOTP, Credentials, is_totp_secret, merge_states, read_state
+    from auditor.session.login import NOT_TOTP, Credentials, is_totp_secret
+    from auditor.session.saved import merge_states, read_state
 
     doc = yamlio.load(path)
     for index, entry in enumerate((doc.data.get("accounts") or []) if isinstance(doc.data, dict) else []):
@@ -164,13 +174,13 @@ def load_accounts(path: Path, environ=os.environ) -> list[Account]:
 
 
 # ---------------------------------------------------------------------- the summary
-class Failure(Strict):
+class Failure(Frozen):
     check: str
     title: str
     severity: Severity
 
 
-class AccountRow(Strict):
+class AccountRow(Frozen):
     """One account in the summary: how its audit ended, and what it found."""
 
     name: str
@@ -184,7 +194,7 @@ class AccountRow(Strict):
     writes_blocked: int = 0
 
 
-class CheckRow(Strict):
+class CheckRow(Frozen):
     """One check across the accounts: which fail it."""
 
     check: str
@@ -196,7 +206,7 @@ class CheckRow(Strict):
     unknown: int
 
 
-class Summary(Strict):
+class Summary(Frozen):
     schema_version: int = results.SCHEMA_VERSION
     kind: Literal["summary"] = "summary"
     tool_version: str
@@ -254,7 +264,7 @@ class Job:
     out: Path
     flow_set: FlowSet
     checklist: Loaded
-    replica_url: str | None
+    target: Target
     pace: float | None
     trace: bool
     timeout: float  # seconds each account's audit may take
@@ -272,20 +282,17 @@ class Job:
         return line
 
 
-def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: str = "default", replica_url: str | None = None,
+def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: str = "default", target: Target = META,
                connect: str | None = None, browser_path: str | None = None, pace: float | None = None,
                trace: bool = False, timeout: float | None = None) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
-    from auditor.audit import DEFAULT_TIMEOUT
-    from auditor.consistency import load_checklist
-    from auditor.files import claimed
-
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
-    loaded = load_checklist(checklist)
+    flow_set = FlowSet.load()
+    loaded = flow_set.checklist(checklist)
     check_output_dir(out)
     if connect:
         check_connect(connect)
-    job = Job(Path(out), FlowSet.load(), loaded, replica_url, pace, trace, timeout or DEFAULT_TIMEOUT)
+    job = Job(Path(out), flow_set, loaded, target, pace, trace, timeout or DEFAULT_TIMEOUT)
     started = now()
     rows: dict[str, AccountRow] = {}
     found: dict[str, results.Findings] = {}
@@ -295,7 +302,7 @@ def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: s
             rows.setdefault(account.name, AccountRow(name=account.name, platforms=account.platforms, status="failed",
                                                      reason="not audited: the run stopped first"))
         return Summary(
-            tool_version=__version__, started=started, finished=now(), target=replica_url or "meta",
+            tool_version=__version__, started=started, finished=now(), target=target.label,
             browser=job.browser.removeprefix("browser: "), workers=workers,
             checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
             accounts=[rows[a.name] for a in accounts], checks=tally(loaded, dict(found)),
@@ -303,7 +310,7 @@ def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: s
 
     with claimed(out):
         try:
-            with interrupt.stop_between_pages(say), shared_browser(connect, browser_path, replica_url) as (endpoint, choice):
+            with interrupt.stop_between_pages(say), shared_browser(connect, browser_path, target) as (endpoint, choice):
                 job.choice = choice
                 run_accounts(accounts, min(workers, len(accounts)), endpoint, job, rows, found)
         except KeyboardInterrupt:  # the second Ctrl-C: what finished is written, with the summary of it
@@ -315,21 +322,20 @@ def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: s
 
 
 @contextmanager
-def shared_browser(connect: str | None, browser_path: str | None, replica_url: str | None):
+def shared_browser(connect: str | None, browser_path: str | None, target: Target):
     """(endpoint, choice) of the browser every worker connects to: the one at --connect (choice None), or one started here."""
     if connect:
-        if replica_url:
-            say(remote_replica_note(replica_url))
+        if target.is_replica:
+            say(target.remote_browser_note())
         yield connect, None
         return
     from playwright.sync_api import sync_playwright
 
     from auditor import browser
-    from auditor.network import replica_browser_args
 
     with sync_playwright() as playwright:  # only to find a Chromium Playwright downloaded, as a single run would
         choice = browser.resolve(browser_path, playwright=playwright)
-    with playwright_server(choice.path, replica_browser_args(replica_url) if replica_url else []) as endpoint:
+    with playwright_server(choice.path, target.launch_args()) as endpoint:
         yield endpoint, choice
 
 
@@ -419,7 +425,7 @@ def run_accounts(accounts: list[Account], workers: int, endpoint: str, job: Job,
                         return
                     rows[account.name] = audit_one(opened, job.browser_line(opened.browser, opened.description), account, job, found)
         except Exception as exc:  # this worker has no browser; the others take its accounts
-            trouble.append(_first_line(exc))
+            trouble.append(first_line(exc))
 
     threads = [threading.Thread(target=work, name=f"auditor-worker-{n}", daemon=True) for n in range(workers)]
     for thread in threads:
@@ -437,8 +443,6 @@ def run_accounts(accounts: list[Account], workers: int, endpoint: str, job: Job,
 
 def audit_one(opened, description: str, account: Account, job: Job, found: dict) -> AccountRow:
     """One account, start to end, in its own context of the shared browser; a crash is its row's reason."""
-    from auditor.report import write_report
-
     folder = job.out / account.name
     secrets = account.way.secrets()
 
@@ -448,22 +452,16 @@ def audit_one(opened, description: str, account: Account, job: Job, found: dict)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         as_chosen = Opened(opened.browser, description, opened.watchdog)  # the run's files name the browser auditor chose
-        with audit_context(as_chosen, replica_url=job.replica_url, storage_state=account.way.state,
+        with audit_context(as_chosen, target=job.target, storage_state=account.way.state,
                            trace=folder / "trace.zip" if job.trace else None, secrets=secrets) as guarded:
-            observations = observe_in(guarded, account.platforms, account.way, job.flow_set, replica_url=job.replica_url,
-                                      evidence_in=folder, pace=job.pace, deadline=time.monotonic() + job.timeout, say=tell)
-        write_observations(folder / OBSERVATIONS, observations, tell)
-        findings = evaluate_to_file(observations, folder, job.checklist)
-        write_report(findings, folder)
+            observations, findings = audit_in(guarded, account.platforms, account.way, job.flow_set, job.checklist, folder,
+                                              target=job.target, pace=job.pace, deadline=time.monotonic() + job.timeout,
+                                              say=tell)
     except Exception as exc:  # one account's crash never stops the others: the summary says why
-        reason = secrets.scrub(_first_line(exc))
+        reason = secrets.scrub(first_line(exc))
         tell(f"failed: {reason}")
         return AccountRow(name=account.name, platforms=account.platforms, status="failed", reason=reason)
     found[account.name] = findings
     return account_row(account, observations, findings)
 
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor import data, spec, yamlio
+from auditor import checklist, data, spec, yamlio
 from auditor.errors import InputError
 from auditor.evaluate import DERIVED_VALUES
 
@@ -28,8 +28,8 @@ def check_all(flows_dir: Path | None = None, checklist_files: list[Path] | None 
     paths = checklist_files or sorted(data.checklists_dir().glob("*.yml"))
     lines = [f"ok  {len(flows)} flows read {len(read)} settings; {len(not_applicable)} marked not applicable"]
     for path in paths:
-        checklist = check_checklist(path, known)
-        lines.append(f"ok  checklist {checklist.spec.id}: {len(checklist.spec.checks)} checks")
+        loaded = check_checklist(path, known)
+        lines.append(f"ok  checklist {loaded.spec.id}: {len(loaded.spec.checks)} checks")
     return lines
 
 
@@ -57,7 +57,7 @@ def _values(setting: spec.SettingRead) -> set | str:
 
 def check_checklist(path: Path, known: dict[str, set | str]) -> spec.Loaded:
     """A valid checklist whose checks name known settings and values; otherwise InputError at the check's line."""
-    loaded = spec.load_file(path, spec.Checklist, Path(path).stem)
+    loaded = spec.load_file(path, checklist.Checklist, Path(path).stem)
     _check_settings(loaded, known)
     return loaded
 
@@ -70,7 +70,7 @@ def _check_settings(loaded: spec.Loaded, known: dict[str, set | str]) -> None:
             raise yamlio.load(loaded.path).error(("checks", i, field), message)  # parsed again only for the line
 
 
-def _problem(check: spec.Check, values: set | str | None) -> tuple[str, str] | None:
+def _problem(check: checklist.Check, values: set | str | None) -> tuple[str, str] | None:
     if values is None:
         return "setting", f"no flow reads {check.setting}, and it is neither derived nor in not_applicable.yml"
     if check.manual:
@@ -87,8 +87,14 @@ def _problem(check: spec.Check, values: set | str | None) -> tuple[str, str] | N
     return None
 
 
-def load_checklist(name_or_path: str = "default") -> spec.Loaded:
-    """A shipped checklist (by name) or a file, valid and naming settings the shipped flows read: what evaluate uses."""
-    loaded = spec.load_checklist(name_or_path)  # the schema first: its errors need no flows
-    _check_settings(loaded, known_settings(spec.load_flows(), spec.load_not_applicable()))
+def load_checklist(name_or_path: str = "default", flows: list[spec.Loaded] | None = None,
+                   not_applicable: list[spec.NotApplicable] | None = None) -> spec.Loaded:
+    """A shipped checklist (by name) or a file, valid and naming settings the flows read: what evaluate uses.
+
+    `flows` and `not_applicable`: the ones a run already loaded (default: the shipped ones).
+    """
+    loaded = checklist.load_checklist(name_or_path)  # the schema first: its errors need no flows
+    flows = spec.load_flows() if flows is None else flows
+    not_applicable = spec.load_not_applicable() if not_applicable is None else not_applicable
+    _check_settings(loaded, known_settings(flows, not_applicable))
     return loaded

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from auditor import data
+from auditor import checklist, data
 from auditor.errors import AuditorError
 
 
@@ -39,7 +39,7 @@ def check_data() -> bool:
     try:
         flows = spec.load_flows()
         spec.load_vocabulary()
-        checklists = [spec.load_checklist(p.stem) for p in sorted(data.checklists_dir().glob("*.yml"))]
+        checklists = [checklist.load_checklist(p.stem) for p in sorted(data.checklists_dir().glob("*.yml"))]
         templates = data.templates_dir() / "report.html.j2"
         if not templates.is_file():
             raise AuditorError(f"{templates} is missing")

@@ -16,18 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from auditor import __version__
-from auditor.results import SCHEMA_VERSION, Control, Observation, Observations, PageInventory, now
+from auditor.models import Strict
+from auditor.results import (
+    SCHEMA_VERSION,
+    Control,
+    Observation,
+    Observations,
+    PageInventory,
+    now,
+)
 
 Kind = Literal["added", "removed", "renamed", "moved", "options_changed", "type_changed", "default_changed", "page_missing"]
 MARK = {"added": "+", "removed": "-", "renamed": "~", "moved": ">", "options_changed": "*", "type_changed": "!",
         "default_changed": "=", "page_missing": "x"}
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Change(Strict):
@@ -241,7 +243,6 @@ def write(drift: Drift, out_dir, junit_name: str = "junit.xml") -> None:
     from pathlib import Path
 
     from auditor import results
-
     from auditor.files import write_atomic
 
     results.write(Path(out_dir) / "drift.json", drift)

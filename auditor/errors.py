@@ -1,4 +1,8 @@
-"""The two kinds of expected failure, and the exit codes they map to (see DESIGN.md)."""
+"""The two kinds of expected failure, the exit codes they map to (see DESIGN.md), and how a run
+speaks to the person: progress and warnings on stderr, one line per error.
+"""
+
+import sys
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -22,3 +26,8 @@ def first_line(exc: BaseException) -> str:
     """An exception's message in one line (Playwright's run on with a call log), or its type when it has none."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def say(line: str) -> None:
+    """A line of progress or a warning, on stderr: stdout carries only what a command produces (a path)."""
+    print(line, file=sys.stderr)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auditor.results import Finding, Findings, Observation, Observations, Score, Source, now
-from auditor.spec import Check, Loaded
+from auditor.checklist import Check
+from auditor.spec import Loaded
 
 SEVERITY_WEIGHT = {"critical": 5, "high": 3, "medium": 2, "low": 1, "info": 0}
 # The AI objection form is offered in the EU/EEA and the UK only (catalog 5, 7): whether the

@@ -13,6 +13,7 @@ the next one.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,3 +139,41 @@ def _try_lock(handle) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def check_output_dir(out_dir: Path) -> Path:
+    """Refuse an output folder we cannot write before any work is done (bad input, exit 2)."""
+    return _check_output(Path(out_dir), folder=True)
+
+
+def check_output_file(path: Path) -> Path:
+    """Refuse an output file we cannot write before any work is done: a folder by that name, or a place
+    check_output_dir refuses."""
+    return _check_output(Path(path), folder=False)
+
+
+def _check_output(path: Path, *, folder: bool) -> Path:
+    """Creating nothing: the nearest folder that exists takes a file (tried with a temporary one, as
+    permissions do not tell: /proc, a read-only mount, root), and the names still to create fit."""
+    if "\0" in str(path):
+        shown = str(path).replace("\0", "\\0")
+        raise InputError(f"{shown}:1: -o: a path cannot hold a NUL byte")
+    probe = path
+    try:
+        while not probe.exists():
+            probe = probe.parent
+        if probe == path and not folder:
+            if probe.is_dir():
+                raise InputError(f"{path}:1: -o: {path} is a folder: give the file to write")
+            probe = probe.parent  # the file is replaced through a new file beside it
+        if not probe.is_dir():
+            raise InputError(f"{path}:1: -o: {probe} is a file, not a folder")
+        name_max = os.pathconf(probe, "PC_NAME_MAX")
+        too_long = [name for name in path.relative_to(probe).parts if len(os.fsencode(name)) > name_max]
+        if too_long:
+            raise InputError(f"{path}:1: -o: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
+        tempfile.TemporaryFile(dir=probe).close()
+    except OSError as exc:
+        where = f" in {probe}" if probe != path else ""
+        raise InputError(f"{path}:1: -o: cannot write{where} ({exc.strerror or exc})") from None
+    return path

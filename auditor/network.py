@@ -28,9 +28,9 @@ WebSockets get the same host rule, and in audit mode none is opened: reading set
 live channel, and Meta's chat socket would show the person as "Active now".
 
 A replica is reached under Meta's real host names through the browser's own resolver
-(`replica_browser_args`): real sockets, real redirects and cookies, and settings that load after
-the page as on Meta's pages. (Answering requests from a Python route handler instead would hold
-up every other browser event while it waits, which makes slow pages look fast.)
+(auditor.target): the guard sees the same host names either way. (Answering requests from a
+Python route handler instead would hold up every other browser event while it waits, which makes
+slow pages look fast.)
 """
 
 from __future__ import annotations
@@ -42,9 +42,6 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 # Meta's own domains and CDNs; a host matches if it is one of these or a subdomain.
 META_DOMAINS = ("facebook.com", "instagram.com", "fbcdn.net", "cdninstagram.com", "meta.com", "facebook.net", "fb.com")
-# Host patterns the browser resolves to a replica instead of Meta (Chromium --host-resolver-rules).
-REPLICA_HOSTS = ("facebook.com", "*.facebook.com", "instagram.com", "*.instagram.com", "*.fbcdn.net",
-                 "*.cdninstagram.com", "*.meta.com", "meta.com", "*.facebook.net", "fb.com", "*.fb.com")
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # A path segment whose first word is one of these acts, whatever the method (logout.php, set_public).
@@ -60,15 +57,6 @@ GRAPHQL_PARAMS = ("fb_api_req_friendly_name", "doc_id", "variables", "query_hash
 FRIENDLY_NAME = "fb_api_req_friendly_name"
 URLENCODED = "application/x-www-form-urlencoded"
 LOCAL_SCHEMES = ("data:", "blob:")
-
-
-def replica_browser_args(replica_url: str) -> list[str]:
-    """Chromium flags that send Meta's host names to the replica at `replica_url` (https://HOST:PORT)."""
-    parts = urlsplit(replica_url)
-    if parts.scheme != "https" or not parts.port:
-        raise ValueError(f"a replica URL is https://HOST:PORT, not {replica_url}")
-    target = f"{parts.hostname}:{parts.port}"
-    return ["--host-resolver-rules=" + ", ".join(f"MAP {host} {target}" for host in REPLICA_HOSTS)]
 
 
 def is_meta_host(host: str) -> bool:

@@ -8,7 +8,6 @@ and every setting not yet read is recorded with that reason. Ctrl-C keeps what w
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,35 +17,18 @@ from urllib.parse import urlsplit, urlunsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from auditor import aria, interrupt, __version__
-from auditor.errors import AuditorError
+from auditor import __version__, aria, interrupt
+from auditor.errors import AuditorError, first_line
 from auditor.files import write_atomic
-from auditor.readers import NotFound, Reader, UnsupportedLocale, any_of, locate, texts
-from auditor.redact import contact_details, personal_lines
+from auditor.outcome import INTERRUPTED, NOT_LOADED, OUT_OF_TIME, STOP_ADVICE, STOPS_THE_RUN
+from auditor.pages import load_failure, page_state
+from auditor.readers import NotFound, Reader, UnsupportedLocale, locate, texts
+from auditor.redact import Scrubber
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
 
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
-CHECKPOINT_URL = re.compile(r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:/|\?|$)|/accounts/login/two_factor")
-LOGIN_URL = re.compile(r"/login(?:/|\.php|\?|$)|/accounts/login/?(?:\?|$)")
-INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
-OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
-STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited", "site_unreachable", "browser_closed")
-# Pages that could not be loaded: the run could not finish (exit 1), unlike a setting not on a loaded page (a finding).
-NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed")
-STOP_ADVICE = {
-    "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
-    "checkpoint": "Meta asks to confirm it's you: finish that in a browser (auditor login), then run again",
-    "rate_limited": "Meta rate-limited the account: wait a few hours before the next audit",
-    "site_unreachable": "the site stopped answering: run again when it is back",
-    "browser_closed": "the browser went away: run again",
-}
-# Chromium's errors for a site that cannot be reached at all (as opposed to one that answers with an error).
-UNREACHABLE = re.compile(r"net::ERR_(?:CONNECTION_(?:REFUSED|RESET|CLOSED|FAILED|TIMED_OUT|ABORTED)|NAME_NOT_RESOLVED|"
-                         r"INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_CHANGED|EMPTY_RESPONSE|TIMED_OUT|"
-                         r"PROXY_CONNECTION_FAILED|SOCKET_NOT_CONNECTED)\b")
-CLOSED = re.compile(r"has been closed|Target closed|Browser closed|Connection closed|browser has disconnected", re.I)
 RETRY_UNREACHABLE_S = 2.0  # one more try after a network error: a blip should not end an audit
 
 
@@ -71,18 +53,6 @@ def flow_url(flow: Loaded, platforms: list[str]) -> str:
     if parts.hostname == "accountscenter.facebook.com" and "facebook" not in platforms:
         return urlunsplit(parts._replace(netloc="accountscenter.instagram.com"))
     return url
-
-
-def load_failure(exc: Exception) -> str:
-    """Why a browser call failed, as an observation reason: a timeout, an unreachable site, a closed browser, or an error."""
-    if isinstance(exc, PlaywrightTimeout):
-        return "timeout"
-    text = str(exc)
-    if CLOSED.search(text):
-        return "browser_closed"
-    if UNREACHABLE.search(text):
-        return "site_unreachable"
-    return "error"
 
 
 def detect_locale(page) -> str | None:
@@ -117,7 +87,7 @@ class Observer:
         try:
             page = self.context.new_page()
         except PlaywrightError as exc:
-            page, stop = None, (load_failure(exc), f"not read: could not open a page: {_first_line(exc)}")
+            page, stop = None, (load_failure(exc), f"not read: could not open a page: {first_line(exc)}")
         try:
             for index, flow in enumerate(self.flows):
                 if stop is None and interrupt.requested():
@@ -177,11 +147,11 @@ class Observer:
             page.set_default_navigation_timeout(wait_ms)
             self._open(page, url)
         except PlaywrightError as exc:
-            return self._page_unknown(flow, url, load_failure(exc), f"could not open {url}: {_first_line(exc)}")
+            return self._page_unknown(flow, url, load_failure(exc), f"could not open {url}: {first_line(exc)}")
         try:
             return self._read_page(page, flow, wait_ms)
         except PlaywrightError as exc:
-            return self._page_unknown(flow, page.url, load_failure(exc), f"reading the page failed: {_first_line(exc)}")
+            return self._page_unknown(flow, page.url, load_failure(exc), f"reading the page failed: {first_line(exc)}")
 
     def _open(self, page, url: str) -> None:
         """Go to the page; a network error is tried once more (a blip should not end an audit)."""
@@ -194,7 +164,7 @@ class Observer:
             page.goto(url, wait_until="domcontentloaded")
 
     def _read_page(self, page, flow: Loaded, wait_ms: float) -> tuple[list[Observation], PageInventory, str | None]:
-        state, detail = self._wait_for_page(page, flow, wait_ms)
+        state, detail = page_state(page, flow, self.vocabulary, wait_ms)
         if state == "gone":
             return self._page_unknown(flow, page.url, "not_found", detail, gone=True)
         if state != "ready":
@@ -210,7 +180,7 @@ class Observer:
         except (PlaywrightError, NotFound) as exc:
             reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
             reason = "not_found" if reason in ("timeout", "error") else reason  # a step's control is not there: the page changed
-            return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {_first_line(exc)}", locale)
+            return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
         reader = Reader(page, region, self.vocabulary, locale)
         found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
         try:
@@ -221,7 +191,7 @@ class Observer:
         except PlaywrightError as exc:  # the settings were read; the page's inventory could not be taken
             scrub = Scrubber([])
             inventory = PageInventory(flow=flow.id, url=page.url, status="unknown", reason=load_failure(exc), locale=locale,
-                                      detail=f"the page's controls could not be listed: {_first_line(exc)}")
+                                      detail=f"the page's controls could not be listed: {first_line(exc)}")
         return [scrub.observation(o) for o in found], inventory, locale
 
     def _personal_texts(self, page, flow: Loaded, locale: str) -> list[str]:
@@ -239,35 +209,6 @@ class Observer:
             found = [o.model_copy(update={"status": "not_applicable", "reason": s.missing_reason, "detail": s.missing_detail or detail})
                      if s.missing == "not_applicable" else o for o, s in zip(found, flow.spec.settings)]
         return found, PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale), locale
-
-    def _wait_for_page(self, page, flow: Loaded, wait_ms: float) -> tuple[str, str]:
-        """Wait until the page shows its settings, or a page that stops an audit; say which."""
-        strings = self.vocabulary.strings
-        ready = locate(page, flow.spec.ready, None)
-        login = page.locator("input[type=password]")  # both login forms; Meta's field names are stable (catalog 9.3)
-        stops = {key: strings[key].variants() for key in ("checkpoint", "rate_limited", "rate_limited_instagram", "error", "unavailable")}
-        stop_pattern = any_of([t for group in stops.values() for t in group])
-        stopper = page.get_by_role("heading", name=stop_pattern).or_(page.get_by_text(stop_pattern))
-        try:
-            ready.or_(login).or_(stopper).first.wait_for(state="visible", timeout=wait_ms)
-        except PlaywrightTimeout:
-            pass
-        if ready.first.is_visible():
-            return "ready", ""
-        if CHECKPOINT_URL.search(urlsplit(page.url).path + "?") or _shows(page, stops["checkpoint"]):
-            return "checkpoint", f"Meta showed a security check at {urlsplit(page.url).path}"
-        if login.first.is_visible() or LOGIN_URL.search(urlsplit(page.url).path):
-            return "login_wall", "Meta showed its login page instead of the settings"
-        if _shows(page, stops["rate_limited"] + stops["rate_limited_instagram"]):
-            return "rate_limited", "Meta showed its rate-limit page"
-        if _shows(page, stops["error"]):
-            return "error", "Meta showed its error page (\"Sorry, something went wrong\")"
-        if _shows(page, stops["unavailable"]):
-            return "gone", "the page is no longer there (\"This content isn't available\")"
-        waited = f"{wait_ms / 1000:.0f} s"
-        if _still_loading(page):
-            return "timeout", f"the page was still loading after {waited}"
-        return "not_found", f"the page did not show {flow.spec.ready.describe()} within {waited}"
 
     def _run_step(self, page, step, locale: str) -> None:
         if step.open:
@@ -297,7 +238,7 @@ class Observer:
         except PlaywrightError as exc:
             _dismiss_dialogs(reader.page)
             reason = load_failure(exc)
-            return Observation(**base, status="unknown", reason="error" if reason == "timeout" else reason, detail=_first_line(exc))
+            return Observation(**base, status="unknown", reason="error" if reason == "timeout" else reason, detail=first_line(exc))
         if reading.unknown_detail:
             return Observation(**base, status="unknown", reason="not_found", raw=reading.raw, options=reading.options,
                                locator=reading.locator, detail=reading.unknown_detail)
@@ -343,47 +284,6 @@ class Observer:
 PERSONAL_TEXT_JS = "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', ...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
 
 
-class Scrubber:
-    """Keeps the person out of observations.json: what the flow masks, email addresses and phone numbers.
-
-    A page's controls sit beside the person's details (a profile heading, a contact row), and the
-    inventory is compared across runs and shared with others: names there would be noise and a leak.
-    """
-
-    def __init__(self, personal: list[str]):
-        self._personal = personal_lines(personal)
-
-    def text(self, value: str | None) -> str | None:
-        if not value:
-            return value
-        for personal in self._personal:
-            value = value.replace(personal, "[personal]")
-        return contact_details(value)
-
-    def control(self, control: Control) -> Control:
-        return control.model_copy(update={
-            "name": self.text(control.name), "label": self.text(control.label), "section": self.text(control.section),
-            "state": self.text(control.state), "options": [self.text(o) for o in control.options],
-        })
-
-    def observation(self, observation: Observation) -> Observation:
-        options = [self.text(o) for o in observation.options] if observation.options else observation.options
-        return observation.model_copy(update={"raw": self.text(observation.raw), "options": options,
-                                              "detail": self.text(observation.detail)})  # a detail may quote the page
-
-
-def _still_loading(page) -> bool:
-    """Is the page still loading its content? Meta's pages show a progress bar, or mark the region busy."""
-    return (page.get_by_role("progressbar").first.is_visible() or page.locator("[aria-busy=true]").first.is_visible()
-            or page.evaluate("document.readyState") == "loading")
-
-
-def _shows(page, candidates: list[str]) -> bool:
-    if not candidates:
-        return False
-    return page.get_by_text(any_of(candidates)).first.is_visible()
-
-
 def _dismiss_dialogs(page) -> None:
     """After a failed read, leave no dialog open for the next setting."""
     try:
@@ -391,11 +291,6 @@ def _dismiss_dialogs(page) -> None:
             page.keyboard.press("Escape")
     except PlaywrightError:
         pass
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _all_unknown(flow: Loaded, platforms: list[str], reason: str, detail: str, url: str | None = None) -> list[Observation]:

@@ -11,10 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from auditor.errors import InputError
 from auditor.files import write_atomic
+from auditor.models import Strict
 from auditor.userfile import load_json
 
 SCHEMA_VERSION = 1
@@ -35,10 +36,6 @@ Value = str | int | bool | None
 # them, so every text reads in the order it was written. Removed, not marked: Meta's pages put
 # marks around names and numbers everywhere, and a marker would be noise in every diff.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def now() -> str:

@@ -1,24 +1,29 @@
-"""The schema of flows and checklists (YAML, data only) and their loaders. No browser, no templates.
+"""The schema of flows (YAML, data only) and the loading of every YAML file auditor ships. No browser.
 
-Flows say how to reach a settings page and read it; checklists say what we recommend and why.
-They meet only through setting ids. Both are untrusted data: safe-loaded, strictly validated,
-and every error names `file:line: field`.
+Flows say how to reach a settings page and read it (auditor.checklist says what we recommend and
+why); the two meet only through setting ids. Both are untrusted data: safe-loaded, strictly
+validated, and every error names `file:line: field`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from auditor import data, yamlio
 from auditor.errors import InputError
-from auditor.results import Platform, Reason, Severity
+from auditor.models import Frozen
+from auditor.results import Platform, Reason
 
 LOCALES = ("en_US", "en_GB", "de_DE")
 Locale = Literal["en_US", "en_GB", "de_DE"]
@@ -29,11 +34,7 @@ UNSAFE_ROLES = ("switch", "checkbox", "radio", "option", "combobox", "menuitemch
 REGIONS = ("US", "UK", "EU", "OTHER")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Localized(Strict):
+class Localized(Frozen):
     """A text per UI locale; en_GB falls back to en_US. A plain string in YAML means every locale.
 
     A locale may list several texts: the wordings Meta has used for the same control (the 2026
@@ -68,7 +69,7 @@ class Localized(Strict):
         return out
 
 
-class Locator(Strict):
+class Locator(Frozen):
     """Role and accessible name first; label or text next; CSS only as a last resort."""
 
     role: str | None = None
@@ -108,7 +109,7 @@ def _safe_click(locator: Locator, field: str) -> Locator:
     return locator
 
 
-class Step(Strict):
+class Step(Frozen):
     """One navigation action; exactly one field is set (`- click: {role: button, name: ...}`)."""
 
     open: str | None = None
@@ -142,7 +143,7 @@ class Step(Strict):
 ReadKind = Literal["audience", "switch", "radio_group", "review", "choice", "link", "action", "list", "status", "presence"]
 
 
-class SettingRead(Strict):
+class SettingRead(Frozen):
     """How to read one setting on the flow's page."""
 
     id: str
@@ -172,7 +173,7 @@ class SettingRead(Strict):
         return self
 
 
-class Flow(Strict):
+class Flow(Frozen):
     title: str
     platform: Platform
     checked_on: date  # last verified against the catalog; the report shows it
@@ -192,7 +193,7 @@ class Flow(Strict):
         return url
 
 
-class NotApplicable(Strict):
+class NotApplicable(Frozen):
     id: str
     platform: Platform
     reason: Literal["app_only", "retired", "no_setting", "no_web_page", "not_offered_in_region"]
@@ -200,107 +201,15 @@ class NotApplicable(Strict):
     sources: list[str]
 
 
-class NotApplicableList(Strict):
+class NotApplicableList(Frozen):
     settings: list[NotApplicable]
 
 
-class Vocabulary(Strict):
+class Vocabulary(Frozen):
     """Option texts and UI words shared by every flow, per locale."""
 
     values: dict[str, Localized]
     strings: dict[str, Localized]
-
-
-# Catalog categories (settings-catalog.md section 2); the report groups and scores by them.
-Category = Literal["audience", "discoverability", "ads-data", "off-platform", "ai", "security", "messaging", "location", "face", "content"]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-CHECK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SETTING_ID = re.compile(r"^(fb|ig|ac|meta)\.[a-z0-9_]+(\.[a-z0-9_]+)*$")
-SOURCE_KEY = re.compile(r"^S-[A-Za-z0-9-]+$")
-# "One short paragraph": a report is read on a phone by people in a hurry.
-WHY_MAX = 600
-
-
-def _kebab(value: str) -> str:
-    if not CHECK_ID.match(value):
-        raise ValueError("use lowercase words joined by hyphens, e.g. fb-future-posts-not-public")
-    return value
-
-
-class Check(Strict):
-    """One recommendation. For a manual check, failure_title says what the person should check or do."""
-
-    id: str
-    setting: str
-    expect: list[str | int | bool] = []  # pass when the observed value is one of these
-    at_most: int | None = Field(default=None, ge=0)  # for counts (apps, sessions): pass when the value is at most this
-    manual: bool = False  # only a person can tell (e.g. "did you send the objection form?")
-    severity: Severity
-    category: Category
-    title: Text  # shown when it passes
-    failure_title: Text  # shown when it fails
-    recommended_text: str = ""
-    why: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=WHY_MAX)]
-    how: Annotated[list[Text], Field(min_length=1)]  # the click path, one step per item
-    url: str | None = None  # the page to open; https only, since the report turns it into a link
-    sources: Annotated[list[str], Field(min_length=1)]  # catalog source keys (settings-catalog.md section 11)
-    regions: list[Literal["US", "UK", "EU", "OTHER"]] | None = None  # applies only there
-
-    @field_validator("id")
-    @classmethod
-    def _check_id(cls, value: str) -> str:
-        return _kebab(value)
-
-    @field_validator("setting")
-    @classmethod
-    def _setting_id(cls, value: str) -> str:
-        if not SETTING_ID.match(value):
-            raise ValueError("a setting id from flows/README.md, e.g. fb.future_posts_audience")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _https(cls, url: str | None) -> str | None:
-        if url is not None and (not url.startswith("https://") or any(c.isspace() or c in '<>"\'`' for c in url)):
-            raise ValueError("give an https:// URL (no spaces or quotes)")
-        return url
-
-    @field_validator("sources")
-    @classmethod
-    def _source_keys(cls, keys: list[str]) -> list[str]:
-        bad = [k for k in keys if not SOURCE_KEY.match(k)]
-        if bad:
-            raise ValueError(f"{bad[0]} is not a source key (S-..., settings-catalog.md section 11)")
-        return keys
-
-    @model_validator(mode="after")
-    def _one_rule(self):
-        rules = [bool(self.expect), self.at_most is not None, self.manual]
-        if sum(rules) != 1:
-            raise ValueError("a check has exactly one of expect, at_most or manual: true")
-        return self
-
-
-class Checklist(Strict):
-    id: str
-    title: Text
-    version: str  # the report and findings.json name it, with the file's sha256
-    description: str
-    checks: Annotated[list[Check], Field(min_length=1)]
-
-    @field_validator("id")
-    @classmethod
-    def _checklist_id(cls, value: str) -> str:
-        return _kebab(value)
-
-    @field_validator("checks")
-    @classmethod
-    def _unique_ids(cls, checks: list[Check]) -> list[Check]:
-        ids = [c.id for c in checks]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"check ids used twice: {', '.join(duplicates)}")
-        return checks
 
 
 @dataclass(frozen=True)
@@ -366,18 +275,3 @@ def load_not_applicable(directory: Path | None = None) -> list[NotApplicable]:
     return load_file(path, NotApplicableList, "not_applicable").spec.settings if path.exists() else []
 
 
-def find_checklist(name_or_path: str) -> Path:
-    """A shipped checklist by name (`default`, `ai-training`, `at-risk`) or a file path."""
-    shipped = data.checklists_dir() / f"{name_or_path}.yml"
-    if shipped.exists():
-        return shipped
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    names = ", ".join(sorted(p.stem for p in data.checklists_dir().glob("*.yml")))
-    raise InputError(f"{name_or_path}:1: (checklist): no such file or shipped checklist (shipped: {names})")
-
-
-def load_checklist(name_or_path: str = "default") -> Loaded:
-    path = find_checklist(name_or_path)
-    return load_file(path, Checklist, Path(path).stem)

@@ -12,10 +12,13 @@ import pytest
 
 from auditor import browser as browsers
 from auditor import spec
-from auditor.network import Network, replica_browser_args
-from auditor.observe import Observer, select_flows
+from auditor.browser import Opened, audit_context
+from auditor.network import Network
 from auditor.replica.server import Replica
-from auditor.session import Credentials, login
+from auditor.session import Credentials, WayIn, login
+from auditor.stages import FlowSet, observe_in
+from auditor.target import Target
+from auditor.watchdog import Watchdog
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +31,7 @@ def replica_server():
 def browser_type_launch_args(browser_type_launch_args, playwright, replica_server):
     """pytest-playwright's browser: the Chromium auditor itself would pick, resolving Meta's hosts to the replica."""
     choice = browsers.resolve(playwright=playwright)
-    args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *replica_browser_args(replica_server.url)]}
+    args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *Target(replica_server.url).launch_args()]}
     return {**args, "executable_path": choice.path} if choice.path else args
 
 
@@ -79,35 +82,18 @@ def flows():
 
 
 def audit_account(browser, replica, account_id: str, platforms=("facebook", "instagram"), flows=None, vocabulary=None):
-    """A full audit of one replica account, in-process on pytest-playwright's browser, guard on.
+    """A full audit of one replica account through the product's own chain (auditor.stages.observe_in), in a
+    guarded context of pytest-playwright's browser: the login with the guard off, the reading with it on.
 
-    Returns (observations, replica writes): the login runs with the guard off, as the product's does.
+    Returns (observations, replica writes).
     """
-    from auditor.session import LoginFailed
-
-    vocabulary = vocabulary or spec.load_vocabulary()
-    flows = select_flows(flows or spec.load_flows(), list(platforms))
-    context = browser.new_context(ignore_https_errors=True)
-    network = Network(audit=False)
-    network.install(context)
     account = replica.store.accounts[account_id]
-    try:
-        failed = None
-        try:
-            for platform in platforms:
-                login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
-        except LoginFailed as exc:
-            failed = exc
-        network.audit = True
-        if failed is not None:
-            from auditor.audit import stopped_at_login
-
-            return stopped_at_login(list(platforms), flows, spec.load_not_applicable(), failed, "test", replica.url), replica.writes()
-        observer = Observer(context=context, flows=flows, vocabulary=vocabulary, not_applicable=spec.load_not_applicable(),
-                            platforms=list(platforms), target=replica.url, network=network, progress=lambda line: None)
-        return observer.run(), replica.writes()
-    finally:
-        context.close()
+    flow_set = FlowSet(flows or spec.load_flows(), vocabulary or spec.load_vocabulary(), spec.load_not_applicable())
+    way = WayIn(credentials=Credentials(account.email, account.password, account.totp_secret))
+    target = Target(replica.url)
+    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=target) as guarded:
+        observations = observe_in(guarded, list(platforms), way, flow_set, target=target, say=lambda line: None)
+    return observations, replica.writes()
 
 
 def wait_until(condition, timeout: float = 60) -> None:

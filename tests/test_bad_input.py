@@ -22,7 +22,7 @@ import pytest
 from auditor import results
 from auditor.cli import main
 from auditor.errors import InputError
-from auditor.pipeline import check_output_dir, check_output_file
+from auditor.files import check_output_dir, check_output_file
 from auditor.results import Observation, Observations
 from auditor.userfile import MAX_JSON_BYTES, MAX_YAML_BYTES
 

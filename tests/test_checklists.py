@@ -10,7 +10,8 @@ import re
 import pytest
 import yaml
 
-from auditor import consistency, data, results, spec
+from auditor import consistency, data, results
+from auditor.checklist import load_checklist
 from auditor.cli import main
 from auditor.errors import InputError
 from auditor.evaluate import DERIVED_VALUES
@@ -44,7 +45,7 @@ def contract() -> dict[str, set | str]:
 
 @pytest.fixture(scope="module")
 def checklists():
-    return {name: spec.load_checklist(name) for name in SHIPPED}
+    return {name: load_checklist(name) for name in SHIPPED}
 
 
 def checks_on(checklist, setting):
@@ -234,7 +235,7 @@ def test_a_file_that_is_not_a_mapping(tmp_path):
     bad = tmp_path / "list.yml"
     bad.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        spec.load_checklist(str(bad))
+        load_checklist(str(bad))
     assert str(caught.value) == f"{bad}:1: (top): Input should be a valid dictionary or instance of Checklist"
 
 

@@ -20,8 +20,8 @@ import pytest
 from auditor import browser as browsers
 from auditor import results
 from auditor.cli import main
-from auditor.network import replica_browser_args
-from auditor.pipeline import public_url
+from auditor.redact import public_url
+from auditor.target import Target
 
 DEVTOOLS = re.compile(r"DevTools listening on ws://([\d.]+:\d+)/")
 
@@ -32,7 +32,7 @@ def remote_browser(playwright, replica, tmp_path):
     executable = browsers.resolve(playwright=playwright).path or playwright.chromium.executable_path
     with subprocess.Popen(
         [executable, "--headless", "--no-sandbox", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-         f"--user-data-dir={tmp_path / 'profile'}", "--ignore-certificate-errors", *replica_browser_args(replica.url), "about:blank"],
+         f"--user-data-dir={tmp_path / 'profile'}", "--ignore-certificate-errors", *Target(replica.url).launch_args(), "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace",
     ) as process:
         address = next((m.group(1) for line in process.stderr if (m := DEVTOOLS.search(line))), None)
@@ -102,7 +102,7 @@ def test_observe_uses_a_playwright_server_on_loopback(playwright, replica, tmp_p
     executable = browsers.resolve(playwright=playwright).path
     account = replica.store.accounts["demo"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
-    with playwright_server(executable, replica_browser_args(replica.url)) as endpoint:
+    with playwright_server(executable, Target(replica.url).launch_args()) as endpoint:
         assert endpoint.startswith("ws://127.0.0.1:")
         done = subprocess.run([sys.executable, "-m", "auditor", "observe", "instagram", "--connect", endpoint, "--replica", replica.url,
                                "-o", str(tmp_path / "observations.json")], env=env, capture_output=True, text=True, timeout=300)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from auditor import results, spec
+from auditor.checklist import Check, Checklist, load_checklist
 from auditor.cli import main
 from auditor.evaluate import evaluate, platform_of, public_content_exposure, regions_of
 from auditor.results import Observation, Observations, PageInventory, Run, Source
@@ -84,7 +85,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def checklist():
-    return spec.load_file(CHECKLIST, spec.Checklist, "golden")
+    return spec.load_file(CHECKLIST, Checklist, "golden")
 
 
 def findings_for(case, checklist):
@@ -206,7 +207,7 @@ def test_an_unreadable_input_passes_its_reason_on():
 @pytest.mark.parametrize("name", SHIPPED)
 def test_nothing_unread_is_ever_a_pass(name):
     """Every setting of a shipped checklist unknown, or observed without a value: no check passes."""
-    loaded = spec.load_checklist(name)
+    loaded = load_checklist(name)
     settings = sorted({c.setting for c in loaded.spec.checks})
     for make in (lambda s: unknown(s, "error", "boom"), lambda s: seen(s, None)):
         findings = evaluate(observations(["facebook", "instagram"], *[make(s) for s in settings]), loaded)
@@ -222,17 +223,17 @@ def test_nothing_unread_is_ever_a_pass(name):
     (["3"], 3, False),
 ])
 def test_values_match_by_type_and_value(expect, value, passes):
-    check = spec.Check(id="c", setting="fb.tag_review", expect=expect, severity="low", category="audience", title="t",
+    check = Check(id="c", setting="fb.tag_review", expect=expect, severity="low", category="audience", title="t",
                        failure_title="f", why="w", how=["h"], sources=["S-chimps"])
-    loaded = spec.Loaded("x", Path("x.yml"), "0" * 64, spec.Checklist(id="x", title="x", version="1", description="", checks=[check]))
+    loaded = spec.Loaded("x", Path("x.yml"), "0" * 64, Checklist(id="x", title="x", version="1", description="", checks=[check]))
     finding = evaluate(observations(["facebook"], seen("fb.tag_review", value)), loaded).findings[0]
     assert finding.status == ("pass" if passes else "fail")
 
 
 def test_at_most_needs_a_number():
-    check = spec.Check(id="c", setting="fb.apps_and_websites", at_most=3, severity="low", category="ads-data", title="t",
+    check = Check(id="c", setting="fb.apps_and_websites", at_most=3, severity="low", category="ads-data", title="t",
                        failure_title="f", why="w", how=["h"], sources=["S-privguide"])
-    loaded = spec.Loaded("x", Path("x.yml"), "0" * 64, spec.Checklist(id="x", title="x", version="1", description="", checks=[check]))
+    loaded = spec.Loaded("x", Path("x.yml"), "0" * 64, Checklist(id="x", title="x", version="1", description="", checks=[check]))
     statuses = [evaluate(observations(["facebook"], seen("fb.apps_and_websites", v)), loaded).findings[0].status
                 for v in (0, 3, 4, "2", True)]
     assert statuses == ["pass", "pass", "fail", "fail", "fail"]
@@ -245,7 +246,7 @@ def test_cli_evaluate_writes_findings(tmp_path, capsys):
     said = capsys.readouterr()
     assert said.out.strip() == str(out)
     written = results.read(out, results.Findings)
-    assert [f.status for f in written.findings] == [f.status for f in findings_for("eu", spec.load_file(CHECKLIST, spec.Checklist, "golden")).findings]
+    assert [f.status for f in written.findings] == [f.status for f in findings_for("eu", spec.load_file(CHECKLIST, Checklist, "golden")).findings]
     # The report embeds only screenshots beside findings.json: another folder is worth a note.
     assert said.err.startswith(f"note: the screenshots are beside {obs}")
     assert main(["evaluate", str(obs), "--checklist", str(CHECKLIST), "-o", str(tmp_path / "findings.json")]) == 0

@@ -18,7 +18,7 @@ import pytest
 from auditor import spec
 from auditor.network import describe, judge
 from auditor.observe import Observer, select_flows
-from auditor.pipeline import evaluate_and_report
+from auditor.stages import evaluate_and_report
 from auditor.replica.http import Request
 from auditor.replica.store import Write
 from conftest import wait_until

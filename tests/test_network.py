@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from auditor import results, spec
-from auditor.audit import DEFAULT_PACE, pace_seconds, stop_message
+from auditor.outcome import stop_message
+from auditor.target import META, META_PACE, Target
 from auditor.cli import main
 from auditor.network import is_meta_host
 from auditor.observe import Observer, select_flows
-from auditor.pipeline import evaluate_and_report
+from auditor.stages import evaluate_and_report
 from auditor.replica.registry import HOSTS
 
 MUTATION = "fb_api_req_friendly_name=CometPrivacySelectorSaveMutation&variables=%7B%7D"
@@ -111,9 +112,9 @@ def mutations_received(replica) -> int:
 
 # ---------------------------------------------------------------------- pace and rate limits
 def test_the_default_pace_is_for_meta_and_none_for_a_replica():
-    assert pace_seconds(None, None) == DEFAULT_PACE >= 2
-    assert pace_seconds(None, "https://127.0.0.1:9") == 0
-    assert pace_seconds(0.5, None) == 0.5
+    assert META.pace(None) == META_PACE >= 2
+    assert Target("https://127.0.0.1:9").pace(None) == 0
+    assert META.pace(0.5) == 0.5
 
 
 def test_a_negative_pace_is_bad_input(capsys):

@@ -10,7 +10,7 @@ import threading
 from contextlib import suppress
 
 from auditor import results, spec
-from auditor.audit import stop_message
+from auditor.outcome import stop_message
 from auditor.observe import Observer, detect_locale
 from conftest import audit_account, ctrl_c_on_stories, page_requested, wait_until
 

@@ -12,7 +12,8 @@ import math
 
 import pytest
 
-from auditor.observe import Observer, Scrubber
+from auditor.observe import Observer
+from auditor.redact import Scrubber
 from auditor.results import Control, Observation
 
 MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # as observe._screenshot paints it

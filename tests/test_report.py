@@ -20,7 +20,7 @@ import xmlschema
 
 from auditor import data, results
 from auditor.cli import main
-from auditor.pipeline import evaluate_and_report
+from auditor.stages import evaluate_and_report
 from auditor.report import render, write_report
 
 GOLDEN = Path(__file__).parent / "golden" / "findings"

@@ -20,7 +20,8 @@ from urllib.parse import quote, quote_plus, unquote
 
 import pytest
 
-from auditor.redact import REDACTED, Secrets, scrub_trace
+from auditor.redact import REDACTED, Secrets
+from auditor.traces import scrub_trace
 from auditor.replica.server import Replica
 from test_login import cli_env, run_cli
 

@@ -20,15 +20,15 @@ import keyring.backends.fail
 import pytest
 
 from auditor import results, spec
-from auditor.audit import way_in
 from auditor.cli import main
 from auditor.errors import AuditorError, InputError
 from auditor.network import Network
 from auditor.observe import Observer, select_flows
 from auditor.replica.registry import HOSTS
-from auditor.pipeline import Opened, audit_context
+from auditor.browser import Opened, audit_context
 from auditor.watchdog import Watchdog
-from auditor.session import read_state, save, session_path, write_private
+from auditor.session import read_state, save, session_path, way_in, write_private
+from auditor.target import Target
 from test_login import cli_env, outcomes, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +41,7 @@ PERSON = textwrap.dedent('''
     import pyotp
     from auditor.errors import AuditorError
     from auditor.session import login_by_hand
+    from auditor.target import Target
 
     platform, replica, email, password, secret, behaviour = sys.argv[1:]
 
@@ -61,7 +62,7 @@ PERSON = textwrap.dedent('''
         code.press("Enter")
 
     try:
-        print(login_by_hand(platform, replica_url=replica, headed=False, timeout_s=120, person=person))
+        print(login_by_hand(platform, target=Target(replica), headed=False, timeout_s=120, person=person))
     except AuditorError as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         sys.exit(1)
@@ -137,7 +138,7 @@ def test_login_without_a_display_says_it_needs_one_and_where_a_session_goes(caps
 def test_sessions_live_in_the_user_data_folder_apart_from_replica_ones(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert session_path("instagram") == tmp_path / "auditor" / "sessions" / "instagram.json"
-    assert session_path("instagram", "https://127.0.0.1:9") == tmp_path / "auditor" / "sessions" / "replica" / "instagram.json"
+    assert session_path("instagram", Target("https://127.0.0.1:9")) == tmp_path / "auditor" / "sessions" / "replica" / "instagram.json"
     monkeypatch.delenv("XDG_DATA_HOME")
     assert not session_path("facebook").is_relative_to(REPO)  # never in the repository
 
@@ -162,7 +163,7 @@ def test_every_folder_made_for_a_session_is_0700_whatever_the_umask(tmp_path, mo
     tmp_path.chmod(0o755)
     old = os.umask(umask)
     try:
-        path = write_private(session_path("facebook", "https://127.0.0.1:9"), "{}")
+        path = write_private(session_path("facebook", Target("https://127.0.0.1:9")), "{}")
     finally:
         os.umask(old)
     made = path.parents[:5]  # replica, sessions, auditor, share, home
@@ -280,14 +281,14 @@ def test_environment_credentials_come_first(ways, monkeypatch):
     saved("facebook", "c_user")
     monkeypatch.setenv("AUDITOR_EMAIL", "env@example.com")
     monkeypatch.setenv("AUDITOR_PASSWORD", "env-password")
-    way = way_in(["facebook"], session=None, replica_url=None)
+    way = way_in(["facebook"], session=None)
     assert (way.credentials.identifier, way.credentials.password, way.state) == ("env@example.com", "env-password", None)
 
 
 def test_saved_sessions_come_before_the_keyring(ways):
     saved("facebook", "c_user")
     saved("instagram", "sessionid")
-    way = way_in(["facebook", "instagram"], session=None, replica_url=None)
+    way = way_in(["facebook", "instagram"], session=None)
     assert way.credentials is None
     assert sorted(c["name"] for c in way.state["cookies"]) == ["c_user", "sessionid"]
     assert ways.asked == []  # a saved session needs no keyring (which may ask to be unlocked)
@@ -295,7 +296,7 @@ def test_saved_sessions_come_before_the_keyring(ways):
 
 def test_the_keyring_fills_in_when_a_session_is_missing(ways):
     saved("facebook", "c_user")
-    way = way_in(["facebook", "instagram"], session=None, replica_url=None)
+    way = way_in(["facebook", "instagram"], session=None)
     assert (way.credentials.identifier, way.credentials.password, way.credentials.totp_secret) == ("ring@example.com", "ring-password", "RINGSECRETRINGSECRETRINGSECRET23")
     assert "ring-password" not in repr(way.credentials) and "RINGSECRETRINGSECRETRINGSECRET23" not in repr(way.credentials)
 
@@ -304,6 +305,6 @@ def test_no_way_in_names_the_login_that_is_missing(ways, monkeypatch):
     monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())  # no keyring on this machine
     saved("facebook", "c_user")
     with pytest.raises(AuditorError) as failed:
-        way_in(["facebook", "instagram"], session=None, replica_url=None)
+        way_in(["facebook", "instagram"], session=None)
     assert "no instagram session: log in first with `auditor login instagram`" in str(failed.value)
     assert "auditor login facebook" not in str(failed.value)

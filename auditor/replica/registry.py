@@ -6,10 +6,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import ValidationError, model_validator
 
 from auditor import yamlio
 from auditor.errors import InputError
+from auditor.models import Frozen
 
 DATA = Path(__file__).parent / "data"
 LOCALES = ("en_US", "en_GB", "de_DE")
@@ -30,11 +31,7 @@ HOSTS: dict[str, Site] = {
 CDN_HOSTS = ("static.xx.fbcdn.net", "static.cdninstagram.com", "scontent.xx.fbcdn.net")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
+class Text(Frozen):
     """One text in every UI locale; en_GB falls back to en_US."""
 
     en_US: str
@@ -50,7 +47,7 @@ class Text(Strict):
 ControlType = Literal["audience", "switch", "review", "choice", "radio_group", "link", "action", "list", "status"]
 
 
-class Control(Strict):
+class Control(Frozen):
     id: str
     type: ControlType
     label: Text
@@ -80,13 +77,13 @@ class Control(Strict):
         return self
 
 
-class Section(Strict):
+class Section(Frozen):
     heading: Text | None = None
     collapsed: bool = False  # the heading is a tile (a button); its controls show once it is clicked
     controls: list[Control]
 
 
-class Page(Strict):
+class Page(Frozen):
     id: str
     site: Site
     path: str
@@ -103,30 +100,30 @@ class Page(Strict):
     sections: list[Section]
 
 
-class NavLink(Strict):
+class NavLink(Frozen):
     page: str
     text: Text
     group: Text | None = None  # a sidebar group heading (Instagram's "Who can see your content"), shown when it changes
 
 
-class Nav(Strict):
+class Nav(Frozen):
     heading: Text
     links: list[NavLink]
 
 
-class NewControl(Strict):
+class NewControl(Frozen):
     label: Text
     description: Text
 
 
-class PageFile(Strict):
+class PageFile(Frozen):
     """data/pages/<site>.yml: one site's navigation and pages."""
 
     navs: dict[str, Nav] = {}
     pages: list[Page]
 
 
-class Catalog(Strict):
+class Catalog(Frozen):
     strings: dict[str, Text]
     option_texts: dict[str, Text]
     option_descriptions: dict[str, Text] = {}
@@ -168,7 +165,7 @@ class Catalog(Strict):
         return text(locale)
 
 
-class Account(Strict):
+class Account(Frozen):
     id: str
     name: str
     email: str
@@ -188,7 +185,7 @@ class Account(Strict):
     lists: dict[str, list[str]] = {}
 
 
-class Accounts(Strict):
+class Accounts(Frozen):
     accounts: list[Account]
 
 

@@ -94,7 +94,7 @@ class Replica:
     """A stateful copy of Meta's settings pages on loopback, over TLS; use as a context manager.
 
     A browser reaches it under Meta's host names when launched with
-    auditor.network.replica_browser_args(replica.url) and a context that accepts its certificate.
+    auditor.target.Target(replica.url).launch_args() and a context that accepts its certificate.
     """
 
     def __init__(self, *, accounts_file: Path | None = None, db_path: Path | None = None, seed: int = 0,

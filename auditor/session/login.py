@@ -1,47 +1,35 @@
-"""Logging in and keeping the session. Sessions and credentials are secrets: never logged, files 0600.
+"""Logging in: unattended for test accounts, or by a person in a headed browser (`auditor login`).
 
-Two ways in: a person logs in by hand in a headed browser (`auditor login`: 2FA, cookie dialog
-and checkpoints included), or a test account logs in unattended with a password and an optional
-TOTP secret. The unattended login tries once per run: a second try after a failure risks locking
-the account.
-
+The unattended login tries once per run: a second try after a failure risks locking the account.
 A person's login is done when the browser holds the platform's session cookies and shows a page
 that is neither the login form nor a check: we wait for that state (after every navigation)
 instead of asking them to press Enter, so 2FA, a checkpoint or a CAPTCHA simply take longer.
-Saved sessions live in the user's data folder (`sessions/<platform>.json`, and apart from them
-`sessions/replica/` for sessions made on a replica, so a real session is never sent to one).
-Every folder made to hold them is 0700; one of ours found readable by others is tightened.
+Credentials are secrets: never logged, never a command-line option.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from auditor.errors import AuditorError, InputError
-from auditor.files import write_atomic
+from auditor import meta
+from auditor.browser import browsing, say
+from auditor.errors import AuditorError, first_line
+from auditor.meta import LOGIN_URLS, SESSION_COOKIES
 from auditor.readers import any_of
+from auditor.session.saved import save, session_path
 from auditor.spec import Vocabulary
-from auditor.userfile import load_json
+from auditor.target import META, Target
 
-LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
 OUTCOME_TIMEOUT_MS = 20_000
-# The cookies that exist only once a login went through (Meta sets them after the second factor).
-SESSION_COOKIES = {"facebook": ("c_user", "xs"), "instagram": ("sessionid",)}
 PERSON_TIMEOUT_S = 600  # a person may need a while: 2FA on a phone, a checkpoint, a CAPTCHA
-# Pages that are not "logged in" yet although session cookies may exist: login forms and checks.
-NOT_THERE_YET = re.compile(r"/(?:login|checkpoint|challenge|two_step_verification|two_factor|auth_platform|login_approvals)(?:[/.?_]|$)")
 CAPTCHA = "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
 
 
@@ -98,7 +86,7 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
         if outcome != "logged_in":
             raise LoginFailed(*_explain(outcome, platform))
     except PlaywrightError as exc:
-        raise LoginFailed("error", f"the {platform} login page did not behave as expected: {str(exc).splitlines()[0]}") from None
+        raise LoginFailed("error", f"the {platform} login page did not behave as expected: {first_line(exc)}") from None
     finally:
         page.close()
 
@@ -141,7 +129,7 @@ def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
         seen = next((name for name, marker in markers.items() if marker.first.is_visible()), None)
         if seen is not None:
             return seen
-    if re.search(r"/(?:checkpoint|challenge|auth_platform|login_approvals)(?:[/?]|$)", urlsplit(page.url).path + "?"):
+    if meta.is_check_page(page.url):
         return "checkpoint"  # a check whose wording we do not know
     return "timeout"
 
@@ -158,32 +146,31 @@ def _explain(outcome: str, platform: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------- a person's login
-def require_display(platform: str, replica_url: str | None = None) -> None:
+# ---------------------------------------------------------------------- a person's login
+def require_display(platform: str, target: Target = META) -> None:
     """A headed browser needs a screen; say so before trying to open one, and where a session made elsewhere goes."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise AuditorError(
             "`auditor login` opens a browser window for you to log in, and this machine has no display "
             "(neither DISPLAY nor WAYLAND_DISPLAY is set). Log in on a machine with a screen (or over `ssh -X`) and "
-            f"copy the session file to {session_path(platform, replica_url)} here (mode 0600); test accounts can log "
+            f"copy the session file to {session_path(platform, target)} here (mode 0600); test accounts can log "
             "in unattended with AUDITOR_EMAIL and AUDITOR_PASSWORD instead"
         )
 
 
-def login_by_hand(platform: str, *, replica_url: str | None = None, browser_path: str | None = None,
+def login_by_hand(platform: str, *, target: Target = META, browser_path: str | None = None,
                   headed: bool = True, timeout_s: float = PERSON_TIMEOUT_S, person=None) -> Path:
     """Open the login page, wait until the person is logged in, save the session; returns its path.
 
     `person(page)` is called once the login page is open: tests use it to play the person in a
     headless browser. The session is written only when the login went through.
     """
-    from auditor.pipeline import browsing, say
-
     if headed:
-        require_display(platform, replica_url)
-    path = session_path(platform, replica_url)
-    with browsing(browser_path=browser_path, replica_url=replica_url, headed=headed) as browser:
+        require_display(platform, target)
+    path = session_path(platform, target)
+    with browsing(browser_path=browser_path, target=target, headed=headed) as browser:
         browser.network.audit = False  # the person logs in, answers the cookie dialog and checks: all writes
-        browser.network.meta_only = bool(replica_url)  # a CAPTCHA may come from elsewhere (fbsbx, recaptcha)
+        browser.network.meta_only = target.hand_login_meta_only
         page = browser.context.new_page()
         page.goto(LOGIN_URLS[platform], wait_until="domcontentloaded")
         say(f"log in to {platform} in the browser window (two-factor, cookie dialog and checks included); "
@@ -220,119 +207,7 @@ class _LoggedIn(Exception):
 
 
 def logged_in(page, platform: str) -> bool:
-    if page.is_closed() or NOT_THERE_YET.search(urlsplit(page.url).path):
+    if page.is_closed() or meta.is_login_page(page.url) or meta.is_check_page(page.url):
         return False
     names = {c["name"] for c in page.context.cookies(LOGIN_URLS[platform]) if c.get("value")}
     return set(SESSION_COOKIES[platform]) <= names
-
-
-# ---------------------------------------------------------------------- saved sessions
-def data_folder() -> Path:
-    """auditor's folder in the user's data folder."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("auditor", appauthor=False))
-
-
-def session_path(platform: str, replica_url: str | None = None) -> Path:
-    """Where `auditor login` keeps a platform's session: the user's data folder, never the repo or a report folder."""
-    folder = data_folder() / "sessions"
-    return (folder / "replica" if replica_url else folder) / f"{platform}.json"
-
-
-def save(context, path: Path) -> Path:
-    """Write the session (cookies and storage) with mode 0600, readable by this user only."""
-    return write_private(Path(path), json.dumps(context.storage_state()))
-
-
-def write_private(path: Path, text: str) -> Path:
-    """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
-    private_folder(path.parent)
-    return write_atomic(path, text, private=True)
-
-
-def private_folder(folder: Path) -> Path:
-    """Make `folder` and every missing parent 0700, whatever the umask; tighten ours (in data_folder) if others can read them.
-
-    Ours were 0755 before auditor made them 0700: a session in them was safe (0600), but not which
-    sessions there are. A folder elsewhere that exists already is the user's: left as it is.
-    """
-    chain = [folder, *folder.parents]
-    for missing in reversed([p for p in chain if not p.exists()]):
-        missing.mkdir(mode=0o700, exist_ok=True)
-        missing.chmod(0o700)  # mkdir's mode passes through the umask
-    ours = data_folder()
-    for existing in chain:
-        if existing.is_relative_to(ours) and existing.stat().st_mode & 0o077:
-            print(f"note: {existing} could be read by others (mode {existing.stat().st_mode & 0o777:o}); "
-                  "made it yours only (0700)", file=sys.stderr)
-            existing.chmod(0o700)
-    return folder
-
-
-class _Typed(BaseModel):
-    model_config = ConfigDict(strict=True)  # no "1" for 1 or 1 for "1": the browser takes neither; other keys pass
-
-
-class SavedCookie(_Typed):
-    """A cookie as Playwright's storage_state writes it, and as Chromium accepts it back."""
-
-    name: str
-    value: str
-    domain: Annotated[str, Field(min_length=1)]
-    path: Annotated[str, Field(pattern="^/")]
-    expires: float = -1  # -1: a session cookie; else seconds since 1970, at most the end of the year 9999
-    httpOnly: bool = False
-    secure: bool = False
-    sameSite: Literal["Strict", "Lax", "None"] = "Lax"
-    partitionKey: str | None = None
-
-    @field_validator("name", "value")
-    @classmethod
-    def _cookie_text(cls, text: str, info) -> str:
-        if re.search(r"[;\x00-\x1f\x7f]", text) or (info.field_name == "name" and "=" in text):
-            raise ValueError("Chromium refuses ';' and control characters in a cookie (and '=' in its name)")
-        return text
-
-    @field_validator("expires")
-    @classmethod
-    def _a_time(cls, expires: float) -> float:
-        if expires != -1 and not 0 <= expires <= 253402300799:
-            raise ValueError("-1 (a session cookie) or seconds since 1970, up to the year 9999")
-        return expires
-
-
-class StoredItem(_Typed):
-    name: str
-    value: str
-
-
-class SavedOrigin(_Typed):
-    origin: str
-    localStorage: list[StoredItem] = []
-
-
-class SavedState(_Typed):
-    cookies: list[SavedCookie]
-    origins: list[SavedOrigin] = []
-
-
-def read_state(path: Path) -> dict:
-    """A saved session file, checked as the browser will take it; a file that is not one is bad input."""
-    state = load_json(path, "session", "a saved session")
-    if not isinstance(state, dict) or not isinstance(state.get("cookies"), list):
-        raise InputError(f"{path}:1: cookies: not a saved session (no cookie list)")
-    try:
-        SavedState.model_validate(state)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(part) for part in err["loc"])
-        raise InputError(f"{path}:1: {field}: {err['msg'].removeprefix('Value error, ')}") from None
-    return state
-
-
-def merge_states(states: list[dict]) -> dict:
-    """One storage state from several (one per platform): later cookies and origins win."""
-    cookies = {(c.get("name"), c.get("domain"), c.get("path")): c for s in states for c in s.get("cookies", [])}
-    origins = {o.get("origin"): o for s in states for o in s.get("origins", [])}
-    return {"cookies": list(cookies.values()), "origins": list(origins.values())}

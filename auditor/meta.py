@@ -1,0 +1,32 @@
+"""Facts about Meta's pages that no single flow owns: where logins happen, which cookies make a
+session, and the paths of login forms and of the checks Meta puts in front of a person.
+
+Observe uses them to tell a settings page from a login wall or a check; login uses them to tell
+when a person is through.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
+# The cookies that exist only once a login went through (Meta sets them after the second factor).
+SESSION_COOKIES = {"facebook": ("c_user", "xs"), "instagram": ("sessionid",)}
+# Checks: two-factor, "confirm it's you", security checks (catalog 9.x), on both sites.
+CHECK_PAGE = re.compile(r"/(?:checkpoint|challenge|two_step_verification|two_factor|auth_platform|login_approvals)(?:[/.?_]|$)")
+# Login forms: /login/, /login.php, /login/device-based/..., Instagram's /accounts/login/.
+LOGIN_PAGE = re.compile(r"/(?:accounts/)?login(?:[/.?_]|$)")
+
+
+def is_check_page(url: str) -> bool:
+    return bool(CHECK_PAGE.search(urlsplit(url).path + "?"))
+
+
+def is_login_page(url: str) -> bool:
+    return bool(LOGIN_PAGE.search(urlsplit(url).path + "?"))
+
+
+def platform_of(url: str) -> str:
+    """Which site a page belongs to, for messages: Instagram's hosts, else Facebook."""
+    return "instagram" if (urlsplit(url).hostname or "").endswith("instagram.com") else "facebook"

@@ -1,0 +1,77 @@
+"""How a run ended, in words: why it could not finish, and what the person can do.
+
+A login wall, a check, a rate-limit page, a site that stops answering or a browser that goes
+away stops the run (going on would not help, or would make things worse for the account); the
+settings not read yet are `unknown` with that reason. Pages that could not be loaded (server
+errors, timeouts) make the run incomplete too, while a setting missing from a loaded page is a
+finding, not a failure.
+"""
+
+from __future__ import annotations
+
+from auditor.meta import platform_of
+from auditor.results import Observations
+from auditor.target import META_PACE
+
+INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
+OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
+LOGIN_FAILED = "not read: login failed: "  # how a login failure's detail starts
+STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited", "site_unreachable", "browser_closed")
+# Pages that could not be loaded: the run could not finish (exit 1), unlike a setting not on a loaded page (a finding).
+NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed")
+STOP_ADVICE = {
+    "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
+    "checkpoint": "Meta asks to confirm it's you: finish that in a browser (auditor login), then run again",
+    "rate_limited": "Meta rate-limited the account: wait a few hours before the next audit",
+    "site_unreachable": "the site stopped answering: run again when it is back",
+    "browser_closed": "the browser went away: run again",
+}
+
+
+def stop_message(observations: Observations) -> str | None:
+    """Why the run could not finish and what to do, in one line; None when it finished."""
+    if observations.run.complete:
+        return None
+    failed = next((p for p in observations.pages if p.detail.startswith(LOGIN_FAILED)), None)
+    if failed is not None:
+        return failed.detail.removeprefix(LOGIN_FAILED)
+    page = next((p for p in observations.pages if p.reason in ("login_wall", "checkpoint", "rate_limited")), None)
+    if page is None:
+        return _not_loaded_message(observations) or "the run was interrupted; what was read so far is written"
+    platform = platform_of(page.url)
+    return {
+        "login_wall": f"the {platform} session is not logged in any more (expired or logged out) at {page.flow}: "
+                      f"log in again with `auditor login {platform}`, then run again",
+        "checkpoint": f"Meta asks to confirm it's you on {platform} (at {page.flow}): finish that with "
+                      f"`auditor login {platform}`, then run again",
+        "rate_limited": f"Meta rate-limited the account at {page.flow}: wait a few hours before the next audit, "
+                        f"and keep --pace at {META_PACE:g} s or more",
+    }[page.reason] + "; the settings read before that are in the results"
+
+
+def _not_loaded_message(observations: Observations) -> str | None:
+    """Why pages could not be loaded (the site or the browser went away, the time ran out, server errors), or None."""
+    if observations.run.interrupted:
+        return None
+    pages = [p for p in observations.pages if p.reason in NOT_LOADED]
+    settings = [o for o in observations.observations if o.reason in NOT_LOADED and o.reason != "error"]
+    if not pages and not settings:
+        return None
+    first = pages[0] if pages else settings[0]
+    reasons = {p.reason for p in pages} | {o.reason for o in settings}
+    where = f"at {first.flow}" if first.flow else ""
+    if "browser_closed" in reasons:
+        what = f"the browser went away {where}"
+    elif "site_unreachable" in reasons:
+        what = f"the site stopped answering {where} (check the connection, or that the replica still runs)"
+    elif any(p.detail == OUT_OF_TIME for p in pages):
+        what = f"the run's time limit passed {where} (give it more time with --timeout SECONDS)"
+    else:
+        timeouts = sum(p.reason == "timeout" for p in pages)
+        errors = sum(p.reason == "error" for p in pages)
+        what = ", ".join(part for part in (f"{timeouts} page(s) did not load in time" if timeouts else "",
+                                           f"{errors} page(s) answered with an error" if errors else "") if part)
+        what += f" (first {first.flow})"
+    unread = sum(o.status == "unknown" and o.reason in NOT_LOADED for o in observations.observations)
+    return f"{what}: {unread} setting(s) could not be read; the rest are in the results. Run again to read them"
+

@@ -1,0 +1,81 @@
+"""What a page turned out to be: the settings page, a login wall, a check, Meta's rate-limit or
+error page, a page that is gone, or one still loading; and why a browser call failed.
+
+Observe asks these before it reads anything, so a page that is not the settings page costs one
+wait, never a timeout per setting.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from auditor import meta
+from auditor.readers import any_of, locate
+from auditor.spec import Loaded, Vocabulary
+
+# Chromium's errors for a site that cannot be reached at all (as opposed to one that answers with an error).
+UNREACHABLE = re.compile(r"net::ERR_(?:CONNECTION_(?:REFUSED|RESET|CLOSED|FAILED|TIMED_OUT|ABORTED)|NAME_NOT_RESOLVED|"
+                         r"INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_CHANGED|EMPTY_RESPONSE|TIMED_OUT|"
+                         r"PROXY_CONNECTION_FAILED|SOCKET_NOT_CONNECTED)\b")
+CLOSED = re.compile(r"has been closed|Target closed|Browser closed|Connection closed|browser has disconnected", re.I)
+
+
+def load_failure(exc: Exception) -> str:
+    """Why a browser call failed, as an observation reason: a timeout, an unreachable site, a closed browser, or an error."""
+    if isinstance(exc, PlaywrightTimeout):
+        return "timeout"
+    text = str(exc)
+    if CLOSED.search(text):
+        return "browser_closed"
+    if UNREACHABLE.search(text):
+        return "site_unreachable"
+    return "error"
+
+
+def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tuple[str, str]:
+    """Wait until the page shows its settings, or a page that stops an audit; (state, detail).
+
+    state: ready, checkpoint, login_wall, rate_limited, error, gone, timeout (still loading) or not_found.
+    """
+    strings = vocabulary.strings
+    ready = locate(page, flow.spec.ready, None)
+    login = page.locator("input[type=password]")  # both login forms; Meta's field names are stable (catalog 9.3)
+    stops = {key: strings[key].variants() for key in ("checkpoint", "rate_limited", "rate_limited_instagram", "error", "unavailable")}
+    stop_pattern = any_of([t for group in stops.values() for t in group])
+    stopper = page.get_by_role("heading", name=stop_pattern).or_(page.get_by_text(stop_pattern))
+    try:
+        ready.or_(login).or_(stopper).first.wait_for(state="visible", timeout=wait_ms)
+    except PlaywrightTimeout:
+        pass
+    if ready.first.is_visible():
+        return "ready", ""
+    if meta.is_check_page(page.url) or _shows(page, stops["checkpoint"]):
+        return "checkpoint", f"Meta showed a security check at {urlsplit(page.url).path}"
+    if login.first.is_visible() or meta.is_login_page(page.url):
+        return "login_wall", "Meta showed its login page instead of the settings"
+    if _shows(page, stops["rate_limited"] + stops["rate_limited_instagram"]):
+        return "rate_limited", "Meta showed its rate-limit page"
+    if _shows(page, stops["error"]):
+        return "error", "Meta showed its error page (\"Sorry, something went wrong\")"
+    if _shows(page, stops["unavailable"]):
+        return "gone", "the page is no longer there (\"This content isn't available\")"
+    waited = f"{wait_ms / 1000:.0f} s"
+    if _still_loading(page):
+        return "timeout", f"the page was still loading after {waited}"
+    return "not_found", f"the page did not show {flow.spec.ready.describe()} within {waited}"
+
+
+def _still_loading(page) -> bool:
+    """Is the page still loading its content? Meta's pages show a progress bar, or mark the region busy."""
+    return (page.get_by_role("progressbar").first.is_visible() or page.locator("[aria-busy=true]").first.is_visible()
+            or page.evaluate("document.readyState") == "loading")
+
+
+def _shows(page, candidates: list[str]) -> bool:
+    if not candidates:
+        return False
+    return page.get_by_text(any_of(candidates)).first.is_visible()
+

@@ -1,0 +1,297 @@
+"""The one chain of stages: observe -> evaluate -> report, with a saved JSON file between each.
+
+`run` is what `auditor run` and `auditor demo` do: claim the output folder, open a guarded
+browser, get in (a saved session or a login), read every page, and write observations.json,
+findings.json and the report before the browser closes. `audit_in` is the same chain for one
+account in a context that is already open: the cohort runner, the benchmark and the tests use it.
+`observe` stops after observations.json (`auditor observe`). Evaluate and report run offline from
+saved files as well (`auditor evaluate`, `auditor report`).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor import __version__, interrupt, results, spec
+from auditor.browser import Browsing, browsing, check_connect
+from auditor.consistency import load_checklist
+from auditor.drift import Drift, compare
+from auditor.drift import write as write_drift
+from auditor.errors import InputError, say
+from auditor.evaluate import evaluate
+from auditor.files import check_output_dir, check_output_file, claimed
+from auditor.observe import Observer, not_applicable_observations, select_flows
+from auditor.outcome import LOGIN_FAILED
+from auditor.report import write_report
+from auditor.results import Findings, Observation, Observations, PageInventory, Run, now
+from auditor.session import LoginFailed, WayIn, login, way_in
+from auditor.target import META, Target
+
+OBSERVATIONS, FINDINGS, EVIDENCE = "observations.json", "findings.json", "evidence"
+# The longest a run may take (--timeout): an audit of both platforms on Meta's sites, paced, takes
+# about four minutes; a site this slow gives partial results instead of running for hours.
+DEFAULT_TIMEOUT = 900
+# After the time limit, the page in progress gets this long to end its own waits; then the
+# watchdog kills the browser (a call Playwright cannot bound is stuck), and what was read is kept.
+GRACE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class FlowSet:
+    """What pages are read with: the flows, their shared vocabulary, and the settings no page shows."""
+
+    flows: list[spec.Loaded]
+    vocabulary: spec.Vocabulary
+    not_applicable: list[spec.NotApplicable]
+
+    @classmethod
+    def load(cls, flows_dir: Path | None = None) -> FlowSet:
+        return cls(spec.load_flows(flows_dir), spec.load_vocabulary(flows_dir), spec.load_not_applicable(flows_dir))
+
+    def checklist(self, name_or_path: str | spec.Loaded) -> spec.Loaded:
+        """A checklist checked against these flows (one already loaded is taken as it is)."""
+        if isinstance(name_or_path, spec.Loaded):
+            return name_or_path
+        return load_checklist(name_or_path, self.flows, self.not_applicable)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a run reads: the target, where it gets in, the browser, and its bounds."""
+
+    target: Target = META
+    session: Path | None = None  # a saved session file (--session)
+    credentials: object = None  # auditor.session.Credentials of a test account (the demo's)
+    browser_path: str | None = None
+    connect: str | None = None  # a browser elsewhere (--connect)
+    pace: float | None = None  # seconds between page loads (None: the target's default)
+    timeout: float = DEFAULT_TIMEOUT
+    trace: bool = False
+    evidence: bool = True  # screenshots beside the observations
+
+
+# ---------------------------------------------------------------------- the chain, with its own browser
+@dataclass(frozen=True)
+class Done:
+    """What a run wrote: its observations and findings, and with a baseline, the drift."""
+
+    observations: Observations
+    findings: Findings
+    drift: Drift | None = None
+
+
+def run(platforms: list[str], out: Path, options: Options, checklist: str | spec.Loaded = "default",
+        baseline: Path | None = None, flow_set: FlowSet | None = None) -> Done:
+    """observe -> evaluate -> report (-> drift, with a baseline) into `out`, claimed for the run.
+
+    Bad input fails before the browser starts; the files are written before the browser closes.
+    """
+    flow_set = flow_set or FlowSet.load()
+    loaded = flow_set.checklist(checklist)
+    before = results.read(baseline, Observations) if baseline is not None else None
+    check_output_dir(out)
+    with claimed(out):
+        with _opened(platforms, out, options) as (browser, way, deadline):
+            observations, findings = audit_in(browser, platforms, way, flow_set, loaded, out, target=options.target,
+                                              pace=options.pace, evidence=options.evidence, deadline=deadline)
+        if before is None:
+            return Done(observations, findings)
+        found = compare(before, observations)
+        write_drift(found, out, "drift-junit.xml")
+        return Done(observations, findings, found)
+
+
+def observe(platforms: list[str], out: Path, options: Options, flow_set: FlowSet | None = None) -> Observations:
+    """Observe only: write `out` (observations.json, evidence beside it), also when the run stops early."""
+    flow_set = flow_set or FlowSet.load()
+    check_output_file(out)
+    with claimed(out.parent):
+        with _opened(platforms, out.parent, options) as (browser, way, deadline):
+            observations = observe_in(browser, platforms, way, flow_set, target=options.target, pace=options.pace,
+                                      evidence_in=out.parent if options.evidence else None, deadline=deadline)
+            return write_observations(out, observations)  # before the browser closes
+
+
+@contextmanager
+def _opened(platforms: list[str], folder: Path, options: Options):
+    """(guarded browser, way in, deadline) of a run; the watchdog's bound is on the deadline and a grace."""
+    if options.session is not None and not Path(options.session).is_file():
+        raise InputError(f"{options.session}:1: --session: no such file")
+    if options.connect:
+        check_connect(options.connect)
+    deadline = time.monotonic() + options.timeout
+    way = way_in(platforms, session=options.session, target=options.target, credentials=options.credentials)
+    if way.state is not None:
+        say(f"using the {way.source}")
+    if options.connect and options.target.is_replica:
+        say(options.target.remote_browser_note())
+    with interrupt.stop_between_pages(say), \
+            browsing(browser_path=options.browser_path, target=options.target, connect=options.connect,
+                     storage_state=way.state, trace=folder / "trace.zip" if options.trace else None,
+                     secrets=way.secrets()) as browser, \
+            browser.watchdog.bound(deadline - time.monotonic() + GRACE_SECONDS, "the run's time limit"):
+        yield browser, way, deadline
+
+
+# ---------------------------------------------------------------------- one account in an open context
+def audit_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: FlowSet, checklist: spec.Loaded, folder: Path,
+             *, target: Target = META, pace: float | None = None, evidence: bool = True, deadline: float | None = None,
+             say=say) -> tuple[Observations, Findings]:
+    """One account's whole audit in a guarded context: observations.json, findings.json and the report in `folder`."""
+    observations = observe_in(browser, platforms, way, flow_set, target=target, pace=pace, deadline=deadline,
+                              evidence_in=folder if evidence else None, say=say)
+    write_observations(folder / OBSERVATIONS, observations, say)
+    findings = evaluate_to_file(observations, folder, checklist)
+    write_report(findings, folder)
+    return observations, findings
+
+
+def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: FlowSet, *, target: Target = META,
+               evidence_in: Path | None = None, pace: float | None = None, deadline: float | None = None,
+               say=say) -> Observations:
+    """Log in if need be (the guard is off only for that), then read every page of the platforms.
+
+    Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
+    """
+    flows = select_flows(flow_set.flows, platforms)
+    if way.credentials is not None:
+        failed = _log_in(browser, platforms, way.credentials, flow_set.vocabulary, say)
+        if failed is not None:
+            return stopped_at_login(platforms, flows, flow_set.not_applicable, failed, browser.browser, target)
+    observer = Observer(
+        context=browser.context, flows=flows, vocabulary=flow_set.vocabulary, not_applicable=flow_set.not_applicable,
+        platforms=platforms, evidence_dir=Path(evidence_in) / EVIDENCE if evidence_in is not None else None,
+        evidence_prefix=f"{EVIDENCE}/", target=target.label, browser=browser.browser, network=browser.network,
+        pace_seconds=target.pace(pace), progress=say, deadline=deadline, secrets=browser.secrets,
+    )
+    return observer.run()
+
+
+def _log_in(browser: Browsing, platforms: list[str], credentials, vocabulary: spec.Vocabulary, say=say) -> LoginFailed | None:
+    """Log in to each platform once, with the guard off for the login only. Returns the failure, if any."""
+    browser.network.audit = False
+    try:
+        for platform in platforms:
+            say(f"logging in to {platform}")
+            login(browser.context, platform, credentials, vocabulary)
+    except LoginFailed as failure:
+        return failure
+    finally:
+        browser.network.audit = True
+    return None
+
+
+def stopped_at_login(platforms: list[str], flows: list[spec.Loaded], not_applicable: list[spec.NotApplicable],
+                     failure: LoginFailed, browser: str, target: Target = META) -> Observations:
+    """Observations for a run that never got past the login: every setting unknown, with why."""
+    run = Run(tool_version=__version__, started=now(), finished=now(), platforms=platforms, browser=browser,
+              target=target.label, complete=False)
+    detail = f"{LOGIN_FAILED}{failure}"
+    observations = [
+        Observation(setting=s.id, platform=s.platform or f.spec.platform, status="unknown", reason=failure.reason,
+                    detail=detail, flow=f.id, url=f.spec.url, time=now())
+        for f in flows for s in f.spec.settings
+    ]
+    pages = [PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows]
+    return Observations(run=run, observations=observations + not_applicable_observations(not_applicable, platforms),
+                        pages=pages)
+
+
+def write_observations(out: Path, observations: Observations, say=say) -> Observations:
+    results.write(out, observations)
+    counts = {s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")}
+    say(f"observations: {out} ({counts['observed']} observed, {counts['unknown']} unknown, "
+        f"{counts['not_applicable']} not applicable; writes sent: {observations.run.writes_sent}, "
+        f"blocked: {observations.run.writes_blocked})")
+    return observations
+
+
+# ---------------------------------------------------------------------- offline stages
+def evaluate_to_file(observations: Observations, out_dir: Path, checklist: spec.Loaded) -> Findings:
+    """Evaluate against a loaded checklist and write findings.json into `out_dir`."""
+    findings = evaluate(observations, checklist)
+    results.write(Path(out_dir) / FINDINGS, findings)
+    return findings
+
+
+def evaluate_and_report(observations: Observations, folder: Path, checklist: str = "default") -> Path:
+    """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json; returns report.html."""
+    return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder)
+
+
+def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
+    """`auditor evaluate`: a saved observations.json against a checklist, into findings.json at `out`."""
+    observations = results.read(observations_file, Observations)
+    loaded = load_checklist(checklist)
+    check_output_file(out)
+    with claimed(out.parent):
+        results.write(out, evaluate(observations, loaded))
+    if any(page.screenshot for page in observations.pages) and out.parent.resolve() != observations_file.parent.resolve():
+        # The report embeds only screenshots inside findings.json's folder (so a findings file cannot pull in other files).
+        say(f"note: the screenshots are beside {observations_file}; write findings.json into that folder for a report "
+            "that shows them")
+    return out
+
+
+def drift_files(baseline_file: Path, current_file: Path, out: Path) -> Drift:
+    """`auditor drift`: two saved runs compared, drift.json and junit.xml in `out`."""
+    before = results.read(baseline_file, Observations)
+    after = results.read(current_file, Observations)
+    check_output_dir(out)
+    with claimed(out):
+        found = compare(before, after)
+        write_drift(found, out, "junit.xml")
+    return found
+
+
+def report_file(findings_file: Path, out: Path, template_dir: Path | None = None) -> Path:
+    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json; returns report.html."""
+    findings = results.read(findings_file, Findings)
+    check_output_dir(out)
+    if template_dir is not None and not template_dir.is_dir():
+        raise InputError(f"{template_dir}:1: --template-dir: no such folder")
+    with claimed(out):
+        # Screenshot paths in findings.json are relative to its folder.
+        return write_report(findings, out, template_dir, evidence_root=findings_file.parent)
+
+
+# ---------------------------------------------------------------------- the demo and `flows inspect`
+DEMO_ACCOUNT = "demo"
+
+
+def demo(out: Path, *, browser_path: str | None = None) -> Path:
+    """Start the replica, log into its demo account, audit Facebook and Instagram, write the report; returns it."""
+    from auditor.replica.server import Replica
+    from auditor.session import Credentials
+
+    check_output_dir(out)
+    with Replica() as replica:
+        account = replica.store.accounts[DEMO_ACCOUNT]
+        say(f"replica: {replica.url} (demo account: {account.name})")
+        options = Options(target=Target(replica.url), browser_path=browser_path,
+                          credentials=Credentials(account.email, account.password, account.totp_secret))
+        run(["facebook", "instagram"], Path(out), options)
+        writes = replica.writes()
+    if writes:  # the replica's own record: an audit must never change a setting
+        raise AssertionError(f"the demo audit sent {len(writes)} write(s) to the replica")
+    return Path(out) / "report.html"
+
+
+def inspect_page(url: str, *, session: Path | None = None, target: Target = META, browser_path: str | None = None) -> str:
+    """The aria snapshot of a page, for people writing a flow."""
+    if not url.startswith("https://"):
+        raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")
+    from auditor.session import read_state
+
+    state = read_state(session) if session is not None else None  # checked before the browser starts
+    with browsing(browser_path=browser_path, target=target, storage_state=state) as browser:
+        page = browser.context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        main = page.get_by_role("main").first
+        main.wait_for()
+        if main.get_attribute("aria-busy") == "true":
+            page.locator("[role=main][aria-busy=false]").first.wait_for()
+        return page.locator("body").aria_snapshot()
