@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
 # The cookies that exist only once a login went through (Meta sets them after the second factor).
 SESSION_COOKIES = {"facebook": ("c_user", "xs"), "instagram": ("sessionid",)}
-# Checks: two-factor, "confirm it's you", security checks (catalog 9.x), on both sites.
-CHECK_PAGE = re.compile(r"/(?:checkpoint|challenge|two_step_verification|two_factor|auth_platform|login_approvals)(?:[/.?_]|$)")
-# Login forms: /login/, /login.php, /login/device-based/..., Instagram's /accounts/login/.
-LOGIN_PAGE = re.compile(r"/(?:accounts/)?login(?:[/.?_]|$)")
+# Checks: two-factor, "confirm it's you", security checks (catalog 9.x), on both sites. Not the
+# settings pages named like them (Accounts Center's /password_and_security/two_factor).
+CHECK_PAGE = re.compile(r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:[/.?_]|$)"
+                        r"|/accounts/login/two_factor")
+# Login forms: /login/, /login.php, /login/device-based/..., Instagram's /accounts/login/ (not /login_activity).
+LOGIN_PAGE = re.compile(r"/(?:accounts/)?login(?:[/.?]|$)")
 
 
 def is_check_page(url: str) -> bool:

@@ -1,0 +1,73 @@
+"""The command line's frame: the Typer app and its sub-apps, the platforms, and the options several
+commands share, each checked while the command line is parsed, before any work is done.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from auditor import __version__
+
+app = typer.Typer(
+    help="Audit your own Facebook and Instagram privacy and AI-training settings, read-only, and get a report that says what to change.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+)
+flows_app = typer.Typer(help="Check and write flows (how each settings page is read).", no_args_is_help=True)
+replica_app = typer.Typer(help="The bundled replica of Meta's settings pages, for trying auditor without an account.", no_args_is_help=True)
+app.add_typer(flows_app, name="flows")
+app.add_typer(replica_app, name="replica")
+baseline_app = typer.Typer(help="The baseline a CI smoke check compares against.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+class Platform(str, Enum):
+    facebook = "facebook"
+    instagram = "instagram"
+
+
+# Options checked while the command line is parsed, before any work is done.
+def _seconds(minimum: float):
+    """A callback refusing what is not a number of seconds from `minimum` on (typer's own range check lets inf and nan in)."""
+    def check(value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value >= minimum):
+            raise typer.BadParameter(f"give a number of seconds, {minimum:g} or more")
+        return value
+    return check
+
+
+def _replica_url(value: str | None) -> str | None:
+    from auditor.target import check_replica_url
+
+    if value is not None:
+        check_replica_url(value)
+    return value
+
+
+def _connect_url(value: str | None) -> str | None:
+    from auditor.browser import check_connect
+
+    if value is not None:
+        check_connect(value)
+    return value
+
+
+BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
+Pace = Annotated[Optional[float], typer.Option(callback=_seconds(0), help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
+Connect = Annotated[Optional[str], typer.Option(callback=_connect_url, help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.")]
+Timeout = Annotated[Optional[float], typer.Option(callback=_seconds(1), help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.")]
+ReplicaRoute = Annotated[Optional[str], typer.Option("--replica", callback=_replica_url, help="Route every Meta host to this server (a replica, https://HOST:PORT) instead of the real sites.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+    """Audit your own Facebook and Instagram privacy settings."""

@@ -1,0 +1,185 @@
+"""The commands of an audit: demo, doctor, login, observe, evaluate, report and run.
+
+Each parses, calls a stage (auditor.stages) and says where the result is; heavy modules
+(Playwright, Jinja2, the replica) load inside the commands, so `auditor --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from auditor.cli.app import BrowserPath, Connect, Pace, Platform, ReplicaRoute, Timeout, _replica_url, _seconds, app
+from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
+
+
+# ---------------------------------------------------------------------- demo and doctor
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the report.")] = Path("reports/demo"),
+    browser_path: BrowserPath = None,
+) -> None:
+    """Audit the bundled replica's demo account end to end and write a report."""
+    from auditor import stages
+
+    print(stages.demo(out, browser_path=browser_path))
+
+
+@app.command()
+def doctor(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder to check.")] = Path("reports"),
+    browser_path: BrowserPath = None,
+) -> None:
+    """Check that auditor can run here: browser, package data, output folder."""
+    from auditor.doctor import run_checks
+
+    if not run_checks(out, browser_path):
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+# ---------------------------------------------------------------------- login
+@app.command()
+def login(
+    platform: Annotated[Platform, typer.Argument(help="facebook or instagram.")],
+    replica: Annotated[Optional[str], typer.Option(callback=_replica_url, help="Log in on this server (a replica, https://HOST:PORT) instead of the real site.")] = None,
+    timeout: Annotated[float, typer.Option(callback=_seconds(1), help="Seconds to wait for you to finish logging in.")] = 600,
+    browser_path: BrowserPath = None,
+) -> None:
+    """Open a browser window, log in by hand (2FA and checks included), and save the session for later audits."""
+    from auditor.session import login_by_hand
+    from auditor.target import Target
+
+    print(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
+
+
+# ---------------------------------------------------------------------- the stages
+@app.command()
+def observe(
+    platforms: Annotated[list[Platform], typer.Argument(help="facebook and/or instagram.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write observations.json (evidence goes beside it).")] = Path("observations.json"),
+    session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
+    replica: ReplicaRoute = None,
+    trace: Annotated[bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")] = False,
+    evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
+    pace: Pace = None,
+    timeout: Timeout = None,
+    browser_path: BrowserPath = None,
+    connect: Connect = None,
+) -> None:
+    """Read every setting the flows know, read-only, and write observations.json."""
+    from auditor import stages
+
+    options = _options(replica, session=session, trace=trace, evidence=evidence, browser_path=browser_path, pace=pace,
+                       connect=connect, timeout=timeout)
+    _finish(stages.observe([p.value for p in platforms], out, options))
+
+
+@app.command()
+def evaluate(
+    observations: Annotated[Path, typer.Argument(help="observations.json from `auditor observe`.")],
+    checklist: Annotated[str, typer.Option(help="A shipped checklist (default, ai-training, at-risk) or a YAML file.")] = "default",
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write findings.json.")] = Path("findings.json"),
+) -> None:
+    """Compare observations with a checklist and write findings.json (offline)."""
+    from auditor import stages
+
+    print(stages.evaluate_file(observations, checklist, out))
+
+
+@app.command()
+def report(
+    findings: Annotated[Path, typer.Argument(help="findings.json from `auditor evaluate`.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for report.html, report.md and junit.xml.")] = Path("."),
+    template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
+) -> None:
+    """Write the report from findings.json (offline)."""
+    from auditor import stages
+
+    print(stages.report_file(findings, out, template_dir))
+
+
+@app.command()
+def run(
+    platforms: Annotated[Optional[list[Platform]], typer.Argument(help="facebook and/or instagram (with --accounts: from the file).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for every file of the run (with --accounts: a folder per account, and the summary).")] = Path("reports/latest"),
+    session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
+    replica: ReplicaRoute = None,
+    checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
+    trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
+    pace: Pace = None,
+    timeout: Timeout = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Compare the pages with this baseline (CI smoke check); exit 3 on drift.")] = None,
+    browser_path: BrowserPath = None,
+    connect: Connect = None,
+    accounts: Annotated[Optional[Path], typer.Option(help="Audit every account of this YAML file (name, platforms, and a session file or the environment variables holding its login).")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")] = None,
+) -> None:
+    """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
+    if accounts is not None:
+        for given, name in ((platforms, "PLATFORMS"), (session, "--session"), (baseline, "--baseline")):
+            if given:
+                raise typer.BadParameter("does not go with --accounts (each account's entry in the file says it)", param_hint=name)
+        _run_accounts(accounts, out, workers=workers or 4, checklist=checklist, target=_options(replica).target,
+                      connect=connect, browser_path=browser_path, pace=pace, trace=trace, timeout=timeout)
+    if not platforms:
+        raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
+    if workers is not None:
+        raise typer.BadParameter("goes with --accounts FILE", param_hint="--workers")
+
+    from auditor import stages
+
+    options = _options(replica, session=session, trace=trace, browser_path=browser_path, pace=pace, connect=connect,
+                       timeout=timeout)
+    done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
+    print(out / "report.html")
+    if done.drift is not None:
+        print(render_drift(done.drift))
+    _finish(done.observations)
+    if done.drift is not None:
+        raise typer.Exit(drift_exit_code(done.drift))
+
+
+def _options(replica: str | None, *, timeout: float | None = None, **given):
+    """The options of a browser run (auditor.stages.Options); the time limit's default is the stages'."""
+    from auditor.stages import DEFAULT_TIMEOUT, Options
+    from auditor.target import Target
+
+    return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)
+
+
+def _run_accounts(accounts: Path, out: Path, **options) -> None:
+    """`run --accounts FILE`: a line per account and the summary's path; exit 1 if any account could not finish."""
+    from auditor.cohort import SUMMARY_HTML, run_cohort
+
+    summary = run_cohort(accounts, out, **options)
+    for row in summary.accounts:
+        counts = f"{row.counts['fail']} to change, {row.counts['pass']} fine, {row.counts['unknown']} unknown" if row.counts else ""
+        print("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
+    print(out / SUMMARY_HTML)
+    raise typer.Exit(summary.exit_code)
+
+
+def _finish(observations) -> None:
+    """Exit 1 with what to do when the run could not finish; the files are written already."""
+    from auditor.outcome import stop_message
+
+    message = stop_message(observations)
+    if message is not None:
+        print(f"auditor: error: {message}", file=sys.stderr)
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+def render_drift(found) -> str:
+    from auditor.drift import render
+
+    return render(found)
+
+
+def drift_exit_code(found) -> int:
+    """3 drift, 1 pages not compared, 0 none."""
+    if found.changes:
+        return EXIT_DRIFT
+    return EXIT_INCOMPLETE if found.not_compared else 0
