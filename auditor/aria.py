@@ -19,8 +19,21 @@ from auditor.results import Control
 
 _KEY = re.compile(r'^(?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"|/.*/))?(?P<attrs>(?: \[[^\]]*\])*)$')
 # Controls a person can change, or that open something; the inventory records these.
-CONTROL_ROLES = ("switch", "checkbox", "radio", "radiogroup", "combobox", "listbox", "slider", "spinbutton",
-                 "button", "link", "list", "textbox", "tab")
+CONTROL_ROLES = (
+    "switch",
+    "checkbox",
+    "radio",
+    "radiogroup",
+    "combobox",
+    "listbox",
+    "slider",
+    "spinbutton",
+    "button",
+    "link",
+    "list",
+    "textbox",
+    "tab",
+)
 
 
 @dataclass
@@ -102,7 +115,9 @@ def inventory(nodes: list[Node]) -> list[Control]:
     return controls
 
 
-def _collect(nodes: list[Node], out: list[Control], section: str | None, label: str | None) -> tuple[str | None, str | None]:
+def _collect(
+    nodes: list[Node], out: list[Control], section: str | None, label: str | None
+) -> tuple[str | None, str | None]:
     """Walk in page order; `label` is the first text since the last control (the row's label)."""
     for node in nodes:
         if node.role == "heading":
@@ -116,7 +131,9 @@ def _collect(nodes: list[Node], out: list[Control], section: str | None, label: 
         elif node.role == "radiogroup":
             options = [n.name or n.text for n in node.walk() if n.role == "radio"]
             chosen = next((n.name for n in node.walk() if n.role == "radio" and n.checked), None)
-            out.append(Control(role="radiogroup", name=node.name, label=label, section=section, state=chosen, options=options))
+            out.append(
+                Control(role="radiogroup", name=node.name, label=label, section=section, state=chosen, options=options)
+            )
             label = None
         elif node.role in CONTROL_ROLES:
             out.append(Control(role=node.role, name=node.name, label=label, section=section, state=_state(node)))

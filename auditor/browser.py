@@ -30,8 +30,8 @@ from playwright.sync_api import sync_playwright
 from auditor.errors import AuditorError, InputError, first_line, say
 from auditor.network import Network
 from auditor.redact import Secrets, public_url
-from auditor.traces import scrub_trace
 from auditor.target import META, Target, split_url
+from auditor.traces import scrub_trace
 from auditor.watchdog import Watchdog, browser_pid
 
 ENV_VAR = "AUDITOR_BROWSER"
@@ -98,7 +98,10 @@ def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: lis
     """Launch the chosen browser; a browser that does not start is an error with advice, never a hang."""
     try:
         return playwright.chromium.launch(
-            executable_path=choice.path, headless=not headed, timeout=LAUNCH_TIMEOUT_MS, args=list(args),
+            executable_path=choice.path,
+            headless=not headed,
+            timeout=LAUNCH_TIMEOUT_MS,
+            args=list(args),
             handle_sigint=False,  # Ctrl-C reaches Playwright's driver too: the page in progress still finishes (auditor.interrupt)
         )
     except Exception as exc:  # Playwright raises its own Error and TimeoutError
@@ -132,23 +135,38 @@ class Browsing:
 
 
 @contextmanager
-def browsing(*, browser_path: str | None = None, target: Target = META, storage_state: Path | dict | None = None,
-             headed: bool = False, trace: Path | None = None, secrets=None, connect: str | None = None):
+def browsing(
+    *,
+    browser_path: str | None = None,
+    target: Target = META,
+    storage_state: Path | dict | None = None,
+    headed: bool = False,
+    trace: Path | None = None,
+    secrets=None,
+    connect: str | None = None,
+):
     """A fresh browser context whose requests go through the network guard (audit mode on).
 
     The browser is launched here, or with `connect` reached where it runs (see opened_browser).
     """
-    with sync_playwright() as playwright, \
-            opened_browser(playwright, browser_path=browser_path, target=target, headed=headed, connect=connect) as opened:
+    with (
+        sync_playwright() as playwright,
+        opened_browser(playwright, browser_path=browser_path, target=target, headed=headed, connect=connect) as opened,
+    ):
         say(opened.description)
-        with audit_context(opened, target=target, storage_state=storage_state, trace=trace,
-                           secrets=secrets) as guarded:
+        with audit_context(opened, target=target, storage_state=storage_state, trace=trace, secrets=secrets) as guarded:
             yield guarded
 
 
 @contextmanager
-def opened_browser(playwright, *, browser_path: str | None = None, target: Target = META, headed: bool = False,
-                   connect: str | None = None):
+def opened_browser(
+    playwright,
+    *,
+    browser_path: str | None = None,
+    target: Target = META,
+    headed: bool = False,
+    connect: str | None = None,
+):
     """The browser (Opened): launched here, or reached at `connect` where it runs.
 
     A browser launched here resolves Meta's host names to the replica, if there is one. A browser
@@ -179,7 +197,14 @@ def connect_browser(playwright, url: str):
     except Exception as exc:  # Playwright raises its own Error and TimeoutError
         why = first_line(exc)
         parts = urlsplit(url)
-        for secret in (url, parts.query, parts.fragment, parts.path.strip("/"), parts.password, parts.username):  # whole URL first
+        for secret in (
+            url,
+            parts.query,
+            parts.fragment,
+            parts.path.strip("/"),
+            parts.password,
+            parts.username,
+        ):  # whole URL first
             why = why.replace(secret, "[redacted]") if secret else why
         raise AuditorError(f"could not connect to the browser at {public_url(url)}: {why}") from None
 
@@ -193,8 +218,14 @@ def check_connect(url: str) -> str:
 
 
 @contextmanager
-def audit_context(opened: Opened, *, target: Target = META, storage_state: Path | dict | None = None,
-                  trace: Path | None = None, secrets=None):
+def audit_context(
+    opened: Opened,
+    *,
+    target: Target = META,
+    storage_state: Path | dict | None = None,
+    trace: Path | None = None,
+    secrets=None,
+):
     """A new context of the opened browser with the network guard on; closed (and its trace scrubbed) on leaving.
 
     With a replica the context accepts its certificate; without one, certificates are checked as
@@ -214,7 +245,9 @@ def audit_context(opened: Opened, *, target: Target = META, storage_state: Path 
         if storage_state is None:
             raise
         # session.read_state checks what we know Chromium refuses; this is for the rest (an odd cookie domain).
-        raise InputError(f"session: the browser refused the saved session: {str(exc).strip().splitlines()[-1]}") from None
+        raise InputError(
+            f"session: the browser refused the saved session: {str(exc).strip().splitlines()[-1]}"
+        ) from None
     try:
         network = Network(audit=True)
         network.install(context)
@@ -253,7 +286,6 @@ def _stop_trace(context, path: Path, secrets) -> None:
         Path(path).unlink(missing_ok=True)
         return
     scrub_trace(path, secrets, warn=say)
-
 
 
 # ---------------------------------------------------------------------- python -m auditor.browser

@@ -21,7 +21,18 @@ from auditor.spec import Loaded, load_file
 
 # Catalog categories (settings-catalog.md section 2); the report groups and scores by them.
 # Catalog categories (settings-catalog.md section 2); the report groups and scores by them.
-Category = Literal["audience", "discoverability", "ads-data", "off-platform", "ai", "security", "messaging", "location", "face", "content"]
+Category = Literal[
+    "audience",
+    "discoverability",
+    "ads-data",
+    "off-platform",
+    "ai",
+    "security",
+    "messaging",
+    "location",
+    "face",
+    "content",
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 CHECK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SETTING_ID = re.compile(r"^(fb|ig|ac|meta)\.[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -70,7 +81,7 @@ class Check(Frozen):
     @field_validator("url")
     @classmethod
     def _https(cls, url: str | None) -> str | None:
-        if url is not None and (not url.startswith("https://") or any(c.isspace() or c in '<>"\'`' for c in url)):
+        if url is not None and (not url.startswith("https://") or any(c.isspace() or c in "<>\"'`" for c in url)):
             raise ValueError("give an https:// URL (no spaces or quotes)")
         return url
 

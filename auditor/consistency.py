@@ -23,7 +23,9 @@ def check_all(flows_dir: Path | None = None, checklist_files: list[Path] | None 
             if isinstance(setting.values, list):
                 missing = [v for v in setting.values if v not in vocabulary.values]
                 if missing:
-                    raise InputError(f"{flow.path}:1: settings.{setting.id}.values: {', '.join(missing)} not in vocabulary.yml")
+                    raise InputError(
+                        f"{flow.path}:1: settings.{setting.id}.values: {', '.join(missing)} not in vocabulary.yml"
+                    )
     known = known_settings(flows, not_applicable)
     paths = checklist_files or sorted(data.checklists_dir().glob("*.yml"))
     lines = [f"ok  {len(flows)} flows read {len(read)} settings; {len(not_applicable)} marked not applicable"]
@@ -87,8 +89,11 @@ def _problem(check: checklist.Check, values: set | str | None) -> tuple[str, str
     return None
 
 
-def load_checklist(name_or_path: str = "default", flows: list[spec.Loaded] | None = None,
-                   not_applicable: list[spec.NotApplicable] | None = None) -> spec.Loaded:
+def load_checklist(
+    name_or_path: str = "default",
+    flows: list[spec.Loaded] | None = None,
+    not_applicable: list[spec.NotApplicable] | None = None,
+) -> spec.Loaded:
     """A shipped checklist (by name) or a file, valid and naming settings the flows read: what evaluate uses.
 
     `flows` and `not_applicable`: the ones a run already loaded (default: the shipped ones).

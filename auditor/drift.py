@@ -27,9 +27,19 @@ from auditor.results import (
     now,
 )
 
-Kind = Literal["added", "removed", "renamed", "moved", "options_changed", "type_changed", "default_changed", "page_missing"]
-MARK = {"added": "+", "removed": "-", "renamed": "~", "moved": ">", "options_changed": "*", "type_changed": "!",
-        "default_changed": "=", "page_missing": "x"}
+Kind = Literal[
+    "added", "removed", "renamed", "moved", "options_changed", "type_changed", "default_changed", "page_missing"
+]
+MARK = {
+    "added": "+",
+    "removed": "-",
+    "renamed": "~",
+    "moved": ">",
+    "options_changed": "*",
+    "type_changed": "!",
+    "default_changed": "=",
+    "page_missing": "x",
+}
 
 
 class Change(Strict):
@@ -113,25 +123,43 @@ def compare(baseline: Observations, current: Observations) -> Drift:
         if old_page.inventory is None or old_page.inventory.status != "ok":
             continue  # nothing to compare against
         if new_page is None or new_page.inventory is None or new_page.inventory.status != "ok":
-            missing = new_page is not None and new_page.inventory is not None and new_page.inventory.reason == "not_found"
+            missing = (
+                new_page is not None and new_page.inventory is not None and new_page.inventory.reason == "not_found"
+            )
             if missing:
                 changes.append(Change(kind="page_missing", flow=flow, detail=new_page.inventory.detail))
             else:
                 reason = new_page.inventory.reason if new_page and new_page.inventory else "not_visited"
-                not_compared.append(NotCompared(flow=flow, reason=reason, detail=new_page.inventory.detail if new_page and new_page.inventory else ""))
+                not_compared.append(
+                    NotCompared(
+                        flow=flow,
+                        reason=reason,
+                        detail=new_page.inventory.detail if new_page and new_page.inventory else "",
+                    )
+                )
             continue
         changes += _declared(flow, old_page, new_page, unmatched_new, claimed)
         changes += _undeclared_removed(flow, old_page, new_page)
     for flow, controls in unmatched_new.items():
         for control in controls:
             if (flow, identity(control)) not in claimed:
-                changes.append(Change(kind="added", flow=flow, role=control.role, new=_label(control),
-                                      detail="a control no flow reads: decide whether a checklist should cover it"))
+                changes.append(
+                    Change(
+                        kind="added",
+                        flow=flow,
+                        role=control.role,
+                        new=_label(control),
+                        detail="a control no flow reads: decide whether a checklist should cover it",
+                    )
+                )
     return Drift(
         compared=now(),
-        baseline=RunInfo(started=baseline.run.started, tool_version=baseline.run.tool_version, target=baseline.run.target),
+        baseline=RunInfo(
+            started=baseline.run.started, tool_version=baseline.run.tool_version, target=baseline.run.target
+        ),
         current=RunInfo(started=current.run.started, tool_version=current.run.tool_version, target=current.run.target),
-        changes=changes, not_compared=not_compared,
+        changes=changes,
+        not_compared=not_compared,
     )
 
 
@@ -155,11 +183,27 @@ def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, 
             if before.options and after.options and before.options != after.options:
                 added = [o for o in after.options if o not in before.options]
                 dropped = [o for o in before.options if o not in after.options]
-                changes.append(Change(kind="options_changed", flow=flow, setting=setting, old=before.options, new=after.options,
-                                      detail=_option_detail(added, dropped)))
+                changes.append(
+                    Change(
+                        kind="options_changed",
+                        flow=flow,
+                        setting=setting,
+                        old=before.options,
+                        new=after.options,
+                        detail=_option_detail(added, dropped),
+                    )
+                )
             if before.value != after.value:
-                changes.append(Change(kind="default_changed", flow=flow, setting=setting, old=str(before.value), new=str(after.value),
-                                      detail="the test account's value changed though nobody touched it: Meta may have changed a default"))
+                changes.append(
+                    Change(
+                        kind="default_changed",
+                        flow=flow,
+                        setting=setting,
+                        old=str(before.value),
+                        new=str(after.value),
+                        detail="the test account's value changed though nobody touched it: Meta may have changed a default",
+                    )
+                )
             continue
         if after.reason != "not_found" or old_control is None:
             continue
@@ -174,21 +218,45 @@ def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict,
     retyped = next((c for c in here if _label(c).startswith(label) and c.role != old.role), None)
     if retyped is not None:
         claimed.add((flow, identity(retyped)))
-        return Change(kind="type_changed", flow=flow, setting=setting, old=old.role, new=retyped.role,
-                      detail=f'"{label}" is now a {retyped.role}, not a {old.role}: the flow needs another reader')
+        return Change(
+            kind="type_changed",
+            flow=flow,
+            setting=setting,
+            old=old.role,
+            new=retyped.role,
+            detail=f'"{label}" is now a {retyped.role}, not a {old.role}: the flow needs another reader',
+        )
     for other_flow, controls in unmatched_new.items():
-        moved = next((c for c in controls if other_flow != flow and _label(c).startswith(label)
-                      and (other_flow, identity(c)) not in claimed), None)
+        moved = next(
+            (
+                c
+                for c in controls
+                if other_flow != flow and _label(c).startswith(label) and (other_flow, identity(c)) not in claimed
+            ),
+            None,
+        )
         if moved is not None:
             claimed.add((other_flow, identity(moved)))
-            return Change(kind="moved", flow=flow, setting=setting, old=flow, new=other_flow,
-                          detail=f'"{label}" now shows on {other_flow}')
+            return Change(
+                kind="moved",
+                flow=flow,
+                setting=setting,
+                old=flow,
+                new=other_flow,
+                detail=f'"{label}" now shows on {other_flow}',
+            )
     same_role = [c for c in here if c.role == old.role]
     renamed = next((c for c in same_role if c.section == old.section), same_role[0] if same_role else None)
     if renamed is not None:
         claimed.add((flow, identity(renamed)))
-        return Change(kind="renamed", flow=flow, setting=setting, old=label, new=_label(renamed),
-                      detail=f'"{label}" -> "{_label(renamed)}": update the flow\'s label (and check the meaning did not change)')
+        return Change(
+            kind="renamed",
+            flow=flow,
+            setting=setting,
+            old=label,
+            new=_label(renamed),
+            detail=f'"{label}" -> "{_label(renamed)}": update the flow\'s label (and check the meaning did not change)',
+        )
     return Change(kind="removed", flow=flow, setting=setting, old=label, detail=f'"{label}" is no longer on the page')
 
 
@@ -223,9 +291,15 @@ def junit(drift: Drift) -> str:
     from xml.etree import ElementTree as ET
 
     flows = sorted({c.flow for c in drift.changes} | {n.flow for n in drift.not_compared})
-    suite = ET.Element("testsuite", name="auditor drift", tests=str(len(flows)),
-                       failures=str(len({c.flow for c in drift.changes})), errors="0",
-                       skipped=str(len(drift.not_compared)), timestamp=drift.compared)
+    suite = ET.Element(
+        "testsuite",
+        name="auditor drift",
+        tests=str(len(flows)),
+        failures=str(len({c.flow for c in drift.changes})),
+        errors="0",
+        skipped=str(len(drift.not_compared)),
+        timestamp=drift.compared,
+    )
     for flow in flows:
         case = ET.SubElement(suite, "testcase", classname="drift", name=flow)
         found = [c for c in drift.changes if c.flow == flow]

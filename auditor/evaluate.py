@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.results import Finding, Findings, Observation, Observations, Score, Source, now
 from auditor.checklist import Check
+from auditor.results import Finding, Findings, Observation, Observations, Score, Source, now
 from auditor.spec import Loaded
 
 SEVERITY_WEIGHT = {"critical": 5, "high": 3, "medium": 2, "low": 1, "info": 0}
@@ -24,7 +24,12 @@ OBJECTION_SETTINGS = ("meta.genai_object_facebook", "meta.genai_object_instagram
 EU_UK, ELSEWHERE = ("EU", "UK"), ("US", "OTHER")
 # A manual check still does not apply when the feature is gone or not offered where the person is.
 MANUAL_NOT_APPLICABLE = ("not_offered_in_region", "retired")
-REGION_WORDS = {"EU": "the EU and EEA", "UK": "the UK", "US": "the US", "OTHER": "other countries outside the EU and UK"}
+REGION_WORDS = {
+    "EU": "the EU and EEA",
+    "UK": "the UK",
+    "US": "the US",
+    "OTHER": "other countries outside the EU and UK",
+}
 
 
 def regions_of(observations: Observations) -> set[str] | None:
@@ -37,13 +42,18 @@ def regions_of(observations: Observations) -> set[str] | None:
 
 
 def platform_of(setting: str) -> str:
-    return {"fb": "facebook", "ig": "instagram", "ac": "accounts_center", "meta": "meta"}.get(setting.split(".")[0], "meta")
+    return {"fb": "facebook", "ig": "instagram", "ac": "accounts_center", "meta": "meta"}.get(
+        setting.split(".")[0], "meta"
+    )
 
 
 # ---------------------------------------------------------------------- derived settings
 # Which value of each input makes content public (catalog 3.1 and 6: the only AI-training lever
 # outside the EU/UK is to make content non-public), and how the report names the input.
-PUBLIC_WHEN = {"fb.future_posts_audience": ("public", "Facebook posts"), "ig.private_account": ("off", "Instagram private account")}
+PUBLIC_WHEN = {
+    "fb.future_posts_audience": ("public", "Facebook posts"),
+    "ig.private_account": ("off", "Instagram private account"),
+}
 
 
 def public_content_exposure(seen: dict[str, Observation], platforms: list[str]) -> Observation:
@@ -57,8 +67,12 @@ def public_content_exposure(seen: dict[str, Observation], platforms: list[str]) 
     missing = [s for s in inputs if s not in read]
     if not inputs or missing:
         reasons = [o.reason for s in missing if (o := seen.get(s)) is not None and o.reason]
-        return Observation(**base, status="unknown", reason=reasons[0] if reasons else "not_found",
-                           detail=f"could not read {', '.join(missing) or 'any input'}")
+        return Observation(
+            **base,
+            status="unknown",
+            reason=reasons[0] if reasons else "not_found",
+            detail=f"could not read {', '.join(missing) or 'any input'}",
+        )
     return Observation(**base, status="observed", value="not_public", detail=f"from {', '.join(inputs)}")
 
 
@@ -78,7 +92,9 @@ def evaluate(observations: Observations, checklist: Loaded, evaluated: str | Non
     categories = sorted({f.category for f in findings})
     return Findings(
         run=observations.run,
-        checklist=Source(id=checklist.id, sha256=checklist.sha256, version=checklist.spec.version, title=checklist.spec.title),
+        checklist=Source(
+            id=checklist.id, sha256=checklist.sha256, version=checklist.spec.version, title=checklist.spec.title
+        ),
         evaluated=evaluated or now(),
         findings=findings,
         scores=[_score(c, [f for f in findings if f.category == c]) for c in categories],
@@ -87,11 +103,20 @@ def evaluate(observations: Observations, checklist: Loaded, evaluated: str | Non
     )
 
 
-def _finding(check: Check, observation: Observation | None, observations: Observations, regions: set[str] | None) -> Finding:
+def _finding(
+    check: Check, observation: Observation | None, observations: Observations, regions: set[str] | None
+) -> Finding:
     base = dict(
-        check=check.id, setting=check.setting, severity=check.severity, category=check.category,
-        platform=platform_of(check.setting), recommended=list(check.expect), why=check.why, how=list(check.how),
-        url=check.url, sources=list(check.sources),
+        check=check.id,
+        setting=check.setting,
+        severity=check.severity,
+        category=check.category,
+        platform=platform_of(check.setting),
+        recommended=list(check.expect),
+        why=check.why,
+        how=list(check.how),
+        url=check.url,
+        sources=list(check.sources),
         recommended_text=check.recommended_text or ", ".join(str(v) for v in check.expect),
     )
     if check.at_most is not None:
@@ -109,7 +134,11 @@ def _finding(check: Check, observation: Observation | None, observations: Observ
     if observation is None and not _audited(check.setting, observations):
         return result("not_applicable", check.title, detail=f"{platform_of(check.setting)} was not audited")
     if check.manual:
-        if observation is not None and observation.status == "not_applicable" and observation.reason in MANUAL_NOT_APPLICABLE:
+        if (
+            observation is not None
+            and observation.status == "not_applicable"
+            and observation.reason in MANUAL_NOT_APPLICABLE
+        ):
             return result("not_applicable", check.title, observation.reason, observation.detail)
         # When the pages did not tell the region, say that the check may not apply.
         note = f"{region_note}; the pages did not show where you are" if check.regions and regions is None else ""
@@ -149,5 +178,12 @@ def _score(category: str, findings: list[Finding]) -> Score:
     weight = sum(SEVERITY_WEIGHT[f.severity] for f in weighed)
     passed = sum(SEVERITY_WEIGHT[f.severity] for f in weighed if f.status == "pass")
     score = round(100 * passed / weight) if weight else None
-    return Score(category=category, passed=count["pass"], failed=count["fail"], unknown=count["unknown"],
-                 manual=count["manual"], not_applicable=count["not_applicable"], score=score)
+    return Score(
+        category=category,
+        passed=count["pass"],
+        failed=count["fail"],
+        unknown=count["unknown"],
+        manual=count["manual"],
+        not_applicable=count["not_applicable"],
+        score=score,
+    )

@@ -41,14 +41,16 @@ def write_atomic(path: Path, data: str | bytes, *, private: bool = False) -> Pat
         os.replace(tmp, path)
     except OSError as exc:
         _remove_quietly(tmp)
-        raise AuditorError(f"could not write {path}: {exc.strerror or exc}; the files already there were kept") from None
+        raise AuditorError(
+            f"could not write {path}: {exc.strerror or exc}; the files already there were kept"
+        ) from None
     return path
 
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _remove_quietly(path: Path) -> None:
@@ -77,8 +79,10 @@ def claimed(folder: Path, option: str = "-o"):
     except OSError as exc:
         raise InputError(f"{folder}:1: {option}: cannot write into this folder: {exc.strerror or exc}") from None
     if handle is None:
-        raise InputError(f"{folder}:1: {option}: another auditor run ({holder or 'another process'}) is writing into "
-                         "this folder; wait for it to end or choose another folder")
+        raise InputError(
+            f"{folder}:1: {option}: another auditor run ({holder or 'another process'}) is writing into "
+            "this folder; wait for it to end or choose another folder"
+        )
     try:
         handle.seek(0)
         handle.truncate()

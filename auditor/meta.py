@@ -15,8 +15,10 @@ LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https
 SESSION_COOKIES = {"facebook": ("c_user", "xs"), "instagram": ("sessionid",)}
 # Checks: two-factor, "confirm it's you", security checks (catalog 9.x), on both sites. Not the
 # settings pages named like them (Accounts Center's /password_and_security/two_factor).
-CHECK_PAGE = re.compile(r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:[/.?_]|$)"
-                        r"|/accounts/login/two_factor")
+CHECK_PAGE = re.compile(
+    r"/(?:checkpoint|challenge|two_step_verification|auth_platform|login_approvals)(?:[/.?_]|$)"
+    r"|/accounts/login/two_factor"
+)
 # Login forms: /login/, /login.php, /login/device-based/..., Instagram's /accounts/login/ (not /login_activity).
 LOGIN_PAGE = re.compile(r"/(?:accounts/)?login(?:[/.?]|$)")
 

@@ -45,12 +45,42 @@ META_DOMAINS = ("facebook.com", "instagram.com", "fbcdn.net", "cdninstagram.com"
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # A path segment whose first word is one of these acts, whatever the method (logout.php, set_public).
-ACTING_WORDS = frozenset((
-    "logout", "logoff", "signout", "set", "unset", "follow", "unfollow", "block", "unblock", "remove", "delete",
-    "deactivate", "confirm", "confirmemail", "approve", "accept", "decline", "reject", "revoke", "disconnect",
-    "subscribe", "unsubscribe", "like", "unlike", "mute", "unmute", "add", "create", "destroy", "toggle",
-    "enable", "disable",
-))
+ACTING_WORDS = frozenset(
+    (
+        "logout",
+        "logoff",
+        "signout",
+        "set",
+        "unset",
+        "follow",
+        "unfollow",
+        "block",
+        "unblock",
+        "remove",
+        "delete",
+        "deactivate",
+        "confirm",
+        "confirmemail",
+        "approve",
+        "accept",
+        "decline",
+        "reject",
+        "revoke",
+        "disconnect",
+        "subscribe",
+        "unsubscribe",
+        "like",
+        "unlike",
+        "mute",
+        "unmute",
+        "add",
+        "create",
+        "destroy",
+        "toggle",
+        "enable",
+        "disable",
+    )
+)
 GRAPHQL_READ_PATH = ("api", "graphql")  # www.facebook.com, accountscenter.* and (without the slash) Instagram
 ROUTE_DEFINITIONS_PATH = ("ajax", "bulk-route-definitions")
 GRAPHQL_PARAMS = ("fb_api_req_friendly_name", "doc_id", "variables", "query_hash", "query_id", "queries")
@@ -70,8 +100,13 @@ class Verdict:
     why: str  # the rule that decided, in a few words
 
 
-def judge(method: str, url: str, headers: dict[str, str] | None = None, body: bytes | None = None,
-          resource_type: str = "fetch") -> Verdict:
+def judge(
+    method: str,
+    url: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    resource_type: str = "fetch",
+) -> Verdict:
     """Is this request known to be a read? Anything not shown to be one is not (see the module's rules)."""
     if url.startswith(LOCAL_SCHEMES):
         return Verdict(True, "never leaves the browser")
@@ -90,7 +125,9 @@ def judge(method: str, url: str, headers: dict[str, str] | None = None, body: by
         if any("graphql" in s for s in segments):
             return Verdict(False, f"GraphQL by {method}")
         acting = next((s for s in segments if re.split(r"[_.\-]", s)[0] in ACTING_WORDS), None)
-        return Verdict(False, f"a path that acts ({acting})") if acting else Verdict(True, f"{method} to a page or file")
+        return (
+            Verdict(False, f"a path that acts ({acting})") if acting else Verdict(True, f"{method} to a page or file")
+        )
     if method != "POST":
         return Verdict(False, f"method {method}")
     headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -156,7 +193,9 @@ class Log:
     """What the guard stopped, and what went out that is not a known read ("METHOD name-or-path" each)."""
 
     blocked: list[str] = field(default_factory=list)  # not known reads, stopped in audit mode
-    sent: list[str] = field(default_factory=list)  # not known reads that went out in audit mode: the report's writes sent
+    sent: list[str] = field(
+        default_factory=list
+    )  # not known reads that went out in audit mode: the report's writes sent
     sent_unguarded: list[str] = field(default_factory=list)  # ... with audit mode off (the login), not the audit's
     egress: list[str] = field(default_factory=list)  # hosts outside Meta
     sockets: list[str] = field(default_factory=list)  # Meta WebSockets not opened in audit mode
@@ -209,7 +248,8 @@ class Network:
         """A redirect's next request never reaches the route handler: judged here, it can only be counted."""
         if request.redirected_from is not None and not _judge(request).read:
             (self.log.sent if self.audit else self.log.sent_unguarded).append(
-                describe(request.method, request.url, request.post_data_buffer))
+                describe(request.method, request.url, request.post_data_buffer)
+            )
 
 
 def _judge(request) -> Verdict:

@@ -79,8 +79,14 @@ class Observer:
     secrets: object = None  # auditor.redact.Secrets of the run's trace: the person's masked texts are added
 
     def run(self) -> Observations:
-        run = Run(tool_version=__version__, started=now(), platforms=self.platforms, browser=self.browser,
-                  target=self.target, flows=[Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in self.flows])
+        run = Run(
+            tool_version=__version__,
+            started=now(),
+            platforms=self.platforms,
+            browser=self.browser,
+            target=self.target,
+            flows=[Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in self.flows],
+        )
         observations: list[Observation] = []
         pages: list[PageInventory] = []
         stop: tuple[str, str] | None = None
@@ -97,14 +103,25 @@ class Observer:
                     stop = ("timeout", OUT_OF_TIME)
                 if stop is None:
                     if index and self.pace_seconds:
-                        time.sleep(min(self.pace_seconds, self._seconds_left()))  # for the account's sake, not synchronisation
+                        time.sleep(
+                            min(self.pace_seconds, self._seconds_left())
+                        )  # for the account's sake, not synchronisation
                     found, inventory, locale = self._observe_page(page, flow)
                     run.locale = run.locale or locale
                     if inventory.reason in STOPS_THE_RUN:
-                        stop = (inventory.reason, f"not read: the run stopped at {flow.id} ({STOP_ADVICE[inventory.reason]})")
+                        stop = (
+                            inventory.reason,
+                            f"not read: the run stopped at {flow.id} ({STOP_ADVICE[inventory.reason]})",
+                        )
                 else:
                     found = _all_unknown(flow, self.platforms, stop[0], stop[1])
-                    inventory = PageInventory(flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason=stop[0], detail=stop[1])
+                    inventory = PageInventory(
+                        flow=flow.id,
+                        url=flow_url(flow, self.platforms),
+                        status="unknown",
+                        reason=stop[0],
+                        detail=stop[1],
+                    )
                 observations += found
                 pages.append(inventory)
                 self._report(flow, found)
@@ -114,13 +131,21 @@ class Observer:
             for flow in self.flows:
                 if flow.id not in done:
                     observations += _all_unknown(flow, self.platforms, "interrupted", INTERRUPTED)
-                    pages.append(PageInventory(flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason="interrupted"))
+                    pages.append(
+                        PageInventory(
+                            flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason="interrupted"
+                        )
+                    )
         # The page is not closed here: closing the context closes it, and closing a page while Chromium
         # shows an error page (a site that went away) can wait forever.
         observations += not_applicable_observations(self.not_applicable, self.platforms)
         run.finished = now()
-        run.complete = (stop is None and not run.interrupted and not any(p.reason in NOT_LOADED for p in pages)
-                        and not any(o.reason in NOT_LOADED and o.reason != "error" for o in observations))
+        run.complete = (
+            stop is None
+            and not run.interrupted
+            and not any(p.reason in NOT_LOADED for p in pages)
+            and not any(o.reason in NOT_LOADED and o.reason != "error" for o in observations)
+        )
         if self.network is not None:
             run.writes_blocked = len(self.network.log.blocked)
             run.writes_sent = len(self.network.log.sent)
@@ -172,26 +197,41 @@ class Observer:
         locale = detect_locale(page)
         if locale is None:
             lang = page.evaluate("document.documentElement.lang")
-            return self._page_unknown(flow, page.url, "unsupported_locale", f'the page is in "{lang}", which the flows do not cover')
+            return self._page_unknown(
+                flow, page.url, "unsupported_locale", f'the page is in "{lang}", which the flows do not cover'
+            )
         region = locate(page, flow.spec.region, None).first
         try:
             for step in flow.spec.steps:
                 self._run_step(page, step, locale)
         except (PlaywrightError, NotFound) as exc:
             reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
-            reason = "not_found" if reason in ("timeout", "error") else reason  # a step's control is not there: the page changed
+            reason = (
+                "not_found" if reason in ("timeout", "error") else reason
+            )  # a step's control is not there: the page changed
             return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
         reader = Reader(page, region, self.vocabulary, locale)
         found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
         try:
             scrub = Scrubber(self._personal_texts(page, flow, locale))
-            inventory = PageInventory(flow=flow.id, url=page.url, status="ok", locale=locale,
-                                      controls=[scrub.control(c) for c in self._inventory(region, found, flow, locale)])
+            inventory = PageInventory(
+                flow=flow.id,
+                url=page.url,
+                status="ok",
+                locale=locale,
+                controls=[scrub.control(c) for c in self._inventory(region, found, flow, locale)],
+            )
             inventory.screenshot = self._screenshot(page, flow, locale)
         except PlaywrightError as exc:  # the settings were read; the page's inventory could not be taken
             scrub = Scrubber([])
-            inventory = PageInventory(flow=flow.id, url=page.url, status="unknown", reason=load_failure(exc), locale=locale,
-                                      detail=f"the page's controls could not be listed: {first_line(exc)}")
+            inventory = PageInventory(
+                flow=flow.id,
+                url=page.url,
+                status="unknown",
+                reason=load_failure(exc),
+                locale=locale,
+                detail=f"the page's controls could not be listed: {first_line(exc)}",
+            )
         return [scrub.observation(o) for o in found], inventory, locale
 
     def _personal_texts(self, page, flow: Loaded, locale: str) -> list[str]:
@@ -203,12 +243,28 @@ class Observer:
             self.secrets.add_personal(found)
         return found
 
-    def _page_unknown(self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False):
+    def _page_unknown(
+        self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False
+    ):
         found = _all_unknown(flow, self.platforms, reason, detail, url)
         if gone:  # Meta says the page is no more: a setting shown only to some accounts is not applicable
-            found = [o.model_copy(update={"status": "not_applicable", "reason": s.missing_reason, "detail": s.missing_detail or detail})
-                     if s.missing == "not_applicable" else o for o, s in zip(found, flow.spec.settings)]
-        return found, PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale), locale
+            found = [
+                o.model_copy(
+                    update={
+                        "status": "not_applicable",
+                        "reason": s.missing_reason,
+                        "detail": s.missing_detail or detail,
+                    }
+                )
+                if s.missing == "not_applicable"
+                else o
+                for o, s in zip(found, flow.spec.settings)
+            ]
+        return (
+            found,
+            PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale),
+            locale,
+        )
 
     def _run_step(self, page, step, locale: str) -> None:
         if step.open:
@@ -226,37 +282,72 @@ class Observer:
             page.get_by_role("dialog").wait_for(state="detached")
 
     def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> Observation:
-        base = dict(setting=setting.id, platform=setting.platform or flow.spec.platform, url=url, flow=flow.id, time=now())
+        base = dict(
+            setting=setting.id, platform=setting.platform or flow.spec.platform, url=url, flow=flow.id, time=now()
+        )
         try:
             reading = reader.read(setting)
         except NotFound as exc:
             if setting.missing == "not_applicable":
-                return Observation(**base, status="not_applicable", reason=setting.missing_reason, detail=setting.missing_detail or str(exc))
-            return Observation(**base, status="unknown", reason="not_found", detail=f"{exc} (the page may have changed)")
+                return Observation(
+                    **base,
+                    status="not_applicable",
+                    reason=setting.missing_reason,
+                    detail=setting.missing_detail or str(exc),
+                )
+            return Observation(
+                **base, status="unknown", reason="not_found", detail=f"{exc} (the page may have changed)"
+            )
         except UnsupportedLocale as exc:
-            return Observation(**base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting")
+            return Observation(
+                **base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting"
+            )
         except PlaywrightError as exc:
             _dismiss_dialogs(reader.page)
             reason = load_failure(exc)
-            return Observation(**base, status="unknown", reason="error" if reason == "timeout" else reason, detail=first_line(exc))
+            return Observation(
+                **base, status="unknown", reason="error" if reason == "timeout" else reason, detail=first_line(exc)
+            )
         if reading.unknown_detail:
-            return Observation(**base, status="unknown", reason="not_found", raw=reading.raw, options=reading.options,
-                               locator=reading.locator, detail=reading.unknown_detail)
-        return Observation(**base, status="observed", value=reading.value, raw=reading.raw, options=reading.options,
-                           locator=reading.locator)
+            return Observation(
+                **base,
+                status="unknown",
+                reason="not_found",
+                raw=reading.raw,
+                options=reading.options,
+                locator=reading.locator,
+                detail=reading.unknown_detail,
+            )
+        return Observation(
+            **base,
+            status="observed",
+            value=reading.value,
+            raw=reading.raw,
+            options=reading.options,
+            locator=reading.locator,
+        )
 
     def _inventory(self, region, found: list[Observation], flow: Loaded, locale: str) -> list[Control]:
         """Every control in the main region, with the settings the flow read from them marked."""
         controls = aria.inventory(aria.parse(region.aria_snapshot()))
-        labels = [(text, observation) for setting, observation in zip(flow.spec.settings, found)
-                  if observation.status == "observed" for text in texts(setting.label, locale)]
+        labels = [
+            (text, observation)
+            for setting, observation in zip(flow.spec.settings, found)
+            if observation.status == "observed"
+            for text in texts(setting.label, locale)
+        ]
         marked = []
         for control in controls:
             for text, observation in labels:
                 # The row's text runs on into its description; the declared label is its start.
                 if (control.label or "").startswith(text) or control.name == text:
-                    control = control.model_copy(update={"setting": observation.setting, "label": text,
-                                                         "options": control.options or observation.options or []})
+                    control = control.model_copy(
+                        update={
+                            "setting": observation.setting,
+                            "label": text,
+                            "options": control.options or observation.options or [],
+                        }
+                    )
                     break
             marked.append(control)
         return marked
@@ -266,10 +357,15 @@ class Observer:
         if self.evidence_dir is None:
             return None
         name = flow.id.replace("/", "-") + ".jpg"  # named after the flow, never after the person
-        masks = [locate(page, m, locale) for m in flow.spec.mask] + [page.locator("img[alt]:not([alt=''])"), page.locator("input[type=email]")]
+        masks = [locate(page, m, locale) for m in flow.spec.mask] + [
+            page.locator("img[alt]:not([alt=''])"),
+            page.locator("input[type=email]"),
+        ]
         try:
             # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
-            image = page.screenshot(full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled", type="jpeg", quality=70)
+            image = page.screenshot(
+                full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled", type="jpeg", quality=70
+            )
         except PlaywrightTimeout:
             return None
         try:
@@ -293,10 +389,20 @@ def _dismiss_dialogs(page) -> None:
         pass
 
 
-def _all_unknown(flow: Loaded, platforms: list[str], reason: str, detail: str, url: str | None = None) -> list[Observation]:
+def _all_unknown(
+    flow: Loaded, platforms: list[str], reason: str, detail: str, url: str | None = None
+) -> list[Observation]:
     return [
-        Observation(setting=s.id, platform=s.platform or flow.spec.platform, status="unknown", reason=reason, detail=detail,
-                    url=url or flow_url(flow, platforms), flow=flow.id, time=now())
+        Observation(
+            setting=s.id,
+            platform=s.platform or flow.spec.platform,
+            status="unknown",
+            reason=reason,
+            detail=detail,
+            url=url or flow_url(flow, platforms),
+            flow=flow.id,
+            time=now(),
+        )
         for s in flow.spec.settings
     ]
 
@@ -304,6 +410,9 @@ def _all_unknown(flow: Loaded, platforms: list[str], reason: str, detail: str, u
 def not_applicable_observations(items: list[NotApplicable], platforms: list[str]) -> list[Observation]:
     """The catalogued settings no desktop page shows (not_applicable.yml), for the platforms audited."""
     return [
-        Observation(setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail)
-        for item in items if item.platform in platforms or item.platform in ("accounts_center", "meta")
+        Observation(
+            setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail
+        )
+        for item in items
+        if item.platform in platforms or item.platform in ("accounts_center", "meta")
     ]

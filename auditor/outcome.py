@@ -41,11 +41,11 @@ def stop_message(observations: Observations) -> str | None:
     platform = platform_of(page.url)
     return {
         "login_wall": f"the {platform} session is not logged in any more (expired or logged out) at {page.flow}: "
-                      f"log in again with `auditor login {platform}`, then run again",
+        f"log in again with `auditor login {platform}`, then run again",
         "checkpoint": f"Meta asks to confirm it's you on {platform} (at {page.flow}): finish that with "
-                      f"`auditor login {platform}`, then run again",
+        f"`auditor login {platform}`, then run again",
         "rate_limited": f"Meta rate-limited the account at {page.flow}: wait a few hours before the next audit, "
-                        f"and keep --pace at {META_PACE:g} s or more",
+        f"and keep --pace at {META_PACE:g} s or more",
     }[page.reason] + "; the settings read before that are in the results"
 
 
@@ -69,9 +69,14 @@ def _not_loaded_message(observations: Observations) -> str | None:
     else:
         timeouts = sum(p.reason == "timeout" for p in pages)
         errors = sum(p.reason == "error" for p in pages)
-        what = ", ".join(part for part in (f"{timeouts} page(s) did not load in time" if timeouts else "",
-                                           f"{errors} page(s) answered with an error" if errors else "") if part)
+        what = ", ".join(
+            part
+            for part in (
+                f"{timeouts} page(s) did not load in time" if timeouts else "",
+                f"{errors} page(s) answered with an error" if errors else "",
+            )
+            if part
+        )
         what += f" (first {first.flow})"
     unread = sum(o.status == "unknown" and o.reason in NOT_LOADED for o in observations.observations)
     return f"{what}: {unread} setting(s) could not be read; the rest are in the results. Run again to read them"
-

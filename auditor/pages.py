@@ -17,9 +17,11 @@ from auditor.readers import any_of, locate
 from auditor.spec import Loaded, Vocabulary
 
 # Chromium's errors for a site that cannot be reached at all (as opposed to one that answers with an error).
-UNREACHABLE = re.compile(r"net::ERR_(?:CONNECTION_(?:REFUSED|RESET|CLOSED|FAILED|TIMED_OUT|ABORTED)|NAME_NOT_RESOLVED|"
-                         r"INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_CHANGED|EMPTY_RESPONSE|TIMED_OUT|"
-                         r"PROXY_CONNECTION_FAILED|SOCKET_NOT_CONNECTED)\b")
+UNREACHABLE = re.compile(
+    r"net::ERR_(?:CONNECTION_(?:REFUSED|RESET|CLOSED|FAILED|TIMED_OUT|ABORTED)|NAME_NOT_RESOLVED|"
+    r"INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_CHANGED|EMPTY_RESPONSE|TIMED_OUT|"
+    r"PROXY_CONNECTION_FAILED|SOCKET_NOT_CONNECTED)\b"
+)
 CLOSED = re.compile(r"has been closed|Target closed|Browser closed|Connection closed|browser has disconnected", re.I)
 
 
@@ -43,7 +45,10 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
     strings = vocabulary.strings
     ready = locate(page, flow.spec.ready, None)
     login = page.locator("input[type=password]")  # both login forms; Meta's field names are stable (catalog 9.3)
-    stops = {key: strings[key].variants() for key in ("checkpoint", "rate_limited", "rate_limited_instagram", "error", "unavailable")}
+    stops = {
+        key: strings[key].variants()
+        for key in ("checkpoint", "rate_limited", "rate_limited_instagram", "error", "unavailable")
+    }
     stop_pattern = any_of([t for group in stops.values() for t in group])
     stopper = page.get_by_role("heading", name=stop_pattern).or_(page.get_by_text(stop_pattern))
     try:
@@ -59,9 +64,9 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
     if _shows(page, stops["rate_limited"] + stops["rate_limited_instagram"]):
         return "rate_limited", "Meta showed its rate-limit page"
     if _shows(page, stops["error"]):
-        return "error", "Meta showed its error page (\"Sorry, something went wrong\")"
+        return "error", 'Meta showed its error page ("Sorry, something went wrong")'
     if _shows(page, stops["unavailable"]):
-        return "gone", "the page is no longer there (\"This content isn't available\")"
+        return "gone", 'the page is no longer there ("This content isn\'t available")'
     waited = f"{wait_ms / 1000:.0f} s"
     if _still_loading(page):
         return "timeout", f"the page was still loading after {waited}"
@@ -70,12 +75,14 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
 
 def _still_loading(page) -> bool:
     """Is the page still loading its content? Meta's pages show a progress bar, or mark the region busy."""
-    return (page.get_by_role("progressbar").first.is_visible() or page.locator("[aria-busy=true]").first.is_visible()
-            or page.evaluate("document.readyState") == "loading")
+    return (
+        page.get_by_role("progressbar").first.is_visible()
+        or page.locator("[aria-busy=true]").first.is_visible()
+        or page.evaluate("document.readyState") == "loading"
+    )
 
 
 def _shows(page, candidates: list[str]) -> bool:
     if not candidates:
         return False
     return page.get_by_text(any_of(candidates)).first.is_visible()
-

@@ -59,6 +59,7 @@ def any_of(candidates: list[str], how: str = "exact") -> re.Pattern:
 
 def locate(scope, locator: Locator, locale: str | None):
     """A Playwright locator for a flow locator; locale None accepts the wording of every locale."""
+
     def words(localized):
         return localized.variants() if locale is None else texts(localized, locale)
 
@@ -95,7 +96,11 @@ class Reader:
     def _value_texts(self, setting: SettingRead) -> dict[str, str]:
         """Option text -> canonical value, in this locale (and its sister wording)."""
         mapping: dict[str, str] = {}
-        items = setting.values.items() if isinstance(setting.values, dict) else ((v, self.vocab.values[v]) for v in setting.values)
+        items = (
+            setting.values.items()
+            if isinstance(setting.values, dict)
+            else ((v, self.vocab.values[v]) for v in setting.values)
+        )
         for canonical, localized in items:
             for text in texts(localized, self.locale):
                 mapping.setdefault(text, canonical)
@@ -149,7 +154,9 @@ class Reader:
         opener.click()
         dialog = self.page.get_by_role("dialog").last
         dialog.wait_for(state="visible", timeout=DIALOG_TIMEOUT_MS)
-        dialog.get_by_role("radio").first.or_(dialog.get_by_role("button").first).first.wait_for(timeout=DIALOG_TIMEOUT_MS)
+        dialog.get_by_role("radio").first.or_(dialog.get_by_role("button").first).first.wait_for(
+            timeout=DIALOG_TIMEOUT_MS
+        )
         return dialog, aria.parse(dialog.aria_snapshot())
 
     def _close_dialog(self, dialog) -> None:
@@ -191,19 +198,26 @@ class Reader:
     def _read_switch(self, setting: SettingRead) -> Reading:
         switch = self._find(self.region.get_by_role("switch", name=any_of(self._labels(setting))), "switch")
         checked = switch.is_checked()
-        return Reading("on" if checked else "off", "checked" if checked else "not checked",
-                       f'role=switch name="{self._labels(setting)[0]}"')
+        return Reading(
+            "on" if checked else "off",
+            "checked" if checked else "not checked",
+            f'role=switch name="{self._labels(setting)[0]}"',
+        )
 
     def _read_radio_group(self, setting: SettingRead) -> Reading:
         group = self._find(self.region.get_by_role("radiogroup", name=any_of(self._labels(setting))), "radio group")
-        return self._from_radios(setting, aria.parse(group.aria_snapshot()), f'role=radiogroup name="{self._labels(setting)[0]}"')
+        return self._from_radios(
+            setting, aria.parse(group.aria_snapshot()), f'role=radiogroup name="{self._labels(setting)[0]}"'
+        )
 
     def _read_review(self, setting: SettingRead) -> Reading:
         row = self._row(setting, locate(self.page, setting.open, self.locale))
         button = locate(row, setting.open, self.locale).first
         dialog, nodes = self._open_dialog(button)
         try:
-            return self._from_radios(setting, nodes, f'row "{self._labels(setting)[0]}" >> {setting.open.describe(self.locale)}')
+            return self._from_radios(
+                setting, nodes, f'row "{self._labels(setting)[0]}" >> {setting.open.describe(self.locale)}'
+            )
         finally:
             self._close_dialog(dialog)
 

@@ -18,7 +18,21 @@ from auditor.results import Control, Observation
 
 REDACTED = "[redacted]"
 # Meta's session and browser-id cookies; any cookie value seen is scrubbed, these are named for the docs and tests.
-SESSION_COOKIES = ("c_user", "xs", "fr", "datr", "sb", "sessionid", "ds_user_id", "csrftoken", "mid", "ig_did", "rur", "shbid", "shbts")
+SESSION_COOKIES = (
+    "c_user",
+    "xs",
+    "fr",
+    "datr",
+    "sb",
+    "sessionid",
+    "ds_user_id",
+    "csrftoken",
+    "mid",
+    "ig_did",
+    "rur",
+    "shbid",
+    "shbts",
+)
 # A cookie value shorter than this is a flag or a locale ("1", "en_US"), not a token; replacing it
 # everywhere would only garble the trace.
 MIN_COOKIE_VALUE = 8
@@ -89,8 +103,9 @@ class Secrets:
         """One regular expression for all forms, in text and in bytes; rebuilt when a secret is added."""
         key = frozenset(self.values)
         if self._compiled is None or self._compiled[0] != key:
-            alternatives = [rf"(?<!\w){re.escape(f)}(?!\w)" if len(f) < WHOLE_WORD_BELOW else re.escape(f)
-                            for f in self.forms()] or ["(?!)"]
+            alternatives = [
+                rf"(?<!\w){re.escape(f)}(?!\w)" if len(f) < WHOLE_WORD_BELOW else re.escape(f) for f in self.forms()
+            ] or ["(?!)"]
             text = re.compile("|".join(alternatives))
             self._compiled = (key, (text, re.compile(text.pattern.encode())))
         return self._compiled[1]
@@ -142,15 +157,21 @@ class Scrubber:
         return contact_details(value)
 
     def control(self, control: Control) -> Control:
-        return control.model_copy(update={
-            "name": self.text(control.name), "label": self.text(control.label), "section": self.text(control.section),
-            "state": self.text(control.state), "options": [self.text(o) for o in control.options],
-        })
+        return control.model_copy(
+            update={
+                "name": self.text(control.name),
+                "label": self.text(control.label),
+                "section": self.text(control.section),
+                "state": self.text(control.state),
+                "options": [self.text(o) for o in control.options],
+            }
+        )
 
     def observation(self, observation: Observation) -> Observation:
         options = [self.text(o) for o in observation.options] if observation.options else observation.options
-        return observation.model_copy(update={"raw": self.text(observation.raw), "options": options,
-                                              "detail": self.text(observation.detail)})  # a detail may quote the page
+        return observation.model_copy(
+            update={"raw": self.text(observation.raw), "options": options, "detail": self.text(observation.detail)}
+        )  # a detail may quote the page
 
 
 def public_url(url: str) -> str:
@@ -164,4 +185,3 @@ def public_url(url: str) -> str:
     if not host_port:
         return "URL"
     return f"{parts.scheme}://{host_port}" if parts.scheme else host_port
-

@@ -60,7 +60,9 @@ class View:
 
 def build_view(findings: Findings, evidence_root: Path | None = None) -> View:
     def worst_first(items: list[Finding]) -> list[Finding]:
-        return sorted(items, key=lambda x: SEVERITY_ORDER.index(x.severity))  # stable: checklist order within a severity
+        return sorted(
+            items, key=lambda x: SEVERITY_ORDER.index(x.severity)
+        )  # stable: checklist order within a severity
 
     def having(status: str) -> list[Finding]:
         return [x for x in findings.findings if x.status == status]
@@ -142,8 +144,15 @@ def environment(template_dir: Path | None = None, markdown: bool = False) -> Env
     """Templates from template_dir first, then the built-in ones (datasette-style overrides)."""
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(data.templates_dir())))
-    return Environment(loader=ChoiceLoader(loaders), autoescape=not markdown, finalize=_markdown if markdown else _clean,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=not markdown,
+        finalize=_markdown if markdown else _clean,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def render(findings: Findings, template_dir: Path | None = None, evidence_root: Path | None = None) -> dict[str, str]:
@@ -151,8 +160,10 @@ def render(findings: Findings, template_dir: Path | None = None, evidence_root: 
     view = build_view(findings, evidence_root)
     html, markdown = environment(template_dir), environment(template_dir, markdown=True)
     try:
-        return {name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
-                for name, template in OUTPUTS.items()}
+        return {
+            name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
+            for name, template in OUTPUTS.items()
+        }
     except Exception as exc:  # a template of --template-dir may fail in any way: a syntax error, an unknown name, 1 / 0
         if template_dir is None:
             raise  # in the built-in templates: a bug, not bad input
@@ -169,8 +180,9 @@ def _template_error(exc: Exception, template_dir: Path) -> str:
     return f"{file}:{line or 1}: (template): {message[0] if message else type(exc).__name__}"
 
 
-def write_report(findings: Findings, out_dir: Path, template_dir: Path | None = None,
-                 evidence_root: Path | None = None) -> Path:
+def write_report(
+    findings: Findings, out_dir: Path, template_dir: Path | None = None, evidence_root: Path | None = None
+) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
     Screenshot paths in findings are relative to findings.json's folder (evidence_root, by

@@ -24,9 +24,22 @@ Platform = Literal["facebook", "instagram", "accounts_center", "meta"]
 ObservationStatus = Literal["observed", "unknown", "not_applicable"]
 # Why a setting is unknown or not applicable; the run goes on either way.
 Reason = Literal[
-    "not_found", "login_wall", "checkpoint", "rate_limited", "unsupported_locale", "not_offered_in_region",
-    "error", "interrupted", "app_only", "retired", "no_setting", "no_web_page", "not_offered_for_account",
-    "timeout", "site_unreachable", "browser_closed",
+    "not_found",
+    "login_wall",
+    "checkpoint",
+    "rate_limited",
+    "unsupported_locale",
+    "not_offered_in_region",
+    "error",
+    "interrupted",
+    "app_only",
+    "retired",
+    "no_setting",
+    "no_web_page",
+    "not_offered_for_account",
+    "timeout",
+    "site_unreachable",
+    "browser_closed",
 ]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -103,7 +116,9 @@ class Run(Strict):
     region: str | None = None  # as far as the pages tell it (objection form offered or not)
     flows: list[Source] = []
     writes_sent: int = 0  # requests not known to be reads that went out in audit mode: 0 unless the guard is broken
-    writes_blocked: int = 0  # requests not known to be reads that the network guard stopped; the replica's log must agree
+    writes_blocked: int = (
+        0  # requests not known to be reads that the network guard stopped; the replica's log must agree
+    )
     egress_blocked: int = 0
     interrupted: bool = False
     complete: bool = True

@@ -30,7 +30,17 @@ Locale = Literal["en_US", "en_GB", "de_DE"]
 # A flow may click only these roles. A click on a switch, checkbox, radio, option or combobox
 # could change a setting, so a flow cannot even express it.
 SAFE_CLICK_ROLES = ("button", "link", "tab", "menuitem")
-UNSAFE_ROLES = ("switch", "checkbox", "radio", "option", "combobox", "menuitemcheckbox", "menuitemradio", "slider", "spinbutton")
+UNSAFE_ROLES = (
+    "switch",
+    "checkbox",
+    "radio",
+    "option",
+    "combobox",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "slider",
+    "spinbutton",
+)
 REGIONS = ("US", "UK", "EU", "OTHER")
 
 
@@ -93,7 +103,9 @@ class Locator(Frozen):
         inner = f"{self.within.describe(locale)} >> " if self.within else ""
         if self.role:
             name = self.name.get(locale) if self.name else None
-            return f'{inner}role={self.role}' + (f' name{"^=" if self.match == "prefix" else "="}"{name}"' if name else "")
+            return f"{inner}role={self.role}" + (
+                f' name{"^=" if self.match == "prefix" else "="}"{name}"' if name else ""
+            )
         for way in ("label", "text"):
             value = getattr(self, way)
             if value is not None:
@@ -105,7 +117,9 @@ def _safe_click(locator: Locator, field: str) -> Locator:
     if locator.role in UNSAFE_ROLES:
         raise ValueError(f"a click on a {locator.role} could change a setting; flows are read-only")
     if locator.role not in SAFE_CLICK_ROLES:
-        raise ValueError(f"{field} needs role: one of {', '.join(SAFE_CLICK_ROLES)} (a click on a label or text could toggle a control)")
+        raise ValueError(
+            f"{field} needs role: one of {', '.join(SAFE_CLICK_ROLES)} (a click on a label or text could toggle a control)"
+        )
     return locator
 
 
@@ -140,7 +154,9 @@ class Step(Frozen):
         return url
 
 
-ReadKind = Literal["audience", "switch", "radio_group", "review", "choice", "link", "action", "list", "status", "presence"]
+ReadKind = Literal[
+    "audience", "switch", "radio_group", "review", "choice", "link", "action", "list", "status", "presence"
+]
 
 
 class SettingRead(Frozen):
@@ -247,7 +263,9 @@ def load_flows(directory: Path | None = None) -> list[Loaded]:
         flow_id = f"{path.parent.name}/{path.stem}"
         loaded = load_file(path, Flow, flow_id)
         if loaded.spec.platform != path.parent.name:
-            raise InputError(f"{path}:1: platform: says {loaded.spec.platform} but the file is under {path.parent.name}/")
+            raise InputError(
+                f"{path}:1: platform: says {loaded.spec.platform} but the file is under {path.parent.name}/"
+            )
         flows.append(loaded)
     if not flows:
         raise InputError(f"{root}:1: (folder): no flows (<platform>/<page>.yml) found")
@@ -273,5 +291,3 @@ def load_not_applicable(directory: Path | None = None) -> list[NotApplicable]:
     root = Path(directory) if directory else data.flows_dir()
     path = root / "not_applicable.yml"
     return load_file(path, NotApplicableList, "not_applicable").spec.settings if path.exists() else []
-
-

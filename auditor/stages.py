@@ -83,8 +83,14 @@ class Done:
     drift: Drift | None = None
 
 
-def run(platforms: list[str], out: Path, options: Options, checklist: str | spec.Loaded = "default",
-        baseline: Path | None = None, flow_set: FlowSet | None = None) -> Done:
+def run(
+    platforms: list[str],
+    out: Path,
+    options: Options,
+    checklist: str | spec.Loaded = "default",
+    baseline: Path | None = None,
+    flow_set: FlowSet | None = None,
+) -> Done:
     """observe -> evaluate -> report (-> drift, with a baseline) into `out`, claimed for the run.
 
     Bad input fails before the browser starts; the files are written before the browser closes.
@@ -95,8 +101,18 @@ def run(platforms: list[str], out: Path, options: Options, checklist: str | spec
     check_output_dir(out)
     with claimed(out):
         with _opened(platforms, out, options) as (browser, way, deadline):
-            observations, findings = audit_in(browser, platforms, way, flow_set, loaded, out, target=options.target,
-                                              pace=options.pace, evidence=options.evidence, deadline=deadline)
+            observations, findings = audit_in(
+                browser,
+                platforms,
+                way,
+                flow_set,
+                loaded,
+                out,
+                target=options.target,
+                pace=options.pace,
+                evidence=options.evidence,
+                deadline=deadline,
+            )
         if before is None:
             return Done(observations, findings)
         found = compare(before, observations)
@@ -110,8 +126,16 @@ def observe(platforms: list[str], out: Path, options: Options, flow_set: FlowSet
     check_output_file(out)
     with claimed(out.parent):
         with _opened(platforms, out.parent, options) as (browser, way, deadline):
-            observations = observe_in(browser, platforms, way, flow_set, target=options.target, pace=options.pace,
-                                      evidence_in=out.parent if options.evidence else None, deadline=deadline)
+            observations = observe_in(
+                browser,
+                platforms,
+                way,
+                flow_set,
+                target=options.target,
+                pace=options.pace,
+                evidence_in=out.parent if options.evidence else None,
+                deadline=deadline,
+            )
             return write_observations(out, observations)  # before the browser closes
 
 
@@ -128,30 +152,66 @@ def _opened(platforms: list[str], folder: Path, options: Options):
         say(f"using the {way.source}")
     if options.connect and options.target.is_replica:
         say(options.target.remote_browser_note())
-    with interrupt.stop_between_pages(say), \
-            browsing(browser_path=options.browser_path, target=options.target, connect=options.connect,
-                     storage_state=way.state, trace=folder / "trace.zip" if options.trace else None,
-                     secrets=way.secrets()) as browser, \
-            browser.watchdog.bound(deadline - time.monotonic() + GRACE_SECONDS, "the run's time limit"):
+    with (
+        interrupt.stop_between_pages(say),
+        browsing(
+            browser_path=options.browser_path,
+            target=options.target,
+            connect=options.connect,
+            storage_state=way.state,
+            trace=folder / "trace.zip" if options.trace else None,
+            secrets=way.secrets(),
+        ) as browser,
+        browser.watchdog.bound(deadline - time.monotonic() + GRACE_SECONDS, "the run's time limit"),
+    ):
         yield browser, way, deadline
 
 
 # ---------------------------------------------------------------------- one account in an open context
-def audit_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: FlowSet, checklist: spec.Loaded, folder: Path,
-             *, target: Target = META, pace: float | None = None, evidence: bool = True, deadline: float | None = None,
-             say=say) -> tuple[Observations, Findings]:
+def audit_in(
+    browser: Browsing,
+    platforms: list[str],
+    way: WayIn,
+    flow_set: FlowSet,
+    checklist: spec.Loaded,
+    folder: Path,
+    *,
+    target: Target = META,
+    pace: float | None = None,
+    evidence: bool = True,
+    deadline: float | None = None,
+    say=say,
+) -> tuple[Observations, Findings]:
     """One account's whole audit in a guarded context: observations.json, findings.json and the report in `folder`."""
-    observations = observe_in(browser, platforms, way, flow_set, target=target, pace=pace, deadline=deadline,
-                              evidence_in=folder if evidence else None, say=say)
+    observations = observe_in(
+        browser,
+        platforms,
+        way,
+        flow_set,
+        target=target,
+        pace=pace,
+        deadline=deadline,
+        evidence_in=folder if evidence else None,
+        say=say,
+    )
     write_observations(folder / OBSERVATIONS, observations, say)
     findings = evaluate_to_file(observations, folder, checklist)
     write_report(findings, folder)
     return observations, findings
 
 
-def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: FlowSet, *, target: Target = META,
-               evidence_in: Path | None = None, pace: float | None = None, deadline: float | None = None,
-               say=say) -> Observations:
+def observe_in(
+    browser: Browsing,
+    platforms: list[str],
+    way: WayIn,
+    flow_set: FlowSet,
+    *,
+    target: Target = META,
+    evidence_in: Path | None = None,
+    pace: float | None = None,
+    deadline: float | None = None,
+    say=say,
+) -> Observations:
     """Log in if need be (the guard is off only for that), then read every page of the platforms.
 
     Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
@@ -162,15 +222,27 @@ def observe_in(browser: Browsing, platforms: list[str], way: WayIn, flow_set: Fl
         if failed is not None:
             return stopped_at_login(platforms, flows, flow_set.not_applicable, failed, browser.browser, target)
     observer = Observer(
-        context=browser.context, flows=flows, vocabulary=flow_set.vocabulary, not_applicable=flow_set.not_applicable,
-        platforms=platforms, evidence_dir=Path(evidence_in) / EVIDENCE if evidence_in is not None else None,
-        evidence_prefix=f"{EVIDENCE}/", target=target.label, browser=browser.browser, network=browser.network,
-        pace_seconds=target.pace(pace), progress=say, deadline=deadline, secrets=browser.secrets,
+        context=browser.context,
+        flows=flows,
+        vocabulary=flow_set.vocabulary,
+        not_applicable=flow_set.not_applicable,
+        platforms=platforms,
+        evidence_dir=Path(evidence_in) / EVIDENCE if evidence_in is not None else None,
+        evidence_prefix=f"{EVIDENCE}/",
+        target=target.label,
+        browser=browser.browser,
+        network=browser.network,
+        pace_seconds=target.pace(pace),
+        progress=say,
+        deadline=deadline,
+        secrets=browser.secrets,
     )
     return observer.run()
 
 
-def _log_in(browser: Browsing, platforms: list[str], credentials, vocabulary: spec.Vocabulary, say=say) -> LoginFailed | None:
+def _log_in(
+    browser: Browsing, platforms: list[str], credentials, vocabulary: spec.Vocabulary, say=say
+) -> LoginFailed | None:
     """Log in to each platform once, with the guard off for the login only. Returns the failure, if any."""
     browser.network.audit = False
     try:
@@ -184,28 +256,57 @@ def _log_in(browser: Browsing, platforms: list[str], credentials, vocabulary: sp
     return None
 
 
-def stopped_at_login(platforms: list[str], flows: list[spec.Loaded], not_applicable: list[spec.NotApplicable],
-                     failure: LoginFailed, browser: str, target: Target = META) -> Observations:
+def stopped_at_login(
+    platforms: list[str],
+    flows: list[spec.Loaded],
+    not_applicable: list[spec.NotApplicable],
+    failure: LoginFailed,
+    browser: str,
+    target: Target = META,
+) -> Observations:
     """Observations for a run that never got past the login: every setting unknown, with why."""
-    run = Run(tool_version=__version__, started=now(), finished=now(), platforms=platforms, browser=browser,
-              target=target.label, complete=False)
+    run = Run(
+        tool_version=__version__,
+        started=now(),
+        finished=now(),
+        platforms=platforms,
+        browser=browser,
+        target=target.label,
+        complete=False,
+    )
     detail = f"{LOGIN_FAILED}{failure}"
     observations = [
-        Observation(setting=s.id, platform=s.platform or f.spec.platform, status="unknown", reason=failure.reason,
-                    detail=detail, flow=f.id, url=f.spec.url, time=now())
-        for f in flows for s in f.spec.settings
+        Observation(
+            setting=s.id,
+            platform=s.platform or f.spec.platform,
+            status="unknown",
+            reason=failure.reason,
+            detail=detail,
+            flow=f.id,
+            url=f.spec.url,
+            time=now(),
+        )
+        for f in flows
+        for s in f.spec.settings
     ]
-    pages = [PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows]
-    return Observations(run=run, observations=observations + not_applicable_observations(not_applicable, platforms),
-                        pages=pages)
+    pages = [
+        PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows
+    ]
+    return Observations(
+        run=run, observations=observations + not_applicable_observations(not_applicable, platforms), pages=pages
+    )
 
 
 def write_observations(out: Path, observations: Observations, say=say) -> Observations:
     results.write(out, observations)
-    counts = {s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")}
-    say(f"observations: {out} ({counts['observed']} observed, {counts['unknown']} unknown, "
+    counts = {
+        s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")
+    }
+    say(
+        f"observations: {out} ({counts['observed']} observed, {counts['unknown']} unknown, "
         f"{counts['not_applicable']} not applicable; writes sent: {observations.run.writes_sent}, "
-        f"blocked: {observations.run.writes_blocked})")
+        f"blocked: {observations.run.writes_blocked})"
+    )
     return observations
 
 
@@ -229,10 +330,15 @@ def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
     check_output_file(out)
     with claimed(out.parent):
         results.write(out, evaluate(observations, loaded))
-    if any(page.screenshot for page in observations.pages) and out.parent.resolve() != observations_file.parent.resolve():
+    if (
+        any(page.screenshot for page in observations.pages)
+        and out.parent.resolve() != observations_file.parent.resolve()
+    ):
         # The report embeds only screenshots inside findings.json's folder (so a findings file cannot pull in other files).
-        say(f"note: the screenshots are beside {observations_file}; write findings.json into that folder for a report "
-            "that shows them")
+        say(
+            f"note: the screenshots are beside {observations_file}; write findings.json into that folder for a report "
+            "that shows them"
+        )
     return out
 
 
@@ -271,8 +377,11 @@ def demo(out: Path, *, browser_path: str | None = None) -> Path:
     with Replica() as replica:
         account = replica.store.accounts[DEMO_ACCOUNT]
         say(f"replica: {replica.url} (demo account: {account.name})")
-        options = Options(target=Target(replica.url), browser_path=browser_path,
-                          credentials=Credentials(account.email, account.password, account.totp_secret))
+        options = Options(
+            target=Target(replica.url),
+            browser_path=browser_path,
+            credentials=Credentials(account.email, account.password, account.totp_secret),
+        )
         run(["facebook", "instagram"], Path(out), options)
         writes = replica.writes()
     if writes:  # the replica's own record: an audit must never change a setting
@@ -280,7 +389,9 @@ def demo(out: Path, *, browser_path: str | None = None) -> Path:
     return Path(out) / "report.html"
 
 
-def inspect_page(url: str, *, session: Path | None = None, target: Target = META, browser_path: str | None = None) -> str:
+def inspect_page(
+    url: str, *, session: Path | None = None, target: Target = META, browser_path: str | None = None
+) -> str:
     """The aria snapshot of a page, for people writing a flow."""
     if not url.startswith("https://"):
         raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")

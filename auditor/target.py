@@ -23,8 +23,19 @@ from auditor.errors import InputError
 from auditor.redact import public_url
 
 # Host patterns the browser resolves to a replica instead of Meta (Chromium --host-resolver-rules).
-REPLICA_HOSTS = ("facebook.com", "*.facebook.com", "instagram.com", "*.instagram.com", "*.fbcdn.net",
-                 "*.cdninstagram.com", "*.meta.com", "meta.com", "*.facebook.net", "fb.com", "*.fb.com")
+REPLICA_HOSTS = (
+    "facebook.com",
+    "*.facebook.com",
+    "instagram.com",
+    "*.instagram.com",
+    "*.fbcdn.net",
+    "*.cdninstagram.com",
+    "*.meta.com",
+    "meta.com",
+    "*.facebook.net",
+    "fb.com",
+    "*.fb.com",
+)
 REPLICA_USAGE = "https://HOST:PORT, where the replica listens (`auditor replica serve` prints it)"
 # Seconds between page loads on Meta's own sites: about a person clicking through, far from a
 # bot's burst that ends in "You're Temporarily Blocked". A replica needs no pacing.
@@ -90,9 +101,11 @@ class Target:
         """What a browser reached with --connect needs for a replica: auditor cannot pass it launch flags."""
         if not self.is_replica:
             return None
-        return (f"note: the browser at --connect must itself resolve Meta's host names to the replica (auditor cannot "
-                f"pass launch flags to a browser elsewhere): start it with '{self.launch_args()[0]}' and "
-                "--ignore-certificate-errors; one that does not would open Meta's real sites")
+        return (
+            f"note: the browser at --connect must itself resolve Meta's host names to the replica (auditor cannot "
+            f"pass launch flags to a browser elsewhere): start it with '{self.launch_args()[0]}' and "
+            "--ignore-certificate-errors; one that does not would open Meta's real sites"
+        )
 
 
 META = Target()
@@ -104,8 +117,14 @@ def check_replica_url(url: str) -> None:
     if parts.scheme == "http":
         raise InputError(f"--replica {public_url(url)}: the replica speaks https: give {REPLICA_USAGE}")
     # Nothing but scheme, host and port: the URL is printed and saved in results, so it must hold no secret.
-    if (parts.scheme != "https" or parts.port is None or "@" in parts.netloc or parts.path not in ("", "/")
-            or parts.query or parts.fragment):
+    if (
+        parts.scheme != "https"
+        or parts.port is None
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
         raise InputError(f"--replica {public_url(url)}: give {REPLICA_USAGE}")
 
 
@@ -116,8 +135,9 @@ def split_url(url: str, option: str, usage: str) -> SplitResult:
         if parts.port == 0:  # .port itself raises ValueError for a port that is not a number or above 65535
             raise ValueError
     except ValueError:  # or urlsplit, for an unclosed [ of an IPv6 address
-        raise InputError(f"{option} {public_url(url)}: not a valid host and port (a port is a number from 1 to 65535): "
-                         f"give {usage}") from None
+        raise InputError(
+            f"{option} {public_url(url)}: not a valid host and port (a port is a number from 1 to 65535): give {usage}"
+        ) from None
     if not parts.hostname:
         raise InputError(f"{option} {public_url(url)}: give {usage}")
     return parts

@@ -24,11 +24,29 @@ from urllib.parse import parse_qsl, urlencode
 
 from auditor.redact import MIN_COOKIE_VALUE, MIN_TOKEN, REDACTED, Secrets, contact_details
 
-SENSITIVE_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization", "x-csrftoken", "x-fb-lsd", "x-ig-www-claim"}
+SENSITIVE_HEADERS = {
+    "cookie",
+    "set-cookie",
+    "authorization",
+    "proxy-authorization",
+    "x-csrftoken",
+    "x-fb-lsd",
+    "x-ig-www-claim",
+}
 # Fields of Meta's login, two-factor and write requests whose values pages also show or echo (the
 # dtsg sits in every page, the lsd in the login form): learnt from the trace, replaced everywhere.
-SENSITIVE_FIELDS = {"pass", "password", "enc_password", "approvals_code", "verificationcode", "fb_dtsg", "lsd", "jazoest",
-                    "email", "username"}
+SENSITIVE_FIELDS = {
+    "pass",
+    "password",
+    "enc_password",
+    "approvals_code",
+    "verificationcode",
+    "fb_dtsg",
+    "lsd",
+    "jazoest",
+    "email",
+    "username",
+}
 # The only request-body field a trace keeps: which GraphQL query a request made.
 KEPT_FIELDS = {"fb_api_req_friendly_name"}
 # Playwright calls whose parameters hold what was typed.
@@ -62,12 +80,19 @@ def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
                 _harvest_body(data, bodies[info.filename], secrets)
         if tmp.exists():
             tmp.unlink()
-        with (os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle,
-              zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zout):
+        with (
+            os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zout,
+        ):
             for info, data in members:
                 if info.filename in parsed:
-                    data = "\n".join(json.dumps(_clean(item, secrets), ensure_ascii=False, separators=(",", ":"))
-                                     for item in parsed[info.filename]).encode() + b"\n"
+                    data = (
+                        "\n".join(
+                            json.dumps(_clean(item, secrets), ensure_ascii=False, separators=(",", ":"))
+                            for item in parsed[info.filename]
+                        ).encode()
+                        + b"\n"
+                    )
                 elif info.filename in bodies:
                     data = _blank_body(data, bodies[info.filename])
                 else:
@@ -79,7 +104,9 @@ def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
     except (Unscrubbable, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
         for doomed in (tmp, path):
             doomed.unlink(missing_ok=True)
-        (warn or _stderr)(f"warning: the trace was deleted, not kept: its secrets could not be removed for certain ({exc})")
+        (warn or _stderr)(
+            f"warning: the trace was deleted, not kept: its secrets could not be removed for certain ({exc})"
+        )
         return False
     os.replace(tmp, path)
     return True
@@ -162,14 +189,21 @@ def _clean(item, secrets: Secrets):
         if "value" in item and (name in SENSITIVE_HEADERS or name in SENSITIVE_FIELDS):
             item = {**item, "value": REDACTED}
         if item.get("method") in TYPING and isinstance(item.get("params"), dict):
-            item = {**item, "params": {**item["params"], **{k: REDACTED for k in ("value", "text") if k in item["params"]}}}
+            item = {
+                **item,
+                "params": {**item["params"], **{k: REDACTED for k in ("value", "text") if k in item["params"]}},
+            }
         if isinstance(item.get("postData"), dict):
             item = {**item, "postData": _clean_post_data(item["postData"])}
         return {key: _clean(child, secrets) for key, child in item.items()}
     if isinstance(item, list):
         if item and item[0] in ("INPUT", "TEXTAREA", "SELECT") and len(item) > 1 and isinstance(item[1], dict):
             # a DOM snapshot of a field: what was typed (any field: a two-factor code is a text input) and its value attribute
-            item = [item[0], {k: REDACTED if k in ("value", "__playwright_value_") else v for k, v in item[1].items()}, *item[2:]]
+            item = [
+                item[0],
+                {k: REDACTED if k in ("value", "__playwright_value_") else v for k, v in item[1].items()},
+                *item[2:],
+            ]
         return [_clean(child, secrets) for child in item]
     if isinstance(item, str):
         return _clean_string(item, secrets)
@@ -182,8 +216,10 @@ def _clean_post_data(body: dict) -> dict:
     if body.get("text"):
         cleaned["text"] = REDACTED
     if isinstance(body.get("params"), list):
-        cleaned["params"] = [{**p, "value": REDACTED} if isinstance(p, dict) and p.get("name") not in KEPT_FIELDS else p
-                             for p in body["params"]]
+        cleaned["params"] = [
+            {**p, "value": REDACTED} if isinstance(p, dict) and p.get("name") not in KEPT_FIELDS else p
+            for p in body["params"]
+        ]
     return cleaned
 
 
@@ -217,4 +253,3 @@ def _verify(path: Path, secrets: Secrets) -> None:
                     decoded = _decode_base64(text)
                     if decoded is not None and secrets.found_in(decoded):
                         raise Unscrubbable(f"a secret is still in a body in {info.filename}")
-

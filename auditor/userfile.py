@@ -25,7 +25,9 @@ def read_text(path: Path, max_bytes: int, field: str = "(file)") -> str:
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         raise InputError(f"{path}:1: {field}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     if len(raw) > max_bytes:
-        raise InputError(f"{path}:1: {field}: larger than {max_bytes // 2**20} MB, more than auditor reads from such a file")
+        raise InputError(
+            f"{path}:1: {field}: larger than {max_bytes // 2**20} MB, more than auditor reads from such a file"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

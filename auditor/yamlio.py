@@ -27,9 +27,7 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
-)
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
 
 
 class _FileLoader(_Loader):
@@ -102,7 +100,9 @@ def _build(loader: _Loader, node, loc: tuple, lines: dict, path: Path) -> Any:
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{path}:{key_node.start_mark.line + 1}: (yaml): a key must be a plain value, not a list or mapping")
+                raise InputError(
+                    f"{path}:{key_node.start_mark.line + 1}: (yaml): a key must be a plain value, not a list or mapping"
+                )
             key = _scalar(loader, key_node, path)
             if key in out:
                 raise InputError(f"{path}:{key_node.start_mark.line + 1}: {key}: duplicate key")

@@ -31,7 +31,10 @@ def replica_server():
 def browser_type_launch_args(browser_type_launch_args, playwright, replica_server):
     """pytest-playwright's browser: the Chromium auditor itself would pick, resolving Meta's hosts to the replica."""
     choice = browsers.resolve(playwright=playwright)
-    args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *Target(replica_server.url).launch_args()]}
+    args = {
+        **browser_type_launch_args,
+        "args": [*browser_type_launch_args.get("args", []), *Target(replica_server.url).launch_args()],
+    }
     return {**args, "executable_path": choice.path} if choice.path else args
 
 
@@ -69,6 +72,7 @@ def vocabulary():
 @pytest.fixture
 def log_in(context, routed, replica, vocabulary):
     """log_in(account_id, platform): an unattended login to the replica, as the product does it."""
+
     def _log_in(account_id: str, platform: str = "facebook") -> None:
         account = replica.store.accounts[account_id]
         login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
@@ -116,8 +120,14 @@ def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120)
     its own and Ctrl-C goes to its whole group, as a terminal's does: Playwright's driver too.
     """
     replica.knobs.set("slow:fb_stories:2000")
-    process = subprocess.Popen([sys.executable, "-m", "auditor", *args], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "auditor", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         wait_until(lambda: page_requested(replica, "tab=stories"))
         os.killpg(process.pid, signal.SIGINT)

@@ -27,7 +27,10 @@ def check(path: Path, actual: str) -> None:
     path = Path(path)
     if os.environ.get(UPDATE):
         if os.environ.get("CI"):
-            pytest.fail(f"{UPDATE} is set in CI: golden files are updated on a workstation and reviewed, never in CI", pytrace=False)
+            pytest.fail(
+                f"{UPDATE} is set in CI: golden files are updated on a workstation and reviewed, never in CI",
+                pytrace=False,
+            )
         if path.exists() and path.read_text(encoding="utf-8") == actual:
             pytest.fail(f"{path.name} is up to date; update mode never passes: run {_rerun(False)}", pytrace=False)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,6 +40,10 @@ def check(path: Path, actual: str) -> None:
         pytest.fail(f"no golden file {path}: create it with {_rerun(True)} and review it", pytrace=False)
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"{path.name} (golden)", "output"))
-        pytest.fail(f"the output differs from {path}:\n{diff}\nif the change is deliberate: {_rerun(True)}, and review the diff",
-                    pytrace=False)
+        diff = "".join(
+            difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"{path.name} (golden)", "output")
+        )
+        pytest.fail(
+            f"the output differs from {path}:\n{diff}\nif the change is deliberate: {_rerun(True)}, and review the diff",
+            pytrace=False,
+        )

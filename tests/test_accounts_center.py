@@ -23,7 +23,10 @@ from auditor.replica.store import Store
 
 AC_HOSTS = {"facebook": "accountscenter.facebook.com", "instagram": "accountscenter.instagram.com"}
 AD_SETTINGS = "https://accountscenter.facebook.com/ad_preferences/ad_settings"
-GENAI = {"facebook": "https://www.facebook.com/privacy/genai/", "instagram": "https://privacycenter.instagram.com/privacy/genai/"}
+GENAI = {
+    "facebook": "https://www.facebook.com/privacy/genai/",
+    "instagram": "https://privacycenter.instagram.com/privacy/genai/",
+}
 FB_OBJECTION = "https://www.facebook.com/help/contact/712876720715583"
 # Every Accounts Center choice, confirmed as the "eu" account (EU region, 2024 labels, en_GB): the
 # one account that is shown all of them, the EU-only one and the off-Meta page included.
@@ -109,11 +112,15 @@ def test_the_reader_goes_through_select_your_account_and_leaves_nothing_open(pag
     main = loaded(page, AD_SETTINGS)
     main.get_by_role("button", name=re.compile("^Social interactions ")).click()
     picker = page.get_by_role("dialog", name="Select your account")
-    expect(picker.get_by_role("button", name=re.compile(" · "))).to_have_text(["Jordan States · Facebook", "jordan.us · Instagram"])
+    expect(picker.get_by_role("button", name=re.compile(" · "))).to_have_text(
+        ["Jordan States · Facebook", "jordan.us · Instagram"]
+    )
     page.keyboard.press("Escape")
     expect(picker).to_have_count(0)
 
-    reading = Reader(page, page.get_by_role("main"), vocabulary, "en_US").read(setting("accounts_center/ad_settings", "ac.social_interactions"))
+    reading = Reader(page, page.get_by_role("main"), vocabulary, "en_US").read(
+        setting("accounts_center/ad_settings", "ac.social_interactions")
+    )
     assert (reading.value, reading.raw, reading.unknown_detail) == ("only_me", "Only me", "")
     expect(page.get_by_role("dialog")).to_have_count(0)
     assert replica.writes() == []
@@ -123,14 +130,23 @@ def test_one_accounts_center_reads_the_same_on_both_hosts(context, log_in, repli
     log_in("uk", "facebook")
     log_in("uk", "instagram")
     # Values other than Meta's defaults, so that reading a default could not pass by luck.
-    for setting_id, value in {"ac.ads_shown_outside_meta": "not_allowed", "ac.social_interactions": "only_me",
-                              "ac.ads_about_meta": "dont_use"}.items():
+    for setting_id, value in {
+        "ac.ads_shown_outside_meta": "not_allowed",
+        "ac.social_interactions": "only_me",
+        "ac.ads_about_meta": "dont_use",
+    }.items():
         replica.store.set("uk", setting_id, value)
     ad_settings = flow("accounts_center/ad_settings")
     seen = {}
     for platform in ("facebook", "instagram"):
-        observer = Observer(context=context, flows=[ad_settings], vocabulary=vocabulary, not_applicable=[],
-                            platforms=[platform], progress=lambda line: None)
+        observer = Observer(
+            context=context,
+            flows=[ad_settings],
+            vocabulary=vocabulary,
+            not_applicable=[],
+            platforms=[platform],
+            progress=lambda line: None,
+        )
         result = observer.run()
         assert [p.url.split("/")[2] for p in result.pages] == [AC_HOSTS[platform]]
         seen[platform] = {o.setting: (o.status, o.value) for o in result.observations}
@@ -142,13 +158,16 @@ def test_one_accounts_center_reads_the_same_on_both_hosts(context, log_in, repli
     assert replica.writes() == []
 
 
-@pytest.mark.parametrize("account,site,objection", [
-    ("eu", "facebook", FB_OBJECTION),
-    ("de", "instagram", "https://help.instagram.com/contact/767264225370182"),
-    ("uk", "instagram", "https://help.instagram.com/contact/767264225370182"),
-    ("us", "facebook", None),
-    ("us", "instagram", None),
-])
+@pytest.mark.parametrize(
+    "account,site,objection",
+    [
+        ("eu", "facebook", FB_OBJECTION),
+        ("de", "instagram", "https://help.instagram.com/contact/767264225370182"),
+        ("uk", "instagram", "https://help.instagram.com/contact/767264225370182"),
+        ("us", "facebook", None),
+        ("us", "instagram", None),
+    ],
+)
 def test_the_genai_page_links_the_objection_form_only_in_the_eu_and_uk(page, log_in, account, site, objection):
     log_in(account, site)
     page.goto(GENAI[site])
@@ -176,7 +195,9 @@ def test_sending_the_objection_form_is_a_write(page, log_in, replica):
     assert replica.writes() == []
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name=re.compile("^Your request will be applied from now on"))).to_be_visible()
-    assert [(w.account, w.setting, w.value) for w in replica.writes()] == [("eu", "meta.genai_object_facebook", "submitted")]
+    assert [(w.account, w.setting, w.value) for w in replica.writes()] == [
+        ("eu", "meta.genai_object_facebook", "submitted")
+    ]
 
 
 def test_the_audit_guard_stops_the_objection_form(page, log_in, routed, replica):
@@ -202,7 +223,11 @@ def test_drift_knobs_act_on_accounts_center_controls(tmp_path, knob):
     store = Store(tmp_path / "replica.sqlite", [account])
     cat = catalog()
     for page_def, control in cat.controls():
-        if page_def.site != "accounts_center" or control.id.startswith("ac.link.") or (knob == "options" and control.type != "choice"):
+        if (
+            page_def.site != "accounts_center"
+            or control.id.startswith("ac.link.")
+            or (knob == "options" and control.type != "choice")
+        ):
             continue
         other = "ac_home" if page_def.id != "ac_home" else "ac_profiles"
         knobs = Knobs()

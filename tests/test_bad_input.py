@@ -49,82 +49,187 @@ def case(argv: str, says: str, *, flows: str | None = None, secrets: tuple[str, 
 
 CASES = [
     # A YAML alias bomb, in every kind of YAML file.
-    case("flows check --flows {flows}", "{flows}/facebook/posts.yml:2: (yaml): anchors and aliases are not allowed", flows="alias-bomb.yml"),
-    case("flows check --checklist {c}/alias-bomb.yml", "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed"),
-    case(EVALUATE + " --checklist {c}/alias-bomb.yml", "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed"),
+    case(
+        "flows check --flows {flows}",
+        "{flows}/facebook/posts.yml:2: (yaml): anchors and aliases are not allowed",
+        flows="alias-bomb.yml",
+    ),
+    case(
+        "flows check --checklist {c}/alias-bomb.yml",
+        "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed",
+    ),
+    case(
+        EVALUATE + " --checklist {c}/alias-bomb.yml",
+        "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed",
+    ),
     case(RUN + " --checklist {c}/alias-bomb.yml", "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed"),
-    case("run --accounts {c}/alias-bomb.yml -o {out}", "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed"),
-    case("replica serve --seed-file {c}/alias-bomb.yml", "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed"),
+    case(
+        "run --accounts {c}/alias-bomb.yml -o {out}",
+        "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed",
+    ),
+    case(
+        "replica serve --seed-file {c}/alias-bomb.yml",
+        "{c}/alias-bomb.yml:2: (yaml): anchors and aliases are not allowed",
+    ),
     # Nesting deeper than the YAML cap or Python's recursion limit, in YAML and JSON.
-    case("flows check --flows {flows}", "{flows}/facebook/posts.yml:1: (yaml): nested deeper than 50 levels", flows="deep.yml"),
+    case(
+        "flows check --flows {flows}",
+        "{flows}/facebook/posts.yml:1: (yaml): nested deeper than 50 levels",
+        flows="deep.yml",
+    ),
     case(EVALUATE + " --checklist {c}/deep.yml", "{c}/deep.yml:1: (yaml): nested deeper than 50 levels"),
     case("run --accounts {c}/deep.yml -o {out}", "{c}/deep.yml:1: (yaml): nested deeper than 50 levels"),
-    case("observe facebook --session {c}/deep.json -o {out}/observations.json", "{c}/deep.json:1: session: not a saved session (nested too deeply)"),
+    case(
+        "observe facebook --session {c}/deep.json -o {out}/observations.json",
+        "{c}/deep.json:1: session: not a saved session (nested too deeply)",
+    ),
     case("evaluate {c}/deep.json -o {out}/findings.json", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
-    case("drift {c}/good-observations.json {c}/deep.json -o {out}", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
+    case(
+        "drift {c}/good-observations.json {c}/deep.json -o {out}",
+        "{c}/deep.json:1: (json): not JSON (nested too deeply)",
+    ),
     case(RUN + " --baseline {c}/deep.json", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
     case("report {c}/deep.json -o {out}", "{c}/deep.json:1: (json): not JSON (nested too deeply)"),
-    case("evaluate {c}/number-too-long.json -o {out}/findings.json", "{c}/number-too-long.json:1: (json): not JSON (a number too long)"),
-    case("observe facebook --session {c}/number-too-long.json -o {out}/observations.json",
-         "{c}/number-too-long.json:1: session: not a saved session (a number too long)"),
+    case(
+        "evaluate {c}/number-too-long.json -o {out}/findings.json",
+        "{c}/number-too-long.json:1: (json): not JSON (a number too long)",
+    ),
+    case(
+        "observe facebook --session {c}/number-too-long.json -o {out}/observations.json",
+        "{c}/number-too-long.json:1: session: not a saved session (a number too long)",
+    ),
     # Bytes that are not UTF-8, with the line they are on.
-    case("flows check --flows {flows}", "{flows}/facebook/posts.yml:3: (file): not UTF-8 text (byte 0xe9)", flows="not-utf8.yml"),
+    case(
+        "flows check --flows {flows}",
+        "{flows}/facebook/posts.yml:3: (file): not UTF-8 text (byte 0xe9)",
+        flows="not-utf8.yml",
+    ),
     case(RUN + " --checklist {c}/not-utf8.yml", "{c}/not-utf8.yml:3: (file): not UTF-8 text (byte 0xe9)"),
     case("run --accounts {c}/not-utf8.yml -o {out}", "{c}/not-utf8.yml:3: (file): not UTF-8 text (byte 0xe9)"),
     case("replica serve --seed-file {c}/not-utf8.yml", "{c}/not-utf8.yml:3: (file): not UTF-8 text (byte 0xe9)"),
-    case("observe facebook --session {c}/not-utf8.json -o {out}/observations.json", "{c}/not-utf8.json:2: session: not UTF-8 text (byte 0xe9)"),
-    case("evaluate {c}/not-utf8.json -o {out}/findings.json", "{c}/not-utf8.json:2: (file): not UTF-8 text (byte 0xe9)"),
-    case("baseline update {c}/not-utf8.json -o {out}/baseline.json", "{c}/not-utf8.json:2: (file): not UTF-8 text (byte 0xe9)"),
+    case(
+        "observe facebook --session {c}/not-utf8.json -o {out}/observations.json",
+        "{c}/not-utf8.json:2: session: not UTF-8 text (byte 0xe9)",
+    ),
+    case(
+        "evaluate {c}/not-utf8.json -o {out}/findings.json", "{c}/not-utf8.json:2: (file): not UTF-8 text (byte 0xe9)"
+    ),
+    case(
+        "baseline update {c}/not-utf8.json -o {out}/baseline.json",
+        "{c}/not-utf8.json:2: (file): not UTF-8 text (byte 0xe9)",
+    ),
     case("report {c}/not-utf8.json -o {out}", "{c}/not-utf8.json:2: (file): not UTF-8 text (byte 0xe9)"),
     # YAML that safe loading refuses, at its line.
-    case(EVALUATE + " --checklist {c}/python-tag.yml", "{c}/python-tag.yml:2: (yaml): could not determine a constructor for the tag"),
+    case(
+        EVALUATE + " --checklist {c}/python-tag.yml",
+        "{c}/python-tag.yml:2: (yaml): could not determine a constructor for the tag",
+    ),
     case("flows check --checklist {c}/int-tag.yml", "{c}/int-tag.yml:2: (yaml): not a valid int"),
-    case("run --accounts {c}/list-as-key.yml -o {out}", "{c}/list-as-key.yml:2: (yaml): a key must be a plain value, not a list or mapping"),
-    case("replica serve --seed-file {c}/control-character.yml", "{c}/control-character.yml:2: (yaml): special characters are not allowed (U+0001)"),
+    case(
+        "run --accounts {c}/list-as-key.yml -o {out}",
+        "{c}/list-as-key.yml:2: (yaml): a key must be a plain value, not a list or mapping",
+    ),
+    case(
+        "replica serve --seed-file {c}/control-character.yml",
+        "{c}/control-character.yml:2: (yaml): special characters are not allowed (U+0001)",
+    ),
     # Files larger than auditor reads; /dev/zero never ends.
     case(EVALUATE + " --checklist {big}", "{big}:1: (file): larger than 2 MB"),
     case("run --accounts {big} -o {out}", "{big}:1: (file): larger than 2 MB"),
     case(EVALUATE + " --checklist /dev/zero", "/dev/zero:1: (file): larger than 2 MB"),
     case("evaluate /dev/zero -o {out}/findings.json", "/dev/zero:1: (file): larger than 64 MB"),
     # Report templates of --template-dir that do not parse or render.
-    case("report {c}/good-findings.json -o {out} --template-dir {c}/template-syntax-error",
-         "{c}/template-syntax-error/report.html.j2:2: (template): Expected an expression"),
-    case("report {c}/good-findings.json -o {out} --template-dir {c}/template-unknown-name",
-         "{c}/template-unknown-name/report.html.j2:2: (template): 'auditor.results.Run object' has no attribute 'no_such_field'"),
+    case(
+        "report {c}/good-findings.json -o {out} --template-dir {c}/template-syntax-error",
+        "{c}/template-syntax-error/report.html.j2:2: (template): Expected an expression",
+    ),
+    case(
+        "report {c}/good-findings.json -o {out} --template-dir {c}/template-unknown-name",
+        "{c}/template-unknown-name/report.html.j2:2: (template): 'auditor.results.Run object' has no attribute 'no_such_field'",
+    ),
     # Session files Playwright's new_context would choke on.
-    case("observe facebook --session {c}/session-cookies-not-a-list.json -o {out}/observations.json",
-         "{c}/session-cookies-not-a-list.json:1: cookies: not a saved session (no cookie list)"),
-    case("observe facebook --session {c}/session-cookie-not-an-object.json -o {out}/observations.json",
-         "{c}/session-cookie-not-an-object.json:1: cookies.0: Input should be a valid dictionary"),
-    case("observe facebook --session {c}/session-cookie-value-a-number.json -o {out}/observations.json",
-         "{c}/session-cookie-value-a-number.json:1: cookies.0.value: Input should be a valid string"),
-    case("observe facebook --session {c}/session-cookie-without-domain.json -o {out}/observations.json",
-         "{c}/session-cookie-without-domain.json:1: cookies.0.domain: Field required"),
-    case("observe facebook --session {c}/session-cookie-expires-after-9999.json -o {out}/observations.json",
-         "{c}/session-cookie-expires-after-9999.json:1: cookies.0.expires: -1 (a session cookie) or seconds since 1970"),
-    case("observe facebook --session {c}/session-cookie-same-site-lowercase.json -o {out}/observations.json",
-         "{c}/session-cookie-same-site-lowercase.json:1: cookies.0.sameSite: Input should be 'Strict', 'Lax' or 'None'"),
-    case("observe facebook --session {c}/session-cookie-name-with-semicolon.json -o {out}/observations.json",
-         "{c}/session-cookie-name-with-semicolon.json:1: cookies.0.name: Chromium refuses ';'"),
-    case("observe facebook --session {c}/session-local-storage-value-a-number.json -o {out}/observations.json",
-         "{c}/session-local-storage-value-a-number.json:1: origins.0.localStorage.0.value: Input should be a valid string"),
-    case("run --accounts {c}/accounts-with-bad-session.yml -o {out}",
-         "{c}/session-cookie-not-an-object.json:1: cookies.0: Input should be a valid dictionary"),
-    case("flows inspect https://www.facebook.com/settings/ --session {c}/session-cookie-value-a-number.json",
-         "{c}/session-cookie-value-a-number.json:1: cookies.0.value: Input should be a valid string"),
+    case(
+        "observe facebook --session {c}/session-cookies-not-a-list.json -o {out}/observations.json",
+        "{c}/session-cookies-not-a-list.json:1: cookies: not a saved session (no cookie list)",
+    ),
+    case(
+        "observe facebook --session {c}/session-cookie-not-an-object.json -o {out}/observations.json",
+        "{c}/session-cookie-not-an-object.json:1: cookies.0: Input should be a valid dictionary",
+    ),
+    case(
+        "observe facebook --session {c}/session-cookie-value-a-number.json -o {out}/observations.json",
+        "{c}/session-cookie-value-a-number.json:1: cookies.0.value: Input should be a valid string",
+    ),
+    case(
+        "observe facebook --session {c}/session-cookie-without-domain.json -o {out}/observations.json",
+        "{c}/session-cookie-without-domain.json:1: cookies.0.domain: Field required",
+    ),
+    case(
+        "observe facebook --session {c}/session-cookie-expires-after-9999.json -o {out}/observations.json",
+        "{c}/session-cookie-expires-after-9999.json:1: cookies.0.expires: -1 (a session cookie) or seconds since 1970",
+    ),
+    case(
+        "observe facebook --session {c}/session-cookie-same-site-lowercase.json -o {out}/observations.json",
+        "{c}/session-cookie-same-site-lowercase.json:1: cookies.0.sameSite: Input should be 'Strict', 'Lax' or 'None'",
+    ),
+    case(
+        "observe facebook --session {c}/session-cookie-name-with-semicolon.json -o {out}/observations.json",
+        "{c}/session-cookie-name-with-semicolon.json:1: cookies.0.name: Chromium refuses ';'",
+    ),
+    case(
+        "observe facebook --session {c}/session-local-storage-value-a-number.json -o {out}/observations.json",
+        "{c}/session-local-storage-value-a-number.json:1: origins.0.localStorage.0.value: Input should be a valid string",
+    ),
+    case(
+        "run --accounts {c}/accounts-with-bad-session.yml -o {out}",
+        "{c}/session-cookie-not-an-object.json:1: cookies.0: Input should be a valid dictionary",
+    ),
+    case(
+        "flows inspect https://www.facebook.com/settings/ --session {c}/session-cookie-value-a-number.json",
+        "{c}/session-cookie-value-a-number.json:1: cookies.0.value: Input should be a valid string",
+    ),
     # Replica URLs: https://HOST:PORT only.
     case(OBSERVE + " --replica http://127.0.0.1:8443", "--replica http://127.0.0.1:8443: the replica speaks https"),
     case(RUN + " --replica https://127.0.0.1", "--replica https://127.0.0.1: give https://HOST:PORT"),
-    case("login facebook --replica https://127.0.0.1:99999", "--replica https://127.0.0.1:99999: not a valid host and port"),
-    case("flows inspect https://www.facebook.com/settings/ --replica https://127.0.0.1:0", "--replica https://127.0.0.1:0: not a valid host and port"),
-    case("run --accounts {c}/accounts-with-bad-session.yml --replica ftp://127.0.0.1:21 -o {out}", "--replica ftp://127.0.0.1:21: give https://HOST:PORT"),
+    case(
+        "login facebook --replica https://127.0.0.1:99999",
+        "--replica https://127.0.0.1:99999: not a valid host and port",
+    ),
+    case(
+        "flows inspect https://www.facebook.com/settings/ --replica https://127.0.0.1:0",
+        "--replica https://127.0.0.1:0: not a valid host and port",
+    ),
+    case(
+        "run --accounts {c}/accounts-with-bad-session.yml --replica ftp://127.0.0.1:21 -o {out}",
+        "--replica ftp://127.0.0.1:21: give https://HOST:PORT",
+    ),
     # Connect URLs: every message shows scheme, host and port, never the secrets around them.
-    case(OBSERVE + " --connect " + SECRET_URL.format(port=99999), "--connect ws://127.0.0.1:99999: not a valid host and port", secrets=SECRETS),
-    case(RUN + " --connect " + SECRET_URL.format(port="port"), "--connect ws://127.0.0.1:port: not a valid host and port", secrets=SECRETS),
-    case("run --accounts {c}/accounts-with-bad-session.yml -o {out} --connect " + SECRET_URL.replace("ws:", "ftp:").format(port=21),
-         "--connect ftp://127.0.0.1:21: give ws://HOST:PORT/", secrets=SECRETS),
-    case(OBSERVE + " --connect USERNAME:PASSWORD@127.0.0.1:9222/SECRETPATH?token=QUERYTOKEN", "--connect URL: give ws://HOST:PORT/", secrets=SECRETS),
-    case(OBSERVE + " --connect ws://[::1/SECRETPATH?token=QUERYTOKEN", "--connect URL: not a valid host and port", secrets=SECRETS),
+    case(
+        OBSERVE + " --connect " + SECRET_URL.format(port=99999),
+        "--connect ws://127.0.0.1:99999: not a valid host and port",
+        secrets=SECRETS,
+    ),
+    case(
+        RUN + " --connect " + SECRET_URL.format(port="port"),
+        "--connect ws://127.0.0.1:port: not a valid host and port",
+        secrets=SECRETS,
+    ),
+    case(
+        "run --accounts {c}/accounts-with-bad-session.yml -o {out} --connect "
+        + SECRET_URL.replace("ws:", "ftp:").format(port=21),
+        "--connect ftp://127.0.0.1:21: give ws://HOST:PORT/",
+        secrets=SECRETS,
+    ),
+    case(
+        OBSERVE + " --connect USERNAME:PASSWORD@127.0.0.1:9222/SECRETPATH?token=QUERYTOKEN",
+        "--connect URL: give ws://HOST:PORT/",
+        secrets=SECRETS,
+    ),
+    case(
+        OBSERVE + " --connect ws://[::1/SECRETPATH?token=QUERYTOKEN",
+        "--connect URL: not a valid host and port",
+        secrets=SECRETS,
+    ),
     # Numbers of seconds and ports.
     case(OBSERVE + " --pace inf", "Invalid value for '--pace': give a number of seconds, 0 or more"),
     case(OBSERVE + " --pace nan", "Invalid value for '--pace': give a number of seconds, 0 or more"),
@@ -132,20 +237,46 @@ CASES = [
     case("login facebook --timeout inf", "Invalid value for '--timeout': give a number of seconds, 1 or more"),
     case("replica serve --port 70000", "Invalid value for '--port'"),
     case("replica serve --port -5", "Invalid value for '--port'"),
-    case("replica serve --mutate slow:fb_posts:soon", "--mutate slow:fb_posts:soon: slow takes a delay in milliseconds"),
+    case(
+        "replica serve --mutate slow:fb_posts:soon", "--mutate slow:fb_posts:soon: slow takes a delay in milliseconds"
+    ),
     # Output places that cannot take files.
-    case("evaluate {c}/good-observations.json -o /proc/auditor/findings.json", "/proc/auditor/findings.json:1: -o: cannot write in /proc"),
-    case("observe facebook --session {c}/good-session.json -o /proc/auditor/observations.json", "/proc/auditor/observations.json:1: -o: cannot write in /proc"),
+    case(
+        "evaluate {c}/good-observations.json -o /proc/auditor/findings.json",
+        "/proc/auditor/findings.json:1: -o: cannot write in /proc",
+    ),
+    case(
+        "observe facebook --session {c}/good-session.json -o /proc/auditor/observations.json",
+        "/proc/auditor/observations.json:1: -o: cannot write in /proc",
+    ),
     case(RUN.replace("{out}", "/proc/auditor"), "/proc/auditor:1: -o: cannot write in /proc"),
     case("report {c}/good-findings.json -o /proc/auditor", "/proc/auditor:1: -o: cannot write in /proc"),
-    case("drift {c}/good-observations.json {c}/good-observations.json -o /proc/auditor", "/proc/auditor:1: -o: cannot write in /proc"),
-    case("baseline update {c}/good-observations.json -o /proc/auditor/baseline.json", "/proc/auditor/baseline.json:1: -o: cannot write in /proc"),
-    case("report {c}/good-findings.json -o {c}/good-session.json/report", "-o: {c}/good-session.json is a file, not a folder"),
+    case(
+        "drift {c}/good-observations.json {c}/good-observations.json -o /proc/auditor",
+        "/proc/auditor:1: -o: cannot write in /proc",
+    ),
+    case(
+        "baseline update {c}/good-observations.json -o /proc/auditor/baseline.json",
+        "/proc/auditor/baseline.json:1: -o: cannot write in /proc",
+    ),
+    case(
+        "report {c}/good-findings.json -o {c}/good-session.json/report",
+        "-o: {c}/good-session.json is a file, not a folder",
+    ),
     case("evaluate {c}/good-observations.json -o {tmp}", "{tmp}:1: -o: {tmp} is a folder: give the file to write"),
-    case(f"drift {{c}}/good-observations.json {{c}}/good-observations.json -o {{out}}/{TOO_LONG}/x", "-o: a name is longer than 255 bytes"),
+    case(
+        f"drift {{c}}/good-observations.json {{c}}/good-observations.json -o {{out}}/{TOO_LONG}/x",
+        "-o: a name is longer than 255 bytes",
+    ),
     case(f"evaluate {{c}}/good-observations.json -o {{out}}/{TOO_LONG}.json", "-o: a name is longer than 255 bytes"),
-    case(f"report {{c}}/good-findings.json -o {{out}}/{(TOO_LONG[:200] + '/') * 25}", "-o: cannot write (File name too long)"),
-    case("evaluate {c}/good-observations.json -o {out}/a\0b.json", "Invalid value for '-o' / '--out': Value error, embedded null byte"),
+    case(
+        f"report {{c}}/good-findings.json -o {{out}}/{(TOO_LONG[:200] + '/') * 25}",
+        "-o: cannot write (File name too long)",
+    ),
+    case(
+        "evaluate {c}/good-observations.json -o {out}/a\0b.json",
+        "Invalid value for '-o' / '--out': Value error, embedded null byte",
+    ),
 ]
 
 
@@ -178,8 +309,13 @@ def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
     if not any("alias-bomb" in arg for arg in argv):
         code = main(argv)
         return (code, *capsys.readouterr())
-    done = subprocess.run([sys.executable, "-c", "import sys; from auditor.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
-                          capture_output=True, text=True, timeout=60, preexec_fn=limit_memory)
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from auditor.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -201,11 +337,16 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, says, flows, secr
         assert secret not in err
 
 
-@pytest.mark.parametrize("argv, says", [
-    ("observe facebook -o {out}/observations.json", "AUDITOR_TOTP_SECRET: not a TOTP secret"),
-    ("run --accounts {c}/accounts-with-totp.yml -o {out}",
-     "{c}/accounts-with-totp.yml:6: accounts.0.totp_env: the environment variable AUDITOR_TOTP_SECRET: not a TOTP secret"),
-])
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        ("observe facebook -o {out}/observations.json", "AUDITOR_TOTP_SECRET: not a TOTP secret"),
+        (
+            "run --accounts {c}/accounts-with-totp.yml -o {out}",
+            "{c}/accounts-with-totp.yml:6: accounts.0.totp_env: the environment variable AUDITOR_TOTP_SECRET: not a TOTP secret",
+        ),
+    ],
+)
 def test_a_totp_secret_that_makes_no_codes_is_bad_input(argv, says, tmp_path, capsys, monkeypatch):
     """Refused before any browser starts (pyotp would fail mid-login), and not printed."""
     secret = "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567"  # as Meta shows it: with spaces
@@ -226,7 +367,9 @@ def test_a_replica_port_in_use_is_named(capsys):
         port = taken.getsockname()[1]
         code = main(["replica", "serve", "--port", str(port)])
     out, err = capsys.readouterr()
-    assert_one_line(code, out, err, f"Invalid value for '--port': cannot listen on 127.0.0.1:{port} (Address already in use)")
+    assert_one_line(
+        code, out, err, f"Invalid value for '--port': cannot listen on 127.0.0.1:{port} (Address already in use)"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders (the /proc cases cover root)")
@@ -234,7 +377,9 @@ def test_a_read_only_folder_is_bad_input(tmp_path, capsys):
     folder = tmp_path / "read-only"
     folder.mkdir(mode=0o500)
     code = main(["report", str(CORPUS / "good-findings.json"), "-o", str(folder / "report")])
-    assert_one_line(code, *capsys.readouterr(), f"{folder / 'report'}:1: -o: cannot write in {folder} (Permission denied)")
+    assert_one_line(
+        code, *capsys.readouterr(), f"{folder / 'report'}:1: -o: cannot write in {folder} (Permission denied)"
+    )
     assert list(folder.iterdir()) == []
 
 
@@ -249,12 +394,27 @@ def test_an_output_path_with_a_nul_byte_is_bad_input(check, tmp_path):
 def test_the_caps_leave_room_for_every_real_file(tmp_path):
     """The shipped YAML files are far under the YAML cap, and observations of 10,000 settings (the
     benchmark's) far under the JSON cap, and read back."""
-    shipped = [path for folder in ("flows", "checklists", "auditor/replica/data") for path in (ROOT / folder).rglob("*.yml")]
+    shipped = [
+        path for folder in ("flows", "checklists", "auditor/replica/data") for path in (ROOT / folder).rglob("*.yml")
+    ]
     assert shipped and max(path.stat().st_size for path in shipped) < MAX_YAML_BYTES / 10
-    many = Observations(run=results.read(CORPUS / "good-observations.json", results.Observations).run, observations=[
-        Observation(setting=f"fb.synthetic.s{n}", platform="facebook", status="observed", value="on", raw="On",
-                    options=["On", "Off"], flow="facebook/synthetic", url="https://www.facebook.com/settings/", time="2026-11-23T10:00:00+00:00")
-        for n in range(10_000)])
+    many = Observations(
+        run=results.read(CORPUS / "good-observations.json", results.Observations).run,
+        observations=[
+            Observation(
+                setting=f"fb.synthetic.s{n}",
+                platform="facebook",
+                status="observed",
+                value="on",
+                raw="On",
+                options=["On", "Off"],
+                flow="facebook/synthetic",
+                url="https://www.facebook.com/settings/",
+                time="2026-11-23T10:00:00+00:00",
+            )
+            for n in range(10_000)
+        ],
+    )
     path = results.write(tmp_path / "observations.json", many)
     assert path.stat().st_size < MAX_JSON_BYTES / 10
     assert len(results.read(path, results.Observations).observations) == 10_000

@@ -16,6 +16,7 @@ def fake_chromium(tmp_path):
         path.write_text("#!/bin/sh\necho 'Chromium 156.0.8078.79'\n")
         path.chmod(path.stat().st_mode | stat.S_IXUSR)
         return str(path)
+
     return make
 
 
@@ -68,7 +69,10 @@ def test_no_browser_at_all_says_how_to_get_one(monkeypatch):
 
 def test_the_description_names_version_and_place(fake_chromium):
     path = fake_chromium("chromium")
-    assert browser.resolve(path).describe(browser.version_of(path)) == f"browser: chromium 156 from {path} (--browser-path)"
+    assert (
+        browser.resolve(path).describe(browser.version_of(path))
+        == f"browser: chromium 156 from {path} (--browser-path)"
+    )
 
 
 def test_the_resolved_browser_is_what_pytest_playwright_uses(browser_type_launch_args, playwright):

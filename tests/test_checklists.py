@@ -36,7 +36,7 @@ def contract() -> dict[str, set | str]:
         first = names.split(",")[0].strip()
         for name in (n.strip() for n in names.split(",")):
             known[first.rsplit(".", 1)[0] + name if name.startswith(".") else name] = canonical
-    not_read = text[text.index("Not read from a page"):]
+    not_read = text[text.index("Not read from a page") :]
     for setting in SETTING.findall(not_read.split("\n\n")[0]):
         known.setdefault(setting, consistency.MANUAL_ONLY)
     known.update({s: set(v) for s, v in DERIVED_VALUES.items()})
@@ -83,8 +83,13 @@ def test_default_covers_every_setting_of_the_table(checklists):
 def test_default_asks_by_hand_what_no_page_shows(checklists):
     default = checklists["default"]
     manual = {c.setting for c in default.spec.checks if c.manual}
-    assert {"fb.active_status", "meta.genai_object_facebook", "meta.genai_object_instagram",
-            "meta.ai_chats_for_ads", "fb.camera_roll_cloud_processing"} <= manual
+    assert {
+        "fb.active_status",
+        "meta.genai_object_facebook",
+        "meta.genai_object_instagram",
+        "meta.ai_chats_for_ads",
+        "fb.camera_roll_cloud_processing",
+    } <= manual
     objection = checks_on(default, "meta.genai_object_facebook")[0]
     assert objection.regions == ["EU", "UK"] and objection.url.startswith("https://www.facebook.com/help/contact/")
 
@@ -92,9 +97,17 @@ def test_default_asks_by_hand_what_no_page_shows(checklists):
 def test_ai_training_covers_everything_that_decides_ai_use(checklists):
     ai = checklists["ai-training"]
     named = {c.setting for c in ai.spec.checks}
-    assert {"meta.genai_object_facebook", "meta.genai_object_instagram", "meta.genai_third_party_info_form",
-            "meta.public_content_exposure", "fb.future_posts_audience", "ig.private_account",
-            "ig.search_engine_indexing", "fb.search_engine_link", "meta.ai_chats_for_ads"} <= named
+    assert {
+        "meta.genai_object_facebook",
+        "meta.genai_object_instagram",
+        "meta.genai_third_party_info_form",
+        "meta.public_content_exposure",
+        "fb.future_posts_audience",
+        "ig.private_account",
+        "ig.search_engine_indexing",
+        "fb.search_engine_link",
+        "meta.ai_chats_for_ads",
+    } <= named
     regions = {(c.setting, tuple(c.regions or ())) for c in ai.spec.checks}
     assert ("meta.genai_object_facebook", ("EU", "UK")) in regions  # the form, where it is offered
     assert ("meta.genai_object_facebook", ("US", "OTHER")) in regions  # and saying plainly where it is not
@@ -105,18 +118,21 @@ def test_ai_training_covers_everything_that_decides_ai_use(checklists):
     assert {c.category for c in ai.spec.checks} == {"ai"}
 
 
-@pytest.mark.parametrize("setting, values", [
-    ("fb.friends_list_visibility", {"only_me"}),
-    ("fb.friend_requests", {"friends_of_friends"}),
-    ("fb.search_engine_link", {"off"}),
-    ("fb.tag_review", {"on"}),
-    ("fb.profile_review", {"on"}),
-    ("fb.lookup_by_email", {"no_one", "only_me"}),
-    ("fb.lookup_by_phone", {"no_one", "only_me"}),
-    ("ig.private_account", {"on"}),
-    ("ig.activity_status", {"off"}),
-    ("ac.two_factor", {"on"}),
-])
+@pytest.mark.parametrize(
+    "setting, values",
+    [
+        ("fb.friends_list_visibility", {"only_me"}),
+        ("fb.friend_requests", {"friends_of_friends"}),
+        ("fb.search_engine_link", {"off"}),
+        ("fb.tag_review", {"on"}),
+        ("fb.profile_review", {"on"}),
+        ("fb.lookup_by_email", {"no_one", "only_me"}),
+        ("fb.lookup_by_phone", {"no_one", "only_me"}),
+        ("ig.private_account", {"on"}),
+        ("ig.activity_status", {"off"}),
+        ("ac.two_factor", {"on"}),
+    ],
+)
 def test_at_risk_asks_for_the_strict_values(checklists, setting, values):
     (check,) = checks_on(checklists["at-risk"], setting)
     assert set(check.expect) == values
@@ -175,48 +191,151 @@ checks:
 SEVERITIES = "Input should be 'critical', 'high', 'medium', 'low' or 'info'"
 
 
-@pytest.mark.parametrize("old, new, line, field, message", [
-    ("severity: high", "severity: urgent", 9, "checks.0.severity", SEVERITIES),
-    ('    title: "Posts are not public"\n', "", 6, "checks.0.title", "Field required"),
-    ("    sources: [S-dummies]\n", "    sources: [S-dummies]\n    colour: red\n", 17, "checks.0.colour", "Extra inputs are not permitted"),
-    ("url: https://www", "url: javascript:alert(1)//www", 15, "checks.0.url", "give an https:// URL (no spaces or quotes)"),
-    ("url: https://www.facebook.com/settings/", "url: http://www.facebook.com/settings/", 15, "checks.0.url", "give an https:// URL (no spaces or quotes)"),
-    ("expect: [friends]", "expect: [friends]\n    manual: true", 6, "checks.0", "a check has exactly one of expect, at_most or manual: true"),
-    ("    expect: [friends]\n", "", 6, "checks.0", "a check has exactly one of expect, at_most or manual: true"),
-    ('how: ["Go to Settings > Posts."]', "how: []", 14, "checks.0.how", "List should have at least 1 item after validation, not 0"),
-    ("sources: [S-dummies]", "sources: [dummies.com]", 16, "checks.0.sources", "dummies.com is not a source key (S-..., settings-catalog.md section 11)"),
-    ("sources: [S-dummies]", "sources: []", 16, "checks.0.sources", "List should have at least 1 item after validation, not 0"),
-    ("id: posts-not-public", "id: Posts Not Public", 6, "checks.0.id", "use lowercase words joined by hyphens, e.g. fb-future-posts-not-public"),
-    ("id: mine", "id: my list", 1, "id", "use lowercase words joined by hyphens, e.g. fb-future-posts-not-public"),
-    ("setting: fb.future_posts_audience", "setting: future posts", 7, "checks.0.setting", "a setting id from flows/README.md, e.g. fb.future_posts_audience"),
-    ("category: audience", "category: privacy", 10, "checks.0.category",
-     "Input should be 'audience', 'discoverability', 'ads-data', 'off-platform', 'ai', 'security', 'messaging', 'location', 'face' or 'content'"),
-    ("    sources: [S-dummies]\n", "    sources: [S-dummies]\n    regions: [EU, Mars]\n", 17, "checks.0.regions.1", "Input should be 'US', 'UK', 'EU' or 'OTHER'"),
-    ('why: "Anyone can read them."', 'why: "' + "x" * 601 + '"', 13, "checks.0.why", "String should have at most 600 characters"),
-    ("expect: [friends]", "at_most: -1", 8, "checks.0.at_most", "Input should be greater than or equal to 0"),
-    ('version: "1"', "version: 1.5", 3, "version", "Input should be a valid string"),
-    ("severity: high", "severity: high\n    severity: low", 10, "severity", "duplicate key"),
-    ('title: "My checklist"', 'title: "My checklist', 3, "(yaml)", "expected <block end>, but found '<scalar>'"),
-    ("checks:\n", "checks: []\nold:\n", 5, "checks", "List should have at least 1 item after validation, not 0"),
-    ("  - id: posts", "  - id: posts-not-public\n    setting: fb.friend_requests\n    expect: [friends_of_friends]\n    severity: low\n"
-     "    category: audience\n    title: t\n    failure_title: f\n    why: w\n    how: [h]\n    sources: [S-chimps]\n  - id: posts",
-     5, "checks", "check ids used twice: posts-not-public"),
-    # Checked against the shipped flows: the setting must exist, the values must be canonical.
-    ("setting: fb.future_posts_audience", "setting: fb.future_post_audience", 7, "checks.0.setting",
-     "no flow reads fb.future_post_audience, and it is neither derived nor in not_applicable.yml"),
-    ("expect: [friends]", "expect: [frends]", 8, "checks.0.expect",
-     "frends is not a value of fb.future_posts_audience (values: custom, friends, friends_except, only_me, public, specific_friends)"),
-    ("expect: [friends]", "at_most: 3", 8, "checks.0.at_most", "fb.future_posts_audience is not a count: use expect"),
-    ("setting: fb.future_posts_audience\n    expect: [friends]", "setting: fb.active_status\n    expect: [\"off\"]", 6, "checks.0.manual",
-     "no page shows fb.active_status: only a manual check (manual: true) can name it"),
-])
+@pytest.mark.parametrize(
+    "old, new, line, field, message",
+    [
+        ("severity: high", "severity: urgent", 9, "checks.0.severity", SEVERITIES),
+        ('    title: "Posts are not public"\n', "", 6, "checks.0.title", "Field required"),
+        (
+            "    sources: [S-dummies]\n",
+            "    sources: [S-dummies]\n    colour: red\n",
+            17,
+            "checks.0.colour",
+            "Extra inputs are not permitted",
+        ),
+        (
+            "url: https://www",
+            "url: javascript:alert(1)//www",
+            15,
+            "checks.0.url",
+            "give an https:// URL (no spaces or quotes)",
+        ),
+        (
+            "url: https://www.facebook.com/settings/",
+            "url: http://www.facebook.com/settings/",
+            15,
+            "checks.0.url",
+            "give an https:// URL (no spaces or quotes)",
+        ),
+        (
+            "expect: [friends]",
+            "expect: [friends]\n    manual: true",
+            6,
+            "checks.0",
+            "a check has exactly one of expect, at_most or manual: true",
+        ),
+        ("    expect: [friends]\n", "", 6, "checks.0", "a check has exactly one of expect, at_most or manual: true"),
+        (
+            'how: ["Go to Settings > Posts."]',
+            "how: []",
+            14,
+            "checks.0.how",
+            "List should have at least 1 item after validation, not 0",
+        ),
+        (
+            "sources: [S-dummies]",
+            "sources: [dummies.com]",
+            16,
+            "checks.0.sources",
+            "dummies.com is not a source key (S-..., settings-catalog.md section 11)",
+        ),
+        (
+            "sources: [S-dummies]",
+            "sources: []",
+            16,
+            "checks.0.sources",
+            "List should have at least 1 item after validation, not 0",
+        ),
+        (
+            "id: posts-not-public",
+            "id: Posts Not Public",
+            6,
+            "checks.0.id",
+            "use lowercase words joined by hyphens, e.g. fb-future-posts-not-public",
+        ),
+        ("id: mine", "id: my list", 1, "id", "use lowercase words joined by hyphens, e.g. fb-future-posts-not-public"),
+        (
+            "setting: fb.future_posts_audience",
+            "setting: future posts",
+            7,
+            "checks.0.setting",
+            "a setting id from flows/README.md, e.g. fb.future_posts_audience",
+        ),
+        (
+            "category: audience",
+            "category: privacy",
+            10,
+            "checks.0.category",
+            "Input should be 'audience', 'discoverability', 'ads-data', 'off-platform', 'ai', 'security', 'messaging', 'location', 'face' or 'content'",
+        ),
+        (
+            "    sources: [S-dummies]\n",
+            "    sources: [S-dummies]\n    regions: [EU, Mars]\n",
+            17,
+            "checks.0.regions.1",
+            "Input should be 'US', 'UK', 'EU' or 'OTHER'",
+        ),
+        (
+            'why: "Anyone can read them."',
+            'why: "' + "x" * 601 + '"',
+            13,
+            "checks.0.why",
+            "String should have at most 600 characters",
+        ),
+        ("expect: [friends]", "at_most: -1", 8, "checks.0.at_most", "Input should be greater than or equal to 0"),
+        ('version: "1"', "version: 1.5", 3, "version", "Input should be a valid string"),
+        ("severity: high", "severity: high\n    severity: low", 10, "severity", "duplicate key"),
+        ('title: "My checklist"', 'title: "My checklist', 3, "(yaml)", "expected <block end>, but found '<scalar>'"),
+        ("checks:\n", "checks: []\nold:\n", 5, "checks", "List should have at least 1 item after validation, not 0"),
+        (
+            "  - id: posts",
+            "  - id: posts-not-public\n    setting: fb.friend_requests\n    expect: [friends_of_friends]\n    severity: low\n"
+            "    category: audience\n    title: t\n    failure_title: f\n    why: w\n    how: [h]\n    sources: [S-chimps]\n  - id: posts",
+            5,
+            "checks",
+            "check ids used twice: posts-not-public",
+        ),
+        # Checked against the shipped flows: the setting must exist, the values must be canonical.
+        (
+            "setting: fb.future_posts_audience",
+            "setting: fb.future_post_audience",
+            7,
+            "checks.0.setting",
+            "no flow reads fb.future_post_audience, and it is neither derived nor in not_applicable.yml",
+        ),
+        (
+            "expect: [friends]",
+            "expect: [frends]",
+            8,
+            "checks.0.expect",
+            "frends is not a value of fb.future_posts_audience (values: custom, friends, friends_except, only_me, public, specific_friends)",
+        ),
+        (
+            "expect: [friends]",
+            "at_most: 3",
+            8,
+            "checks.0.at_most",
+            "fb.future_posts_audience is not a count: use expect",
+        ),
+        (
+            "setting: fb.future_posts_audience\n    expect: [friends]",
+            'setting: fb.active_status\n    expect: ["off"]',
+            6,
+            "checks.0.manual",
+            "no page shows fb.active_status: only a manual check (manual: true) can name it",
+        ),
+    ],
+)
 def test_bad_checklist_is_one_line_exit_2_and_nothing_overwritten(tmp_path, capsys, old, new, line, field, message):
     assert old in VALID
     bad = tmp_path / "mine.yml"
     bad.write_text(VALID.replace(old, new, 1), encoding="utf-8")
     observations = tmp_path / "observations.json"
-    observations.write_text(results.Observations(run=results.Run(tool_version="0", started="t", platforms=["facebook"]),
-                                                 observations=[]).model_dump_json())
+    observations.write_text(
+        results.Observations(
+            run=results.Run(tool_version="0", started="t", platforms=["facebook"]), observations=[]
+        ).model_dump_json()
+    )
     findings = tmp_path / "findings.json"
     findings.write_text("what the user had")
     code = main(["evaluate", str(observations), "--checklist", str(bad), "-o", str(findings)])

@@ -26,13 +26,16 @@ def test_version(capsys):
     assert (code, out.strip()) == (0, f"auditor {__version__}")
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["observe", "tiktok"], "'tiktok' is not one of 'facebook', 'instagram'"),
-    (["observe", "facebook", "--no-such-option"], "No such option: --no-such-option"),
-    (["evaluate"], "Missing argument 'observations'"),
-    (["replica", "serve", "--mutate", "explode:fb.friend_requests"], "unknown kind 'explode'"),
-    (["replica", "serve", "--mutate", "rename:fb.no_such_setting"], "unknown setting 'fb.no_such_setting'"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["observe", "tiktok"], "'tiktok' is not one of 'facebook', 'instagram'"),
+        (["observe", "facebook", "--no-such-option"], "No such option: --no-such-option"),
+        (["evaluate"], "Missing argument 'observations'"),
+        (["replica", "serve", "--mutate", "explode:fb.friend_requests"], "unknown kind 'explode'"),
+        (["replica", "serve", "--mutate", "rename:fb.no_such_setting"], "unknown setting 'fb.no_such_setting'"),
+    ],
+)
 def test_usage_errors_are_one_line_and_exit_2(capsys, argv, needle):
     code, out, err = run(capsys, *argv)
     assert code == 2
@@ -73,7 +76,9 @@ def test_an_output_folder_that_cannot_be_written_is_bad_input(capsys, tmp_path):
 
 
 def test_a_missing_session_file_is_bad_input(capsys, tmp_path):
-    code, _, err = run(capsys, "observe", "facebook", "--session", str(tmp_path / "nope.json"), "-o", str(tmp_path / "o.json"))
+    code, _, err = run(
+        capsys, "observe", "facebook", "--session", str(tmp_path / "nope.json"), "-o", str(tmp_path / "o.json")
+    )
     assert code == 2 and "--session: no such file" in err
 
 

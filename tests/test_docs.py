@@ -28,6 +28,8 @@ def test_the_drift_workflow_uses_options_auditor_has():
     for command in commands:
         words = command.replace("\\\n", " ").split()
         subcommand = words[0]
-        help_text = subprocess.run([sys.executable, "-m", "auditor", subcommand, "--help"], capture_output=True, text=True, check=True).stdout
+        help_text = subprocess.run(
+            [sys.executable, "-m", "auditor", subcommand, "--help"], capture_output=True, text=True, check=True
+        ).stdout
         for option in (w for w in words if w.startswith("--")):
             assert option in help_text, f"auditor {subcommand} has no {option}"

@@ -8,12 +8,12 @@ import sys
 from xml.etree import ElementTree
 
 import pytest
+from conftest import audit_account
 
 from auditor import results
 from auditor.cli import main
 from auditor.drift import Drift, compare, render
 from auditor.replica.registry import catalog
-from conftest import audit_account
 
 PAGES = ("facebook/posts", "facebook/how_people_find_and_contact_you")
 
@@ -31,7 +31,9 @@ def audit(browser, replica_server, flows):
         replica_server.set_seed(seed)
         replica_server.knobs.set(*knobs)
         try:
-            observations, writes = audit_account(browser, replica_server, account, platforms=("facebook",), flows=chosen)
+            observations, writes = audit_account(
+                browser, replica_server, account, platforms=("facebook",), flows=chosen
+            )
         finally:
             replica_server.reset()
             replica_server.set_seed(0)
@@ -57,13 +59,16 @@ def test_an_unchanged_replica_shows_no_drift_across_class_name_seeds(audit):
     assert render(drift).endswith("no drift: every page looks as it did")
 
 
-@pytest.mark.parametrize("knob, expected", [
-    ("rename:fb.friend_requests", ("renamed", "fb.friend_requests")),
-    ("remove:fb.search_engine_link", ("removed", "fb.search_engine_link")),
-    ("move:fb.friend_requests:fb_posts", ("moved", "fb.friend_requests")),
-    ("options:fb.friend_requests", ("options_changed", "fb.friend_requests")),
-    ("retype:fb.friend_requests", ("type_changed", "fb.friend_requests")),
-])
+@pytest.mark.parametrize(
+    "knob, expected",
+    [
+        ("rename:fb.friend_requests", ("renamed", "fb.friend_requests")),
+        ("remove:fb.search_engine_link", ("removed", "fb.search_engine_link")),
+        ("move:fb.friend_requests:fb_posts", ("moved", "fb.friend_requests")),
+        ("options:fb.friend_requests", ("options_changed", "fb.friend_requests")),
+        ("retype:fb.friend_requests", ("type_changed", "fb.friend_requests")),
+    ],
+)
 def test_each_drift_knob_is_named_with_its_setting_and_class(audit, baseline, knob, expected):
     drift = compare(baseline, audit("demo", knob))
     assert kinds(drift) == {expected}, render(drift)
@@ -79,7 +84,12 @@ def test_a_new_toggle_is_reported_as_added_with_its_label(audit, baseline):
 def test_a_changed_default_is_reported_for_an_account_that_never_chose(audit):
     drift = compare(audit("totp"), audit("totp", "default:fb.friends_list_visibility:only_me"))
     [change] = drift.changes
-    assert (change.kind, change.setting, change.old, change.new) == ("default_changed", "fb.friends_list_visibility", "public", "only_me")
+    assert (change.kind, change.setting, change.old, change.new) == (
+        "default_changed",
+        "fb.friends_list_visibility",
+        "public",
+        "only_me",
+    )
 
 
 def test_a_removed_page_is_reported_as_missing(audit, baseline):
@@ -116,7 +126,9 @@ def test_the_drift_command_exits_1_when_a_page_was_not_compared(audit, baseline,
     code, out, drift, cases = drift_command(tmp_path, capsys, baseline, audit("demo", "ratelimit:fb_posts"))
     assert code == 1
     assert "? not compared     [facebook/posts] (rate_limited)" in out
-    assert drift.changes == [] and [(n.flow, n.reason) for n in drift.not_compared] == [("facebook/posts", "rate_limited")]
+    assert drift.changes == [] and [(n.flow, n.reason) for n in drift.not_compared] == [
+        ("facebook/posts", "rate_limited")
+    ]
     assert cases["facebook/posts"].find("skipped").get("message") == "not compared: rate_limited"
 
 
@@ -129,8 +141,21 @@ def test_the_drift_command_exits_0_when_nothing_changed(baseline, tmp_path, caps
 
 def test_baseline_update_refuses_a_run_that_missed_pages(audit, tmp_path):
     results.write(tmp_path / "partial.json", audit("demo", "ratelimit:fb_posts"))
-    done = subprocess.run([sys.executable, "-m", "auditor", "baseline", "update", str(tmp_path / "partial.json"), "-o", str(tmp_path / "b.json")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "baseline",
+            "update",
+            str(tmp_path / "partial.json"),
+            "-o",
+            str(tmp_path / "b.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "would hide drift" in done.stderr
     assert not (tmp_path / "b.json").exists()
 
@@ -150,8 +175,25 @@ def run_with_baseline(replica, baseline, out):
     """`auditor run facebook --baseline BASELINE` on the replica as the demo account, as CI's smoke check runs it."""
     account = replica.store.accounts["demo"]
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    return subprocess.run([sys.executable, "-m", "auditor", "run", "facebook", "--replica", replica.url, "--baseline", str(baseline),
-                           "-o", str(out)], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "run",
+            "facebook",
+            "--replica",
+            replica.url,
+            "--baseline",
+            str(baseline),
+            "-o",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_run_with_a_baseline_exits_3_on_drift_and_writes_the_drift_in_its_folder(replica, run_baseline, tmp_path):

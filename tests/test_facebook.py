@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import audit_account
 from playwright.sync_api import expect
 
 from auditor import aria
 from auditor.readers import locate
 from auditor.replica.registry import catalog
 from auditor.replica.store import Write
-from conftest import audit_account
 
 FB = "www.facebook.com"
 TAGGING = "https://www.facebook.com/settings/?tab=profile_and_tagging"
@@ -60,11 +60,16 @@ def test_a_choice_in_the_audience_dialog_is_one_write_that_the_flow_reads_back(b
     dialog.get_by_role("radio", name="Only me", exact=True).click()
     expect(dialog).to_be_hidden()
 
-    assert replica.writes() == [Write("us", FB, "CometSettingsPrivacySelectorMutation", "fb.who_can_post_on_profile", "only_me")]
+    assert replica.writes() == [
+        Write("us", FB, "CometSettingsPrivacySelectorMutation", "fb.who_can_post_on_profile", "only_me")
+    ]
     main = opened(page, TAGGING)
     expect(audience_button(page, main, "Who can post on your profile?")).to_have_text("Only me")
     seen = observed(browser, replica, "us", "facebook/profile_and_tagging", flows=flows)
-    assert (seen["fb.who_can_post_on_profile"].status, seen["fb.who_can_post_on_profile"].value) == ("observed", "only_me")
+    assert (seen["fb.who_can_post_on_profile"].status, seen["fb.who_can_post_on_profile"].value) == (
+        "observed",
+        "only_me",
+    )
     assert seen["fb.others_posts_visibility"].value == "friends_of_friends"  # its neighbour is untouched
 
 
@@ -76,7 +81,9 @@ def test_a_switch_is_one_write_that_the_flow_reads_back(browser, page, replica, 
     expect(switch).to_have_attribute("aria-checked", "false")
 
     assert replica.writes() == [Write("us", FB, "CometSettingsToggleMutation", "fb.reels_share_to_story", "off")]
-    expect(opened(page, REELS).get_by_role("switch", name="Allow others to share your reels to their stories?")).not_to_be_checked()
+    expect(
+        opened(page, REELS).get_by_role("switch", name="Allow others to share your reels to their stories?")
+    ).not_to_be_checked()
     seen = observed(browser, replica, "us", "facebook/reels", flows=flows)
     assert seen["fb.reels_share_to_story"].value == "off"
     assert seen["fb.reels_audience"].value == "public"
@@ -89,11 +96,15 @@ def test_removing_an_app_is_one_write_and_the_flow_counts_one_app_fewer(browser,
     active.get_by_role("button", name="Remove Horoscope Daily").click()
     expect(active.get_by_role("listitem")).to_have_count(3)
 
-    assert replica.writes() == [Write("demo", FB, "CometSettingsRemoveItemMutation", "fb.apps_and_websites", "removed: Horoscope Daily")]
+    assert replica.writes() == [
+        Write("demo", FB, "CometSettingsRemoveItemMutation", "fb.apps_and_websites", "removed: Horoscope Daily")
+    ]
     active = opened(page, APPS).get_by_role("list", name="Active")
     expect(active.get_by_role("listitem")).to_have_count(3)
     expect(active.get_by_text("Horoscope Daily")).to_have_count(0)
-    assert observed(browser, replica, "demo", "facebook/apps_and_websites", flows=flows)["fb.apps_and_websites"].value == 3
+    assert (
+        observed(browser, replica, "demo", "facebook/apps_and_websites", flows=flows)["fb.apps_and_websites"].value == 3
+    )
 
 
 def test_an_account_without_apps_reads_zero_not_unknown(browser, replica, flows):
@@ -109,24 +120,35 @@ def test_contact_details_hide_behind_their_tile_and_chips_name_the_audience(page
     expect(main.get_by_text("Email", exact=True)).to_be_hidden()
     tile.click()
     expect(tile).to_have_attribute("aria-expanded", "true")
-    assert main.aria_snapshot() == "\n".join(["- main:", *("  " + line for line in [
-        '- heading "Profile details" [level=1]',
-        '- button "Your contact information" [expanded]',
-        "- text: Email alex.demo@example.com",
-        '- button "Edit privacy. Sharing with Public.": Shared with Public',
-        "- text: Phone +1 202-555-0101",
-        '- button "Edit privacy. Sharing with Public.": Shared with Public',
-        "- text: Birthday",
-        '- button "Edit privacy. Sharing with Your friends.": Shared with Your friends',
-        "- text: Birth year",
-        '- button "Edit privacy. Sharing with Public.": Shared with Public',
-    ])])
+    assert main.aria_snapshot() == "\n".join(
+        [
+            "- main:",
+            *(
+                "  " + line
+                for line in [
+                    '- heading "Profile details" [level=1]',
+                    '- button "Your contact information" [expanded]',
+                    "- text: Email alex.demo@example.com",
+                    '- button "Edit privacy. Sharing with Public.": Shared with Public',
+                    "- text: Phone +1 202-555-0101",
+                    '- button "Edit privacy. Sharing with Public.": Shared with Public',
+                    "- text: Birthday",
+                    '- button "Edit privacy. Sharing with Your friends.": Shared with Your friends',
+                    "- text: Birth year",
+                    '- button "Edit privacy. Sharing with Public.": Shared with Public',
+                ]
+            ),
+        ]
+    )
 
 
-@pytest.mark.parametrize("flow_id, url, personal", [
-    ("facebook/profile_details", DETAILS, ["alex.demo@example.com", "+1 202-555-0101"]),
-    ("facebook/profile", PROFILE, ["Alex Demo"]),
-])
+@pytest.mark.parametrize(
+    "flow_id, url, personal",
+    [
+        ("facebook/profile_details", DETAILS, ["alex.demo@example.com", "+1 202-555-0101"]),
+        ("facebook/profile", PROFILE, ["Alex Demo"]),
+    ],
+)
 def test_a_flow_masks_the_personal_details_its_page_shows(page, replica, log_in, flows, flow_id, url, personal):
     log_in("demo")
     opened(page, url)
@@ -146,11 +168,18 @@ def test_a_contact_detail_changed_in_its_dialog_is_read_back_through_the_tile(br
     chip.click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("radio").first.wait_for()
-    assert aria.radios(aria.parse(dialog.aria_snapshot())) == [("Public", False), ("Your friends", False), ("Only me", True), ("Custom", False)]
+    assert aria.radios(aria.parse(dialog.aria_snapshot())) == [
+        ("Public", False),
+        ("Your friends", False),
+        ("Only me", True),
+        ("Custom", False),
+    ]
     dialog.get_by_role("radio", name="Your friends", exact=True).click()
     expect(chip).to_have_text("Shared with Your friends")
 
-    assert replica.writes() == [Write("eu", FB, "CometSettingsPrivacySelectorMutation", "fb.profile_details_audience.phone", "friends")]
+    assert replica.writes() == [
+        Write("eu", FB, "CometSettingsPrivacySelectorMutation", "fb.profile_details_audience.phone", "friends")
+    ]
     seen = observed(browser, replica, "eu", "facebook/profile_details", flows=flows)
     assert {s: o.value for s, o in seen.items()} == {
         "fb.profile_details_audience.email": "friends",
@@ -184,7 +213,9 @@ def test_british_and_german_accounts_read_what_an_american_account_with_the_same
         assert all(o.status != "unknown" for o in read[account].values()), account
 
 
-@pytest.mark.parametrize("knob", ["remove:fb.tag_review", "rename:fb.others_posts_visibility", "remove:fb.profile_details_audience.birthday"])
+@pytest.mark.parametrize(
+    "knob", ["remove:fb.tag_review", "rename:fb.others_posts_visibility", "remove:fb.profile_details_audience.birthday"]
+)
 def test_drift_on_one_control_makes_it_unknown_and_leaves_its_page_readable(browser, replica, flows, knob):
     replica.knobs.set(knob)
     setting = knob.split(":", 1)[1]
@@ -196,7 +227,10 @@ def test_drift_on_one_control_makes_it_unknown_and_leaves_its_page_readable(brow
 
 
 def test_profile_lock_reads_where_offered_and_is_not_applicable_elsewhere(browser, replica, flows):
-    lock = {a: observed(browser, replica, a, "facebook/profile", flows=flows)["fb.profile_lock"] for a in ("locked", "uk", "us")}
+    lock = {
+        a: observed(browser, replica, a, "facebook/profile", flows=flows)["fb.profile_lock"]
+        for a in ("locked", "uk", "us")
+    }
     assert (lock["locked"].status, lock["locked"].value) == ("observed", "locked")
     assert (lock["uk"].status, lock["uk"].value) == ("observed", "unlocked")
     assert (lock["us"].status, lock["us"].reason) == ("not_applicable", "not_offered_in_region")

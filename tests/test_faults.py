@@ -17,25 +17,35 @@ import time
 
 import psutil
 import pytest
+from conftest import page_requested, wait_until
 
 from auditor import files, results
 from auditor.cli import main
 from auditor.errors import AuditorError
 from auditor.watchdog import Watchdog
-from conftest import page_requested, wait_until
 
 HANG = 90  # seconds after which a run that should have ended counts as hung
 
 
 def cli_env(tmp_path, account) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
-    return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), "AUDITOR_EMAIL": account.email,
-            "AUDITOR_PASSWORD": account.password}
+    return {
+        **env,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "AUDITOR_EMAIL": account.email,
+        "AUDITOR_PASSWORD": account.password,
+    }
 
 
 def auditor(*args: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "auditor", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "auditor", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def finished(process: subprocess.Popen, timeout: float = HANG) -> tuple[int, str, str]:
@@ -59,13 +69,27 @@ def one_error_line(err: str) -> str:
 def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica):
     """The replica process is killed while the audit reads Facebook: the run ends within seconds, with its files."""
     out = tmp_path / "run"
-    with subprocess.Popen([sys.executable, "-m", "auditor", "replica", "serve", "--port", "0"],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as served:
+    with subprocess.Popen(
+        [sys.executable, "-m", "auditor", "replica", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as served:
         try:
             url = served.stdout.readline().split()[1]
-            run = auditor("run", "facebook", "instagram", "--replica", url, "-o", str(out),
-                          env=cli_env(tmp_path, replica.store.accounts["demo"]))
-            wait_until(lambda: (out / "evidence").is_dir() and len(list((out / "evidence").iterdir())) >= 3, timeout=HANG)
+            run = auditor(
+                "run",
+                "facebook",
+                "instagram",
+                "--replica",
+                url,
+                "-o",
+                str(out),
+                env=cli_env(tmp_path, replica.store.accounts["demo"]),
+            )
+            wait_until(
+                lambda: (out / "evidence").is_dir() and len(list((out / "evidence").iterdir())) >= 3, timeout=HANG
+            )
         finally:
             served.kill()
     code, _, err = finished(run)
@@ -86,8 +110,11 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
     out = tmp_path / "observations.json"
     run = auditor("observe", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
     wait_until(lambda: page_requested(replica, "tab=stories"), timeout=HANG)
-    chromium = [p for p in psutil.Process(run.pid).children(recursive=True)
-                if "--type=" not in " ".join(p.cmdline()) and "chrom" in p.name().lower()]
+    chromium = [
+        p
+        for p in psutil.Process(run.pid).children(recursive=True)
+        if "--type=" not in " ".join(p.cmdline()) and "chrom" in p.name().lower()
+    ]
     assert chromium, "no browser process under the run"
     for process in chromium:
         process.kill()
@@ -107,8 +134,19 @@ def test_a_slow_site_ends_at_the_time_limit_with_pages_marked_timeout(tmp_path, 
     replica.knobs.set("slow:*:20000")
     out = tmp_path / "observations.json"
     started = time.monotonic()
-    code, _, err = finished(auditor("observe", "facebook", "--replica", replica.url, "--timeout", "10", "-o", str(out),
-                                    env=cli_env(tmp_path, account)))
+    code, _, err = finished(
+        auditor(
+            "observe",
+            "facebook",
+            "--replica",
+            replica.url,
+            "--timeout",
+            "10",
+            "-o",
+            str(out),
+            env=cli_env(tmp_path, account),
+        )
+    )
     assert code == 1
     assert time.monotonic() - started < HANG
     assert "time limit" in one_error_line(err) and "--timeout" in err
@@ -130,7 +168,9 @@ def test_server_errors_on_every_page_exit_1_with_the_partial_report(tmp_path, re
     account = replica.store.accounts["demo"]
     replica.knobs.set("error:*")
     out = tmp_path / "run"
-    code, _, err = finished(auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account)))
+    code, _, err = finished(
+        auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+    )
     assert code == 1
     assert "page(s) answered with an error" in one_error_line(err)
     findings = results.read(out / "findings.json", results.Findings)
@@ -165,7 +205,7 @@ def full_disk_after(limit: int):
     left = [limit]
 
     def write_all(fd, data):
-        written = os.write(fd, bytes(data[:max(left[0], 0)])) if left[0] > 0 else 0
+        written = os.write(fd, bytes(data[: max(left[0], 0)])) if left[0] > 0 else 0
         left[0] -= written
         if written < len(data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -210,9 +250,13 @@ def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
     out.mkdir()
     (out / "report.html").write_text("the previous report")
     limit = 8_000  # report.html of these findings is larger
-    done = subprocess.run([sys.executable, "-m", "auditor", "report", str(GOLDEN / "eu.json"), "-o", str(out)],
-                          capture_output=True, text=True, timeout=HANG,
-                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "report", str(GOLDEN / "eu.json"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
     assert done.returncode == 1
     assert "could not write" in one_error_line(done.stderr) and "File too large" in done.stderr
     assert (out / "report.html").read_text() == "the previous report"
@@ -223,12 +267,28 @@ def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
 def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
     """While another run holds the folder (a process that claimed it as a run does), `auditor run` into it stops at once."""
     out = tmp_path / "run"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys; from auditor.files import claimed\n"
-                               f"with claimed({str(out)!r}):\n    print('held', flush=True); sys.stdin.read()"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from auditor.files import claimed\n"
+            f"with claimed({str(out)!r}):\n    print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        second = auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, replica.store.accounts["demo"]))
+        second = auditor(
+            "run",
+            "facebook",
+            "--replica",
+            replica.url,
+            "-o",
+            str(out),
+            env=cli_env(tmp_path, replica.store.accounts["demo"]),
+        )
         code, _, err = finished(second)
         assert code == 2
         assert f"{out}:1: -o: another auditor run (pid {holder.pid}) is writing into this folder" in one_error_line(err)

@@ -66,24 +66,53 @@ def test_the_base_flow_is_valid(capsys, flows_dir):
     assert check(capsys, flows_dir)[0] == 0
 
 
-@pytest.mark.parametrize("old, new, line, field, message", [
-    ('  - expand: {role: button, name: "More"}', "  - click: {role: switch, name: \"Private account\"}", 8,
-     "steps.0.click", "a click on a switch could change a setting; flows are read-only"),
-    ('  - expand: {role: button, name: "More"}', "  - click: {role: radio, name: Public}", 8,
-     "steps.0.click", "a click on a radio could change a setting"),
-    ('  - expand: {role: button, name: "More"}', "  - click: {text: \"Private account\"}", 8,
-     "steps.0.click", "click needs role: one of button, link, tab, menuitem"),
-    ('  - expand: {role: button, name: "More"}', "  - click: {role: combobox, name: Audience}", 8,
-     "steps.0.click", "a click on a combobox could change a setting"),
-    ("    values: [public, friends, only_me]\n", "", 10, "settings.0", "read: audience needs values"),
-    ("url: https://www", "url: http://www", 5, "url", "url must be an https:// URL"),
-    ("checked_on: 2026-11-22", "checked_on: someday", 3, "checked_on", "Input should be a valid date"),
-    ("    read: audience", "    read: audience\n    colour: blue", 12, "settings.0.colour", "Extra inputs are not permitted"),
-    ("    read: audience", "    read: slider", 11, "settings.0.read", "Input should be"),
-    ("sources: [S-dummies]", "sources: [S-dummies]\nsources: [S-rubig]", 5, "sources", "duplicate key"),
-    ("ready: {role: heading,", "ready: {role: heading", 6, "(yaml)", ""),
-    ("platform: facebook", "platform: instagram", 1, "platform", "says instagram but the file is under facebook/"),
-])
+@pytest.mark.parametrize(
+    "old, new, line, field, message",
+    [
+        (
+            '  - expand: {role: button, name: "More"}',
+            '  - click: {role: switch, name: "Private account"}',
+            8,
+            "steps.0.click",
+            "a click on a switch could change a setting; flows are read-only",
+        ),
+        (
+            '  - expand: {role: button, name: "More"}',
+            "  - click: {role: radio, name: Public}",
+            8,
+            "steps.0.click",
+            "a click on a radio could change a setting",
+        ),
+        (
+            '  - expand: {role: button, name: "More"}',
+            '  - click: {text: "Private account"}',
+            8,
+            "steps.0.click",
+            "click needs role: one of button, link, tab, menuitem",
+        ),
+        (
+            '  - expand: {role: button, name: "More"}',
+            "  - click: {role: combobox, name: Audience}",
+            8,
+            "steps.0.click",
+            "a click on a combobox could change a setting",
+        ),
+        ("    values: [public, friends, only_me]\n", "", 10, "settings.0", "read: audience needs values"),
+        ("url: https://www", "url: http://www", 5, "url", "url must be an https:// URL"),
+        ("checked_on: 2026-11-22", "checked_on: someday", 3, "checked_on", "Input should be a valid date"),
+        (
+            "    read: audience",
+            "    read: audience\n    colour: blue",
+            12,
+            "settings.0.colour",
+            "Extra inputs are not permitted",
+        ),
+        ("    read: audience", "    read: slider", 11, "settings.0.read", "Input should be"),
+        ("sources: [S-dummies]", "sources: [S-dummies]\nsources: [S-rubig]", 5, "sources", "duplicate key"),
+        ("ready: {role: heading,", "ready: {role: heading", 6, "(yaml)", ""),
+        ("platform: facebook", "platform: instagram", 1, "platform", "says instagram but the file is under facebook/"),
+    ],
+)
 def test_a_bad_flow_is_one_line_naming_file_line_and_field(capsys, flows_dir, old, new, line, field, message):
     path = flows_dir / "facebook" / "posts.yml"
     path.write_text(BASE.replace(old, new), encoding="utf-8")
@@ -107,7 +136,7 @@ def test_a_setting_read_by_two_flows_is_refused(capsys, flows_dir):
 
 
 def test_on_off_yes_no_stay_words_not_booleans(tmp_path):
-    doc = yamlio.loads('a: on\nb: off\nc: yes\nd: no\ne: true\n', tmp_path / "x.yml")
+    doc = yamlio.loads("a: on\nb: off\nc: yes\nd: no\ne: true\n", tmp_path / "x.yml")
     assert doc.data == {"a": "on", "b": "off", "c": "yes", "d": "no", "e": True}
 
 
@@ -117,7 +146,11 @@ def test_every_shipped_flow_reads_english_and_german():
         for setting in flow.spec.settings:
             for locale in ("en_US", "en_GB", "de_DE"):
                 assert setting.label.texts(locale), (flow.id, setting.id, locale)
-                values = setting.values.values() if isinstance(setting.values, dict) else [vocabulary.values[v] for v in setting.values]
+                values = (
+                    setting.values.values()
+                    if isinstance(setting.values, dict)
+                    else [vocabulary.values[v] for v in setting.values]
+                )
                 assert all(v.texts(locale) for v in values), (flow.id, setting.id, locale)
 
 
@@ -125,8 +158,23 @@ def test_flows_inspect_prints_the_pages_aria_snapshot(context, log_in, replica, 
     log_in("demo")
     session = tmp_path / "session.json"
     context.storage_state(path=str(session))
-    done = subprocess.run([sys.executable, "-m", "auditor", "flows", "inspect", "https://www.facebook.com/settings/?tab=posts",
-                           "--replica", replica.url, "--session", str(session)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "flows",
+            "inspect",
+            "https://www.facebook.com/settings/?tab=posts",
+            "--replica",
+            replica.url,
+            "--session",
+            str(session),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert '- heading "Posts" [level=1]' in done.stdout
     assert '- button "Edit privacy. Sharing with' in done.stdout

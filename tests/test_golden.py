@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import golden
+import pytest
 
 
 @pytest.fixture
@@ -52,5 +51,8 @@ def test_update_mode_refuses_to_run_in_ci(env, tmp_path):
 def test_a_missing_golden_file_fails_without_being_written(env, tmp_path):
     path = tmp_path / "sub" / "page.yml"
     message = failure(path, "anything\n")
-    assert f"no golden file {path}" in message and f"create it with {golden.UPDATE}=1 pytest 'tests/test_golden.py::" in message
+    assert (
+        f"no golden file {path}" in message
+        and f"create it with {golden.UPDATE}=1 pytest 'tests/test_golden.py::" in message
+    )
     assert not path.exists() and not path.parent.exists()

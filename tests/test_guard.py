@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from conftest import wait_until
 
 from auditor import spec
 from auditor.network import describe, judge
 from auditor.observe import Observer, select_flows
-from auditor.stages import evaluate_and_report
 from auditor.replica.http import Request
 from auditor.replica.store import Write
-from conftest import wait_until
+from auditor.stages import evaluate_and_report
 
 FB = "https://www.facebook.com"
 IG = "https://www.instagram.com"
@@ -48,7 +48,9 @@ class Shape:
     @property
     def body(self) -> bytes | None:
         if self.content_type and self.content_type.startswith("multipart/"):
-            parts = "".join(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in self.pairs)
+            parts = "".join(
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in self.pairs
+            )
             return f"{parts}--{BOUNDARY}--\r\n".encode()
         return urlencode(self.pairs).encode() if self.pairs else self.raw
 
@@ -61,17 +63,35 @@ def get(url: str, method: str = "GET", via: str | None = "fetch", resource_type:
     return Shape(method, url, via=via, resource_type=resource_type)
 
 
-def post(url: str, *pairs: tuple[str, str], content_type: str | None = URLENCODED, headers=None, raw: bytes | None = None,
-         via: str | None = "fetch", resource_type: str = "fetch") -> Shape:
+def post(
+    url: str,
+    *pairs: tuple[str, str],
+    content_type: str | None = URLENCODED,
+    headers=None,
+    raw: bytes | None = None,
+    via: str | None = "fetch",
+    resource_type: str = "fetch",
+) -> Shape:
     return Shape("POST", url, tuple(pairs), content_type, headers or {}, raw, resource_type, via)
 
 
-def graphql(name: str | None = QUERY, variables: dict | str | None = None, *extra: tuple[str, str], url: str = f"{FB}/api/graphql/",
-            header: str | None = None, **kwargs) -> Shape:
+def graphql(
+    name: str | None = QUERY,
+    variables: dict | str | None = None,
+    *extra: tuple[str, str],
+    url: str = f"{FB}/api/graphql/",
+    header: str | None = None,
+    **kwargs,
+) -> Shape:
     """A GraphQL POST shaped as Meta's pages send it (and the replica's comet.js)."""
     pairs = [("av", "100000000000001"), ("__a", "1"), ("fb_dtsg", "NAtoken:1"), ("fb_api_caller_class", "RelayModern")]
     pairs += [("fb_api_req_friendly_name", name)] if name is not None else []
-    pairs += [("variables", variables if isinstance(variables, str) else json.dumps(variables or {"route": "/settings/?tab=posts"}))]
+    pairs += [
+        (
+            "variables",
+            variables if isinstance(variables, str) else json.dumps(variables or {"route": "/settings/?tab=posts"}),
+        )
+    ]
     pairs += [("server_timestamps", "true"), ("doc_id", "7291649347531836"), *extra]
     return post(url, *pairs, headers={"x-fb-friendly-name": header} if header else None, **kwargs)
 
@@ -79,51 +99,111 @@ def graphql(name: str | None = QUERY, variables: dict | str | None = None, *extr
 SHAPES = [
     # ---------------------------------------------------------------- known reads
     pytest.param(get(f"{FB}/settings/?tab=posts", resource_type="document"), True, "GET to a page", id="settings page"),
-    pytest.param(get(f"{FB}/settings/?tab=blocking"), True, "GET to a page", id="an acting word in the query, not the path"),
-    pytest.param(get("https://static.xx.fbcdn.net/rsrc.php/v4/y0/r/56310f2aa0.js", resource_type="script"), True, "GET", id="CDN script"),
-    pytest.param(get(f"{IG}/accounts/edit/"), True, "GET to a page", id="Instagram's edit-profile page only shows a form"),
+    pytest.param(
+        get(f"{FB}/settings/?tab=blocking"), True, "GET to a page", id="an acting word in the query, not the path"
+    ),
+    pytest.param(
+        get("https://static.xx.fbcdn.net/rsrc.php/v4/y0/r/56310f2aa0.js", resource_type="script"),
+        True,
+        "GET",
+        id="CDN script",
+    ),
+    pytest.param(
+        get(f"{IG}/accounts/edit/"), True, "GET to a page", id="Instagram's edit-profile page only shows a form"
+    ),
     pytest.param(get(f"{IG}/accounts/hide_story_and_live/"), True, "GET to a page", id="hide is a page's name"),
     pytest.param(get(f"{FB}/settings/", "HEAD"), True, "HEAD to a page", id="HEAD to a page"),
     pytest.param(get(f"{FB}/settings/", "OPTIONS"), True, "OPTIONS to a page", id="OPTIONS preflight to a page"),
     pytest.param(graphql(header=QUERY), True, "a GraphQL Query", id="Facebook's read as comet.js sends it"),
-    pytest.param(graphql(url=f"{IG}/api/graphql", header=QUERY), True, "a GraphQL Query", id="Instagram's read (no slash)"),
+    pytest.param(
+        graphql(url=f"{IG}/api/graphql", header=QUERY), True, "a GraphQL Query", id="Instagram's read (no slash)"
+    ),
     pytest.param(graphql(url=f"{AC}/api/graphql/"), True, "a GraphQL Query", id="Accounts Center read, no header"),
-    pytest.param(graphql(content_type="Application/X-WWW-Form-Urlencoded"), True, "a GraphQL Query", id="content type in capitals"),
+    pytest.param(
+        graphql(content_type="Application/X-WWW-Form-Urlencoded"),
+        True,
+        "a GraphQL Query",
+        id="content type in capitals",
+    ),
     pytest.param(graphql(url=f"{FB}/API/GRAPHQL/"), True, "a GraphQL Query", id="path in capitals"),
-    pytest.param(post(f"{FB}/ajax/bulk-route-definitions/", ("route_urls[0]", "/settings/"), ("__a", "1")), True, "route definitions",
-                 id="route definitions"),
+    pytest.param(
+        post(f"{FB}/ajax/bulk-route-definitions/", ("route_urls[0]", "/settings/"), ("__a", "1")),
+        True,
+        "route definitions",
+        id="route definitions",
+    ),
     pytest.param(get("data:text/plain,hello"), True, "never leaves the browser", id="data: URL"),
     pytest.param(get("blob:https://www.facebook.com/5f0c1e2a"), True, "never leaves the browser", id="blob: URL"),
     # ---------------------------------------------------------------- paths that act, by GET, HEAD or a navigation
-    pytest.param(get(f"{IG}/api/v1/web/accounts/set_public/", via="img", resource_type="image"), False, "acts (set_public)",
-                 id="img GET to set_public"),
-    pytest.param(get(f"{IG}/api/v1/web/accounts/set_public/", "HEAD"), False, "acts (set_public)", id="HEAD to set_public"),
+    pytest.param(
+        get(f"{IG}/api/v1/web/accounts/set_public/", via="img", resource_type="image"),
+        False,
+        "acts (set_public)",
+        id="img GET to set_public",
+    ),
+    pytest.param(
+        get(f"{IG}/api/v1/web/accounts/set_public/", "HEAD"), False, "acts (set_public)", id="HEAD to set_public"
+    ),
     pytest.param(get(f"{IG}/api/v1/web/accounts/set_private/"), False, "acts (set_private)", id="GET to set_private"),
-    pytest.param(get(f"{FB}/logout.php", via="iframe", resource_type="document"), False, "acts (logout.php)", id="logout.php"),
+    pytest.param(
+        get(f"{FB}/logout.php", via="iframe", resource_type="document"), False, "acts (logout.php)", id="logout.php"
+    ),
     pytest.param(get(f"{FB}/logout.php/"), False, "acts (logout.php)", id="logout.php with a trailing slash"),
     pytest.param(get(f"{FB}/LOGOUT.PHP"), False, "acts (logout.php)", id="logout in capitals"),
     pytest.param(get(f"{FB}/logout%2Ephp"), False, "acts (logout.php)", id="logout percent-encoded"),
     pytest.param(get(f"{IG}/accounts/logout/"), False, "acts (logout)", id="Instagram logout"),
     pytest.param(get(f"{IG}/web/friendships/1784/unfollow/"), False, "acts (unfollow)", id="unfollow"),
-    pytest.param(get(f"{IG}/api/v1/web/friendships/1784/remove_follower/"), False, "acts (remove_follower)", id="remove a follower"),
-    pytest.param(get(f"{FB}/confirmemail.php?e=a%40example.org&c=12345"), False, "acts (confirmemail.php)", id="confirm an email"),
+    pytest.param(
+        get(f"{IG}/api/v1/web/friendships/1784/remove_follower/"),
+        False,
+        "acts (remove_follower)",
+        id="remove a follower",
+    ),
+    pytest.param(
+        get(f"{FB}/confirmemail.php?e=a%40example.org&c=12345"), False, "acts (confirmemail.php)", id="confirm an email"
+    ),
     pytest.param(get(f"{FB}/privacy/delete-history/"), False, "acts (delete-history)", id="delete-something"),
     # ---------------------------------------------------------------- GraphQL other than one urlencoded Query
-    pytest.param(graphql(QUERY, {"input": {"key": "fb.posts", "option": "public"}}), False, "mutation variables",
-                 id="a Query name carrying a mutation's input"),
-    pytest.param(graphql(QUERY, {"data": {"client_mutation_id": "1"}}), False, "mutation variables",
-                 id="a Query name carrying client_mutation_id"),
-    pytest.param(graphql(QUERY, None, ("fb_api_req_friendly_name", MUTATION)), False, "twice", id="two names, the Query first"),
-    pytest.param(graphql(MUTATION, None, ("fb_api_req_friendly_name", QUERY)), False, "twice", id="two names, the Mutation first"),
-    pytest.param(graphql(QUERY, None, ("fb_api_req.friendly_name", MUTATION)), False, "spelled otherwise",
-                 id="a second name under a PHP alias"),
+    pytest.param(
+        graphql(QUERY, {"input": {"key": "fb.posts", "option": "public"}}),
+        False,
+        "mutation variables",
+        id="a Query name carrying a mutation's input",
+    ),
+    pytest.param(
+        graphql(QUERY, {"data": {"client_mutation_id": "1"}}),
+        False,
+        "mutation variables",
+        id="a Query name carrying client_mutation_id",
+    ),
+    pytest.param(
+        graphql(QUERY, None, ("fb_api_req_friendly_name", MUTATION)), False, "twice", id="two names, the Query first"
+    ),
+    pytest.param(
+        graphql(MUTATION, None, ("fb_api_req_friendly_name", QUERY)), False, "twice", id="two names, the Mutation first"
+    ),
+    pytest.param(
+        graphql(QUERY, None, ("fb_api_req.friendly_name", MUTATION)),
+        False,
+        "spelled otherwise",
+        id="a second name under a PHP alias",
+    ),
     pytest.param(graphql(QUERY, None, ("doc_id", "1")), False, "doc_id twice", id="two doc_ids"),
     pytest.param(graphql(None), False, "no friendly name in the body", id="doc_id with no friendly name"),
     pytest.param(graphql(""), False, "no friendly name in the body", id="an empty friendly name"),
     pytest.param(graphql(None, header=QUERY), False, "no friendly name in the body", id="the name only in a header"),
-    pytest.param(graphql(QUERY, header=MUTATION), False, "the friendly-name header names another", id="the header names a Mutation"),
-    pytest.param(graphql(None, url=f"{FB}/api/graphql/?fb_api_req_friendly_name={QUERY}"), False, "in the URL",
-                 id="a Query name in the URL only"),
+    pytest.param(
+        graphql(QUERY, header=MUTATION),
+        False,
+        "the friendly-name header names another",
+        id="the header names a Mutation",
+    ),
+    pytest.param(
+        graphql(None, url=f"{FB}/api/graphql/?fb_api_req_friendly_name={QUERY}"),
+        False,
+        "in the URL",
+        id="a Query name in the URL only",
+    ),
     pytest.param(graphql(QUERY, url=f"{FB}/api/graphql/?doc_id=1"), False, "in the URL", id="a doc_id in the URL"),
     pytest.param(graphql(MUTATION), False, "is not a Query", id="a Mutation"),
     pytest.param(graphql("CometSettingsPageQUERY"), False, "is not a Query", id="QUERY in capitals"),
@@ -133,38 +213,113 @@ SHAPES = [
     pytest.param(graphql(QUERY, "{not json"), False, "not JSON", id="variables that are not JSON"),
     pytest.param(graphql(QUERY, "[1, 2]"), False, "not a JSON object", id="variables that are a list"),
     pytest.param(graphql(QUERY, url=f"{FB}/api/graphqlbatch/"), False, "not a GraphQL read", id="the batch endpoint"),
-    pytest.param(graphql(content_type="multipart/form-data; boundary=" + BOUNDARY, via="multipart fetch"), False, "not urlencoded",
-                 id="a multipart fetch"),
-    pytest.param(post(f"{FB}/api/graphql/", raw=urlencode({"fb_api_req_friendly_name": MUTATION}).encode(),
-                      content_type="text/plain;charset=UTF-8"), False, "not urlencoded", id="text/plain with a Mutation"),
-    pytest.param(post(f"{FB}/api/graphql/", raw=json.dumps({"fb_api_req_friendly_name": QUERY, "doc_id": "1"}).encode(),
-                      content_type="application/json"), False, "not urlencoded", id="a JSON POST"),
-    pytest.param(post(f"{FB}/api/graphql/", content_type=None, via=None), False, "not urlencoded", id="a stream body, no type"),
+    pytest.param(
+        graphql(content_type="multipart/form-data; boundary=" + BOUNDARY, via="multipart fetch"),
+        False,
+        "not urlencoded",
+        id="a multipart fetch",
+    ),
+    pytest.param(
+        post(
+            f"{FB}/api/graphql/",
+            raw=urlencode({"fb_api_req_friendly_name": MUTATION}).encode(),
+            content_type="text/plain;charset=UTF-8",
+        ),
+        False,
+        "not urlencoded",
+        id="text/plain with a Mutation",
+    ),
+    pytest.param(
+        post(
+            f"{FB}/api/graphql/",
+            raw=json.dumps({"fb_api_req_friendly_name": QUERY, "doc_id": "1"}).encode(),
+            content_type="application/json",
+        ),
+        False,
+        "not urlencoded",
+        id="a JSON POST",
+    ),
+    pytest.param(
+        post(f"{FB}/api/graphql/", content_type=None, via=None), False, "not urlencoded", id="a stream body, no type"
+    ),
     pytest.param(post(f"{FB}/api/graphql/", via=None), False, "cannot be read", id="a body Playwright cannot show"),
-    pytest.param(post(f"{FB}/api/graphql/", raw=b"fb_api_req_friendly_name", via=None), False, "cannot be read",
-                 id="a field without a value"),
-    pytest.param(get(f"{FB}/api/graphql/?fb_api_req_friendly_name={QUERY}&doc_id=1"), False, "in the URL", id="GraphQL Query by GET"),
-    pytest.param(get(f"{FB}/api/graphql/?fb_api_req_friendly_name={MUTATION}&doc_id=1"), False, "in the URL",
-                 id="GraphQL Mutation by GET"),
-    pytest.param(get(f"{IG}/graphql/query/?query_hash=c9100bf9110dd6361671f113dd02e7d6&variables=%7B%7D"), False, "in the URL",
-                 id="Instagram's old GraphQL GET"),
+    pytest.param(
+        post(f"{FB}/api/graphql/", raw=b"fb_api_req_friendly_name", via=None),
+        False,
+        "cannot be read",
+        id="a field without a value",
+    ),
+    pytest.param(
+        get(f"{FB}/api/graphql/?fb_api_req_friendly_name={QUERY}&doc_id=1"),
+        False,
+        "in the URL",
+        id="GraphQL Query by GET",
+    ),
+    pytest.param(
+        get(f"{FB}/api/graphql/?fb_api_req_friendly_name={MUTATION}&doc_id=1"),
+        False,
+        "in the URL",
+        id="GraphQL Mutation by GET",
+    ),
+    pytest.param(
+        get(f"{IG}/graphql/query/?query_hash=c9100bf9110dd6361671f113dd02e7d6&variables=%7B%7D"),
+        False,
+        "in the URL",
+        id="Instagram's old GraphQL GET",
+    ),
     pytest.param(get(f"{FB}/api/graphql/"), False, "GraphQL by GET", id="GraphQL by GET, no parameters"),
-    pytest.param(get(f"{FB}/api/graphql/", "OPTIONS", via=None), False, "GraphQL by OPTIONS", id="OPTIONS preflight to GraphQL"),
+    pytest.param(
+        get(f"{FB}/api/graphql/", "OPTIONS", via=None), False, "GraphQL by OPTIONS", id="OPTIONS preflight to GraphQL"
+    ),
     # ---------------------------------------------------------------- other POSTs, beacons, pings, methods
-    pytest.param(post(f"{FB}/privacy/save/", ("audience", "public"), via="form", resource_type="document"), False,
-                 "not a GraphQL read", id="a form"),
-    pytest.param(post(f"{FB}/privacy/save/", ("audience", "public"), content_type="multipart/form-data; boundary=" + BOUNDARY,
-                      via="multipart form", resource_type="document"), False, "not urlencoded", id="a multipart form"),
-    pytest.param(post(f"{FB}/ajax/bz", ("q", "[]"), ("ts", "1")), False, "not a GraphQL read", id="Meta's logging POST"),
-    pytest.param(post(f"{FB}/ajax/webstorage/process_keys/", ("keys", "[]")), False, "not a GraphQL read", id="webstorage keys"),
-    pytest.param(post(f"{FB}/ajax/bulk-route-definitions/", ("fb_api_req_friendly_name", MUTATION)), False, "not a GraphQL read",
-                 id="route definitions carrying GraphQL"),
-    pytest.param(post(f"{FB}/login/device-based/regular/login/", ("email", "a@example.org"), ("pass", "x")), False,
-                 "not a GraphQL read", id="a login"),
-    pytest.param(post(f"{FB}/ajax/bz", ("q", "[]"), via="beacon", resource_type="ping"), False, "a beacon", id="a beacon"),
-    pytest.param(graphql(via="beacon", resource_type="ping"), False, "a beacon", id="a beacon shaped as a GraphQL read"),
-    pytest.param(post(f"{FB}/ping/", raw=b"PING", content_type="text/ping", via="ping", resource_type="ping"), False, "a beacon or ping",
-                 id="<a ping>"),
+    pytest.param(
+        post(f"{FB}/privacy/save/", ("audience", "public"), via="form", resource_type="document"),
+        False,
+        "not a GraphQL read",
+        id="a form",
+    ),
+    pytest.param(
+        post(
+            f"{FB}/privacy/save/",
+            ("audience", "public"),
+            content_type="multipart/form-data; boundary=" + BOUNDARY,
+            via="multipart form",
+            resource_type="document",
+        ),
+        False,
+        "not urlencoded",
+        id="a multipart form",
+    ),
+    pytest.param(
+        post(f"{FB}/ajax/bz", ("q", "[]"), ("ts", "1")), False, "not a GraphQL read", id="Meta's logging POST"
+    ),
+    pytest.param(
+        post(f"{FB}/ajax/webstorage/process_keys/", ("keys", "[]")), False, "not a GraphQL read", id="webstorage keys"
+    ),
+    pytest.param(
+        post(f"{FB}/ajax/bulk-route-definitions/", ("fb_api_req_friendly_name", MUTATION)),
+        False,
+        "not a GraphQL read",
+        id="route definitions carrying GraphQL",
+    ),
+    pytest.param(
+        post(f"{FB}/login/device-based/regular/login/", ("email", "a@example.org"), ("pass", "x")),
+        False,
+        "not a GraphQL read",
+        id="a login",
+    ),
+    pytest.param(
+        post(f"{FB}/ajax/bz", ("q", "[]"), via="beacon", resource_type="ping"), False, "a beacon", id="a beacon"
+    ),
+    pytest.param(
+        graphql(via="beacon", resource_type="ping"), False, "a beacon", id="a beacon shaped as a GraphQL read"
+    ),
+    pytest.param(
+        post(f"{FB}/ping/", raw=b"PING", content_type="text/ping", via="ping", resource_type="ping"),
+        False,
+        "a beacon or ping",
+        id="<a ping>",
+    ),
     pytest.param(get(f"{IG}/api/v1/web/anything/", "DELETE"), False, "method DELETE", id="DELETE"),
     pytest.param(Shape("PUT", f"{FB}/api/graphql/"), False, "method PUT", id="PUT"),
     pytest.param(get(f"{FB}/settings/", "PATCH"), False, "method PATCH", id="PATCH"),
@@ -236,8 +391,17 @@ def send(pages: dict, shape: Shape, event: str):
     """Send `shape` from the page of its origin and wait for `event` (requestfailed, response) of it."""
     page = pages[origin(shape.url)]
     with page.expect_event(event, lambda r: r.url == shape.url) as seen:
-        page.evaluate(SEND, {"via": shape.via, "method": shape.method, "url": shape.url, "headers": shape.all_headers,
-                             "body": shape.body.decode() if shape.body is not None else None, "pairs": list(shape.pairs)})
+        page.evaluate(
+            SEND,
+            {
+                "via": shape.via,
+                "method": shape.method,
+                "url": shape.url,
+                "headers": shape.all_headers,
+                "body": shape.body.decode() if shape.body is not None else None,
+                "pairs": list(shape.pairs),
+            },
+        )
     return seen.value
 
 
@@ -286,7 +450,9 @@ def test_with_the_guard_off_every_one_reaches_the_replica(pages, routed, replica
     assert replica.store.get("demo", "ig.private_account") == private_before
 
 
-def test_a_redirect_the_guard_cannot_stop_is_counted_as_sent_up_to_the_report(log_in, context, routed, replica, tmp_path):
+def test_a_redirect_the_guard_cannot_stop_is_counted_as_sent_up_to_the_report(
+    log_in, context, routed, replica, tmp_path
+):
     """Playwright routes a redirect's first request only: a hop to a write goes out, and the count says so."""
     log_in("demo", "facebook")
     assert "POST /login/device-based/regular/login/" in routed.log.sent_unguarded  # the login's writes, logged apart
@@ -294,8 +460,15 @@ def test_a_redirect_the_guard_cannot_stop_is_counted_as_sent_up_to_the_report(lo
     # Stands in for Meta answering the page with a redirect to the logout.
     context.route(flow.spec.url, lambda route: route.fulfill(status=302, headers={"Location": f"{FB}/logout.php"}))
     routed.audit = True
-    observations = Observer(context=context, flows=[flow], vocabulary=spec.load_vocabulary(), not_applicable=[],
-                            platforms=["facebook"], network=routed, progress=lambda line: None).run()
+    observations = Observer(
+        context=context,
+        flows=[flow],
+        vocabulary=spec.load_vocabulary(),
+        not_applicable=[],
+        platforms=["facebook"],
+        network=routed,
+        progress=lambda line: None,
+    ).run()
     assert routed.log.sent == ["GET /logout.php"] and observations.run.writes_sent == 1
     assert ("GET", "/logout.php") in {(method, path) for _t, _h, method, path, _n in replica.store.requests()}
     evaluate_and_report(observations, tmp_path)
@@ -307,8 +480,11 @@ def instagram(replica, method: str, target_path: str) -> tuple[int, bytes]:
     """Ask the replica as the logged-in demo account's Instagram page would (session, CSRF token)."""
     account = replica.store.accounts["demo"]
     token = replica.store.new_session("demo", "instagram", 3600)
-    headers = {"cookie": f"sessionid={account.uid}%3A{token}; csrftoken=t", "x-csrftoken": "t",
-               "content-type": "application/x-www-form-urlencoded"}
+    headers = {
+        "cookie": f"sessionid={account.uid}%3A{token}; csrftoken=t",
+        "x-csrftoken": "t",
+        "content-type": "application/x-www-form-urlencoded",
+    }
     answer = replica.app.handle(Request(method, "www.instagram.com", target_path, headers))
     return answer.status, answer.body
 
@@ -318,8 +494,11 @@ def test_set_public_by_another_method_than_post_is_refused_and_logged(replica, m
     replica.store.set("demo", "ig.private_account", "on")
     assert instagram(replica, method, "/api/v1/web/accounts/set_public/")[0] == 405
     assert replica.store.get("demo", "ig.private_account") == "on"
-    assert replica.writes() == [Write("demo", "www.instagram.com", "/api/v1/web/accounts/set_public/", "ig.private_account", "off",
-                                      accepted=False)]
+    assert replica.writes() == [
+        Write(
+            "demo", "www.instagram.com", "/api/v1/web/accounts/set_public/", "ig.private_account", "off", accepted=False
+        )
+    ]
 
 
 def test_set_public_by_post_is_made(replica):

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import audit_account
 from playwright.sync_api import expect
 
 from auditor.observe import Observer
 from auditor.replica.registry import catalog
 from auditor.replica.store import Write
-from conftest import audit_account
 
 IG = "www.instagram.com"
 SET_PRIVATE = "/api/v1/web/accounts/set_private/"
@@ -28,8 +28,14 @@ def ig_flow(flows, name: str):
 
 def observe(context, flows, vocabulary) -> dict:
     """What the flows read in this (logged-in) context, by setting id."""
-    observer = Observer(context=context, flows=flows, vocabulary=vocabulary, not_applicable=[],
-                        platforms=["instagram"], progress=lambda line: None)
+    observer = Observer(
+        context=context,
+        flows=flows,
+        vocabulary=vocabulary,
+        not_applicable=[],
+        platforms=["instagram"],
+        progress=lambda line: None,
+    )
     return {o.setting: o for o in observer.run().observations}
 
 
@@ -37,12 +43,23 @@ def is_mutation(response) -> bool:
     return response.request.method == "POST" and "Mutation" in (response.request.post_data or "")
 
 
-@pytest.mark.parametrize("role, name, setting, value, operation", [
-    ("switch", "Manually approve tags", "ig.manually_approve_tags", "on", "PolarisSettingsToggleMutation"),
-    ("radio", "Allow tags from people you follow", "ig.tags_allow_from", "people_you_follow", "PolarisSettingsRadioMutation"),
-], ids=["switch", "radio"])
+@pytest.mark.parametrize(
+    "role, name, setting, value, operation",
+    [
+        ("switch", "Manually approve tags", "ig.manually_approve_tags", "on", "PolarisSettingsToggleMutation"),
+        (
+            "radio",
+            "Allow tags from people you follow",
+            "ig.tags_allow_from",
+            "people_you_follow",
+            "PolarisSettingsRadioMutation",
+        ),
+    ],
+    ids=["switch", "radio"],
+)
 def test_a_change_in_the_replica_ui_is_one_write_that_persists_and_is_read(
-        page, context, log_in, replica, flows, vocabulary, role, name, setting, value, operation):
+    page, context, log_in, replica, flows, vocabulary, role, name, setting, value, operation
+):
     log_in("demo", "instagram")
     flow = ig_flow(flows, "tags_and_mentions")
     page.goto(flow.spec.url)
@@ -77,12 +94,17 @@ def test_the_private_account_rest_endpoint_lands_in_the_write_log(page, context,
     assert observe(context, [flow], vocabulary)["ig.private_account"].value == "on"
 
 
-@pytest.mark.parametrize("account, stored, status, value", [
-    ("us", "off", "observed", "off"),  # the professional account, its value changed from the default
-    ("demo", None, "not_applicable", None),
-], ids=["professional", "personal"])
+@pytest.mark.parametrize(
+    "account, stored, status, value",
+    [
+        ("us", "off", "observed", "off"),  # the professional account, its value changed from the default
+        ("demo", None, "not_applicable", None),
+    ],
+    ids=["professional", "personal"],
+)
 def test_search_engine_indexing_is_read_only_for_professional_accounts(
-        context, log_in, replica, flows, vocabulary, account, stored, status, value):
+    context, log_in, replica, flows, vocabulary, account, stored, status, value
+):
     if stored:
         replica.store.set(account, "ig.search_engine_indexing", stored)
     log_in(account, "instagram")
@@ -126,7 +148,13 @@ def test_sidebar_groups_and_the_legacy_account_privacy_path(page, log_in):
     expect(page.get_by_role("heading", name="Kontoprivatsphäre", level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Einstellungen")
     expect(nav.get_by_role("heading")).to_have_text(
-        ["Einstellungen", "So nutzt du Instagram", "Wer deine Inhalte sehen kann", "Wie andere mit dir interagieren können"])
+        [
+            "Einstellungen",
+            "So nutzt du Instagram",
+            "Wer deine Inhalte sehen kann",
+            "Wie andere mit dir interagieren können",
+        ]
+    )
     expect(nav.get_by_role("link", name="Kontoprivatsphäre")).to_have_attribute("aria-current", "page")
 
 

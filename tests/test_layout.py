@@ -19,15 +19,33 @@ PACKAGE = Path(__file__).parent.parent / "auditor"
 BROWSER_ROOMS = {"browser", "session.login", "observe", "readers", "pages", "doctor", "cohort.runner"}
 REPORT_ROOMS = {"report"}
 # Stages and helpers that must run without a browser or a template engine (offline, in CI, in a test).
-PURE = ["spec", "evaluate", "results", "drift", "consistency", "target", "meta", "outcome", "redact", "traces",
-        "files", "userfile", "yamlio", "models", "errors", "watchdog"]
+PURE = [
+    "spec",
+    "evaluate",
+    "results",
+    "drift",
+    "consistency",
+    "target",
+    "meta",
+    "outcome",
+    "redact",
+    "traces",
+    "files",
+    "userfile",
+    "yamlio",
+    "models",
+    "errors",
+    "watchdog",
+]
 MAX_LINES = 320
 LONGER_ALLOWED = {"replica.app"}  # the replica's page code: one route per Meta page it copies
 
 
 def modules() -> dict[str, Path]:
-    return {".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__"): path
-            for path in PACKAGE.rglob("*.py")}
+    return {
+        ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in PACKAGE.rglob("*.py")
+    }
 
 
 def imported(path: Path) -> set[str]:
@@ -41,17 +59,21 @@ def imported(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("package, rooms", [("playwright", BROWSER_ROOMS), ("jinja2", REPORT_ROOMS), ("markupsafe", REPORT_ROOMS)])
+@pytest.mark.parametrize(
+    "package, rooms", [("playwright", BROWSER_ROOMS), ("jinja2", REPORT_ROOMS), ("markupsafe", REPORT_ROOMS)]
+)
 def test_only_its_rooms_import_a_package(package, rooms):
     importers = {name for name, path in modules().items() if package in imported(path)}
     assert importers <= rooms, f"{package} imported outside {sorted(rooms)}: {sorted(importers - rooms)}"
 
 
 def test_the_pure_modules_load_neither_playwright_nor_jinja2():
-    probe = ("import importlib, sys\n"
-             f"for name in {PURE!r}:\n"
-             "    importlib.import_module('auditor.' + name)\n"
-             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('playwright', 'jinja2', 'greenlet')))")
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {PURE!r}:\n"
+        "    importlib.import_module('auditor.' + name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('playwright', 'jinja2', 'greenlet')))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -63,6 +85,9 @@ def test_every_pure_module_exists():
 
 
 def test_modules_stay_short():
-    long = {name: n for name, path in modules().items()
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES and name not in LONGER_ALLOWED}
+    long = {
+        name: n
+        for name, path in modules().items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES and name not in LONGER_ALLOWED
+    }
     assert not long, f"modules over {MAX_LINES} lines (each is likely doing two jobs): {long}"

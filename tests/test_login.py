@@ -29,7 +29,9 @@ def cli_env(tmp_path: Path, **extra: str) -> dict:
 
 def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
     """The product's own browser runs in a subprocess (pytest-playwright's already runs in this thread)."""
-    return subprocess.run([sys.executable, "-m", "auditor", *args], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "auditor", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def outcomes(replica) -> list[tuple[str, str]]:
@@ -46,7 +48,9 @@ def session_cookies(context, platform: str) -> set[str]:
 def test_login_with_and_without_two_factor(log_in, context, replica, platform, account, expected):
     log_in(account, platform)
     assert outcomes(replica) == [(platform, o) for o in expected]
-    assert session_cookies(context, platform) == ({"c_user", "xs"} if platform == "facebook" else {"sessionid", "ds_user_id"})
+    assert session_cookies(context, platform) == (
+        {"c_user", "xs"} if platform == "facebook" else {"sessionid", "ds_user_id"}
+    )
 
 
 @pytest.mark.parametrize("platform", ["facebook", "instagram"])
@@ -88,9 +92,13 @@ def test_two_factor_without_a_secret_hands_off_after_one_attempt(context, routed
 
 
 def test_a_captcha_after_the_password_is_a_checkpoint(context, routed, replica, vocabulary):
-    captcha = '<!DOCTYPE html><html lang="en"><iframe title="Security check (captcha)" src="about:blank"></iframe></html>'
-    context.route("https://www.facebook.com/login/device-based/**",  # the password's answer: a CAPTCHA instead
-                  lambda route: route.fulfill(body=captcha, content_type="text/html"))
+    captcha = (
+        '<!DOCTYPE html><html lang="en"><iframe title="Security check (captcha)" src="about:blank"></iframe></html>'
+    )
+    context.route(
+        "https://www.facebook.com/login/device-based/**",  # the password's answer: a CAPTCHA instead
+        lambda route: route.fulfill(body=captcha, content_type="text/html"),
+    )
     account = replica.store.accounts["demo"]
     with pytest.raises(LoginFailed) as failed:
         login(context, "facebook", Credentials(account.email, account.password), vocabulary)
@@ -103,7 +111,9 @@ def test_no_command_takes_a_password_or_secret_on_the_command_line():
     command = typer.main.get_command(app)
     options = [(name, opt) for name, sub in _commands(command) for p in sub.params for opt in p.opts]
     assert ("run", "--pace") in options  # the walk does see every command's options
-    assert not [o for o in options if any(word in o[1].lower() for word in ("pass", "secret", "totp", "token", "cookie"))]
+    assert not [
+        o for o in options if any(word in o[1].lower() for word in ("pass", "secret", "totp", "token", "cookie"))
+    ]
 
 
 def _commands(group, prefix=""):

@@ -12,23 +12,31 @@ from urllib.parse import urlsplit
 import pytest
 
 from auditor import results, spec
-from auditor.outcome import stop_message
-from auditor.target import META, META_PACE, Target
 from auditor.cli import main
 from auditor.network import is_meta_host
 from auditor.observe import Observer, select_flows
-from auditor.stages import evaluate_and_report
+from auditor.outcome import stop_message
 from auditor.replica.registry import HOSTS
+from auditor.stages import evaluate_and_report
+from auditor.target import META, META_PACE, Target
 
 MUTATION = "fb_api_req_friendly_name=CometPrivacySelectorSaveMutation&variables=%7B%7D"
 POST_MUTATION = f"""() => fetch('/api/graphql/', {{method: 'POST', body: '{MUTATION}',
     headers: {{'Content-Type': 'application/x-www-form-urlencoded'}}}}).then(() => 'sent', () => 'blocked')"""
 
 
-@pytest.mark.parametrize("host, meta", [
-    ("www.facebook.com", True), ("accountscenter.instagram.com", True), ("static.xx.fbcdn.net", True),
-    ("facebook.com", True), ("facebook.com.example.org", False), ("notfacebook.com", False), ("example.org", False),
-])
+@pytest.mark.parametrize(
+    "host, meta",
+    [
+        ("www.facebook.com", True),
+        ("accountscenter.instagram.com", True),
+        ("static.xx.fbcdn.net", True),
+        ("facebook.com", True),
+        ("facebook.com.example.org", False),
+        ("notfacebook.com", False),
+        ("example.org", False),
+    ],
+)
 def test_meta_hosts_are_meta_and_lookalikes_are_not(host, meta):
     assert is_meta_host(host) is meta
 
@@ -74,15 +82,22 @@ def test_a_request_to_a_host_outside_meta_is_blocked(audited, routed, host):
     assert routed.log.egress == [host]
 
 
-@pytest.mark.parametrize("url, kind", [("wss://edge-chat.facebook.com/chat", "sockets"), ("wss://sockets.example.org/", "egress")])
+@pytest.mark.parametrize(
+    "url, kind", [("wss://edge-chat.facebook.com/chat", "sockets"), ("wss://sockets.example.org/", "egress")]
+)
 def test_websockets_are_not_opened_in_audit_mode(audited, routed, url, kind):
-    opened = audited.evaluate("""url => new Promise(done => { const ws = new WebSocket(url);
-        ws.onmessage = () => done('message'); ws.onclose = () => done('closed'); })""", url)
+    opened = audited.evaluate(
+        """url => new Promise(done => { const ws = new WebSocket(url);
+        ws.onmessage = () => done('message'); ws.onclose = () => done('closed'); })""",
+        url,
+    )
     assert opened == "closed"
     assert getattr(routed.log, kind) == [urlsplit(url).hostname]
 
 
-def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(log_in, context, routed, replica, tmp_path):
+def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
+    log_in, context, routed, replica, tmp_path
+):
     """Observations, findings and the report all carry the count, and not one of the writes left the browser."""
     context.add_init_script(f"""document.addEventListener('DOMContentLoaded', () => fetch('/api/graphql/',
         {{method: 'POST', body: '{MUTATION}', headers: {{'Content-Type': 'application/x-www-form-urlencoded'}}}}))""")
@@ -91,8 +106,15 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(l
     assert sent_before_the_audit  # with the guard off (the login), the script's writes do reach the replica
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:3]
-    observations = Observer(context=context, flows=flows, vocabulary=spec.load_vocabulary(), not_applicable=[],
-                            platforms=["facebook"], network=routed, progress=lambda line: None).run()
+    observations = Observer(
+        context=context,
+        flows=flows,
+        vocabulary=spec.load_vocabulary(),
+        not_applicable=[],
+        platforms=["facebook"],
+        network=routed,
+        progress=lambda line: None,
+    ).run()
     blocked = observations.run.writes_blocked
     assert blocked >= len(flows) and blocked == len(routed.log.blocked)
     assert observations.run.writes_sent == 0 and routed.log.sent_unguarded  # the login's writes are not the audit's
@@ -137,8 +159,16 @@ def test_page_loads_are_paced(log_in, context, routed, replica):
     log_in("demo", "facebook")
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:4]
-    Observer(context=context, flows=flows, vocabulary=spec.load_vocabulary(), not_applicable=[], platforms=["facebook"],
-             network=routed, pace_seconds=0.8, progress=lambda line: None).run()
+    Observer(
+        context=context,
+        flows=flows,
+        vocabulary=spec.load_vocabulary(),
+        not_applicable=[],
+        platforms=["facebook"],
+        network=routed,
+        pace_seconds=0.8,
+        progress=lambda line: None,
+    ).run()
     times = list(page_loads(replica, flows).values())
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert len(gaps) == 3 and min(gaps) >= 0.8, gaps
@@ -149,11 +179,22 @@ def test_a_rate_limit_page_stops_the_run(log_in, context, routed, replica):
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:4]
     second = urlsplit(flows[1].spec.url)
-    page = replica.app.find_page(HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p))
+    page = replica.app.find_page(
+        HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p)
+    )
     replica.knobs.set(f"ratelimit:{page.id}")
-    observations = Observer(context=context, flows=flows, vocabulary=spec.load_vocabulary(), not_applicable=[],
-                            platforms=["facebook"], network=routed, progress=lambda line: None).run()
+    observations = Observer(
+        context=context,
+        flows=flows,
+        vocabulary=spec.load_vocabulary(),
+        not_applicable=[],
+        platforms=["facebook"],
+        network=routed,
+        progress=lambda line: None,
+    ).run()
     assert [p.reason for p in observations.pages] == [None, "rate_limited", "rate_limited", "rate_limited"]
     assert not observations.run.complete
     assert "rate-limited the account" in stop_message(observations)
-    assert list(page_loads(replica, flows)) == [f.id for f in flows[:2]]  # the pages after the stop were never asked for
+    assert list(page_loads(replica, flows)) == [
+        f.id for f in flows[:2]
+    ]  # the pages after the stop were never asked for

@@ -9,10 +9,11 @@ import sys
 import threading
 from contextlib import suppress
 
-from auditor import results, spec
-from auditor.outcome import stop_message
-from auditor.observe import Observer, detect_locale
 from conftest import audit_account, ctrl_c_on_stories, page_requested, wait_until
+
+from auditor import results, spec
+from auditor.observe import Observer, detect_locale
+from auditor.outcome import stop_message
 
 
 def by_flow(observations, flow_id: str):
@@ -36,11 +37,21 @@ def test_a_fault_on_one_page_leaves_the_others_observed(browser, replica, flows)
 
 
 def test_a_page_in_a_language_the_flows_do_not_cover_is_unknown_with_that_reason(context, replica):
-    context.route("https://www.facebook.com/settings/?tab=posts", lambda route: route.fulfill(
-        content_type="text/html", body='<html lang="fr"><body><div role="main"><h1>Posts</h1></div></body></html>'))
+    context.route(
+        "https://www.facebook.com/settings/?tab=posts",
+        lambda route: route.fulfill(
+            content_type="text/html", body='<html lang="fr"><body><div role="main"><h1>Posts</h1></div></body></html>'
+        ),
+    )
     flow = next(f for f in spec.load_flows() if f.id == "facebook/posts")
-    observations = Observer(context=context, flows=[flow], vocabulary=spec.load_vocabulary(), not_applicable=[],
-                            platforms=["facebook"], progress=lambda line: None).run()
+    observations = Observer(
+        context=context,
+        flows=[flow],
+        vocabulary=spec.load_vocabulary(),
+        not_applicable=[],
+        platforms=["facebook"],
+        progress=lambda line: None,
+    ).run()
     assert {(o.status, o.reason) for o in observations.observations} == {("unknown", "unsupported_locale")}
     assert '"fr"' in observations.observations[0].detail
 
@@ -55,7 +66,9 @@ def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica,
     account = replica.store.accounts["demo"]
     out = tmp_path / "observations.json"
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    code, err = ctrl_c_on_stories(replica, ["observe", "facebook", "--replica", replica.url, "-o", str(out)], env, timeout=60)
+    code, err = ctrl_c_on_stories(
+        replica, ["observe", "facebook", "--replica", replica.url, "-o", str(out)], env, timeout=60
+    )
     assert code == 1, err
     assert "stopping after the page in progress" in err and "interrupted" in err
     observations = results.read(out, results.Observations)
@@ -64,7 +77,7 @@ def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica,
     status = {p.flow: p for p in observations.pages}
     assert status["facebook/posts"].status == "ok"
     assert status["facebook/stories"].status == "ok", "the page in progress is finished, not cut short"
-    after = order[order.index("facebook/stories") + 1:]
+    after = order[order.index("facebook/stories") + 1 :]
     assert after and all(status[flow].reason == "interrupted" for flow in after)
     assert all(o.reason == "interrupted" for o in observations.observations if o.flow in after)
     assert replica.writes() == []
@@ -79,8 +92,14 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
     err: list[str] = []
     first_seen = threading.Event()
-    with subprocess.Popen([sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
-                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
+    with subprocess.Popen(
+        [sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
 
         def read_stderr():
             for line in process.stderr:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import golden
 import pytest
+from conftest import audit_account
 
 from auditor.replica.model import current_value
 from auditor.replica.registry import catalog, load_accounts
-import golden
-from conftest import audit_account
 
 EXPECTED = Path(__file__).parent / "expected"
 ACCOUNTS = [a.id for a in load_accounts()]
@@ -38,7 +38,8 @@ def audits(browser, replica_server):
 def summary(observations, platform: str) -> dict:
     return {
         o.setting: {"status": o.status, "value": o.value, "reason": o.reason}
-        for o in sorted(observations.observations, key=lambda o: o.setting) if o.platform == platform
+        for o in sorted(observations.observations, key=lambda o: o.setting)
+        if o.platform == platform
     }
 
 
@@ -73,7 +74,9 @@ def test_observed_values_are_the_replicas_own_state(audits, replica_server, acco
         if control.type == "list":
             assert observation.value == len(replica_server.store.items(account, control.id)), observation.setting
         elif control.options or control.type == "switch":
-            assert observation.value == current_value(control, stored, replica_server.store, replica_server.knobs), observation.setting
+            assert observation.value == current_value(control, stored, replica_server.store, replica_server.knobs), (
+                observation.setting
+            )
         else:
             continue
         checked += 1

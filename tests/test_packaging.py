@@ -16,16 +16,26 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return next(out.glob("auditor-*.whl"))
 
 
 def test_the_wheel_ships_the_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("auditor/flows/vocabulary.yml", "auditor/flows/facebook/posts.yml", "auditor/checklists/default.yml",
-                     "auditor/templates/report.html.j2", "auditor/replica/data/catalog.yml",
-                     "auditor/replica/data/accounts.yml", "auditor/replica/static/comet.js"):
+    for required in (
+        "auditor/flows/vocabulary.yml",
+        "auditor/flows/facebook/posts.yml",
+        "auditor/checklists/default.yml",
+        "auditor/templates/report.html.j2",
+        "auditor/replica/data/catalog.yml",
+        "auditor/replica/data/accounts.yml",
+        "auditor/replica/static/comet.js",
+    ):
         assert required in names, required
     assert not any(n.startswith(("tests/", "reports/")) for n in names)
 
@@ -37,7 +47,9 @@ def test_an_installed_wheel_runs_the_demo_in_another_folder(wheel, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
-    done = subprocess.run([sys.executable, "-m", "auditor", "demo"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "demo"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     out = elsewhere / "reports" / "demo"
     assert done.stdout.strip() == str(Path("reports/demo/report.html")) and (out / "report.html").is_file()
@@ -54,6 +66,12 @@ def test_an_installed_wheel_runs_the_demo_in_another_folder(wheel, tmp_path):
     assert "Your future posts are public" in (out / "report.html").read_text()
     assert (out / "report.md").is_file() and (out / "junit.xml").is_file()
     # It really ran from the wheel, not from this checkout.
-    check = subprocess.run([sys.executable, "-c", "import auditor.data as d; print(d.flows_dir())"], cwd=elsewhere, env=env,
-                           capture_output=True, text=True, check=True)
+    check = subprocess.run(
+        [sys.executable, "-c", "import auditor.data as d; print(d.flows_dir())"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert check.stdout.strip() == str(site / "auditor" / "flows")

@@ -20,7 +20,9 @@ MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # as observe._screenshot paints it
 # Per channel: JPEG at quality 70 rings by up to about 16 levels near the mask's edge (in the same
 # 8x8 block); text or a page's white would be 100 and more away.
 TOLERANCE = 24
-BOX_JS = "el => { const r = el.getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]; }"
+BOX_JS = (
+    "el => { const r = el.getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]; }"
+)
 PIXELS_JS = """async ([src, boxes]) => {
     const image = new Image();
     image.src = src;
@@ -42,20 +44,32 @@ def off_mask(decoder, jpeg: bytes, boxes: list[list[float]]) -> list[int]:
         inside.append([left, top, math.floor(x + width) - 2 - left, math.floor(y + height) - 2 - top])
     assert all(w > 0 and h > 0 for _x, _y, w, h in inside)
     pixels = decoder.evaluate(PIXELS_JS, [f"data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}", inside])
-    return [sum(any(abs(data[i + c] - MASK_COLOUR[c]) > TOLERANCE for c in range(3)) for i in range(0, len(data), 4))
-            for data in pixels]
+    return [
+        sum(any(abs(data[i + c] - MASK_COLOUR[c]) > TOLERANCE for c in range(3)) for i in range(0, len(data), 4))
+        for data in pixels
+    ]
 
 
-@pytest.mark.parametrize("flow_id, shown", [
-    ("facebook/profile_details", ["picture", "email", "phone"]),
-    ("facebook/profile", ["picture", "name"]),
-])
+@pytest.mark.parametrize(
+    "flow_id, shown",
+    [
+        ("facebook/profile_details", ["picture", "email", "phone"]),
+        ("facebook/profile", ["picture", "name"]),
+    ],
+)
 def test_the_evidence_screenshot_hides_the_person(page, log_in, replica, flows, vocabulary, tmp_path, flow_id, shown):
     log_in("demo", "facebook")
     account = replica.store.accounts["demo"]
     flow = next(f for f in flows if f.id == flow_id)
-    observer = Observer(context=page.context, flows=[flow], vocabulary=vocabulary, not_applicable=[], platforms=["facebook"],
-                        evidence_dir=tmp_path, progress=lambda line: None)
+    observer = Observer(
+        context=page.context,
+        flows=[flow],
+        vocabulary=vocabulary,
+        not_applicable=[],
+        platforms=["facebook"],
+        evidence_dir=tmp_path,
+        progress=lambda line: None,
+    )
     found, inventory, _locale = observer._observe_page(page, flow)  # the observer's own page visit and screenshot
     assert inventory.status == "ok" and inventory.screenshot
 
@@ -80,38 +94,78 @@ def test_the_evidence_screenshot_hides_the_person(page, log_in, replica, flows, 
 NAME = "Alex Demo"
 
 
-@pytest.mark.parametrize("text, scrubbed", [
-    ("Alex Demo", "[personal]"),
-    ("Profile picture of Alex Demo, opens the profile", "Profile picture of [personal], opens the profile"),
-    ("Follow @alexdemo", "Follow [personal]"),  # a masked text of several lines: each line counts
-    ("Contact alex.demo@example.com or a.b+c@mail.example.co.uk", "Contact [email] or [email]"),
-    ("+49 30 1234567", "[phone]"),
-    ("Call (555) 010-0199 now", "Call [phone] now"),
-    ("Mobil: 0151-2345678", "Mobil: [phone]"),
-    ("+1 202-555-0101 · Shared with Public", "[phone] · Shared with Public"),
-])
+@pytest.mark.parametrize(
+    "text, scrubbed",
+    [
+        ("Alex Demo", "[personal]"),
+        ("Profile picture of Alex Demo, opens the profile", "Profile picture of [personal], opens the profile"),
+        ("Follow @alexdemo", "Follow [personal]"),  # a masked text of several lines: each line counts
+        ("Contact alex.demo@example.com or a.b+c@mail.example.co.uk", "Contact [email] or [email]"),
+        ("+49 30 1234567", "[phone]"),
+        ("Call (555) 010-0199 now", "Call [phone] now"),
+        ("Mobil: 0151-2345678", "Mobil: [phone]"),
+        ("+1 202-555-0101 · Shared with Public", "[phone] · Shared with Public"),
+    ],
+)
 def test_the_scrubber_replaces_the_persons_details(text, scrubbed):
     assert Scrubber([f"{NAME}\n@alexdemo\n", "Al"]).text(text) == scrubbed
 
 
-@pytest.mark.parametrize("text", [
-    "Last 90 days", "2026", "Only me", "Friends except...", "Posts since 2024-05-01", "Last active 22.11.2026",
-    "1.234.567 people", "Chrome 130.0.6723.58", "Always show", "ID 100000000000001",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last 90 days",
+        "2026",
+        "Only me",
+        "Friends except...",
+        "Posts since 2024-05-01",
+        "Last active 22.11.2026",
+        "1.234.567 people",
+        "Chrome 130.0.6723.58",
+        "Always show",
+        "ID 100000000000001",
+    ],
+)
 def test_the_scrubber_leaves_setting_texts_alone(text):
-    assert Scrubber([NAME, "Al", "X"]).text(text) == text  # masked texts under 3 characters are ignored ("Al" in "Always")
+    assert (
+        Scrubber([NAME, "Al", "X"]).text(text) == text
+    )  # masked texts under 3 characters are ignored ("Al" in "Always")
 
 
 def test_the_scrubber_cleans_every_text_of_a_control_and_an_observation():
     scrub = Scrubber([NAME])
-    control = Control(role="button", name="Alex Demo, Edit", label="Email alex.demo@example.com", section="Alex Demo's details",
-                      state="+1 202-555-0101", options=["Public", "Alex Demo only"], setting="fb.x")
-    assert scrub.control(control) == Control(role="button", name="[personal], Edit", label="Email [email]",
-                                             section="[personal]'s details", state="[phone]",
-                                             options=["Public", "[personal] only"], setting="fb.x")
-    observation = Observation(setting="fb.x", platform="facebook", status="unknown", value="public", raw="Alex Demo (Public)",
-                              options=["Public", "alex.demo@example.com"], reason="not_found",
-                              detail='option "Alex Demo (Public)" is not one the flow knows')
-    assert scrub.observation(observation) == observation.model_copy(update={
-        "raw": "[personal] (Public)", "options": ["Public", "[email]"],
-        "detail": 'option "[personal] (Public)" is not one the flow knows'})
+    control = Control(
+        role="button",
+        name="Alex Demo, Edit",
+        label="Email alex.demo@example.com",
+        section="Alex Demo's details",
+        state="+1 202-555-0101",
+        options=["Public", "Alex Demo only"],
+        setting="fb.x",
+    )
+    assert scrub.control(control) == Control(
+        role="button",
+        name="[personal], Edit",
+        label="Email [email]",
+        section="[personal]'s details",
+        state="[phone]",
+        options=["Public", "[personal] only"],
+        setting="fb.x",
+    )
+    observation = Observation(
+        setting="fb.x",
+        platform="facebook",
+        status="unknown",
+        value="public",
+        raw="Alex Demo (Public)",
+        options=["Public", "alex.demo@example.com"],
+        reason="not_found",
+        detail='option "Alex Demo (Public)" is not one the flow knows',
+    )
+    assert scrub.observation(observation) == observation.model_copy(
+        update={
+            "raw": "[personal] (Public)",
+            "options": ["Public", "[email]"],
+            "detail": 'option "[personal] (Public)" is not one the flow knows',
+        }
+    )

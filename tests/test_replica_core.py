@@ -38,7 +38,9 @@ def test_a_switch_clicked_in_the_ui_sends_a_mutation_that_is_logged_and_persists
     page.goto(FIND)
     switch = page.get_by_role("switch", name="Do you want search engines outside of Facebook to link to your profile?")
     assert switch.is_checked()
-    with page.expect_request(lambda r: r.url.endswith("/api/graphql/") and friendly_name(r).endswith("Mutation")) as write:
+    with page.expect_request(
+        lambda r: r.url.endswith("/api/graphql/") and friendly_name(r).endswith("Mutation")
+    ) as write:
         switch.click()
     assert write.value.response().ok
     assert [(w.account, w.setting, w.value) for w in replica.writes()] == [("demo", "fb.search_engine_link", "off")]
@@ -81,10 +83,13 @@ def test_class_names_change_with_the_seed_but_the_accessibility_tree_does_not(pa
     assert ClassNames(1)["row"] != ClassNames(2)["row"]
 
 
-@pytest.mark.parametrize("account, label", [
-    ("eu", "Activity information from ad partners"),  # not in the 2026 first wave
-    ("us", "Activity from other businesses"),  # renamed from July 2026 in the US (S-whitewallet-2026)
-])
+@pytest.mark.parametrize(
+    "account, label",
+    [
+        ("eu", "Activity information from ad partners"),  # not in the 2026 first wave
+        ("us", "Activity from other businesses"),  # renamed from July 2026 in the US (S-whitewallet-2026)
+    ],
+)
 def test_each_account_sees_its_generation_of_the_ad_partner_label(page, replica, log_in, account, label):
     log_in(account)
     page.goto(AD_PARTNERS)
@@ -102,8 +107,12 @@ def test_sessions_are_bound_to_the_cookie_values_meta_uses(context, page, replic
 
 
 def test_replica_serve_runs_with_knobs_from_the_command_line(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "auditor", "replica", "serve", "--port", "0", "--mutate", "remove:fb.friend_requests"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "auditor", "replica", "serve", "--port", "0", "--mutate", "remove:fb.friend_requests"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = process.stdout.readline()
         url = re.search(r"https://127\.0\.0\.1:\d+", first).group(0)
@@ -119,12 +128,27 @@ def test_replica_serve_runs_with_knobs_from_the_command_line(tmp_path):
         process.communicate(timeout=10)
 
 
-@pytest.mark.parametrize("old, lands", [
-    ("https://www.facebook.com/settings?tab=privacy&section=canfriend&view", "https://www.facebook.com/settings/?tab=how_people_find_and_contact_you"),
-    ("https://www.facebook.com/settings?tab=timeline&section=tagreview&view", "https://www.facebook.com/settings/?tab=profile_and_tagging"),
-    ("https://www.facebook.com/off_facebook_activity", "https://accountscenter.facebook.com/info_and_permissions/off_facebook_activity/"),
-    ("https://www.facebook.com/adpreferences/?section=data_from_partners", "https://accountscenter.facebook.com/ad_preferences/ad_settings/data_from_partners"),
-])
+@pytest.mark.parametrize(
+    "old, lands",
+    [
+        (
+            "https://www.facebook.com/settings?tab=privacy&section=canfriend&view",
+            "https://www.facebook.com/settings/?tab=how_people_find_and_contact_you",
+        ),
+        (
+            "https://www.facebook.com/settings?tab=timeline&section=tagreview&view",
+            "https://www.facebook.com/settings/?tab=profile_and_tagging",
+        ),
+        (
+            "https://www.facebook.com/off_facebook_activity",
+            "https://accountscenter.facebook.com/info_and_permissions/off_facebook_activity/",
+        ),
+        (
+            "https://www.facebook.com/adpreferences/?section=data_from_partners",
+            "https://accountscenter.facebook.com/ad_preferences/ad_settings/data_from_partners",
+        ),
+    ],
+)
 def test_legacy_urls_redirect_where_meta_moved_them(page, replica, log_in, old, lands):
     log_in("eu")
     page.goto(old)

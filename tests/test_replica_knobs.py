@@ -56,8 +56,12 @@ def test_move_shows_the_control_on_the_other_page_only(page, replica, log_in):
 
 
 def audience_options(page, main, label: str) -> list[str]:
-    row = main.locator("div").filter(has=page.get_by_text(label, exact=True)).filter(
-        has=page.get_by_role("button", name=re.compile("^Edit privacy"))).last
+    row = (
+        main.locator("div")
+        .filter(has=page.get_by_text(label, exact=True))
+        .filter(has=page.get_by_role("button", name=re.compile("^Edit privacy")))
+        .last
+    )
     row.get_by_role("button", name=re.compile("^Edit privacy")).click()
     dialog = page.get_by_role("dialog")
     names = [r.inner_text().splitlines()[0] for r in dialog.get_by_role("radio").all()]
@@ -88,8 +92,12 @@ def test_default_changes_only_accounts_that_never_chose(page, replica, log_in):
     replica.knobs.set("default:fb.friends_list_visibility:only_me")
     log_in("totp")  # never chose: sees the new default
     main = loaded(page, FIND)
-    row = main.locator("div").filter(has=page.get_by_text("Who can see your friends list?", exact=True)).filter(
-        has=page.get_by_role("button", name=re.compile("^Edit privacy"))).last
+    row = (
+        main.locator("div")
+        .filter(has=page.get_by_text("Who can see your friends list?", exact=True))
+        .filter(has=page.get_by_role("button", name=re.compile("^Edit privacy")))
+        .last
+    )
     assert row.get_by_role("button", name=re.compile("^Edit privacy")).inner_text() == "Only me"
 
 
@@ -154,13 +162,16 @@ def test_a_wildcard_knob_hits_every_page(page, replica, log_in):
     assert page.goto(FIND).status == 500
 
 
-@pytest.mark.parametrize("text, message", [
-    ("rename", "takes 1 argument"),
-    ("move:fb.friend_requests", "takes 2 argument"),
-    ("move:fb.friend_requests:no_page", "unknown page 'no_page'"),
-    ("slow:fb_posts:1:2", "takes 1 or 2 argument"),
-    ("add:fb.friend_requests", "unknown page 'fb.friend_requests'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("rename", "takes 1 argument"),
+        ("move:fb.friend_requests", "takes 2 argument"),
+        ("move:fb.friend_requests:no_page", "unknown page 'no_page'"),
+        ("slow:fb_posts:1:2", "takes 1 or 2 argument"),
+        ("add:fb.friend_requests", "unknown page 'fb.friend_requests'"),
+    ],
+)
 def test_bad_knobs_are_refused_with_a_reason(text, message):
     from auditor.errors import InputError
 

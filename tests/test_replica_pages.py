@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import golden
 import pytest
 
 from auditor.network import Network
 from auditor.replica.html import page_url
 from auditor.replica.registry import catalog
 from auditor.session import Credentials, login
-import golden
 
 GOLDEN = Path(__file__).parent / "golden" / "replica"
 # The demo account reads en_US with the 2026 labels; the German account the 2024 ones, in the EU.
 ACCOUNTS = ("demo", "de")
-HOSTS = {"facebook": "www.facebook.com", "accounts_center": "accountscenter.facebook.com", "instagram": "www.instagram.com"}
+HOSTS = {
+    "facebook": "www.facebook.com",
+    "accounts_center": "accountscenter.facebook.com",
+    "instagram": "www.instagram.com",
+}
 PAGES = [p for p in catalog().pages if p.site in HOSTS]
 
 
@@ -45,9 +49,13 @@ def session_for(browser, replica_server, vocabulary):
 
 
 def golden_text(page, snapshot: str) -> str:
-    sources = set(page.sources) | {key for section in page.sections for control in section.controls for key in control.sources}
-    return (f"# page: {page.id} ({page_url(page, HOSTS[page.site])})\n"
-            f"# sources: {', '.join(sorted(sources))}\n{snapshot.rstrip()}\n")
+    sources = set(page.sources) | {
+        key for section in page.sections for control in section.controls for key in control.sources
+    }
+    return (
+        f"# page: {page.id} ({page_url(page, HOSTS[page.site])})\n"
+        f"# sources: {', '.join(sorted(sources))}\n{snapshot.rstrip()}\n"
+    )
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)

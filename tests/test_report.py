@@ -20,15 +20,17 @@ import xmlschema
 
 from auditor import data, results
 from auditor.cli import main
-from auditor.stages import evaluate_and_report
 from auditor.report import render, write_report
+from auditor.stages import evaluate_and_report
 
 GOLDEN = Path(__file__).parent / "golden" / "findings"
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "junit-10.xsd")
 SEVERITY = ("critical", "high", "medium", "low", "info")
 HOSTILE_TITLE = "<script>alert('x')</script> \"quoted\" & 'single' <img src=x onerror=alert(1)>"
 RTL = "\u05e9\u05dc\u05d5\u05dd \u202eevil\u202c \u0645\u0631\u062d\u0628\u0627"
-RTL_SHOWN = "\u05e9\u05dc\u05d5\u05dd evil \u0645\u0631\u062d\u0628\u0627"  # right-to-left script stays, the override goes
+RTL_SHOWN = (
+    "\u05e9\u05dc\u05d5\u05dd evil \u0645\u0631\u062d\u0628\u0627"  # right-to-left script stays, the override goes
+)
 # Every bidi control: embeddings and overrides, isolates, the marks and the Arabic letter mark.
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 LONG = "long" * 5000
@@ -40,11 +42,17 @@ def golden(case: str) -> results.Findings:
 
 def png(width: int = 2, height: int = 2) -> bytes:
     """A real, tiny PNG (grey pixels)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 class Outline(HTMLParser):
@@ -73,7 +81,9 @@ class Outline(HTMLParser):
 
     def handle_endtag(self, tag):
         if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
-            self.headings.append((int(tag[1]), "".join(self._heading).strip(), self._section[-1] if self._section else None))
+            self.headings.append(
+                (int(tag[1]), "".join(self._heading).strip(), self._section[-1] if self._section else None)
+            )
             self._heading = None
         if tag in ("section", "footer", "header") and self._section:
             self._section.pop()
@@ -113,8 +123,15 @@ def test_html_leads_with_what_to_change_most_severe_first(eu_report):
     outline = Outline((eu_report / "report.html").read_text(encoding="utf-8"))
     assert [h for lvl, h, _ in outline.headings if lvl == 1] == ["Your privacy settings report"]
     assert [h for lvl, h, _ in outline.headings if lvl == 2] == [
-        "What to change", "Check these yourself", "AI training: what you can and cannot control", "Already fine",
-        "What auditor could not check", "Scores by topic", "Screenshots", "About this report"]
+        "What to change",
+        "Check these yourself",
+        "AI training: what you can and cannot control",
+        "Already fine",
+        "What auditor could not check",
+        "Scores by topic",
+        "Screenshots",
+        "About this report",
+    ]
     failed = [f for f in findings.findings if f.status == "fail"]
     shown = outline.in_section("change", 3)
     assert sorted(shown) == sorted(f.title for f in failed)
@@ -126,11 +143,11 @@ def test_html_leads_with_what_to_change_most_severe_first(eu_report):
 
 def test_each_change_says_why_and_where_to_click(eu_report):
     html = (eu_report / "report.html").read_text(encoding="utf-8")
-    card = html[html.index('id="change-1"'):html.index('id="change-2"')]
+    card = html[html.index('id="change-1"') : html.index('id="change-2"')]
     assert "A password alone is not enough." in card
     assert re.search(r'<ol class="steps">\s*<li dir="auto">Turn it on.</li>', card)
     assert '<a href="https://accountscenter.facebook.com/password_and_security/two_factor">' in card
-    assert "Now: <strong dir=\"auto\">Off</strong>" in card
+    assert 'Now: <strong dir="auto">Off</strong>' in card
 
 
 def test_html_is_one_self_contained_file_with_the_screenshot_inlined(eu_report):
@@ -153,8 +170,19 @@ def test_only_screenshots_inside_the_findings_folder_are_embedded(tmp_path):
     (run_dir / "evidence").mkdir(parents=True)
     (run_dir / "evidence" / "notes.txt").write_text("not an image")
     findings = golden("eu")
-    hostile = [f.model_copy(update={"evidence": path}) for f, path in zip(findings.findings, [
-        "../secret.png", str(tmp_path / "secret.png"), "evidence/notes.txt", "evidence/missing.png", "evidence/\x00.png"])]
+    hostile = [
+        f.model_copy(update={"evidence": path})
+        for f, path in zip(
+            findings.findings,
+            [
+                "../secret.png",
+                str(tmp_path / "secret.png"),
+                "evidence/notes.txt",
+                "evidence/missing.png",
+                "evidence/\x00.png",
+            ],
+        )
+    ]
     findings = findings.model_copy(update={"findings": hostile + findings.findings[5:]})
     html = write_report(findings, tmp_path / "out", evidence_root=run_dir).read_text(encoding="utf-8")
     assert "data:" not in html and "See the screenshot" not in html and "Screenshots</h2>" not in html
@@ -162,9 +190,15 @@ def test_only_screenshots_inside_the_findings_folder_are_embedded(tmp_path):
 
 def test_provenance(tmp_path):
     findings = golden("eu")
-    findings = findings.model_copy(update={"run": findings.run.model_copy(update={"writes_blocked": 3, "writes_sent": 1, "target": "http://127.0.0.1:8765"})})
+    findings = findings.model_copy(
+        update={
+            "run": findings.run.model_copy(
+                update={"writes_blocked": 3, "writes_sent": 1, "target": "http://127.0.0.1:8765"}
+            )
+        }
+    )
     html = write_report(findings, tmp_path).read_text(encoding="utf-8")
-    footer = html[html.index("<footer>"):]
+    footer = html[html.index("<footer>") :]
     assert "writes sent: 1 (requests not known to be reads, stopped by auditor's guard: 3)" in footer
     assert "auditor 0.1.0" in footer and "chromium 140.0 (test)" in footer
     assert "http://127.0.0.1:8765" in footer and "a stand-in for Meta" in footer
@@ -174,21 +208,32 @@ def test_provenance(tmp_path):
     assert "EU or UK" in footer
 
 
-@pytest.mark.parametrize("case, shown, hidden", [
-    ("eu", ["In the EU, the EEA and the UK", "send Meta&#39;s objection form", "27 May 2025"], ["Everywhere else"]),
-    ("us", ["Everywhere else", "Meta offers no form where you are", "16 December 2025", "South Korea"], ["In the EU, the EEA and the UK"]),
-    ("facebook_only", ["The pages did not show where your account is", "In the EU, the EEA and the UK", "Everywhere else"], []),
-])
+@pytest.mark.parametrize(
+    "case, shown, hidden",
+    [
+        ("eu", ["In the EU, the EEA and the UK", "send Meta&#39;s objection form", "27 May 2025"], ["Everywhere else"]),
+        (
+            "us",
+            ["Everywhere else", "Meta offers no form where you are", "16 December 2025", "South Korea"],
+            ["In the EU, the EEA and the UK"],
+        ),
+        (
+            "facebook_only",
+            ["The pages did not show where your account is", "In the EU, the EEA and the UK", "Everywhere else"],
+            [],
+        ),
+    ],
+)
 def test_ai_training_section_says_what_can_be_controlled_where(case, shown, hidden):
     html = render(golden(case))["report.html"]
-    section = html[html.index('id="ai"'):html.index('id="fine"')]
+    section = html[html.index('id="ai"') : html.index('id="fine"')]
     assert all(text in section for text in shown)
     assert not any(text in section for text in hidden)
 
 
 def test_what_could_not_be_checked_says_why_in_plain_words():
     html = render(golden("facebook_only"))["report.html"]
-    section = html[html.index('id="unknown"'):html.index('id="scores"')]
+    section = html[html.index('id="unknown"') : html.index('id="scores"')]
     assert "Meta showed its login page (2)" in section
     assert "Log in again (auditor login), then run the audit again." in section
     assert "Does not apply to you" in section and "instagram was not audited" in section
@@ -213,13 +258,22 @@ def test_junit_validates_and_has_one_testcase_per_check(case, tmp_path):
     suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
     cases = suite.findall("testcase")
     assert len(cases) == len(findings.findings)
-    expected = {"pass": [], "fail": ["failure"], "unknown": ["error"], "manual": ["skipped"], "not_applicable": ["skipped"]}
+    expected = {
+        "pass": [],
+        "fail": ["failure"],
+        "unknown": ["error"],
+        "manual": ["skipped"],
+        "not_applicable": ["skipped"],
+    }
     for testcase, finding in zip(cases, findings.findings):
         assert testcase.get("name") == f"{finding.check}: {finding.title}"
         assert [child.tag for child in testcase] == expected[finding.status]
     count = {s: sum(f.status == s for f in findings.findings) for s in expected}
     assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
-        str(count["fail"]), str(count["unknown"]), str(count["manual"] + count["not_applicable"]))
+        str(count["fail"]),
+        str(count["unknown"]),
+        str(count["manual"] + count["not_applicable"]),
+    )
 
 
 def test_junit_says_why_a_check_is_unknown(tmp_path):
@@ -231,9 +285,16 @@ def test_junit_says_why_a_check_is_unknown(tmp_path):
 
 def hostile_findings() -> results.Findings:
     findings = golden("eu")
-    first = findings.findings[0].model_copy(update={
-        "title": HOSTILE_TITLE + "\n# Not a heading\x07", "why": LONG, "raw": RTL,
-        "how": ["[click me](javascript:alert(1)) | cell", RTL], "url": "javascript:alert(1)", "detail": "\ud800 lone"})
+    first = findings.findings[0].model_copy(
+        update={
+            "title": HOSTILE_TITLE + "\n# Not a heading\x07",
+            "why": LONG,
+            "raw": RTL,
+            "how": ["[click me](javascript:alert(1)) | cell", RTL],
+            "url": "javascript:alert(1)",
+            "detail": "\ud800 lone",
+        }
+    )
     unknown = next(f for f in findings.findings if f.status == "unknown").model_copy(update={"detail": HOSTILE_TITLE})
     rest = [f for f in findings.findings[1:] if f.status != "unknown"]
     run = findings.run.model_copy(update={"browser": '"><script>alert(2)</script>'})
@@ -281,12 +342,34 @@ def test_bidi_controls_reach_no_summary(tmp_path):
     from auditor.cohort import AccountRow, CheckRow, Failure, Summary, write_summary
 
     summary = Summary(
-        tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", finished="2026-11-23T10:05:00+00:00", target="meta",
-        browser=f"chromium \u202e140{BIDI}", workers=1, checklist=golden("eu").checklist.model_copy(update={"title": f"\u202eList{BIDI}"}),
-        accounts=[AccountRow(name=f"ngo-\u202eone{BIDI}", platforms=["facebook"], status="incomplete", reason=f"stopped \u202ehere{BIDI}",
-                             counts={"fail": 1}, top_failures=[Failure(check="c", title=f"Fix \u202ethis{BIDI}", severity="high")])],
-        checks=[CheckRow(check="c", title=f"Fix \u202ethis{BIDI}", severity="high", category="audience",
-                         failing=[f"ngo-\u202eone{BIDI}"], passing=0, unknown=0)],
+        tool_version="0.1.0",
+        started="2026-11-23T10:00:00+00:00",
+        finished="2026-11-23T10:05:00+00:00",
+        target="meta",
+        browser=f"chromium \u202e140{BIDI}",
+        workers=1,
+        checklist=golden("eu").checklist.model_copy(update={"title": f"\u202eList{BIDI}"}),
+        accounts=[
+            AccountRow(
+                name=f"ngo-\u202eone{BIDI}",
+                platforms=["facebook"],
+                status="incomplete",
+                reason=f"stopped \u202ehere{BIDI}",
+                counts={"fail": 1},
+                top_failures=[Failure(check="c", title=f"Fix \u202ethis{BIDI}", severity="high")],
+            )
+        ],
+        checks=[
+            CheckRow(
+                check="c",
+                title=f"Fix \u202ethis{BIDI}",
+                severity="high",
+                category="audience",
+                failing=[f"ngo-\u202eone{BIDI}"],
+                passing=0,
+                unknown=0,
+            )
+        ],
     )
     html = write_summary(tmp_path, summary).read_text(encoding="utf-8")
     assert bidi_in(html) == [] and bidi_in((tmp_path / "summary.json").read_text(encoding="utf-8")) == []
@@ -295,13 +378,31 @@ def test_bidi_controls_reach_no_summary(tmp_path):
 
 def test_bidi_controls_from_a_page_do_not_reach_observations_json(tmp_path):
     page_text = f"Only \u202eme{BIDI}"
-    observation = results.Observation(setting="fb.x", platform="facebook", status="unknown", raw=page_text, options=[page_text],
-                                      reason="not_found", detail=f'option "{page_text}" is not one the flow knows')
-    control = results.Control(role="radio", name=page_text, label=page_text, section=page_text, state=page_text, options=[page_text])
-    page = results.PageInventory(flow="facebook/posts", url="https://www.facebook.com/settings/?tab=posts", status="unknown",
-                                 detail=f'the page is in "{page_text}"', controls=[control])
-    run = results.Run(tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"], browser=page_text)
-    path = results.write(tmp_path / "observations.json", results.Observations(run=run, observations=[observation], pages=[page]))
+    observation = results.Observation(
+        setting="fb.x",
+        platform="facebook",
+        status="unknown",
+        raw=page_text,
+        options=[page_text],
+        reason="not_found",
+        detail=f'option "{page_text}" is not one the flow knows',
+    )
+    control = results.Control(
+        role="radio", name=page_text, label=page_text, section=page_text, state=page_text, options=[page_text]
+    )
+    page = results.PageInventory(
+        flow="facebook/posts",
+        url="https://www.facebook.com/settings/?tab=posts",
+        status="unknown",
+        detail=f'the page is in "{page_text}"',
+        controls=[control],
+    )
+    run = results.Run(
+        tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"], browser=page_text
+    )
+    path = results.write(
+        tmp_path / "observations.json", results.Observations(run=run, observations=[observation], pages=[page])
+    )
     text = path.read_text(encoding="utf-8")
     assert bidi_in(text) == []
     assert text.count("Only me") == 10  # every field kept its text
@@ -321,17 +422,26 @@ def test_hostile_text_stays_valid_junit(tmp_path):
     write_report(hostile_findings(), tmp_path)
     SCHEMA.validate(str(tmp_path / "junit.xml"))
     failure = ET.parse(tmp_path / "junit.xml").getroot().find(".//failure")
-    assert failure.get("message") == HOSTILE_TITLE + " # Not a heading"  # XML reads a newline in an attribute as a space
+    assert (
+        failure.get("message") == HOSTILE_TITLE + " # Not a heading"
+    )  # XML reads a newline in an attribute as a space
 
 
 def test_templates_can_be_overridden_one_at_a_time(tmp_path, capsys):
     custom = tmp_path / "templates"
     custom.mkdir()
     (custom / "report.css").write_text("body{color:#000}/* our own style */")
-    (custom / "_words.j2").write_text((data.templates_dir() / "_words.j2").read_text().replace('"What you see"', '"Was du siehst"')
-                                      .replace('"Fine"', '"In Ordnung"'))
+    (custom / "_words.j2").write_text(
+        (data.templates_dir() / "_words.j2")
+        .read_text()
+        .replace('"What you see"', '"Was du siehst"')
+        .replace('"Fine"', '"In Ordnung"')
+    )
     shutil.copy(GOLDEN / "us.json", tmp_path / "findings.json")
-    assert main(["report", str(tmp_path / "findings.json"), "-o", str(tmp_path / "out"), "--template-dir", str(custom)]) == 0
+    assert (
+        main(["report", str(tmp_path / "findings.json"), "-o", str(tmp_path / "out"), "--template-dir", str(custom)])
+        == 0
+    )
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "/* our own style */" in html and ".card{" not in html
     assert "In Ordnung" in html
@@ -340,7 +450,16 @@ def test_templates_can_be_overridden_one_at_a_time(tmp_path, capsys):
 
 def test_a_missing_template_dir_is_bad_input(tmp_path, capsys):
     shutil.copy(GOLDEN / "us.json", tmp_path / "findings.json")
-    code = main(["report", str(tmp_path / "findings.json"), "-o", str(tmp_path / "out"), "--template-dir", str(tmp_path / "nope")])
+    code = main(
+        [
+            "report",
+            str(tmp_path / "findings.json"),
+            "-o",
+            str(tmp_path / "out"),
+            "--template-dir",
+            str(tmp_path / "nope"),
+        ]
+    )
     assert code == 2 and "--template-dir: no such folder" in capsys.readouterr().err
     assert not (tmp_path / "out" / "report.html").exists()
 
@@ -348,7 +467,12 @@ def test_a_missing_template_dir_is_bad_input(tmp_path, capsys):
 def test_run_writes_findings_and_all_three_report_files(tmp_path):
     observations = results.Observations(
         run=results.Run(tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"]),
-        observations=[results.Observation(setting="fb.future_posts_audience", platform="facebook", status="observed", value="public")])
+        observations=[
+            results.Observation(
+                setting="fb.future_posts_audience", platform="facebook", status="observed", value="public"
+            )
+        ],
+    )
     report = evaluate_and_report(observations, tmp_path, "at-risk")
     assert report == tmp_path / "report.html"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json", "junit.xml", "report.html", "report.md"]
@@ -356,7 +480,7 @@ def test_run_writes_findings_and_all_three_report_files(tmp_path):
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -384,7 +508,10 @@ def test_report_in_a_browser(page, eu_report, request):
     assert main_region.get_by_role("heading", level=2).first.inner_text() == "What to change"
     change = page.get_by_role("region", name="What to change")
     assert change.get_by_role("heading", level=3).first.inner_text() == "Two-factor authentication is off"
-    assert change.get_by_role("link", name="https://accountscenter.facebook.com/password_and_security/two_factor").count() == 1
+    assert (
+        change.get_by_role("link", name="https://accountscenter.facebook.com/password_and_security/two_factor").count()
+        == 1
+    )
     assert page.get_by_role("contentinfo").get_by_role("heading", level=2).inner_text() == "About this report"
     assert page.get_by_role("img", name=re.compile("^Screenshot of the settings page")).count() == 1
     # Readable on a phone: nothing wider than the screen.

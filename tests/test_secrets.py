@@ -19,11 +19,11 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus, unquote
 
 import pytest
+from test_login import cli_env, run_cli
 
 from auditor.redact import REDACTED, Secrets
-from auditor.traces import scrub_trace
 from auditor.replica.server import Replica
-from test_login import cli_env, run_cli
+from auditor.traces import scrub_trace
 
 PASSWORD = 'Pl4nted "pa$$" & <wörd>~*! %41'
 TOTP_SECRET = "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK"
@@ -48,9 +48,17 @@ SESSION_COOKIES = {"c_user", "xs", "fr", "datr", "sessionid", "ds_user_id", "csr
 
 def forms(value: str) -> set[str]:
     """How a secret can show up in a file: as is, URL- or form-encoded, JSON- or HTML-escaped."""
-    found = {value, unquote(value), quote(value, safe=""), quote(value, safe="!'()*"), quote_plus(value, safe=""),
-             quote_plus(value, safe="*").replace("~", "%7E"), json.dumps(value)[1:-1],
-             json.dumps(value, ensure_ascii=False)[1:-1], html.escape(value)}
+    found = {
+        value,
+        unquote(value),
+        quote(value, safe=""),
+        quote(value, safe="!'()*"),
+        quote_plus(value, safe=""),
+        quote_plus(value, safe="*").replace("~", "%7E"),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        html.escape(value),
+    }
     return {f for f in found if len(f) >= 8}
 
 
@@ -91,8 +99,12 @@ def everything_in(folder: Path) -> dict[str, bytes]:
 
 def whole_words(blobs: dict[str, bytes], values: dict[str, str]) -> list[str]:
     """Which short value (a six-digit code) shows up as a word of its own in which blob."""
-    return [f"{name} in {where}" for where, data in blobs.items() for name, value in values.items()
-            if re.search(rb"(?<![0-9A-Za-z])" + re.escape(value.encode()) + rb"(?![0-9A-Za-z])", data)]
+    return [
+        f"{name} in {where}"
+        for where, data in blobs.items()
+        for name, value in values.items()
+        if re.search(rb"(?<![0-9A-Za-z])" + re.escape(value.encode()) + rb"(?![0-9A-Za-z])", data)
+    ]
 
 
 @pytest.fixture
@@ -117,7 +129,9 @@ def planted(tmp_path):
             for field in ("approvals_code", "verificationCode"):  # Facebook's and Instagram's two-factor forms
                 if request.form.get(field):
                     issued.setdefault("code", set()).add(request.form[field])
-            issued.setdefault("lsd", set()).update(re.findall(r'name="lsd" value="([^"]+)"', response.body.decode("utf-8", "replace")))
+            issued.setdefault("lsd", set()).update(
+                re.findall(r'name="lsd" value="([^"]+)"', response.body.decode("utf-8", "replace"))
+            )
             return response
 
         replica.app.handle = recording
@@ -130,7 +144,10 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     env = cli_env(tmp_path, AUDITOR_EMAIL=EMAIL, AUDITOR_PASSWORD=PASSWORD, AUDITOR_TOTP_SECRET=TOTP_SECRET)
     done = run_cli("run", "facebook", "instagram", "--replica", replica.url, "-o", str(out), "--trace", env=env)
     assert done.returncode == 0, done.stderr
-    assert [outcome for _site, _who, outcome in replica.store.logins()] == ["second_factor", "ok"] * 2  # logged in with both secrets
+    assert [outcome for _site, _who, outcome in replica.store.logins()] == [
+        "second_factor",
+        "ok",
+    ] * 2  # logged in with both secrets
 
     secrets = {"password": PASSWORD, "TOTP secret": TOTP_SECRET}
     assert SESSION_COOKIES <= set(issued)  # every session cookie was issued, so every one is searched for
@@ -145,7 +162,9 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     trace = {where: data for where, data in blobs.items() if where.startswith("trace.zip:")}
     assert b"fb_api_req_friendly_name" in trace["trace.zip:trace.network"]  # the trace was kept, with its requests
     assert any(b'"frame-snapshot"' in data for data in trace.values())  # and its DOM snapshots
-    assert not any(where.startswith("trace.zip:screencast/") for where in trace)  # but no screenshots: they show the person
+    assert not any(
+        where.startswith("trace.zip:screencast/") for where in trace
+    )  # but no screenshots: they show the person
     assert any(name.startswith("evidence/") for name in blobs)
     blobs |= {"stdout": done.stdout.encode(), "stderr": done.stderr.encode()}
     assert leaks(blobs, secrets) == []
@@ -166,9 +185,15 @@ def test_scrubbing_finds_cookies_in_the_trace_itself_and_blanks_forms_and_passwo
     token = "Tok3n_only_the_trace_knows"
     body = base64.b64encode(f"<script>var s = '{token}';</script>".encode()).decode()
     network = [
-        {"snapshot": {"request": {"headers": [{"name": "Cookie", "value": f"xs={token}; locale=en_US"}],
-                                  "postData": {"params": [{"name": "pass", "value": "typed-but-unknown"}]}},
-                      "response": {"headers": [{"name": "content-type", "value": "text/html"}]}}},
+        {
+            "snapshot": {
+                "request": {
+                    "headers": [{"name": "Cookie", "value": f"xs={token}; locale=en_US"}],
+                    "postData": {"params": [{"name": "pass", "value": "typed-but-unknown"}]},
+                },
+                "response": {"headers": [{"name": "content-type", "value": "text/html"}]},
+            }
+        },
     ]
     events = [
         {"type": "before", "method": "fill", "params": {"selector": "input[name=pass]", "value": "the-known-password"}},
@@ -176,14 +201,28 @@ def test_scrubbing_finds_cookies_in_the_trace_itself_and_blanks_forms_and_passwo
         {"type": "before", "class": "Route", "method": "fulfill", "params": {"body": body}},
         {"type": "log", "message": "page language en_US"},
     ]
-    trace = write_trace(tmp_path / "trace.zip", {
-        "trace.network": "\n".join(map(json.dumps, network)),
-        "trace.trace": "\n".join(map(json.dumps, events)),
-        "resources/abc.dat": f"lsd=1&token={quote(token)}",
-    })
+    trace = write_trace(
+        tmp_path / "trace.zip",
+        {
+            "trace.network": "\n".join(map(json.dumps, network)),
+            "trace.trace": "\n".join(map(json.dumps, events)),
+            "resources/abc.dat": f"lsd=1&token={quote(token)}",
+        },
+    )
     assert scrub_trace(trace, Secrets("the-known-password"))
     blobs = everything_in(tmp_path)
-    assert leaks(blobs, {"cookie": token, "password": "the-known-password", "typed": "typed-but-unknown", "input": "another-unknown"}) == []
+    assert (
+        leaks(
+            blobs,
+            {
+                "cookie": token,
+                "password": "the-known-password",
+                "typed": "typed-but-unknown",
+                "input": "another-unknown",
+            },
+        )
+        == []
+    )
     with zipfile.ZipFile(trace) as archive:
         events_after = [json.loads(line) for line in archive.read("trace.trace").decode().splitlines()]
     assert events_after[0]["params"] == {"selector": "input[name=pass]", "value": REDACTED}
@@ -203,27 +242,60 @@ def test_scrubbing_blanks_request_bodies_typed_text_and_inputs_replaces_the_pers
     form = "application/x-www-form-urlencoded"
     body = f"fb_dtsg={dtsg}&fb_api_req_friendly_name=CometSettingsPostsTabQuery&variables=%7B%22scale%22%3A1%7D&approvals_code={code}"
     network = [
-        {"snapshot": {"request": {"method": "POST", "postData": {
-            "mimeType": form, "text": body, "_file": "resources/form.dat",
-            "params": [{"name": "fb_dtsg", "value": dtsg}, {"name": "fb_api_req_friendly_name", "value": "CometSettingsPostsTabQuery"},
-                       {"name": "variables", "value": '{"scale":1}'}, {"name": "approvals_code", "value": code}]}},
-            "response": {"content": {"mimeType": "text/html", "_file": "resources/page.html"}}}},
-        {"snapshot": {"request": {"method": "POST", "postData": {"mimeType": "application/json", "_file": "resources/other.dat"}}}},
+        {
+            "snapshot": {
+                "request": {
+                    "method": "POST",
+                    "postData": {
+                        "mimeType": form,
+                        "text": body,
+                        "_file": "resources/form.dat",
+                        "params": [
+                            {"name": "fb_dtsg", "value": dtsg},
+                            {"name": "fb_api_req_friendly_name", "value": "CometSettingsPostsTabQuery"},
+                            {"name": "variables", "value": '{"scale":1}'},
+                            {"name": "approvals_code", "value": code},
+                        ],
+                    },
+                },
+                "response": {"content": {"mimeType": "text/html", "_file": "resources/page.html"}},
+            }
+        },
+        {
+            "snapshot": {
+                "request": {
+                    "method": "POST",
+                    "postData": {"mimeType": "application/json", "_file": "resources/other.dat"},
+                }
+            }
+        },
     ]
     events = [
         {"type": "before", "method": "fill", "params": {"selector": "input[name=approvals_code]", "value": code}},
-        {"type": "frame-snapshot", "snapshot": {"html": ["FORM", {}, ["INPUT", {"type": "text", "__playwright_value_": code}],
-                                                         ["INPUT", {"type": "hidden", "name": "token", "value": "hidden-value"}]]}},
+        {
+            "type": "frame-snapshot",
+            "snapshot": {
+                "html": [
+                    "FORM",
+                    {},
+                    ["INPUT", {"type": "text", "__playwright_value_": code}],
+                    ["INPUT", {"type": "hidden", "name": "token", "value": "hidden-value"}],
+                ]
+            },
+        },
         {"type": "after", "result": {"value": "Alex Demo · alex@example.com · +49 30 1234567, at 1796022152405"}},
     ]
-    trace = write_trace(tmp_path / "trace.zip", {
-        "trace.network": "\n".join(map(json.dumps, network)),
-        "trace.trace": "\n".join(map(json.dumps, events)),
-        "resources/form.dat": body,
-        "resources/other.dat": '{"anything": "at all"}',
-        "resources/page.html": f'<script>{{"dtsg":"{dtsg}"}}</script><h1>Alex Demo</h1><p>{code}</p>',
-        "resources/picture.png": b"\x89PNG\r\n\x1a\n\xff\xfe the person's face",
-    })
+    trace = write_trace(
+        tmp_path / "trace.zip",
+        {
+            "trace.network": "\n".join(map(json.dumps, network)),
+            "trace.trace": "\n".join(map(json.dumps, events)),
+            "resources/form.dat": body,
+            "resources/other.dat": '{"anything": "at all"}',
+            "resources/page.html": f'<script>{{"dtsg":"{dtsg}"}}</script><h1>Alex Demo</h1><p>{code}</p>',
+            "resources/picture.png": b"\x89PNG\r\n\x1a\n\xff\xfe the person's face",
+        },
+    )
     secrets = Secrets()
     secrets.add_personal(["Alex Demo\n", "Al"])
     assert scrub_trace(trace, secrets)
@@ -231,8 +303,10 @@ def test_scrubbing_blanks_request_bodies_typed_text_and_inputs_replaces_the_pers
     with zipfile.ZipFile(trace) as archive:
         files = {name: archive.read(name).decode() for name in archive.namelist()}
     assert "resources/picture.png" not in files  # a picture cannot be searched for the person: dropped
-    assert files["resources/form.dat"] == ("fb_dtsg=%5Bredacted%5D&fb_api_req_friendly_name=CometSettingsPostsTabQuery"
-                                           "&variables=%5Bredacted%5D&approvals_code=%5Bredacted%5D")
+    assert files["resources/form.dat"] == (
+        "fb_dtsg=%5Bredacted%5D&fb_api_req_friendly_name=CometSettingsPostsTabQuery"
+        "&variables=%5Bredacted%5D&approvals_code=%5Bredacted%5D"
+    )
     assert files["resources/other.dat"] == REDACTED
     assert files["resources/page.html"] == '<script>{"dtsg":"[redacted]"}</script><h1>[redacted]</h1><p>[redacted]</p>'
     request = json.loads(files["trace.network"].splitlines()[0])["snapshot"]["request"]["postData"]
@@ -240,6 +314,12 @@ def test_scrubbing_blanks_request_bodies_typed_text_and_inputs_replaces_the_pers
     assert [p["value"] for p in request["params"]] == [REDACTED, "CometSettingsPostsTabQuery", REDACTED, REDACTED]
     fill, snapshot, result = (json.loads(line) for line in files["trace.trace"].splitlines())
     assert fill["params"] == {"selector": "input[name=approvals_code]", "value": REDACTED}
-    assert snapshot["snapshot"]["html"] == ["FORM", {}, ["INPUT", {"type": "text", "__playwright_value_": REDACTED}],
-                                            ["INPUT", {"type": "hidden", "name": "token", "value": REDACTED}]]
-    assert result["result"]["value"] == "[redacted] · [email] · [phone], at 1796022152405"  # a time is not a phone number
+    assert snapshot["snapshot"]["html"] == [
+        "FORM",
+        {},
+        ["INPUT", {"type": "text", "__playwright_value_": REDACTED}],
+        ["INPUT", {"type": "hidden", "name": "token", "value": REDACTED}],
+    ]
+    assert (
+        result["result"]["value"] == "[redacted] · [email] · [phone], at 1796022152405"
+    )  # a time is not a phone number

@@ -18,25 +18,25 @@ import keyring
 import keyring.backend
 import keyring.backends.fail
 import pytest
+from test_login import cli_env, outcomes, run_cli
 
 from auditor import results, spec
+from auditor.browser import Opened, audit_context
 from auditor.cli import main
 from auditor.errors import AuditorError, InputError
 from auditor.network import Network
 from auditor.observe import Observer, select_flows
 from auditor.replica.registry import HOSTS
-from auditor.browser import Opened, audit_context
-from auditor.watchdog import Watchdog
 from auditor.session import read_state, save, session_path, way_in, write_private
 from auditor.target import Target
-from test_login import cli_env, outcomes, run_cli
+from auditor.watchdog import Watchdog
 
 REPO = Path(__file__).resolve().parents[1]
 
 # The person, played by a script: the same function `auditor login` calls, headless, with a
 # `person` that does what someone at the screen would do. The last step is left in flight, so
 # noticing the finished login is the product's own wait.
-PERSON = textwrap.dedent('''
+PERSON = textwrap.dedent("""
     import sys
     import pyotp
     from auditor.errors import AuditorError
@@ -66,7 +66,7 @@ PERSON = textwrap.dedent('''
     except AuditorError as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         sys.exit(1)
-''')
+""")
 
 
 def person_logs_in(tmp_path: Path, replica, platform: str, account_id: str, behaviour: str = "logs in"):
@@ -74,8 +74,22 @@ def person_logs_in(tmp_path: Path, replica, platform: str, account_id: str, beha
     script.write_text(PERSON)
     account = replica.store.accounts[account_id]
     env = cli_env(tmp_path)
-    return subprocess.run([sys.executable, str(script), platform, replica.url, account.email, account.password,
-                           account.totp_secret or "", behaviour], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            platform,
+            replica.url,
+            account.email,
+            account.password,
+            account.totp_secret or "",
+            behaviour,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def mode(path: Path) -> int:
@@ -92,24 +106,55 @@ def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tm
         saved = Path(done.stdout.strip())
         assert saved == tmp_path / "data" / "auditor" / "sessions" / "replica" / f"{platform}.json"
         assert mode(saved) == 0o600
-        assert [mode(folder) for folder in saved.parents[:4]] == [0o700] * 4  # replica, sessions, auditor and the data folder
+        assert [mode(folder) for folder in saved.parents[:4]] == [
+            0o700
+        ] * 4  # replica, sessions, auditor and the data folder
         assert f"session saved: {saved}" in done.stderr
-    assert outcomes(replica) == [("facebook", "second_factor"), ("facebook", "ok"), ("instagram", "second_factor"), ("instagram", "ok")]
+    assert outcomes(replica) == [
+        ("facebook", "second_factor"),
+        ("facebook", "ok"),
+        ("instagram", "second_factor"),
+        ("instagram", "ok"),
+    ]
 
     # A later audit, with no credentials anywhere, reads both platforms from the saved sessions.
-    done = run_cli("observe", "facebook", "instagram", "--replica", replica.url, "-o", str(tmp_path / "o.json"), env=cli_env(tmp_path))
+    done = run_cli(
+        "observe",
+        "facebook",
+        "instagram",
+        "--replica",
+        replica.url,
+        "-o",
+        str(tmp_path / "o.json"),
+        env=cli_env(tmp_path),
+    )
     assert done.returncode == 0, done.stderr
     assert "using the saved session" in done.stderr
     observations = results.read(tmp_path / "o.json", results.Observations)
     assert observations.run.complete
-    assert {"fb.future_posts_audience", "ig.private_account"} <= {o.setting for o in observations.observations if o.status == "observed"}
+    assert {"fb.future_posts_audience", "ig.private_account"} <= {
+        o.setting for o in observations.observations if o.status == "observed"
+    }
     assert len(outcomes(replica)) == 4  # no login at all
 
     # Once Meta ends the sessions: one clear message and exit 1, and still no login attempt.
     replica.expire_sessions()
-    done = run_cli("observe", "facebook", "instagram", "--replica", replica.url, "-o", str(tmp_path / "o2.json"), env=cli_env(tmp_path))
+    done = run_cli(
+        "observe",
+        "facebook",
+        "instagram",
+        "--replica",
+        replica.url,
+        "-o",
+        str(tmp_path / "o2.json"),
+        env=cli_env(tmp_path),
+    )
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1].startswith("auditor: error: the facebook session is not logged in any more")
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("auditor: error: the facebook session is not logged in any more")
+    )
     assert "log in again with `auditor login facebook`" in done.stderr
     assert len(outcomes(replica)) == 4
 
@@ -121,8 +166,12 @@ def test_closing_the_window_saves_nothing_and_says_so(replica, tmp_path):
     assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.json"))
 
 
-@pytest.mark.parametrize("replica_option, folder", [([], "sessions"), (["--replica", "https://127.0.0.1:9"], "sessions/replica")])
-def test_login_without_a_display_says_it_needs_one_and_where_a_session_goes(capsys, tmp_path, monkeypatch, replica_option, folder):
+@pytest.mark.parametrize(
+    "replica_option, folder", [([], "sessions"), (["--replica", "https://127.0.0.1:9"], "sessions/replica")]
+)
+def test_login_without_a_display_says_it_needs_one_and_where_a_session_goes(
+    capsys, tmp_path, monkeypatch, replica_option, folder
+):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
@@ -138,7 +187,10 @@ def test_login_without_a_display_says_it_needs_one_and_where_a_session_goes(caps
 def test_sessions_live_in_the_user_data_folder_apart_from_replica_ones(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert session_path("instagram") == tmp_path / "auditor" / "sessions" / "instagram.json"
-    assert session_path("instagram", Target("https://127.0.0.1:9")) == tmp_path / "auditor" / "sessions" / "replica" / "instagram.json"
+    assert (
+        session_path("instagram", Target("https://127.0.0.1:9"))
+        == tmp_path / "auditor" / "sessions" / "replica" / "instagram.json"
+    )
     monkeypatch.delenv("XDG_DATA_HOME")
     assert not session_path("facebook").is_relative_to(REPO)  # never in the repository
 
@@ -169,7 +221,9 @@ def test_every_folder_made_for_a_session_is_0700_whatever_the_umask(tmp_path, mo
     made = path.parents[:5]  # replica, sessions, auditor, share, home
     assert made[-1] == tmp_path / "home"
     assert {folder: mode(folder) for folder in made} == {folder: 0o700 for folder in made}
-    assert mode(path) & 0o077 == 0 and capsys.readouterr().err == ""  # 0600, or 0400 under a umask that takes the owner's writing
+    assert (
+        mode(path) & 0o077 == 0 and capsys.readouterr().err == ""
+    )  # 0600, or 0400 under a umask that takes the owner's writing
     assert mode(tmp_path) == 0o755  # a folder that was there is left as it is
 
 
@@ -183,7 +237,10 @@ def test_our_folders_left_readable_by_others_are_tightened_and_it_is_said(tmp_pa
     assert mode(sessions) == 0o700 and mode(tmp_path / "auditor") == 0o700
     assert mode(tmp_path) == 0o755  # the user's data folder is theirs, not ours
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"note: {folder} could be read by others (mode 755); made it yours only (0700)" for folder in (sessions, tmp_path / "auditor")]
+    assert err == [
+        f"note: {folder} could be read by others (mode 755); made it yours only (0700)"
+        for folder in (sessions, tmp_path / "auditor")
+    ]
 
 
 def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser, context, log_in, replica, tmp_path):
@@ -196,8 +253,15 @@ def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser
     network.install(fresh)
     try:
         flows = [f for f in select_flows(spec.load_flows(), ["facebook"]) if f.id == "facebook/posts"]
-        observations = Observer(context=fresh, flows=flows, vocabulary=spec.load_vocabulary(), not_applicable=[],
-                                platforms=["facebook"], network=network, progress=lambda line: None).run()
+        observations = Observer(
+            context=fresh,
+            flows=flows,
+            vocabulary=spec.load_vocabulary(),
+            not_applicable=[],
+            platforms=["facebook"],
+            network=network,
+            progress=lambda line: None,
+        ).run()
     finally:
         fresh.close()
     assert observations.by_setting()["fb.future_posts_audience"].value == "public"  # the demo account's seeded value
@@ -208,7 +272,9 @@ def test_a_session_chromium_still_refuses_is_bad_input_too(browser, tmp_path):
     """read_state refuses what Chromium is known to refuse; a cookie it refuses all the same (domain ".")
     is one line of bad input, not Playwright's traceback."""
     broken = tmp_path / "session.json"
-    broken.write_text(json.dumps({"cookies": [{"name": "c_user", "value": "1", "domain": ".", "path": "/"}], "origins": []}))
+    broken.write_text(
+        json.dumps({"cookies": [{"name": "c_user", "value": "1", "domain": ".", "path": "/"}], "origins": []})
+    )
     with pytest.raises(InputError, match=r"^session: the browser refused the saved session: .*Invalid cookie fields"):
         with audit_context(Opened(browser, "browser: test", Watchdog(None)), storage_state=read_state(broken)):
             pass
@@ -226,7 +292,9 @@ def test_a_broken_session_file_is_bad_input(capsys, tmp_path):
 def test_a_session_that_expires_mid_run_stops_it_with_login_wall(replica, tmp_path):
     flows = select_flows(spec.load_flows(), ["facebook"])
     second = urlsplit(flows[1].spec.url)
-    page = replica.app.find_page(HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p))
+    page = replica.app.find_page(
+        HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p)
+    )
     replica.knobs.set(f"expire:{page.id}")
     account = replica.store.accounts["demo"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
@@ -234,7 +302,8 @@ def test_a_session_that_expires_mid_run_stops_it_with_login_wall(replica, tmp_pa
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
         f"auditor: error: the facebook session is not logged in any more (expired or logged out) at {flows[1].id}: "
-        "log in again with `auditor login facebook`, then run again; the settings read before that are in the results")
+        "log in again with `auditor login facebook`, then run again; the settings read before that are in the results"
+    )
     observations = results.read(tmp_path / "out" / "observations.json", results.Observations)
     pages = {p.flow: p for p in observations.pages}
     assert pages[flows[0].id].status == "ok"
@@ -268,13 +337,20 @@ def ways(tmp_path, monkeypatch):
     for name in ("AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    ring = MemoryKeyring({"email": "ring@example.com", "password": "ring-password", "totp_secret": "RINGSECRETRINGSECRETRINGSECRET23"})
+    ring = MemoryKeyring(
+        {"email": "ring@example.com", "password": "ring-password", "totp_secret": "RINGSECRETRINGSECRETRINGSECRET23"}
+    )
     monkeypatch.setattr(keyring.core, "_keyring_backend", ring)
     return ring
 
 
 def saved(platform: str, cookie: str) -> None:
-    write_private(session_path(platform), json.dumps({"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}))
+    write_private(
+        session_path(platform),
+        json.dumps(
+            {"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}
+        ),
+    )
 
 
 def test_environment_credentials_come_first(ways, monkeypatch):
@@ -282,7 +358,11 @@ def test_environment_credentials_come_first(ways, monkeypatch):
     monkeypatch.setenv("AUDITOR_EMAIL", "env@example.com")
     monkeypatch.setenv("AUDITOR_PASSWORD", "env-password")
     way = way_in(["facebook"], session=None)
-    assert (way.credentials.identifier, way.credentials.password, way.state) == ("env@example.com", "env-password", None)
+    assert (way.credentials.identifier, way.credentials.password, way.state) == (
+        "env@example.com",
+        "env-password",
+        None,
+    )
 
 
 def test_saved_sessions_come_before_the_keyring(ways):
@@ -297,8 +377,14 @@ def test_saved_sessions_come_before_the_keyring(ways):
 def test_the_keyring_fills_in_when_a_session_is_missing(ways):
     saved("facebook", "c_user")
     way = way_in(["facebook", "instagram"], session=None)
-    assert (way.credentials.identifier, way.credentials.password, way.credentials.totp_secret) == ("ring@example.com", "ring-password", "RINGSECRETRINGSECRETRINGSECRET23")
-    assert "ring-password" not in repr(way.credentials) and "RINGSECRETRINGSECRETRINGSECRET23" not in repr(way.credentials)
+    assert (way.credentials.identifier, way.credentials.password, way.credentials.totp_secret) == (
+        "ring@example.com",
+        "ring-password",
+        "RINGSECRETRINGSECRETRINGSECRET23",
+    )
+    assert "ring-password" not in repr(way.credentials) and "RINGSECRETRINGSECRETRINGSECRET23" not in repr(
+        way.credentials
+    )
 
 
 def test_no_way_in_names_the_login_that_is_missing(ways, monkeypatch):

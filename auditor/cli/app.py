@@ -14,10 +14,15 @@ from auditor import __version__
 
 app = typer.Typer(
     help="Audit your own Facebook and Instagram privacy and AI-training settings, read-only, and get a report that says what to change.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 flows_app = typer.Typer(help="Check and write flows (how each settings page is read).", no_args_is_help=True)
-replica_app = typer.Typer(help="The bundled replica of Meta's settings pages, for trying auditor without an account.", no_args_is_help=True)
+replica_app = typer.Typer(
+    help="The bundled replica of Meta's settings pages, for trying auditor without an account.", no_args_is_help=True
+)
 app.add_typer(flows_app, name="flows")
 app.add_typer(replica_app, name="replica")
 baseline_app = typer.Typer(help="The baseline a CI smoke check compares against.", no_args_is_help=True)
@@ -32,10 +37,12 @@ class Platform(str, Enum):
 # Options checked while the command line is parsed, before any work is done.
 def _seconds(minimum: float):
     """A callback refusing what is not a number of seconds from `minimum` on (typer's own range check lets inf and nan in)."""
+
     def check(value: float | None) -> float | None:
         if value is not None and not (math.isfinite(value) and value >= minimum):
             raise typer.BadParameter(f"give a number of seconds, {minimum:g} or more")
         return value
+
     return check
 
 
@@ -55,11 +62,41 @@ def _connect_url(value: str | None) -> str | None:
     return value
 
 
-BrowserPath = Annotated[Optional[str], typer.Option("--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's).")]
-Pace = Annotated[Optional[float], typer.Option(callback=_seconds(0), help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).")]
-Connect = Annotated[Optional[str], typer.Option(callback=_connect_url, help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.")]
-Timeout = Annotated[Optional[float], typer.Option(callback=_seconds(1), help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.")]
-ReplicaRoute = Annotated[Optional[str], typer.Option("--replica", callback=_replica_url, help="Route every Meta host to this server (a replica, https://HOST:PORT) instead of the real sites.")]
+BrowserPath = Annotated[
+    Optional[str],
+    typer.Option(
+        "--browser-path", help="Chromium or Chrome to use (default: AUDITOR_BROWSER, Playwright's, then the system's)."
+    ),
+]
+Pace = Annotated[
+    Optional[float],
+    typer.Option(
+        callback=_seconds(0),
+        help="Seconds between page loads, for the account's sake (default: 2.5 on Meta's sites, 0 on a replica).",
+    ),
+]
+Connect = Annotated[
+    Optional[str],
+    typer.Option(
+        callback=_connect_url,
+        help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.",
+    ),
+]
+Timeout = Annotated[
+    Optional[float],
+    typer.Option(
+        callback=_seconds(1),
+        help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.",
+    ),
+]
+ReplicaRoute = Annotated[
+    Optional[str],
+    typer.Option(
+        "--replica",
+        callback=_replica_url,
+        help="Route every Meta host to this server (a replica, https://HOST:PORT) instead of the real sites.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -69,5 +106,9 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Audit your own Facebook and Instagram privacy settings."""

@@ -44,8 +44,15 @@ def doctor(
 @app.command()
 def login(
     platform: Annotated[Platform, typer.Argument(help="facebook or instagram.")],
-    replica: Annotated[Optional[str], typer.Option(callback=_replica_url, help="Log in on this server (a replica, https://HOST:PORT) instead of the real site.")] = None,
-    timeout: Annotated[float, typer.Option(callback=_seconds(1), help="Seconds to wait for you to finish logging in.")] = 600,
+    replica: Annotated[
+        Optional[str],
+        typer.Option(
+            callback=_replica_url, help="Log in on this server (a replica, https://HOST:PORT) instead of the real site."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(callback=_seconds(1), help="Seconds to wait for you to finish logging in.")
+    ] = 600,
     browser_path: BrowserPath = None,
 ) -> None:
     """Open a browser window, log in by hand (2FA and checks included), and save the session for later audits."""
@@ -59,10 +66,14 @@ def login(
 @app.command()
 def observe(
     platforms: Annotated[list[Platform], typer.Argument(help="facebook and/or instagram.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write observations.json (evidence goes beside it).")] = Path("observations.json"),
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Where to write observations.json (evidence goes beside it).")
+    ] = Path("observations.json"),
     session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
     replica: ReplicaRoute = None,
-    trace: Annotated[bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")] = False,
+    trace: Annotated[
+        bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")
+    ] = False,
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
     pace: Pace = None,
     timeout: Timeout = None,
@@ -72,15 +83,25 @@ def observe(
     """Read every setting the flows know, read-only, and write observations.json."""
     from auditor import stages
 
-    options = _options(replica, session=session, trace=trace, evidence=evidence, browser_path=browser_path, pace=pace,
-                       connect=connect, timeout=timeout)
+    options = _options(
+        replica,
+        session=session,
+        trace=trace,
+        evidence=evidence,
+        browser_path=browser_path,
+        pace=pace,
+        connect=connect,
+        timeout=timeout,
+    )
     _finish(stages.observe([p.value for p in platforms], out, options))
 
 
 @app.command()
 def evaluate(
     observations: Annotated[Path, typer.Argument(help="observations.json from `auditor observe`.")],
-    checklist: Annotated[str, typer.Option(help="A shipped checklist (default, ai-training, at-risk) or a YAML file.")] = "default",
+    checklist: Annotated[
+        str, typer.Option(help="A shipped checklist (default, ai-training, at-risk) or a YAML file.")
+    ] = "default",
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write findings.json.")] = Path("findings.json"),
 ) -> None:
     """Compare observations with a checklist and write findings.json (offline)."""
@@ -92,7 +113,9 @@ def evaluate(
 @app.command()
 def report(
     findings: Annotated[Path, typer.Argument(help="findings.json from `auditor evaluate`.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for report.html, report.md and junit.xml.")] = Path("."),
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for report.html, report.md and junit.xml.")] = Path(
+        "."
+    ),
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
 ) -> None:
     """Write the report from findings.json (offline)."""
@@ -103,27 +126,58 @@ def report(
 
 @app.command()
 def run(
-    platforms: Annotated[Optional[list[Platform]], typer.Argument(help="facebook and/or instagram (with --accounts: from the file).", show_default=False)] = None,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for every file of the run (with --accounts: a folder per account, and the summary).")] = Path("reports/latest"),
+    platforms: Annotated[
+        Optional[list[Platform]],
+        typer.Argument(help="facebook and/or instagram (with --accounts: from the file).", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--out",
+            help="Folder for every file of the run (with --accounts: a folder per account, and the summary).",
+        ),
+    ] = Path("reports/latest"),
     session: Annotated[Optional[Path], typer.Option(help="Saved session (from `auditor login`).")] = None,
     replica: ReplicaRoute = None,
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
     pace: Pace = None,
     timeout: Timeout = None,
-    baseline: Annotated[Optional[Path], typer.Option(help="Compare the pages with this baseline (CI smoke check); exit 3 on drift.")] = None,
+    baseline: Annotated[
+        Optional[Path], typer.Option(help="Compare the pages with this baseline (CI smoke check); exit 3 on drift.")
+    ] = None,
     browser_path: BrowserPath = None,
     connect: Connect = None,
-    accounts: Annotated[Optional[Path], typer.Option(help="Audit every account of this YAML file (name, platforms, and a session file or the environment variables holding its login).")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")] = None,
+    accounts: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Audit every account of this YAML file (name, platforms, and a session file or the environment variables holding its login)."
+        ),
+    ] = None,
+    workers: Annotated[
+        Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")
+    ] = None,
 ) -> None:
     """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
     if accounts is not None:
         for given, name in ((platforms, "PLATFORMS"), (session, "--session"), (baseline, "--baseline")):
             if given:
-                raise typer.BadParameter("does not go with --accounts (each account's entry in the file says it)", param_hint=name)
-        _run_accounts(accounts, out, workers=workers or 4, checklist=checklist, target=_options(replica).target,
-                      connect=connect, browser_path=browser_path, pace=pace, trace=trace, timeout=timeout)
+                raise typer.BadParameter(
+                    "does not go with --accounts (each account's entry in the file says it)", param_hint=name
+                )
+        _run_accounts(
+            accounts,
+            out,
+            workers=workers or 4,
+            checklist=checklist,
+            target=_options(replica).target,
+            connect=connect,
+            browser_path=browser_path,
+            pace=pace,
+            trace=trace,
+            timeout=timeout,
+        )
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
     if workers is not None:
@@ -131,8 +185,9 @@ def run(
 
     from auditor import stages
 
-    options = _options(replica, session=session, trace=trace, browser_path=browser_path, pace=pace, connect=connect,
-                       timeout=timeout)
+    options = _options(
+        replica, session=session, trace=trace, browser_path=browser_path, pace=pace, connect=connect, timeout=timeout
+    )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
     print(out / "report.html")
     if done.drift is not None:
@@ -156,7 +211,11 @@ def _run_accounts(accounts: Path, out: Path, **options) -> None:
 
     summary = run_cohort(accounts, out, **options)
     for row in summary.accounts:
-        counts = f"{row.counts['fail']} to change, {row.counts['pass']} fine, {row.counts['unknown']} unknown" if row.counts else ""
+        counts = (
+            f"{row.counts['fail']} to change, {row.counts['pass']} fine, {row.counts['unknown']} unknown"
+            if row.counts
+            else ""
+        )
         print("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
     print(out / SUMMARY_HTML)
     raise typer.Exit(summary.exit_code)

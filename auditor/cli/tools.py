@@ -39,11 +39,15 @@ def baseline_update(
     loaded = results.read(observations, results.Observations)
     unread = [p.flow for p in loaded.pages if p.status != "ok"]
     if unread and not force:
-        raise InputError(f"{observations}:1: pages: {len(unread)} page(s) were not read ({', '.join(unread[:3])}): "
-                         "a baseline from them would hide drift (use --force to accept)")
+        raise InputError(
+            f"{observations}:1: pages: {len(unread)} page(s) were not read ({', '.join(unread[:3])}): "
+            "a baseline from them would hide drift (use --force to accept)"
+        )
     check_output_file(out)
     with claimed(out.parent):
-        results.write(out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]}))
+        results.write(
+            out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]})
+        )
     print(out)
 
 
@@ -51,7 +55,10 @@ def baseline_update(
 @flows_app.command("check")
 def flows_check(
     flows: Annotated[Optional[Path], typer.Option(help="Flows folder (default: the shipped flows).")] = None,
-    checklists: Annotated[Optional[list[Path]], typer.Option("--checklist", help="Checklist files to check too (default: the shipped ones).")] = None,
+    checklists: Annotated[
+        Optional[list[Path]],
+        typer.Option("--checklist", help="Checklist files to check too (default: the shipped ones)."),
+    ] = None,
 ) -> None:
     """Validate every flow and checklist, without a browser."""
     from auditor.consistency import check_all
@@ -78,8 +85,12 @@ def flows_inspect(
 @replica_app.command("serve")
 def replica_serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8765,
-    seed_file: Annotated[Optional[Path], typer.Option(help="Accounts to seed (YAML, like auditor/replica/data/accounts.yml).")] = None,
-    mutate: Annotated[Optional[list[str]], typer.Option(help="A drift or fault knob, KIND:TARGET[:ARG]; repeatable.")] = None,
+    seed_file: Annotated[
+        Optional[Path], typer.Option(help="Accounts to seed (YAML, like auditor/replica/data/accounts.yml).")
+    ] = None,
+    mutate: Annotated[
+        Optional[list[str]], typer.Option(help="A drift or fault knob, KIND:TARGET[:ARG]; repeatable.")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated class names.")] = 0,
 ) -> None:
     """Serve the replica until Ctrl-C."""
@@ -92,13 +103,17 @@ def replica_serve(
         replica.start(port=port)
     except OSError as exc:  # the port is in use, or below 1024 for a user
         replica.stop()
-        raise typer.BadParameter(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", param_hint="'--port'") from None
+        raise typer.BadParameter(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", param_hint="'--port'"
+        ) from None
     print(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)", flush=True)
-    print(f"try:     auditor run facebook instagram --replica {replica.url}  (with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)", flush=True)
+    print(
+        f"try:     auditor run facebook instagram --replica {replica.url}  (with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)",
+        flush=True,
+    )
     try:
         import threading
 
         threading.Event().wait()
     except KeyboardInterrupt:
         replica.stop()
-

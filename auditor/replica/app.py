@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import struct
 import threading
 import time
 import zlib
-import struct
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -15,10 +15,10 @@ from urllib.parse import quote, unquote
 import pyotp
 
 from auditor.replica import html as pages
-from auditor.replica.login_pages import login_form_fb, login_form_ig, onetap_ig, second_factor_fb, second_factor_ig
 from auditor.replica import model
 from auditor.replica.http import Request, Response, html, json_response, login_redirect, redirect
 from auditor.replica.knobs import Knobs
+from auditor.replica.login_pages import login_form_fb, login_form_ig, onetap_ig, second_factor_fb, second_factor_ig
 from auditor.replica.registry import CDN_HOSTS, HOSTS, Account, Page, catalog
 from auditor.replica.store import Store
 
@@ -32,8 +32,16 @@ LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 class App:
     """Answers one request at a time from any server thread; all state lives in Store or behind a lock."""
 
-    def __init__(self, store: Store, knobs: Knobs, seed: int, *, session_ttl: float, visitor_region: str | None,
-                 cookie_generation: int):
+    def __init__(
+        self,
+        store: Store,
+        knobs: Knobs,
+        seed: int,
+        *,
+        session_ttl: float,
+        visitor_region: str | None,
+        cookie_generation: int,
+    ):
         self.store, self.knobs, self.seed = store, knobs, seed
         self.session_ttl = session_ttl
         self.visitor_region = visitor_region
@@ -105,10 +113,19 @@ class App:
     def _cdn(self, host: str) -> str:
         return "static.cdninstagram.com" if host.endswith("instagram.com") else "static.xx.fbcdn.net"
 
-    def _simple(self, host: str, locale: str, heading: str, body: str, status: int = 200, account=None, extra: str = "") -> Response:
+    def _simple(
+        self, host: str, locale: str, heading: str, body: str, status: int = 200, account=None, extra: str = ""
+    ) -> Response:
         doc = pages.simple_page(
-            title=heading, heading=heading, paragraphs=[body] if body else [], locale=locale, cx=self.cx,
-            cdn=self._cdn(host), account=account, site=HOSTS.get(host, "facebook"), extra=extra,
+            title=heading,
+            heading=heading,
+            paragraphs=[body] if body else [],
+            locale=locale,
+            cx=self.cx,
+            cdn=self._cdn(host),
+            account=account,
+            site=HOSTS.get(host, "facebook"),
+            extra=extra,
         )
         return html(doc, status)
 
@@ -192,7 +209,9 @@ class App:
         if path.rstrip("/") == "/off_facebook_activity":
             return redirect("https://accountscenter.facebook.com/info_and_permissions/off_facebook_activity/")
         if path.startswith("/adpreferences"):
-            return redirect(LEGACY_AD_URLS.get(req.query.get("section", ""), "https://accountscenter.facebook.com/ad_preferences"))
+            return redirect(
+                LEGACY_AD_URLS.get(req.query.get("section", ""), "https://accountscenter.facebook.com/ad_preferences")
+            )
         account = self._fb_account(req)
         if account is None:
             if path in ("/", "/home.php"):
@@ -228,8 +247,14 @@ class App:
         datr = self._browser_id(req, "datr")
         consent = self._needs_consent(req, "datr")
         body = login_form_fb(self, locale, req.query.get("next", ""), error, consent)
-        doc = pages.document(title="Log into Facebook", locale=locale, body=body, cx=self.cx, cdn=self._cdn(host),
-                             bootstrap={"view": "fb_login"})
+        doc = pages.document(
+            title="Log into Facebook",
+            locale=locale,
+            body=body,
+            cx=self.cx,
+            cdn=self._cdn(host),
+            bootstrap={"view": "fb_login"},
+        )
         return html(doc).set_cookie("datr", datr, ".facebook.com", http_only=True, max_age=63072000)
 
     def _fb_login_submit(self, req: Request, host: str, locale: str) -> Response:
@@ -296,8 +321,16 @@ class App:
             self.store.record_login("facebook", account.email, "wrong_code")
             error = self._s("wrong_code", locale)
         body = second_factor_fb(self, locale, error)
-        return html(pages.document(title=self._s("tfa_heading", locale), locale=locale, body=body, cx=self.cx,
-                                   cdn=self._cdn(host), bootstrap={"view": "fb_two_factor"}))
+        return html(
+            pages.document(
+                title=self._s("tfa_heading", locale),
+                locale=locale,
+                body=body,
+                cx=self.cx,
+                cdn=self._cdn(host),
+                bootstrap={"view": "fb_two_factor"},
+            )
+        )
 
     # ------------------------------------------------------------------ accountscenter.*
     def _site_accounts_center(self, req: Request, host: str) -> Response:
@@ -323,7 +356,9 @@ class App:
             return self._consent(req, "mid")
         if path.startswith("/challenge"):
             locale = self._locale(req)
-            return self._simple(host, locale, self._s("ig_challenge_heading", locale), self._s("checkpoint_body", locale))
+            return self._simple(
+                host, locale, self._s("ig_challenge_heading", locale), self._s("checkpoint_body", locale)
+            )
         account = self._ig_account(req)
         if path == "/api/graphql":
             return self._graphql(req, host, account, csrf_ok=self._ig_csrf_ok)
@@ -332,8 +367,16 @@ class App:
         if account is None:
             return login_redirect(IG_LOGIN, req.url)
         if path.startswith("/accounts/onetap"):
-            return html(pages.document(title="Instagram", locale=account.locale, body=onetap_ig(self, account.locale, req.query.get("next", "/")),
-                                       cx=self.cx, cdn=self._cdn(host), bootstrap={"view": "ig_onetap"}))
+            return html(
+                pages.document(
+                    title="Instagram",
+                    locale=account.locale,
+                    body=onetap_ig(self, account.locale, req.query.get("next", "/")),
+                    cx=self.cx,
+                    cdn=self._cdn(host),
+                    bootstrap={"view": "ig_onetap"},
+                )
+            )
         if path == "/":
             return self._simple(host, account.locale, "Instagram", "", account=account)
         return self._settings_page(req, host, "instagram", account)
@@ -344,9 +387,18 @@ class App:
         csrf = req.cookies.get("csrftoken") or secrets.token_urlsafe(24)
         consent = self._needs_consent(req, "mid")
         body = login_form_ig(self, locale, consent)
-        doc = pages.document(title="Login • Instagram", locale=locale, body=body, cx=self.cx, cdn=self._cdn(host),
-                             bootstrap={"view": "ig_login", "next": req.query.get("next", "/"),
-                                        "strings": {"ig_wrong_password": self._s("ig_wrong_password", locale)}})
+        doc = pages.document(
+            title="Login • Instagram",
+            locale=locale,
+            body=body,
+            cx=self.cx,
+            cdn=self._cdn(host),
+            bootstrap={
+                "view": "ig_login",
+                "next": req.query.get("next", "/"),
+                "strings": {"ig_wrong_password": self._s("ig_wrong_password", locale)},
+            },
+        )
         resp = html(doc).set_cookie("mid", mid, ".instagram.com", max_age=63072000)
         return resp.set_cookie("csrftoken", csrf, ".instagram.com", max_age=31449600)
 
@@ -363,33 +415,57 @@ class App:
         if self._needs_consent(req, "mid"):
             self.store.record_login("instagram", identifier, "needs_cookie_choice")
             return json_response({"message": "cookie_consent_required", "status": "fail"}, 400)
-        account = next((a for a in self.store.accounts.values() if identifier in (a.ig_username, a.email, a.phone)), None)
+        account = next(
+            (a for a in self.store.accounts.values() if identifier in (a.ig_username, a.email, a.phone)), None
+        )
         if account is None or password != account.password:
             self.store.record_login("instagram", identifier, "wrong_password")
             return json_response({"user": account is not None, "authenticated": False, "status": "ok"})
         if account.checkpoint:
             self.store.record_login("instagram", identifier, "checkpoint")
-            return json_response({"message": "checkpoint_required", "checkpoint_url": "/challenge/action/", "status": "fail"}, 400)
+            return json_response(
+                {"message": "checkpoint_required", "checkpoint_url": "/challenge/action/", "status": "fail"}, 400
+            )
         if account.totp_secret:
             self.store.record_login("instagram", identifier, "second_factor")
             token = self._pending_token(account, "instagram")
-            return json_response({"two_factor_required": True, "two_factor_info": {"two_factor_identifier": token,
-                                  "totp_two_factor_on": True}, "status": "fail"}, 400)
+            return json_response(
+                {
+                    "two_factor_required": True,
+                    "two_factor_info": {"two_factor_identifier": token, "totp_two_factor_on": True},
+                    "status": "fail",
+                },
+                400,
+            )
         self.store.record_login("instagram", identifier, "ok")
         return self._ig_session(account)
 
     def _ig_session(self, account: Account) -> Response:
         token = self.store.new_session(account.id, "instagram", self.session_ttl)
         resp = json_response({"authenticated": True, "user": True, "userId": account.uid, "status": "ok"})
-        resp.set_cookie("sessionid", quote(f"{account.uid}:{token}"), ".instagram.com", http_only=True, max_age=int(self.session_ttl))
+        resp.set_cookie(
+            "sessionid",
+            quote(f"{account.uid}:{token}"),
+            ".instagram.com",
+            http_only=True,
+            max_age=int(self.session_ttl),
+        )
         resp.set_cookie("ds_user_id", account.uid, ".instagram.com", max_age=int(self.session_ttl))
         return resp
 
     def _ig_second_factor_page(self, req: Request, host: str) -> Response:
         locale = self._locale(req)
         body = second_factor_ig(self, locale)
-        return html(pages.document(title="Instagram", locale=locale, body=body, cx=self.cx, cdn=self._cdn(host),
-                                   bootstrap={"view": "ig_two_factor", "next": req.query.get("next", "/")}))
+        return html(
+            pages.document(
+                title="Instagram",
+                locale=locale,
+                body=body,
+                cx=self.cx,
+                cdn=self._cdn(host),
+                bootstrap={"view": "ig_two_factor", "next": req.query.get("next", "/")},
+            )
+        )
 
     def _ig_second_factor_submit(self, req: Request) -> Response:
         if not self._ig_csrf_ok(req):
@@ -443,15 +519,26 @@ class App:
         page = self.find_page(site, req.path, req.query)
         locale = account.locale
         if page is None or not model.page_visible(page, account, self.knobs):
-            return self._simple(host, locale, self._s("unavailable_heading", locale), self._s("unavailable_body", locale),
-                                404, account=account)
+            return self._simple(
+                host,
+                locale,
+                self._s("unavailable_heading", locale),
+                self._s("unavailable_body", locale),
+                404,
+                account=account,
+            )
         fault = self._fault(page.id, req, host, account)
         if fault is not None:
             return fault
         route = page.path + ("?" + "&".join(f"{k}={v}" for k, v in page.query.items()) if page.query else "")
         bootstrap = {
-            "view": "settings", "site": site, "query": page.query_name, "variables": {"route": route},
-            "user": account.uid, "dtsg": self._dtsg(account), "locale": locale,
+            "view": "settings",
+            "site": site,
+            "query": page.query_name,
+            "variables": {"route": route},
+            "user": account.uid,
+            "dtsg": self._dtsg(account),
+            "locale": locale,
             "strings": {k: v(locale) for k, v in catalog().strings.items() if k in FRONT_END_STRINGS},
         }
         doc = pages.settings_shell(page, account, locale, host, self.cx, self._cdn(host), bootstrap)
@@ -487,7 +574,9 @@ class App:
             return self._write(host, account, name, variables)
         return json_response({"errors": [{"message": f"unknown operation {name}"}]}, 400)
 
-    def _refused(self, req: Request, host: str, account: Account | None, name: str, setting: str = "", value: str = "") -> Response:
+    def _refused(
+        self, req: Request, host: str, account: Account | None, name: str, setting: str = "", value: str = ""
+    ) -> Response:
         """A write sent by GET, HEAD or another method but POST: Meta answers 405 and changes nothing.
 
         The write log keeps the attempt (refused), so an empty log still means nothing even tried;
@@ -514,7 +603,9 @@ class App:
 
     def _write(self, host: str, account: Account, name: str, variables: dict) -> Response:
         try:
-            setting, value = model.resolve_mutation(variables.get("key", ""), variables.get("option"), account, self.knobs, self.seed)
+            setting, value = model.resolve_mutation(
+                variables.get("key", ""), variables.get("option"), account, self.knobs, self.seed
+            )
         except KeyError:
             return json_response({"errors": [{"message": "unknown setting or option"}]}, 400)
         if "enabled" in variables:
@@ -532,12 +623,21 @@ class App:
 
 # Old `?tab=privacy&section=...` and `?tab=timeline` URLs and the tabs they moved to (catalog 3.x legacy_url).
 LEGACY_SECTIONS = {
-    "composer": "posts", "canfriend": "how_people_find_and_contact_you", "friendlist": "how_people_find_and_contact_you",
-    "findemail": "how_people_find_and_contact_you", "findphone": "how_people_find_and_contact_you",
-    "search": "how_people_find_and_contact_you", "posting": "profile_and_tagging", "others": "profile_and_tagging",
-    "tagging": "profile_and_tagging", "expansion": "profile_and_tagging", "tagreview": "profile_and_tagging",
-    "timeline_review": "profile_and_tagging", "story_reshare": "profile_and_tagging",
-    "comment": "followers_and_public_content", "public_profile_media": "followers_and_public_content",
+    "composer": "posts",
+    "canfriend": "how_people_find_and_contact_you",
+    "friendlist": "how_people_find_and_contact_you",
+    "findemail": "how_people_find_and_contact_you",
+    "findphone": "how_people_find_and_contact_you",
+    "search": "how_people_find_and_contact_you",
+    "posting": "profile_and_tagging",
+    "others": "profile_and_tagging",
+    "tagging": "profile_and_tagging",
+    "expansion": "profile_and_tagging",
+    "tagreview": "profile_and_tagging",
+    "timeline_review": "profile_and_tagging",
+    "story_reshare": "profile_and_tagging",
+    "comment": "followers_and_public_content",
+    "public_profile_media": "followers_and_public_content",
     "story_to_story": "stories",
 }
 LEGACY_TABS = {"privacy": "posts", "timeline": "profile_and_tagging", "followers": "followers_and_public_content"}
@@ -546,8 +646,19 @@ LEGACY_AD_URLS = {
     "audience_based_advertising": "https://accountscenter.facebook.com/ad_preferences/ad_settings/audience_based_advertising",
 }
 FRONT_END_STRINGS = {
-    "edit_privacy", "sharing_with", "select_audience", "close", "cancel", "confirm", "review_setting", "back",
-    "select_your_account", "remove", "nothing_here", "on", "off",
+    "edit_privacy",
+    "sharing_with",
+    "select_audience",
+    "close",
+    "cancel",
+    "confirm",
+    "review_setting",
+    "back",
+    "select_your_account",
+    "remove",
+    "nothing_here",
+    "on",
+    "off",
 }
 
 
@@ -567,5 +678,9 @@ def _avatar_png(seed_text: str) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(pixel)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(pixel))
+        + chunk(b"IEND", b"")
+    )

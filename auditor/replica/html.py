@@ -110,7 +110,9 @@ def page_url(page: Page, host: str) -> str:
     return f"https://{host}{page.path}" + (f"?{query}" if query else "")
 
 
-def settings_shell(page: Page, account: Account, locale: str, host: str, cx: ClassNames, cdn: str, bootstrap: dict) -> str:
+def settings_shell(
+    page: Page, account: Account, locale: str, host: str, cx: ClassNames, cdn: str, bootstrap: dict
+) -> str:
     """A settings page before its data arrives: banner, left navigation, and a busy main region."""
     cat = catalog()
     nav_html = ""
@@ -123,7 +125,7 @@ def settings_shell(page: Page, account: Account, locale: str, host: str, cx: Cla
                 group = link.group
                 links.append(f'<h3 class="{cx["desc"]}">{escape(group(locale))}</h3>')
             current = ' aria-current="page"' if target.id == page.id else ""
-            extra = f' {cx["navcurrent"]}' if current else ""
+            extra = f" {cx['navcurrent']}" if current else ""
             links.append(
                 f'<a href="{page_url(target, host)}" class="{cx["navlink"]}{extra}"{current}>{escape(link.text(locale))}</a>'
             )
@@ -142,11 +144,26 @@ def settings_shell(page: Page, account: Account, locale: str, host: str, cx: Cla
 
 
 def _brand(site: str) -> str:
-    return {"instagram": "Instagram", "accounts_center": "Accounts Center", "privacy_center": "Privacy Center", "help": "Instagram Help Center"}.get(site, "Facebook")
+    return {
+        "instagram": "Instagram",
+        "accounts_center": "Accounts Center",
+        "privacy_center": "Privacy Center",
+        "help": "Instagram Help Center",
+    }.get(site, "Facebook")
 
 
-def simple_page(*, title: str, heading: str, paragraphs: list[str], locale: str, cx: ClassNames, cdn: str,
-                account: Account | None = None, site: str = "facebook", extra: str = "") -> str:
+def simple_page(
+    *,
+    title: str,
+    heading: str,
+    paragraphs: list[str],
+    locale: str,
+    cx: ClassNames,
+    cdn: str,
+    account: Account | None = None,
+    site: str = "facebook",
+    extra: str = "",
+) -> str:
     """A page with one heading and some text inside role=main (checkpoints, errors, policy pages)."""
     paras = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     top = banner(account, site, locale, cx) if account else ""

@@ -57,7 +57,9 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0  # seconds to wait before answering (the slow fault)
 
-    def set_cookie(self, name: str, value: str, domain: str, *, http_only: bool = False, max_age: int | None = None) -> "Response":
+    def set_cookie(
+        self, name: str, value: str, domain: str, *, http_only: bool = False, max_age: int | None = None
+    ) -> "Response":
         parts = [f"{name}={value}", f"Domain={domain}", "Path=/", "Secure", "SameSite=None"]
         if http_only:
             parts.append("HttpOnly")

@@ -26,8 +26,18 @@ from dataclasses import dataclass
 from auditor.errors import InputError
 
 KINDS = {
-    "rename": 1, "remove": 1, "add": 1, "move": 2, "options": 1, "retype": 1, "default": 2,
-    "remove_page": 1, "slow": (1, 2), "error": 1, "ratelimit": 1, "expire": 1,
+    "rename": 1,
+    "remove": 1,
+    "add": 1,
+    "move": 2,
+    "options": 1,
+    "retype": 1,
+    "default": 2,
+    "remove_page": 1,
+    "slow": (1, 2),
+    "error": 1,
+    "ratelimit": 1,
+    "expire": 1,
 }
 
 
@@ -46,7 +56,9 @@ class Knob:
             raise InputError(f"--mutate {text}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
         allowed = arity if isinstance(arity, tuple) else (arity,)
         if len(parts) not in allowed or not all(parts):
-            raise InputError(f"--mutate {text}: {kind} takes {' or '.join(map(str, allowed))} argument(s) after the colon")
+            raise InputError(
+                f"--mutate {text}: {kind} takes {' or '.join(map(str, allowed))} argument(s) after the colon"
+            )
         cls._check_target(text, kind, parts)
         return cls(kind, parts[0], parts[1] if len(parts) > 1 else None)
 
@@ -57,7 +69,7 @@ class Knob:
         pages = {p.id for p in catalog().pages}
         settings = {c.id for _p, c in catalog().controls()}
         setting_kinds = {"rename", "remove", "move", "options", "retype", "default"}
-        expected, known = (("setting", settings) if kind in setting_kinds else ("page", pages | {"*"}))
+        expected, known = ("setting", settings) if kind in setting_kinds else ("page", pages | {"*"})
         if parts[0] not in known:
             raise InputError(f"--mutate {text}: unknown {expected} {parts[0]!r}")
         if kind == "move" and parts[1] not in pages:

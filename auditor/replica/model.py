@@ -50,8 +50,10 @@ def controls_on(page: Page, account: Account, knobs: Knobs) -> list[tuple[Text |
     sections = []
     for i, section in enumerate(page.sections):
         controls = [
-            c for c in section.controls
-            if c.id not in removed and c.id not in moved_away
+            c
+            for c in section.controls
+            if c.id not in removed
+            and c.id not in moved_away
             and (c.generation is None or c.generation == account.labels)
             and _region_allows(c.only_for, account)
         ]
@@ -68,15 +70,26 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
     sections = []
     for section, (heading, controls) in zip(page.sections, controls_on(page, account, knobs)):
         items = [_control(c, account, locale, store, knobs, seed) for c in controls]
-        sections.append({"heading": heading(locale) if heading else None, "collapsed": section.collapsed, "controls": items})
+        sections.append(
+            {"heading": heading(locale) if heading else None, "collapsed": section.collapsed, "controls": items}
+        )
     if knobs.find("add", page.id):
         new = catalog().new_control
         value = store.get(account.id, NEW_CONTROL) or "off"
-        sections[0]["controls"].append({
-            "type": "switch", "key": opaque_id(seed, NEW_CONTROL), "label": new.label(locale),
-            "description": new.description(locale), "checked": value == "on",
-        })
-    return {"title": personal(title(locale), account), "intro": page.intro(locale) if page.intro else None, "sections": sections}
+        sections[0]["controls"].append(
+            {
+                "type": "switch",
+                "key": opaque_id(seed, NEW_CONTROL),
+                "label": new.label(locale),
+                "description": new.description(locale),
+                "checked": value == "on",
+            }
+        )
+    return {
+        "title": personal(title(locale), account),
+        "intro": page.intro(locale) if page.intro else None,
+        "sections": sections,
+    }
 
 
 def _label(control: Control, account: Account, locale: str, knobs: Knobs) -> str:
@@ -128,7 +141,9 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
             {
                 "id": opaque_id(seed, control.id, option),
                 "text": _option_text(control, option, locale, account.labels, cat),
-                "description": cat.option_descriptions[option](locale) if option in cat.option_descriptions and kind == "audience" else None,
+                "description": cat.option_descriptions[option](locale)
+                if option in cat.option_descriptions and kind == "audience"
+                else None,
                 "checked": option == value,
             }
             for option in options
@@ -155,7 +170,9 @@ def _option_text(control: Control, option: str, locale: str, generation: str, ca
     return cat.option_text(control, option, locale, generation)
 
 
-def resolve_mutation(key: str, option_id: str | None, account: Account, knobs: Knobs, seed: int) -> tuple[str, str | None]:
+def resolve_mutation(
+    key: str, option_id: str | None, account: Account, knobs: Knobs, seed: int
+) -> tuple[str, str | None]:
     """(setting id, canonical value) for a mutation's opaque ids; KeyError when unknown."""
     if key == opaque_id(seed, NEW_CONTROL):
         return NEW_CONTROL, None

@@ -158,7 +158,9 @@ class Catalog(Frozen):
         return next((p, c) for p, c in self.controls() if c.id == setting_id)
 
     def option_text(self, control: Control, value: str, locale: str, generation: str) -> str:
-        texts = control.option_texts_2026 if generation == "2026" and control.option_texts_2026 else control.option_texts
+        texts = (
+            control.option_texts_2026 if generation == "2026" and control.option_texts_2026 else control.option_texts
+        )
         text = texts.get(value) or self.option_texts.get(value)
         if text is None:
             raise KeyError(f"{control.id}: no text for option {value!r}")
@@ -191,7 +193,9 @@ class Accounts(Frozen):
 
 def personal(text: str, account: Account) -> str:
     """A text with the account's own details filled in ({name}, {email}, {phone}), as a profile shows them."""
-    return text.replace("{name}", account.name).replace("{email}", account.email).replace("{phone}", account.phone or "")
+    return (
+        text.replace("{name}", account.name).replace("{email}", account.email).replace("{phone}", account.phone or "")
+    )
 
 
 def _load(model, path: Path, *, aliases: bool = False):

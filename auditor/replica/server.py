@@ -97,9 +97,17 @@ class Replica:
     auditor.target.Target(replica.url).launch_args() and a context that accepts its certificate.
     """
 
-    def __init__(self, *, accounts_file: Path | None = None, db_path: Path | None = None, seed: int = 0,
-                 knobs: list[Knob | str] = (), session_ttl: float = DEFAULT_SESSION_TTL,
-                 visitor_region: str | None = None, cookie_generation: int = 1):
+    def __init__(
+        self,
+        *,
+        accounts_file: Path | None = None,
+        db_path: Path | None = None,
+        seed: int = 0,
+        knobs: list[Knob | str] = (),
+        session_ttl: float = DEFAULT_SESSION_TTL,
+        visitor_region: str | None = None,
+        cookie_generation: int = 1,
+    ):
         accounts = load_accounts(accounts_file)  # a bad seed file is refused before anything is made
         self._tmp = tempfile.TemporaryDirectory(prefix="auditor-replica-")
         if db_path is None:
@@ -107,8 +115,14 @@ class Replica:
         self.store = Store(db_path, accounts)
         self.knobs = Knobs()
         self.knobs.set(*knobs)
-        self.app = App(self.store, self.knobs, seed, session_ttl=session_ttl, visitor_region=visitor_region,
-                       cookie_generation=cookie_generation)
+        self.app = App(
+            self.store,
+            self.knobs,
+            seed,
+            session_ttl=session_ttl,
+            visitor_region=visitor_region,
+            cookie_generation=cookie_generation,
+        )
         self._server: _Server | None = None
 
     def start(self, port: int = 0, host: str = "127.0.0.1") -> "Replica":

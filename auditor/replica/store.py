@@ -64,7 +64,9 @@ class Store:
                         self._db.execute("INSERT INTO setting VALUES (?, ?, ?)", (account.id, control.id, value))
                     items = account.lists.get(control.id, [t.en_US for t in control.items])
                     for position, text in enumerate(items):
-                        self._db.execute("INSERT INTO list_item VALUES (?, ?, ?, ?)", (account.id, control.id, position, text))
+                        self._db.execute(
+                            "INSERT INTO list_item VALUES (?, ?, ?, ?)", (account.id, control.id, position, text)
+                        )
 
     # -- settings
     def get(self, account: str, setting: str) -> str | None:
@@ -84,7 +86,9 @@ class Store:
         self._run("DELETE FROM list_item WHERE account = ? AND list = ? AND text = ?", (account, setting, text))
 
     # -- writes
-    def record_write(self, account: str, host: str, friendly_name: str, setting: str, value: str, accepted: bool = True) -> None:
+    def record_write(
+        self, account: str, host: str, friendly_name: str, setting: str, value: str, accepted: bool = True
+    ) -> None:
         self._run(
             "INSERT INTO write (time, account, host, friendly_name, setting, value, accepted) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (time.time(), account, host, friendly_name, setting, value, accepted),

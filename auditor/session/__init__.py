@@ -8,5 +8,16 @@ from auditor.session.login import Credentials, LoginFailed, login, login_by_hand
 from auditor.session.saved import merge_states, read_state, save, session_path, write_private
 from auditor.session.way_in import WayIn, way_in
 
-__all__ = ["Credentials", "LoginFailed", "WayIn", "login", "login_by_hand", "merge_states", "read_state", "save",
-           "session_path", "way_in", "write_private"]
+__all__ = [
+    "Credentials",
+    "LoginFailed",
+    "WayIn",
+    "login",
+    "login_by_hand",
+    "merge_states",
+    "read_state",
+    "save",
+    "session_path",
+    "way_in",
+    "write_private",
+]

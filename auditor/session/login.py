@@ -30,10 +30,14 @@ from auditor.target import META, Target
 
 OUTCOME_TIMEOUT_MS = 20_000
 PERSON_TIMEOUT_S = 600  # a person may need a while: 2FA on a phone, a checkpoint, a CAPTCHA
-CAPTCHA = "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
+CAPTCHA = (
+    "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
+)
 
 
-NOT_TOTP = "not a TOTP secret: give the key Meta shows when two-factor is set up (letters A-Z and digits 2-7), without spaces"
+NOT_TOTP = (
+    "not a TOTP secret: give the key Meta shows when two-factor is set up (letters A-Z and digits 2-7), without spaces"
+)
 
 
 def is_totp_secret(secret: str) -> bool:
@@ -73,8 +77,11 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
         outcome = _outcome(page, vocabulary)
         if outcome == "two_factor":
             if not credentials.totp_secret:
-                raise LoginFailed("checkpoint", f"the {platform} account asks for a two-factor code and no TOTP secret was "
-                                                f"given: log in by hand with `auditor login {platform}`, then run again")
+                raise LoginFailed(
+                    "checkpoint",
+                    f"the {platform} account asks for a two-factor code and no TOTP secret was "
+                    f"given: log in by hand with `auditor login {platform}`, then run again",
+                )
             code = page.locator("input[name=approvals_code], form input[type=text]").first
             code.fill(pyotp.TOTP(credentials.totp_secret).now())
             code.press("Enter")
@@ -137,11 +144,20 @@ def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
 def _explain(outcome: str, platform: str) -> tuple[str, str]:
     by_hand = f"finish that by hand with `auditor login {platform}` (a browser window opens), then run again"
     return {
-        "rejected": ("login_wall", f"Meta refused the {platform} login (wrong email or password?). Not retried: repeated tries can lock the account"),
+        "rejected": (
+            "login_wall",
+            f"Meta refused the {platform} login (wrong email or password?). Not retried: repeated tries can lock the account",
+        ),
         "checkpoint": ("checkpoint", f"Meta asks to confirm it's you on {platform}: {by_hand}"),
         "captcha": ("checkpoint", f"Meta shows a CAPTCHA on the {platform} login: {by_hand}"),
-        "two_factor": ("checkpoint", f"the {platform} two-factor code was not accepted. Not retried: check the TOTP secret and the clock"),
-        "timeout": ("error", f"the {platform} login page showed nothing recognisable within {OUTCOME_TIMEOUT_MS // 1000} s"),
+        "two_factor": (
+            "checkpoint",
+            f"the {platform} two-factor code was not accepted. Not retried: check the TOTP secret and the clock",
+        ),
+        "timeout": (
+            "error",
+            f"the {platform} login page showed nothing recognisable within {OUTCOME_TIMEOUT_MS // 1000} s",
+        ),
     }[outcome]
 
 
@@ -158,8 +174,15 @@ def require_display(platform: str, target: Target = META) -> None:
         )
 
 
-def login_by_hand(platform: str, *, target: Target = META, browser_path: str | None = None,
-                  headed: bool = True, timeout_s: float = PERSON_TIMEOUT_S, person=None) -> Path:
+def login_by_hand(
+    platform: str,
+    *,
+    target: Target = META,
+    browser_path: str | None = None,
+    headed: bool = True,
+    timeout_s: float = PERSON_TIMEOUT_S,
+    person=None,
+) -> Path:
     """Open the login page, wait until the person is logged in, save the session; returns its path.
 
     `person(page)` is called once the login page is open: tests use it to play the person in a
@@ -173,8 +196,10 @@ def login_by_hand(platform: str, *, target: Target = META, browser_path: str | N
         browser.network.meta_only = target.hand_login_meta_only
         page = browser.context.new_page()
         page.goto(LOGIN_URLS[platform], wait_until="domcontentloaded")
-        say(f"log in to {platform} in the browser window (two-factor, cookie dialog and checks included); "
-            f"waiting up to {timeout_s / 60:g} min")
+        say(
+            f"log in to {platform} in the browser window (two-factor, cookie dialog and checks included); "
+            f"waiting up to {timeout_s / 60:g} min"
+        )
         if person is not None:
             person(page)
         wait_for_person(page, platform, timeout_s)
@@ -199,7 +224,9 @@ def wait_for_person(page, platform: str, timeout_s: float) -> None:
             pass  # the deadline or a closed window, both seen by the loop's test
     if page.is_closed():
         raise AuditorError(f"the browser window was closed before the {platform} login finished; nothing was saved")
-    raise AuditorError(f"no {platform} login within {int(timeout_s)} s; nothing was saved. Run `auditor login {platform}` again")
+    raise AuditorError(
+        f"no {platform} login within {int(timeout_s)} s; nothing was saved. Run `auditor login {platform}` again"
+    )
 
 
 class _LoggedIn(Exception):

@@ -61,8 +61,11 @@ def private_folder(folder: Path) -> Path:
     ours = data_folder()
     for existing in chain:
         if existing.is_relative_to(ours) and existing.stat().st_mode & 0o077:
-            print(f"note: {existing} could be read by others (mode {existing.stat().st_mode & 0o777:o}); "
-                  "made it yours only (0700)", file=sys.stderr)
+            print(
+                f"note: {existing} could be read by others (mode {existing.stat().st_mode & 0o777:o}); "
+                "made it yours only (0700)",
+                file=sys.stderr,
+            )
             existing.chmod(0o700)
     return folder
 

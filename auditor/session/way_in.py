@@ -61,14 +61,17 @@ def credentials_from_keyring():
     import keyring
     from keyring.errors import KeyringError
 
-
     try:
         email = os.environ.get(ENV_EMAIL) or keyring.get_password(KEYRING_SERVICE, "email")
         password = keyring.get_password(KEYRING_SERVICE, "password") if email else None
         totp = (os.environ.get(ENV_TOTP) or keyring.get_password(KEYRING_SERVICE, "totp_secret")) if password else None
     except KeyringError:  # no keyring on this machine, or a locked one: as if it held nothing
         return None
-    return Credentials(email, password, _checked_totp(totp or None, f"{ENV_TOTP} or the keyring's totp_secret")) if password else None
+    return (
+        Credentials(email, password, _checked_totp(totp or None, f"{ENV_TOTP} or the keyring's totp_secret"))
+        if password
+        else None
+    )
 
 
 def way_in(platforms: list[str], *, session: Path | None, target: Target = META, credentials=None) -> WayIn:
@@ -87,5 +90,7 @@ def way_in(platforms: list[str], *, session: Path | None, target: Target = META,
     if (found := credentials_from_keyring()) is not None:
         return WayIn(credentials=found, source="keyring")
     logins = " and ".join(f"`{target.login_command(p)}`" for p in missing)
-    raise AuditorError(f"no {' or '.join(missing)} session: log in first with {logins}, or give --session FILE "
-                       f"(test accounts: set {ENV_EMAIL} and {ENV_PASSWORD})")
+    raise AuditorError(
+        f"no {' or '.join(missing)} session: log in first with {logins}, or give --session FILE "
+        f"(test accounts: set {ENV_EMAIL} and {ENV_PASSWORD})"
+    )
