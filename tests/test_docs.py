@@ -33,3 +33,15 @@ def test_the_drift_workflow_uses_options_auditor_has():
         ).stdout
         for option in (w for w in words if w.startswith("--")):
             assert option in help_text, f"auditor {subcommand} has no {option}"
+
+
+def test_the_readme_names_every_room_of_the_package():
+    """The layout table matches the package: every module and subpackage is named, and nothing that is gone."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("The rooms of `auditor/`") :].split("\n\n")[1]
+    first_cells = [row.split("|")[1] for row in table.splitlines()[2:]]
+    named = {name for cell in first_cells for name in re.findall(r"`(\w+)/?`", cell)}
+    package = ROOT / "auditor"
+    rooms = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    rooms |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()} | {"templates"}
+    assert named == rooms, f"missing from README: {sorted(rooms - named)}; gone: {sorted(named - rooms)}"
