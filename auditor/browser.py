@@ -102,7 +102,8 @@ def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: lis
             headless=not headed,
             timeout=LAUNCH_TIMEOUT_MS,
             args=list(args),
-            handle_sigint=False,  # Ctrl-C reaches Playwright's driver too: the page in progress still finishes (auditor.interrupt)
+            # Ctrl-C reaches Playwright's driver too: the page in progress still finishes (auditor.interrupt)
+            handle_sigint=False,
         )
     except Exception as exc:  # Playwright raises its own Error and TimeoutError
         hint = " (a headed browser needs a display: run under xvfb-run)" if headed else ""

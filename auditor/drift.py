@@ -201,7 +201,9 @@ def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, 
                         setting=setting,
                         old=str(before.value),
                         new=str(after.value),
-                        detail="the test account's value changed though nobody touched it: Meta may have changed a default",
+                        detail=(
+                            "the test account's value changed though nobody touched it: Meta may have changed a default"
+                        ),
                     )
                 )
             continue
@@ -277,7 +279,10 @@ def _option_detail(added: list[str], dropped: list[str]) -> str:
 
 def render(drift: Drift) -> str:
     """The readable diff for a terminal or a CI log."""
-    head = f"drift: {len(drift.changes)} change(s) between the baseline of {drift.baseline.started} and the run of {drift.current.started}"
+    head = (
+        f"drift: {len(drift.changes)} change(s) "
+        f"between the baseline of {drift.baseline.started} and the run of {drift.current.started}"
+    )
     lines = [head, *(c.line() for c in drift.changes)]
     for skipped in drift.not_compared:
         lines.append(f"? not compared     [{skipped.flow}] ({skipped.reason}) {skipped.detail}".rstrip())

@@ -377,7 +377,10 @@ class Observer:
 
 
 # The text of a masked element and the alt text of its pictures: a profile button shows the name only there.
-PERSONAL_TEXT_JS = "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', ...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
+PERSONAL_TEXT_JS = (
+    "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', "
+    "...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
+)
 
 
 def _dismiss_dialogs(page) -> None:

@@ -26,7 +26,8 @@ CLOSED = re.compile(r"has been closed|Target closed|Browser closed|Connection cl
 
 
 def load_failure(exc: Exception) -> str:
-    """Why a browser call failed, as an observation reason: a timeout, an unreachable site, a closed browser, or an error."""
+    """Why a browser call failed, as an observation reason: a timeout, an unreachable site, a closed browser,
+    or an error."""
     if isinstance(exc, PlaywrightTimeout):
         return "timeout"
     text = str(exc)

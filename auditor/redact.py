@@ -67,7 +67,8 @@ def _phone(match: re.Match) -> str:
 
 
 class Secrets:
-    """The secret values of one run (and the person's masked texts), and the forms they take on the wire and in files."""
+    """The secret values of one run (and the person's masked texts), and the forms they take on the wire
+    and in files."""
 
     def __init__(self, *values: str | None):
         self.values: set[str] = set()

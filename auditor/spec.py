@@ -118,7 +118,8 @@ def _safe_click(locator: Locator, field: str) -> Locator:
         raise ValueError(f"a click on a {locator.role} could change a setting; flows are read-only")
     if locator.role not in SAFE_CLICK_ROLES:
         raise ValueError(
-            f"{field} needs role: one of {', '.join(SAFE_CLICK_ROLES)} (a click on a label or text could toggle a control)"
+            f"{field} needs role: one of {', '.join(SAFE_CLICK_ROLES)} "
+            "(a click on a label or text could toggle a control)"
         )
     return locator
 

@@ -319,7 +319,8 @@ def evaluate_to_file(observations: Observations, out_dir: Path, checklist: spec.
 
 
 def evaluate_and_report(observations: Observations, folder: Path, checklist: str = "default") -> Path:
-    """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json; returns report.html."""
+    """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json;
+    returns report.html."""
     return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder)
 
 
@@ -334,7 +335,8 @@ def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
         any(page.screenshot for page in observations.pages)
         and out.parent.resolve() != observations_file.parent.resolve()
     ):
-        # The report embeds only screenshots inside findings.json's folder (so a findings file cannot pull in other files).
+        # The report embeds only screenshots inside findings.json's folder
+        # (so a findings file cannot pull in other files).
         say(
             f"note: the screenshots are beside {observations_file}; write findings.json into that folder for a report "
             "that shows them"
@@ -354,7 +356,8 @@ def drift_files(baseline_file: Path, current_file: Path, out: Path) -> Drift:
 
 
 def report_file(findings_file: Path, out: Path, template_dir: Path | None = None) -> Path:
-    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json; returns report.html."""
+    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json;
+    returns report.html."""
     findings = results.read(findings_file, Findings)
     check_output_dir(out)
     if template_dir is not None and not template_dir.is_dir():

@@ -62,7 +62,10 @@ class Unscrubbable(Exception):
 
 
 def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
-    """Rewrite the trace zip without secrets or the person. Returns whether it was kept (else it is deleted, with a warning)."""
+    """Rewrite the trace zip without secrets or the person.
+
+    Returns whether it was kept (else it is deleted, with a warning).
+    """
     path = Path(path)
     if not path.exists():
         return False
@@ -183,7 +186,8 @@ def _scrub_text(text: str, secrets: Secrets) -> str:
 
 
 def _clean(item, secrets: Secrets):
-    """A copy of a trace event with headers, form fields, typed text and inputs' values blanked, and the rest scrubbed."""
+    """A copy of a trace event with headers, form fields, typed text and inputs' values blanked,
+    and the rest scrubbed."""
     if isinstance(item, dict):
         name = str(item.get("name", "")).lower()
         if "value" in item and (name in SENSITIVE_HEADERS or name in SENSITIVE_FIELDS):
@@ -198,7 +202,8 @@ def _clean(item, secrets: Secrets):
         return {key: _clean(child, secrets) for key, child in item.items()}
     if isinstance(item, list):
         if item and item[0] in ("INPUT", "TEXTAREA", "SELECT") and len(item) > 1 and isinstance(item[1], dict):
-            # a DOM snapshot of a field: what was typed (any field: a two-factor code is a text input) and its value attribute
+            # a DOM snapshot of a field: what was typed (any field: a two-factor code is a text input)
+            # and its value attribute
             item = [
                 item[0],
                 {k: REDACTED if k in ("value", "__playwright_value_") else v for k, v in item[1].items()},

@@ -44,6 +44,7 @@ def check(path: Path, actual: str) -> None:
             difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"{path.name} (golden)", "output")
         )
         pytest.fail(
-            f"the output differs from {path}:\n{diff}\nif the change is deliberate: {_rerun(True)}, and review the diff",
+            f"the output differs from {path}:\n{diff}\n"
+            f"if the change is deliberate: {_rerun(True)}, and review the diff",
             pytrace=False,
         )

@@ -145,7 +145,8 @@ CASES = [
     ),
     case(
         "report {c}/good-findings.json -o {out} --template-dir {c}/template-unknown-name",
-        "{c}/template-unknown-name/report.html.j2:2: (template): 'auditor.results.Run object' has no attribute 'no_such_field'",
+        "{c}/template-unknown-name/report.html.j2:2: (template): "
+        "'auditor.results.Run object' has no attribute 'no_such_field'",
     ),
     # Session files Playwright's new_context would choke on.
     case(
@@ -178,7 +179,8 @@ CASES = [
     ),
     case(
         "observe facebook --session {c}/session-local-storage-value-a-number.json -o {out}/observations.json",
-        "{c}/session-local-storage-value-a-number.json:1: origins.0.localStorage.0.value: Input should be a valid string",
+        "{c}/session-local-storage-value-a-number.json:1: origins.0.localStorage.0.value: "
+        "Input should be a valid string",
     ),
     case(
         "run --accounts {c}/accounts-with-bad-session.yml -o {out}",
@@ -343,7 +345,8 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, says, flows, secr
         ("observe facebook -o {out}/observations.json", "AUDITOR_TOTP_SECRET: not a TOTP secret"),
         (
             "run --accounts {c}/accounts-with-totp.yml -o {out}",
-            "{c}/accounts-with-totp.yml:6: accounts.0.totp_env: the environment variable AUDITOR_TOTP_SECRET: not a TOTP secret",
+            "{c}/accounts-with-totp.yml:6: accounts.0.totp_env: "
+            "the environment variable AUDITOR_TOTP_SECRET: not a TOTP secret",
         ),
     ],
 )

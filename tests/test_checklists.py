@@ -266,7 +266,8 @@ SEVERITIES = "Input should be 'critical', 'high', 'medium', 'low' or 'info'"
             "category: privacy",
             10,
             "checks.0.category",
-            "Input should be 'audience', 'discoverability', 'ads-data', 'off-platform', 'ai', 'security', 'messaging', 'location', 'face' or 'content'",
+            "Input should be 'audience', 'discoverability', 'ads-data', 'off-platform', 'ai', 'security', "
+            "'messaging', 'location', 'face' or 'content'",
         ),
         (
             "    sources: [S-dummies]\n",
@@ -289,8 +290,17 @@ SEVERITIES = "Input should be 'critical', 'high', 'medium', 'low' or 'info'"
         ("checks:\n", "checks: []\nold:\n", 5, "checks", "List should have at least 1 item after validation, not 0"),
         (
             "  - id: posts",
-            "  - id: posts-not-public\n    setting: fb.friend_requests\n    expect: [friends_of_friends]\n    severity: low\n"
-            "    category: audience\n    title: t\n    failure_title: f\n    why: w\n    how: [h]\n    sources: [S-chimps]\n  - id: posts",
+            "  - id: posts-not-public\n"
+            "    setting: fb.friend_requests\n"
+            "    expect: [friends_of_friends]\n"
+            "    severity: low\n"
+            "    category: audience\n"
+            "    title: t\n"
+            "    failure_title: f\n"
+            "    why: w\n"
+            "    how: [h]\n"
+            "    sources: [S-chimps]\n"
+            "  - id: posts",
             5,
             "checks",
             "check ids used twice: posts-not-public",
@@ -308,7 +318,8 @@ SEVERITIES = "Input should be 'critical', 'high', 'medium', 'low' or 'info'"
             "expect: [frends]",
             8,
             "checks.0.expect",
-            "frends is not a value of fb.future_posts_audience (values: custom, friends, friends_except, only_me, public, specific_friends)",
+            "frends is not a value of fb.future_posts_audience "
+            "(values: custom, friends, friends_except, only_me, public, specific_friends)",
         ),
         (
             "expect: [friends]",

@@ -105,7 +105,8 @@ def test_a_page_that_could_not_be_read_is_not_compared_and_not_drift(audit, base
 
 
 def drift_command(tmp_path, capsys, baseline, current):
-    """`auditor drift BASELINE CURRENT -o OUT` in-process: (exit code, stdout, drift.json, junit.xml's test cases by page)."""
+    """`auditor drift BASELINE CURRENT -o OUT` in-process: (exit code, stdout, drift.json,
+    junit.xml's test cases by page)."""
     results.write(tmp_path / "baseline.json", baseline)
     results.write(tmp_path / "current.json", current)
     code = main(["drift", str(tmp_path / "baseline.json"), str(tmp_path / "current.json"), "-o", str(tmp_path / "out")])

@@ -77,7 +77,8 @@ def test_the_ai_objection_form_is_offered_in_the_eu_and_uk_only(account):
 
 
 def test_the_seed_accounts_try_every_rule_both_ways():
-    """Each way of hiding a setting shows it to one seeded account and hides it from another, so no rule goes untried."""
+    """Each way of hiding a setting shows it to one seeded account and hides it from another,
+    so no rule goes untried."""
     accounts = load_accounts()
     rules = [
         OFFERED_TO[item.only_for] for page, control in catalog().controls() for item in (page, control) if item.only_for

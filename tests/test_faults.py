@@ -241,7 +241,8 @@ def test_a_full_disk_during_a_run_is_one_line_exit_1(tmp_path, monkeypatch, caps
 
 
 def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
-    """The operating system refuses the write (a file-size limit, as a full disk would): no traceback, nothing half-written."""
+    """The operating system refuses the write (a file-size limit, as a full disk would): no traceback,
+    nothing half-written."""
     import resource
 
     from test_report import GOLDEN
@@ -265,7 +266,8 @@ def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
 
 # ---------------------------------------------------------------------- one run per folder
 def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
-    """While another run holds the folder (a process that claimed it as a run does), `auditor run` into it stops at once."""
+    """While another run holds the folder (a process that claimed it as a run does), `auditor run` into it
+    stops at once."""
     out = tmp_path / "run"
     holder = subprocess.Popen(
         [

@@ -348,19 +348,24 @@ SEND = """({via, method, url, headers, body, pairs}) => {
         const f = document.createElement('form');
         Object.assign(f, {method: 'post', action: url, target: 'sink'});
         if (multipart) f.enctype = 'multipart/form-data';
-        for (const [name, value] of pairs) f.append(Object.assign(document.createElement('input'), {type: 'hidden', name, value}));
+        for (const [name, value] of pairs)
+            f.append(Object.assign(document.createElement('input'), {type: 'hidden', name, value}));
         document.body.append(f);
         f.submit();
     };
     const fields = () => { const d = new FormData(); for (const [k, v] of pairs) d.append(k, v); return d; };
     const senders = {
-        'fetch': () => fetch(url, {method, headers, body: body === null ? undefined : body, credentials: 'include'}).catch(() => null),
+        'fetch': () => fetch(url, {method, headers, body: body === null ? undefined : body, credentials: 'include'})
+                           .catch(() => null),
         'multipart fetch': () => fetch(url, {method, body: fields(), credentials: 'include'}).catch(() => null),
         'form': () => form(false),
         'multipart form': () => form(true),
         'beacon': () => navigator.sendBeacon(url, new Blob([body], {type: headers['content-type']})),
-        'ping': () => { const a = Object.assign(document.createElement('a'), {href: '#pinged', ping: url, textContent: 'ping'});
-                        document.body.append(a); a.click(); },
+        'ping': () => {
+            const a = Object.assign(document.createElement('a'), {href: '#pinged', ping: url, textContent: 'ping'});
+            document.body.append(a);
+            a.click();
+        },
         'img': () => document.body.append(Object.assign(new Image(), {src: url})),
         'iframe': () => document.body.append(Object.assign(document.createElement('iframe'), {src: url})),
     };

@@ -1,4 +1,5 @@
-"""The wheel carries flows, checklists, templates and the replica, so `pip install .` + `auditor demo` works anywhere."""
+"""The wheel carries flows, checklists, templates and the replica, so `pip install .` + `auditor demo`
+works anywhere."""
 
 import os
 import subprocess

@@ -54,8 +54,11 @@ def test_a_switch_clicked_in_the_ui_sends_a_mutation_that_is_logged_and_persists
 def test_a_mutation_without_the_pages_token_is_refused(page, replica, log_in):
     log_in("demo")
     page.goto(FIND)
-    answer = page.evaluate("""() => fetch('/api/graphql/', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},
-        body: 'fb_api_req_friendly_name=CometSettingsToggleMutation&variables=%7B%7D&fb_dtsg=forged'}).then(r => r.status)""")
+    answer = page.evaluate("""() => fetch('/api/graphql/', {
+        method: 'POST',
+        headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+        body: 'fb_api_req_friendly_name=CometSettingsToggleMutation&variables=%7B%7D&fb_dtsg=forged',
+    }).then(r => r.status)""")
     assert answer == 403
     assert replica.writes() == []
 

@@ -21,9 +21,8 @@ def page_table() -> str:
     for page in catalog().pages:
         settings = [c.id for section in page.sections for c in section.controls]
         sources = sorted(set(page.sources) | {key for s in page.sections for c in s.controls for key in c.sources})
-        rows.append(
-            f"| {page.id} | {page_url(page, HOSTS.get(page.site, page.site))} | {', '.join(settings)} | {', '.join(sources)} |"
-        )
+        url = page_url(page, HOSTS.get(page.site, page.site))
+        rows.append(f"| {page.id} | {url} | {', '.join(settings)} | {', '.join(sources)} |")
     return "\n".join(rows)
 
 

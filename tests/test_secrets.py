@@ -240,7 +240,10 @@ def test_a_trace_that_cannot_be_scrubbed_for_certain_is_deleted_with_a_warning(t
 def test_scrubbing_blanks_request_bodies_typed_text_and_inputs_replaces_the_person_and_drops_pictures(tmp_path):
     dtsg, code = "NAdtsg-only-the-pages-know", "482913"
     form = "application/x-www-form-urlencoded"
-    body = f"fb_dtsg={dtsg}&fb_api_req_friendly_name=CometSettingsPostsTabQuery&variables=%7B%22scale%22%3A1%7D&approvals_code={code}"
+    body = (
+        f"fb_dtsg={dtsg}&fb_api_req_friendly_name=CometSettingsPostsTabQuery"
+        f"&variables=%7B%22scale%22%3A1%7D&approvals_code={code}"
+    )
     network = [
         {
             "snapshot": {

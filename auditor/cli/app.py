@@ -13,7 +13,10 @@ import typer
 from auditor import __version__
 
 app = typer.Typer(
-    help="Audit your own Facebook and Instagram privacy and AI-training settings, read-only, and get a report that says what to change.",
+    help=(
+        "Audit your own Facebook and Instagram privacy and AI-training settings, read-only, "
+        "and get a report that says what to change."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -36,7 +39,8 @@ class Platform(str, Enum):
 
 # Options checked while the command line is parsed, before any work is done.
 def _seconds(minimum: float):
-    """A callback refusing what is not a number of seconds from `minimum` on (typer's own range check lets inf and nan in)."""
+    """A callback refusing what is not a number of seconds from `minimum` on (typer's own range check lets
+    inf and nan in)."""
 
     def check(value: float | None) -> float | None:
         if value is not None and not (math.isfinite(value) and value >= minimum):
@@ -79,7 +83,11 @@ Connect = Annotated[
     Optional[str],
     typer.Option(
         callback=_connect_url,
-        help="Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) or http://HOST:PORT (a Chromium DevTools endpoint). With --replica, that browser must itself resolve Meta's host names to the replica.",
+        help=(
+            "Use a browser that runs elsewhere: ws://HOST:PORT/ (a Playwright server) "
+            "or http://HOST:PORT (a Chromium DevTools endpoint). "
+            "With --replica, that browser must itself resolve Meta's host names to the replica."
+        ),
     ),
 ]
 Timeout = Annotated[

@@ -152,7 +152,10 @@ def run(
     accounts: Annotated[
         Optional[Path],
         typer.Option(
-            help="Audit every account of this YAML file (name, platforms, and a session file or the environment variables holding its login)."
+            help=(
+                "Audit every account of this YAML file (name, platforms, "
+                "and a session file or the environment variables holding its login)."
+            )
         ),
     ] = None,
     workers: Annotated[

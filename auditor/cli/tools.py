@@ -108,7 +108,8 @@ def replica_serve(
         ) from None
     print(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)", flush=True)
     print(
-        f"try:     auditor run facebook instagram --replica {replica.url}  (with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)",
+        f"try:     auditor run facebook instagram --replica {replica.url}  "
+        "(with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)",
         flush=True,
     )
     try:

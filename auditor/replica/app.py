@@ -277,9 +277,8 @@ class App:
         if account.totp_secret:
             self.store.record_login("facebook", identifier, "second_factor")
             token = self._pending_token(account, "facebook")
-            return redirect(
-                f"https://www.facebook.com/two_step_verification/two_factor/?encrypted_context={token}&next={quote(next_url, safe='')}"
-            )
+            query = f"encrypted_context={token}&next={quote(next_url, safe='')}"
+            return redirect(f"https://www.facebook.com/two_step_verification/two_factor/?{query}")
         self.store.record_login("facebook", identifier, "ok")
         return self._fb_session(account, next_url)
 

@@ -90,7 +90,8 @@ class Store:
         self, account: str, host: str, friendly_name: str, setting: str, value: str, accepted: bool = True
     ) -> None:
         self._run(
-            "INSERT INTO write (time, account, host, friendly_name, setting, value, accepted) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO write (time, account, host, friendly_name, setting, value, accepted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (time.time(), account, host, friendly_name, setting, value, accepted),
         )
 

@@ -146,7 +146,8 @@ def _explain(outcome: str, platform: str) -> tuple[str, str]:
     return {
         "rejected": (
             "login_wall",
-            f"Meta refused the {platform} login (wrong email or password?). Not retried: repeated tries can lock the account",
+            f"Meta refused the {platform} login (wrong email or password?). "
+            "Not retried: repeated tries can lock the account",
         ),
         "checkpoint": ("checkpoint", f"Meta asks to confirm it's you on {platform}: {by_hand}"),
         "captcha": ("checkpoint", f"Meta shows a CAPTCHA on the {platform} login: {by_hand}"),

@@ -49,7 +49,8 @@ def write_private(path: Path, text: str) -> Path:
 
 
 def private_folder(folder: Path) -> Path:
-    """Make `folder` and every missing parent 0700, whatever the umask; tighten ours (in data_folder) if others can read them.
+    """Make `folder` and every missing parent 0700, whatever the umask; tighten ours (in data_folder) if
+    others can read them.
 
     Ours were 0755 before auditor made them 0700: a session in them was safe (0600), but not which
     sessions there are. A folder elsewhere that exists already is the user's: left as it is.
