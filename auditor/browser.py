@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -115,7 +116,7 @@ def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: lis
 class Opened:
     """A browser to make contexts in: launched here, or reached with --connect."""
 
-    browser: object
+    browser: Browser
     description: str  # "browser: chromium 156 from ..."
     watchdog: Watchdog  # can kill only a browser launched here
 
@@ -128,11 +129,11 @@ class Browsing:
     the person's masked texts to it as it finds them.
     """
 
-    context: object
-    network: object
+    context: BrowserContext
+    network: Network
     browser: str
     watchdog: Watchdog
-    secrets: object = None
+    secrets: Secrets | None = None
 
 
 @contextmanager

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -23,7 +25,8 @@ from auditor.files import write_atomic
 from auditor.outcome import INTERRUPTED, NOT_LOADED, OUT_OF_TIME, STOP_ADVICE, STOPS_THE_RUN
 from auditor.pages import load_failure, page_state
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate, texts
-from auditor.redact import Scrubber
+from auditor.network import Network
+from auditor.redact import Scrubber, Secrets
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
 
@@ -63,7 +66,7 @@ def detect_locale(page) -> str | None:
 
 @dataclass
 class Observer:
-    context: object
+    context: BrowserContext
     flows: list[Loaded]
     vocabulary: Vocabulary
     not_applicable: list[NotApplicable]
@@ -73,10 +76,10 @@ class Observer:
     target: str = "meta"
     browser: str | None = None
     pace_seconds: float = 0.0  # pause between page loads, for the account's sake (0 on the replica)
-    progress: object = field(default=lambda line: print(line, file=sys.stderr))
-    network: object = None  # auditor.network.Network, for the count of blocked requests
+    progress: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    network: Network | None = None  # for the count of requests blocked and sent
     deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
-    secrets: object = None  # auditor.redact.Secrets of the run's trace: the person's masked texts are added
+    secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added
 
     def run(self) -> Observations:
         run = Run(

@@ -27,7 +27,7 @@ from auditor.observe import Observer, not_applicable_observations, select_flows
 from auditor.outcome import LOGIN_FAILED
 from auditor.report import write_report
 from auditor.results import Findings, Observation, Observations, PageInventory, Run, now
-from auditor.session import LoginFailed, WayIn, login, way_in
+from auditor.session import Credentials, LoginFailed, WayIn, login, way_in
 from auditor.target import META, Target
 
 OBSERVATIONS, FINDINGS, EVIDENCE = "observations.json", "findings.json", "evidence"
@@ -64,7 +64,7 @@ class Options:
 
     target: Target = META
     session: Path | None = None  # a saved session file (--session)
-    credentials: object = None  # auditor.session.Credentials of a test account (the demo's)
+    credentials: Credentials | None = None  # a test account's (the demo's)
     browser_path: str | None = None
     connect: str | None = None  # a browser elsewhere (--connect)
     pace: float | None = None  # seconds between page loads (None: the target's default)

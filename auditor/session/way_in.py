@@ -25,7 +25,7 @@ class WayIn:
     """How the run gets past the login: a storage state to start from, or credentials to log in with."""
 
     state: dict | None = None
-    credentials: object = None  # auditor.session.Credentials
+    credentials: Credentials | None = None
     source: str = ""  # for messages: where the session or credentials came from
 
     def secrets(self):
