@@ -22,10 +22,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from auditor import __version__, aria, interrupt
 from auditor.errors import AuditorError, first_line
 from auditor.files import write_atomic
+from auditor.network import Network
 from auditor.outcome import INTERRUPTED, NOT_LOADED, OUT_OF_TIME, STOP_ADVICE, STOPS_THE_RUN
 from auditor.pages import load_failure, page_state
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate, texts
-from auditor.network import Network
 from auditor.redact import Scrubber, Secrets
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
