@@ -113,14 +113,9 @@ def page_requested(replica, fragment: str) -> bool:
     return any(fragment in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET")
 
 
-def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120) -> tuple[int, str]:
-    """Run `auditor ARGS`, press Ctrl-C while it reads Facebook's stories page; (exit code, stderr).
-
-    The page is held for 2 s so that Ctrl-C lands while it loads. The process gets a session of
-    its own and Ctrl-C goes to its whole group, as a terminal's does: Playwright's driver too.
-    """
-    replica.knobs.set("slow:fb_stories:2000")
-    process = subprocess.Popen(
+def start_auditor(*args: str, env: dict) -> subprocess.Popen:
+    """`auditor ARGS` in its own session (so a Ctrl-C can go to its whole group, as a terminal's does)."""
+    return subprocess.Popen(
         [sys.executable, "-m", "auditor", *args],
         env=env,
         stdout=subprocess.PIPE,
@@ -128,6 +123,16 @@ def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120)
         text=True,
         start_new_session=True,
     )
+
+
+def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120) -> tuple[int, str]:
+    """Run `auditor ARGS`, press Ctrl-C while it reads Facebook's stories page; (exit code, stderr).
+
+    The page is held for 2 s so that Ctrl-C lands while it loads. The process gets a session of
+    its own and Ctrl-C goes to its whole group, as a terminal's does: Playwright's driver too.
+    """
+    replica.knobs.set("slow:fb_stories:2000")
+    process = start_auditor(*args, env=env)
     try:
         wait_until(lambda: page_requested(replica, "tab=stories"))
         os.killpg(process.pid, signal.SIGINT)

@@ -17,7 +17,7 @@ import time
 
 import psutil
 import pytest
-from conftest import page_requested, wait_until
+from conftest import page_requested, start_auditor, wait_until
 
 from auditor import files, results
 from auditor.cli import main
@@ -35,17 +35,6 @@ def cli_env(tmp_path, account) -> dict:
         "AUDITOR_EMAIL": account.email,
         "AUDITOR_PASSWORD": account.password,
     }
-
-
-def auditor(*args: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "auditor", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
 
 
 def finished(process: subprocess.Popen, timeout: float = HANG) -> tuple[int, str, str]:
@@ -77,7 +66,7 @@ def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica
     ) as served:
         try:
             url = served.stdout.readline().split()[1]
-            run = auditor(
+            run = start_auditor(
                 "run",
                 "facebook",
                 "instagram",
@@ -108,7 +97,7 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
     account = replica.store.accounts["demo"]
     replica.knobs.set("slow:fb_stories:20000")  # the run waits here, on a known page, when the browser is killed
     out = tmp_path / "observations.json"
-    run = auditor("observe", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+    run = start_auditor("observe", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
     wait_until(lambda: page_requested(replica, "tab=stories"), timeout=HANG)
     chromium = [
         p
@@ -135,7 +124,7 @@ def test_a_slow_site_ends_at_the_time_limit_with_pages_marked_timeout(tmp_path, 
     out = tmp_path / "observations.json"
     started = time.monotonic()
     code, _, err = finished(
-        auditor(
+        start_auditor(
             "observe",
             "facebook",
             "--replica",
@@ -169,7 +158,7 @@ def test_server_errors_on_every_page_exit_1_with_the_partial_report(tmp_path, re
     replica.knobs.set("error:*")
     out = tmp_path / "run"
     code, _, err = finished(
-        auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+        start_auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
     )
     assert code == 1
     assert "page(s) answered with an error" in one_error_line(err)
@@ -282,7 +271,7 @@ def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        second = auditor(
+        second = start_auditor(
             "run",
             "facebook",
             "--replica",

@@ -106,15 +106,7 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
     assert sent_before_the_audit  # with the guard off (the login), the script's writes do reach the replica
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:3]
-    observations = Observer(
-        context=context,
-        flows=flows,
-        vocabulary=spec.load_vocabulary(),
-        not_applicable=[],
-        platforms=["facebook"],
-        network=routed,
-        progress=lambda line: None,
-    ).run()
+    observations = observe_facebook(context, routed, flows)
     blocked = observations.run.writes_blocked
     assert blocked >= len(flows) and blocked == len(routed.log.blocked)
     assert observations.run.writes_sent == 0 and routed.log.sent_unguarded  # the login's writes are not the audit's
@@ -159,16 +151,7 @@ def test_page_loads_are_paced(log_in, context, routed, replica):
     log_in("demo", "facebook")
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:4]
-    Observer(
-        context=context,
-        flows=flows,
-        vocabulary=spec.load_vocabulary(),
-        not_applicable=[],
-        platforms=["facebook"],
-        network=routed,
-        pace_seconds=0.8,
-        progress=lambda line: None,
-    ).run()
+    observe_facebook(context, routed, flows, pace_seconds=0.8)
     times = list(page_loads(replica, flows).values())
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert len(gaps) == 3 and min(gaps) >= 0.8, gaps
@@ -183,7 +166,18 @@ def test_a_rate_limit_page_stops_the_run(log_in, context, routed, replica):
         HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p)
     )
     replica.knobs.set(f"ratelimit:{page.id}")
-    observations = Observer(
+    observations = observe_facebook(context, routed, flows)
+    assert [p.reason for p in observations.pages] == [None, "rate_limited", "rate_limited", "rate_limited"]
+    assert not observations.run.complete
+    assert "rate-limited the account" in stop_message(observations)
+    assert list(page_loads(replica, flows)) == [
+        f.id for f in flows[:2]
+    ]  # the pages after the stop were never asked for
+
+
+def observe_facebook(context, routed, flows, **options):
+    """The Observer on these Facebook flows in the test's context, with its guard, quietly."""
+    return Observer(
         context=context,
         flows=flows,
         vocabulary=spec.load_vocabulary(),
@@ -191,10 +185,5 @@ def test_a_rate_limit_page_stops_the_run(log_in, context, routed, replica):
         platforms=["facebook"],
         network=routed,
         progress=lambda line: None,
+        **options,
     ).run()
-    assert [p.reason for p in observations.pages] == [None, "rate_limited", "rate_limited", "rate_limited"]
-    assert not observations.run.complete
-    assert "rate-limited the account" in stop_message(observations)
-    assert list(page_loads(replica, flows)) == [
-        f.id for f in flows[:2]
-    ]  # the pages after the stop were never asked for
