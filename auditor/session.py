@@ -140,6 +140,9 @@ def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
             break
         seen = next((name for name, marker in markers.items() if marker.first.is_visible()), None)
         if seen is not None:
+            # What it shows can be on screen before the page's own script has run (a busy machine): a click or
+            # a key then does nothing, or submits the form to the wrong place. The script has run by DOMContentLoaded.
+            page.wait_for_load_state("domcontentloaded")
             return seen
     if re.search(r"/(?:checkpoint|challenge|auth_platform|login_approvals)(?:[/?]|$)", urlsplit(page.url).path + "?"):
         return "checkpoint"  # a check whose wording we do not know

@@ -1,0 +1,172 @@
+"""The run over many accounts: `workers` threads, each with its own Playwright and browser, one account at a time.
+
+Sync Playwright objects belong to the thread that made them, so each worker runs its own
+Playwright and opens its own browser as a single `auditor run` does: a headless Chromium
+launched here (resolving Meta's host names to the replica, if there is one) or the browser at
+--connect. Each account gets a new context of its worker's browser, which keeps the accounts'
+cookies apart as separate browsers would; a browser that went away is replaced for the next
+account. Every protocol message goes straight from a worker's driver to its browser.
+
+One account that cannot finish (wrong password, a checkpoint, a crash) never stops the others:
+its row in the summary says why, and the run exits 1.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor import __version__, interrupt, results
+from auditor.audit import DEFAULT_TIMEOUT, GRACE_SECONDS, FlowSet, observe_in, stop_message, write_observations
+from auditor.cohort.accounts import Account, load_accounts
+from auditor.cohort.summary import AccountRow, Summary, account_row, failed_row, tally, write_summary
+from auditor.errors import first_line
+from auditor.pipeline import (
+    OBSERVATIONS, audit_context, check_connect, check_output_dir, evaluate_to_file, opened_browser, remote_replica_note, say,
+)
+from auditor.results import Source, now
+from auditor.spec import Loaded
+
+
+@dataclass
+class Job:
+    """What every worker shares; read-only once they start, but for the browser's line."""
+
+    out: Path
+    flow_set: FlowSet
+    checklist: Loaded
+    replica_url: str | None
+    connect: str | None
+    browser_path: str | None
+    pace: float | None
+    trace: bool
+    timeout: float  # seconds each account's audit may take
+    browser: str = ""  # "browser: ...", said once, when the first worker has its browser
+    _said: threading.Lock = field(default_factory=threading.Lock)
+
+    def tell_browser(self, line: str) -> None:
+        with self._said:
+            if not self.browser:
+                self.browser = line
+                say(line)
+
+
+def run_cohort(accounts_file: Path, out: Path, *, workers: int = 4, checklist: str = "default", replica_url: str | None = None,
+               connect: str | None = None, browser_path: str | None = None, pace: float | None = None,
+               trace: bool = False, timeout: float | None = None) -> Summary:
+    """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
+    from auditor.consistency import load_checklist
+    from auditor.files import claimed
+
+    accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
+    loaded = load_checklist(checklist)
+    check_output_dir(out)
+    if connect:
+        check_connect(connect)
+        if replica_url:
+            say(remote_replica_note(replica_url))
+    job = Job(Path(out), FlowSet.load(), loaded, replica_url, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT)
+    started = now()
+    rows: dict[str, AccountRow] = {}
+    found: dict[str, results.Findings] = {}
+
+    def summary() -> Summary:
+        for account in accounts:  # not audited: no worker had a browser, or Ctrl-C came first
+            rows.setdefault(account.name, failed_row(account, "not audited: the run stopped first"))
+        return Summary(
+            tool_version=__version__, started=started, finished=now(), target=replica_url or "meta",
+            browser=job.browser.removeprefix("browser: "), workers=workers,
+            checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
+            accounts=[rows[a.name] for a in accounts], checks=tally(loaded, dict(found)),
+        )
+
+    with claimed(out):
+        try:
+            with interrupt.stop_between_pages(say):
+                run_accounts(accounts, min(workers, len(accounts)), job, rows, found)
+        except KeyboardInterrupt:  # the second Ctrl-C: what finished is written, with the summary of it
+            write_summary(job.out, summary())
+            raise
+        done = summary()
+        write_summary(job.out, done)
+    return done
+
+
+def run_accounts(accounts: list[Account], workers: int, job: Job, rows: dict, found: dict) -> None:
+    """Audit the accounts on `workers` threads, each with its own Playwright and browser.
+
+    Fills `rows` (a row per account) and `found` (the findings of each account that got that far).
+    """
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for account in accounts:
+        todo.put(account)
+    trouble: list[str] = []  # why a worker could not open a browser
+    stop = threading.Event()
+
+    def next_account() -> Account | None:
+        if stop.is_set() or interrupt.requested():
+            return None
+        try:
+            return todo.get_nowait()
+        except queue.Empty:
+            return None
+
+    def work() -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                while not (stop.is_set() or interrupt.requested() or todo.empty()):
+                    with opened_browser(playwright, browser_path=job.browser_path, replica_url=job.replica_url,
+                                        connect=job.connect) as opened:
+                        job.tell_browser(opened.description)
+                        while (account := next_account()) is not None:
+                            rows[account.name] = audit_one(opened, account, job, found)
+                            if not opened.browser.is_connected():  # crashed, or killed by its watchdog: a new one
+                                break
+        except Exception as exc:  # this worker has no browser; the others take its accounts
+            trouble.append(first_line(exc))
+
+    threads = [threading.Thread(target=work, name=f"auditor-worker-{n}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:
+        stop.set()  # after Ctrl-C no worker starts another account
+    for account in accounts:
+        if account.name not in rows and trouble:
+            rows[account.name] = failed_row(account, f"no browser to audit it in: {trouble[0]}")
+
+
+def audit_one(opened, account: Account, job: Job, found: dict) -> AccountRow:
+    """One account, start to end, in a new context of its worker's browser; a crash is its row's reason."""
+    from auditor.report import write_report
+
+    folder = job.out / account.name
+    secrets = account.way.secrets()
+    deadline = time.monotonic() + job.timeout
+
+    def tell(line: str) -> None:
+        say(f"[{account.name}] {line}")
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with audit_context(opened, replica_url=job.replica_url, storage_state=account.way.state,
+                           trace=folder / "trace.zip" if job.trace else None, secrets=secrets) as guarded, \
+                opened.watchdog.bound(job.timeout + GRACE_SECONDS, "the account's time limit"):
+            observations = observe_in(guarded, account.platforms, account.way, job.flow_set, replica_url=job.replica_url,
+                                      evidence_in=folder, pace=job.pace, deadline=deadline, say=tell)
+        write_observations(folder / OBSERVATIONS, observations, tell)
+        findings = evaluate_to_file(observations, folder, job.checklist)
+        write_report(findings, folder)
+    except Exception as exc:  # one account's crash never stops the others: the summary says why
+        reason = secrets.scrub(first_line(exc))
+        tell(f"failed: {reason}")
+        return failed_row(account, reason)
+    found[account.name] = findings
+    return account_row(account, observations, findings, stop_message(observations) or "")
