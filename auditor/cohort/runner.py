@@ -106,12 +106,13 @@ def run_accounts(accounts: list[Account], workers: int, job: Job, rows: dict, fo
     trouble: list[str] = []  # why a worker could not open a browser
     stop = threading.Event()
 
+    def more() -> bool:
+        return not (stop.is_set() or interrupt.requested() or todo.empty())
+
     def next_account() -> Account | None:
-        if stop.is_set() or interrupt.requested():
-            return None
         try:
-            return todo.get_nowait()
-        except queue.Empty:
+            return todo.get_nowait() if more() else None
+        except queue.Empty:  # another worker took the last one
             return None
 
     def work() -> None:
@@ -119,7 +120,7 @@ def run_accounts(accounts: list[Account], workers: int, job: Job, rows: dict, fo
 
         try:
             with sync_playwright() as playwright:
-                while not (stop.is_set() or interrupt.requested() or todo.empty()):
+                while more():  # a browser, and another after one that went away
                     with opened_browser(playwright, browser_path=job.browser_path, replica_url=job.replica_url,
                                         connect=job.connect) as opened:
                         job.tell_browser(opened.description)
