@@ -22,6 +22,14 @@ class InputError(AuditorError):
     exit_code = EXIT_BAD_INPUT
 
 
+class LoginFailed(AuditorError):
+    """The login did not get through; `reason` is one of the observation reasons."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 def first_line(exc: BaseException) -> str:
     """An exception's message in one line (Playwright's run on with a call log), or its type when it has none."""
     text = str(exc).strip()

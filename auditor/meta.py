@@ -1,14 +1,17 @@
 """Facts about Meta's pages that no single flow owns: where logins happen, which cookies make a
 session, and the paths of login forms and of the checks Meta puts in front of a person.
 
-Observe uses them to tell a settings page from a login wall or a check; login uses them to tell
-when a person is through.
+Observe uses them to tell a settings page from a login wall or a check, and to know which pages
+an audit of a platform reads (Accounts Center serves both sites); login uses them to tell when a
+person is through.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from auditor.spec import Loaded
 
 LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
 # The cookies that exist only once a login went through (Meta sets them after the second factor).
@@ -34,3 +37,26 @@ def is_login_page(url: str) -> bool:
 def platform_of(url: str) -> str:
     """Which site a page belongs to, for messages: Instagram's hosts, else Facebook."""
     return "instagram" if (urlsplit(url).hostname or "").endswith("instagram.com") else "facebook"
+
+
+def platforms_of(flow: Loaded) -> set[str]:
+    """Which audited platform a flow belongs to: Accounts Center serves both."""
+    platform = flow.spec.platform
+    if platform == "accounts_center":
+        return {"facebook", "instagram"}
+    if platform == "meta":
+        return {"instagram"} if "instagram.com" in urlsplit(flow.spec.url).hostname else {"facebook"}
+    return {platform}
+
+
+def select_flows(flows: list[Loaded], platforms: list[str]) -> list[Loaded]:
+    return [f for f in flows if platforms_of(f) & set(platforms)]
+
+
+def flow_url(flow: Loaded, platforms: list[str]) -> str:
+    """Accounts Center is one app under two hosts; use the one the session is logged into."""
+    url = flow.spec.url
+    parts = urlsplit(url)
+    if parts.hostname == "accountscenter.facebook.com" and "facebook" not in platforms:
+        return urlunsplit(parts._replace(netloc="accountscenter.instagram.com"))
+    return url

@@ -13,49 +13,32 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from auditor import __version__, aria, interrupt
-from auditor.errors import AuditorError, first_line
-from auditor.files import write_atomic
+from auditor import __version__, evidence, interrupt
+from auditor.errors import first_line
+from auditor.meta import flow_url
 from auditor.network import Network
-from auditor.outcome import INTERRUPTED, NOT_LOADED, OUT_OF_TIME, STOP_ADVICE, STOPS_THE_RUN
+from auditor.outcome import (
+    INTERRUPTED,
+    NOT_LOADED,
+    OUT_OF_TIME,
+    STOP_ADVICE,
+    STOPS_THE_RUN,
+    not_applicable_observations,
+    not_read,
+)
 from auditor.pages import load_failure, page_state
-from auditor.readers import NotFound, Reader, UnsupportedLocale, locate, texts
+from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
 from auditor.redact import Scrubber, Secrets
-from auditor.results import Control, Observation, Observations, PageInventory, Run, Source, now
+from auditor.results import Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
 
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
 RETRY_UNREACHABLE_S = 2.0  # one more try after a network error: a blip should not end an audit
-
-
-def platforms_of(flow: Loaded) -> set[str]:
-    """Which audited platform a flow belongs to: Accounts Center serves both."""
-    platform = flow.spec.platform
-    if platform == "accounts_center":
-        return {"facebook", "instagram"}
-    if platform == "meta":
-        return {"instagram"} if "instagram.com" in urlsplit(flow.spec.url).hostname else {"facebook"}
-    return {platform}
-
-
-def select_flows(flows: list[Loaded], platforms: list[str]) -> list[Loaded]:
-    return [f for f in flows if platforms_of(f) & set(platforms)]
-
-
-def flow_url(flow: Loaded, platforms: list[str]) -> str:
-    """Accounts Center is one app under two hosts; use the one the session is logged into."""
-    url = flow.spec.url
-    parts = urlsplit(url)
-    if parts.hostname == "accountscenter.facebook.com" and "facebook" not in platforms:
-        return urlunsplit(parts._replace(netloc="accountscenter.instagram.com"))
-    return url
 
 
 def detect_locale(page) -> str | None:
@@ -117,7 +100,7 @@ class Observer:
                             f"not read: the run stopped at {flow.id} ({STOP_ADVICE[inventory.reason]})",
                         )
                 else:
-                    found = _all_unknown(flow, self.platforms, stop[0], stop[1])
+                    found = not_read(flow, self.platforms, stop[0], stop[1])
                     inventory = PageInventory(
                         flow=flow.id,
                         url=flow_url(flow, self.platforms),
@@ -133,7 +116,7 @@ class Observer:
             done = {p.flow for p in pages}
             for flow in self.flows:
                 if flow.id not in done:
-                    observations += _all_unknown(flow, self.platforms, "interrupted", INTERRUPTED)
+                    observations += not_read(flow, self.platforms, "interrupted", INTERRUPTED)
                     pages.append(
                         PageInventory(
                             flow=flow.id, url=flow_url(flow, self.platforms), status="unknown", reason="interrupted"
@@ -209,22 +192,27 @@ class Observer:
                 self._run_step(page, step, locale)
         except (PlaywrightError, NotFound) as exc:
             reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
-            reason = (
-                "not_found" if reason in ("timeout", "error") else reason
-            )  # a step's control is not there: the page changed
+            if reason in ("timeout", "error"):  # a step's control is not there: the page changed
+                reason = "not_found"
             return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
         reader = Reader(page, region, self.vocabulary, locale)
         found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
         try:
-            scrub = Scrubber(self._personal_texts(page, flow, locale))
+            personal = evidence.personal_texts(page, flow, locale)
+            if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
+                self.secrets.add_personal(personal)
+            scrub = Scrubber(personal)
             inventory = PageInventory(
                 flow=flow.id,
                 url=page.url,
                 status="ok",
                 locale=locale,
-                controls=[scrub.control(c) for c in self._inventory(region, found, flow, locale)],
+                controls=[scrub.control(c) for c in evidence.inventory(region, found, flow, locale)],
             )
-            inventory.screenshot = self._screenshot(page, flow, locale)
+            if self.evidence_dir is not None:
+                inventory.screenshot = evidence.screenshot(
+                    page, flow, locale, self.evidence_dir, self.evidence_prefix, self.progress
+                )
         except PlaywrightError as exc:  # the settings were read; the page's inventory could not be taken
             scrub = Scrubber([])
             inventory = PageInventory(
@@ -237,19 +225,10 @@ class Observer:
             )
         return [scrub.observation(o) for o in found], inventory, locale
 
-    def _personal_texts(self, page, flow: Loaded, locale: str) -> list[str]:
-        """What the flow masks as personal (the name, the picture's alt text, contact details), as text."""
-        found: list[str] = []
-        for mask in flow.spec.mask:
-            found += [text for texts in locate(page, mask, locale).evaluate_all(PERSONAL_TEXT_JS) for text in texts]
-        if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
-            self.secrets.add_personal(found)
-        return found
-
     def _page_unknown(
         self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False
     ):
-        found = _all_unknown(flow, self.platforms, reason, detail, url)
+        found = not_read(flow, self.platforms, reason, detail, url)
         if gone:  # Meta says the page is no more: a setting shown only to some accounts is not applicable
             found = [
                 o.model_copy(
@@ -330,61 +309,6 @@ class Observer:
             locator=reading.locator,
         )
 
-    def _inventory(self, region, found: list[Observation], flow: Loaded, locale: str) -> list[Control]:
-        """Every control in the main region, with the settings the flow read from them marked."""
-        controls = aria.inventory(aria.parse(region.aria_snapshot()))
-        labels = [
-            (text, observation)
-            for setting, observation in zip(flow.spec.settings, found)
-            if observation.status == "observed"
-            for text in texts(setting.label, locale)
-        ]
-        marked = []
-        for control in controls:
-            for text, observation in labels:
-                # The row's text runs on into its description; the declared label is its start.
-                if (control.label or "").startswith(text) or control.name == text:
-                    control = control.model_copy(
-                        update={
-                            "setting": observation.setting,
-                            "label": text,
-                            "options": control.options or observation.options or [],
-                        }
-                    )
-                    break
-            marked.append(control)
-        return marked
-
-    def _screenshot(self, page, flow: Loaded, locale: str) -> str | None:
-        """A screenshot with the person's name, picture and contact details masked."""
-        if self.evidence_dir is None:
-            return None
-        name = flow.id.replace("/", "-") + ".jpg"  # named after the flow, never after the person
-        masks = [locate(page, m, locale) for m in flow.spec.mask] + [
-            page.locator("img[alt]:not([alt=''])"),
-            page.locator("input[type=email]"),
-        ]
-        try:
-            # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
-            image = page.screenshot(
-                full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled", type="jpeg", quality=70
-            )
-        except PlaywrightTimeout:
-            return None
-        try:
-            write_atomic(self.evidence_dir / name, image)
-        except AuditorError as exc:  # a full disk: the observations file's own write will say so
-            self.progress(f"warning: no screenshot of {flow.id}: {exc}")
-            return None
-        return f"{self.evidence_prefix}{name}"
-
-
-# The text of a masked element and the alt text of its pictures: a profile button shows the name only there.
-PERSONAL_TEXT_JS = (
-    "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', "
-    "...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
-)
-
 
 def _dismiss_dialogs(page) -> None:
     """After a failed read, leave no dialog open for the next setting."""
@@ -393,32 +317,3 @@ def _dismiss_dialogs(page) -> None:
             page.keyboard.press("Escape")
     except PlaywrightError:
         pass
-
-
-def _all_unknown(
-    flow: Loaded, platforms: list[str], reason: str, detail: str, url: str | None = None
-) -> list[Observation]:
-    return [
-        Observation(
-            setting=s.id,
-            platform=s.platform or flow.spec.platform,
-            status="unknown",
-            reason=reason,
-            detail=detail,
-            url=url or flow_url(flow, platforms),
-            flow=flow.id,
-            time=now(),
-        )
-        for s in flow.spec.settings
-    ]
-
-
-def not_applicable_observations(items: list[NotApplicable], platforms: list[str]) -> list[Observation]:
-    """The catalogued settings no desktop page shows (not_applicable.yml), for the platforms audited."""
-    return [
-        Observation(
-            setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail
-        )
-        for item in items
-        if item.platform in platforms or item.platform in ("accounts_center", "meta")
-    ]

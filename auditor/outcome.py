@@ -9,9 +9,12 @@ finding, not a failure.
 
 from __future__ import annotations
 
-from auditor.meta import platform_of
-from auditor.results import Observations
-from auditor.target import META_PACE
+from auditor import __version__
+from auditor.errors import LoginFailed
+from auditor.meta import flow_url, platform_of
+from auditor.results import Observation, Observations, PageInventory, Run, now
+from auditor.spec import Loaded, NotApplicable
+from auditor.target import META, META_PACE, Target
 
 INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
 OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
@@ -80,3 +83,72 @@ def _not_loaded_message(observations: Observations) -> str | None:
         what += f" (first {first.flow})"
     unread = sum(o.status == "unknown" and o.reason in NOT_LOADED for o in observations.observations)
     return f"{what}: {unread} setting(s) could not be read; the rest are in the results. Run again to read them"
+
+
+# ---------------------------------------------------------------------- settings not read
+def not_read(flow: Loaded, platforms: list[str], reason: str, detail: str, url: str | None = None) -> list[Observation]:
+    return [
+        Observation(
+            setting=s.id,
+            platform=s.platform or flow.spec.platform,
+            status="unknown",
+            reason=reason,
+            detail=detail,
+            url=url or flow_url(flow, platforms),
+            flow=flow.id,
+            time=now(),
+        )
+        for s in flow.spec.settings
+    ]
+
+
+def not_applicable_observations(items: list[NotApplicable], platforms: list[str]) -> list[Observation]:
+    """The catalogued settings no desktop page shows (not_applicable.yml), for the platforms audited."""
+    return [
+        Observation(
+            setting=item.id, platform=item.platform, status="not_applicable", reason=item.reason, detail=item.detail
+        )
+        for item in items
+        if item.platform in platforms or item.platform in ("accounts_center", "meta")
+    ]
+
+
+def stopped_at_login(
+    platforms: list[str],
+    flows: list[Loaded],
+    not_applicable: list[NotApplicable],
+    failure: LoginFailed,
+    browser: str,
+    target: Target = META,
+) -> Observations:
+    """Observations for a run that never got past the login: every setting unknown, with why."""
+    run = Run(
+        tool_version=__version__,
+        started=now(),
+        finished=now(),
+        platforms=platforms,
+        browser=browser,
+        target=target.label,
+        complete=False,
+    )
+    detail = f"{LOGIN_FAILED}{failure}"
+    observations = [
+        Observation(
+            setting=s.id,
+            platform=s.platform or f.spec.platform,
+            status="unknown",
+            reason=failure.reason,
+            detail=detail,
+            flow=f.id,
+            url=f.spec.url,
+            time=now(),
+        )
+        for f in flows
+        for s in f.spec.settings
+    ]
+    pages = [
+        PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows
+    ]
+    return Observations(
+        run=run, observations=observations + not_applicable_observations(not_applicable, platforms), pages=pages
+    )

@@ -1,5 +1,6 @@
 """What a page turned out to be: the settings page, a login wall, a check, Meta's rate-limit or
-error page, a page that is gone, or one still loading; and why a browser call failed.
+error page, a page that is gone, or one still loading; why a browser call failed; and a page's
+accessibility snapshot as `auditor flows inspect` shows it to people writing a flow.
 
 Observe asks these before it reads anything, so a page that is not the settings page costs one
 wait, never a timeout per setting.
@@ -8,13 +9,18 @@ wait, never a timeout per setting.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor import meta
+from auditor.browser import browsing
+from auditor.errors import InputError
 from auditor.readers import any_of, locate
+from auditor.session.saved import read_state
 from auditor.spec import Loaded, Vocabulary
+from auditor.target import META, Target
 
 # Chromium's errors for a site that cannot be reached at all (as opposed to one that answers with an error).
 UNREACHABLE = re.compile(
@@ -87,3 +93,20 @@ def _shows(page, candidates: list[str]) -> bool:
     if not candidates:
         return False
     return page.get_by_text(any_of(candidates)).first.is_visible()
+
+
+def inspect_page(
+    url: str, *, session: Path | None = None, target: Target = META, browser_path: str | None = None
+) -> str:
+    """The aria snapshot of a page, for people writing a flow."""
+    if not url.startswith("https://"):
+        raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")
+    state = read_state(session) if session is not None else None  # checked before the browser starts
+    with browsing(browser_path=browser_path, target=target, storage_state=state) as browser:
+        page = browser.context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        main = page.get_by_role("main").first
+        main.wait_for()
+        if main.get_attribute("aria-busy") == "true":
+            page.locator("[role=main][aria-busy=false]").first.wait_for()
+        return page.locator("body").aria_snapshot()

@@ -15,19 +15,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor import __version__, interrupt, results, spec
+from auditor import interrupt, results, spec
 from auditor.browser import Browsing, browsing, check_connect
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
 from auditor.drift import write as write_drift
-from auditor.errors import InputError, say
+from auditor.errors import InputError, LoginFailed, say
 from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
-from auditor.observe import Observer, not_applicable_observations, select_flows
-from auditor.outcome import LOGIN_FAILED
+from auditor.meta import select_flows
+from auditor.observe import Observer
+from auditor.outcome import stopped_at_login
 from auditor.report import write_report
-from auditor.results import Findings, Observation, Observations, PageInventory, Run, now
-from auditor.session import Credentials, LoginFailed, WayIn, login, way_in
+from auditor.results import Findings, Observations
+from auditor.session.login import login
+from auditor.session.way_in import Credentials, WayIn, way_in
 from auditor.target import META, Target
 
 OBSERVATIONS, FINDINGS, EVIDENCE = "observations.json", "findings.json", "evidence"
@@ -256,47 +258,6 @@ def _log_in(
     return None
 
 
-def stopped_at_login(
-    platforms: list[str],
-    flows: list[spec.Loaded],
-    not_applicable: list[spec.NotApplicable],
-    failure: LoginFailed,
-    browser: str,
-    target: Target = META,
-) -> Observations:
-    """Observations for a run that never got past the login: every setting unknown, with why."""
-    run = Run(
-        tool_version=__version__,
-        started=now(),
-        finished=now(),
-        platforms=platforms,
-        browser=browser,
-        target=target.label,
-        complete=False,
-    )
-    detail = f"{LOGIN_FAILED}{failure}"
-    observations = [
-        Observation(
-            setting=s.id,
-            platform=s.platform or f.spec.platform,
-            status="unknown",
-            reason=failure.reason,
-            detail=detail,
-            flow=f.id,
-            url=f.spec.url,
-            time=now(),
-        )
-        for f in flows
-        for s in f.spec.settings
-    ]
-    pages = [
-        PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows
-    ]
-    return Observations(
-        run=run, observations=observations + not_applicable_observations(not_applicable, platforms), pages=pages
-    )
-
-
 def write_observations(out: Path, observations: Observations, say=say) -> Observations:
     results.write(out, observations)
     counts = {
@@ -322,90 +283,3 @@ def evaluate_and_report(observations: Observations, folder: Path, checklist: str
     """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json;
     returns report.html."""
     return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder)
-
-
-def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
-    """`auditor evaluate`: a saved observations.json against a checklist, into findings.json at `out`."""
-    observations = results.read(observations_file, Observations)
-    loaded = load_checklist(checklist)
-    check_output_file(out)
-    with claimed(out.parent):
-        results.write(out, evaluate(observations, loaded))
-    if (
-        any(page.screenshot for page in observations.pages)
-        and out.parent.resolve() != observations_file.parent.resolve()
-    ):
-        # The report embeds only screenshots inside findings.json's folder
-        # (so a findings file cannot pull in other files).
-        say(
-            f"note: the screenshots are beside {observations_file}; write findings.json into that folder for a report "
-            "that shows them"
-        )
-    return out
-
-
-def drift_files(baseline_file: Path, current_file: Path, out: Path) -> Drift:
-    """`auditor drift`: two saved runs compared, drift.json and junit.xml in `out`."""
-    before = results.read(baseline_file, Observations)
-    after = results.read(current_file, Observations)
-    check_output_dir(out)
-    with claimed(out):
-        found = compare(before, after)
-        write_drift(found, out, "junit.xml")
-    return found
-
-
-def report_file(findings_file: Path, out: Path, template_dir: Path | None = None) -> Path:
-    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json;
-    returns report.html."""
-    findings = results.read(findings_file, Findings)
-    check_output_dir(out)
-    if template_dir is not None and not template_dir.is_dir():
-        raise InputError(f"{template_dir}:1: --template-dir: no such folder")
-    with claimed(out):
-        # Screenshot paths in findings.json are relative to its folder.
-        return write_report(findings, out, template_dir, evidence_root=findings_file.parent)
-
-
-# ---------------------------------------------------------------------- the demo and `flows inspect`
-DEMO_ACCOUNT = "demo"
-
-
-def demo(out: Path, *, browser_path: str | None = None) -> Path:
-    """Start the replica, log into its demo account, audit Facebook and Instagram, write the report; returns it."""
-    from auditor.replica.server import Replica
-    from auditor.session import Credentials
-
-    check_output_dir(out)
-    with Replica() as replica:
-        account = replica.store.accounts[DEMO_ACCOUNT]
-        say(f"replica: {replica.url} (demo account: {account.name})")
-        options = Options(
-            target=Target(replica.url),
-            browser_path=browser_path,
-            credentials=Credentials(account.email, account.password, account.totp_secret),
-        )
-        run(["facebook", "instagram"], Path(out), options)
-        writes = replica.writes()
-    if writes:  # the replica's own record: an audit must never change a setting
-        raise AssertionError(f"the demo audit sent {len(writes)} write(s) to the replica")
-    return Path(out) / "report.html"
-
-
-def inspect_page(
-    url: str, *, session: Path | None = None, target: Target = META, browser_path: str | None = None
-) -> str:
-    """The aria snapshot of a page, for people writing a flow."""
-    if not url.startswith("https://"):
-        raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")
-    from auditor.session import read_state
-
-    state = read_state(session) if session is not None else None  # checked before the browser starts
-    with browsing(browser_path=browser_path, target=target, storage_state=state) as browser:
-        page = browser.context.new_page()
-        page.goto(url, wait_until="domcontentloaded")
-        main = page.get_by_role("main").first
-        main.wait_for()
-        if main.get_attribute("aria-busy") == "true":
-            page.locator("[role=main][aria-busy=false]").first.wait_for()
-        return page.locator("body").aria_snapshot()

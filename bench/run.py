@@ -5,17 +5,20 @@
 (a) a full audit of the demo account against the navigate-only floor (the same pages, each
     waited for until its flow's `ready` marker shows, nothing read): the ratio is the headline;
     also the audit without evidence screenshots;
-(b) 1, 4 and 10 accounts with `auditor run --accounts ... --workers 4`: wall time and peak
-    memory of the whole process tree (Python, Playwright's drivers, the browser);
+(b) 1, 4 and 10 accounts with `auditor run --accounts ... --workers 4`: wall time, CPU time and
+    peak memory of the whole process tree (Python, Playwright's drivers, the browsers); then 10
+    accounts again next to a CPU hog (a busy loop per core), where every account must finish too;
 (c) evaluate and report of 10,000 synthetic observations;
 (d) `auditor --help` start-up time, a fresh process each time.
-It prints a table and writes the figures, the targets and the machine to results.json.
+It prints a table and writes the figures, the targets and the machine to results.json. A case
+that cannot finish ends the bench with exit 1, its reason, and its work folder kept.
 bench/README.md says what the figures mean and records them.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -26,28 +29,31 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
 import yaml
 
 from auditor import __version__, results
-from auditor.audit import FlowSet, WayIn, observe_in
+from auditor.browser import audit_context, opened_browser
 from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
-from auditor.observe import flow_url, select_flows
-from auditor.pipeline import audit_context, opened_browser
+from auditor.meta import flow_url, select_flows
 from auditor.readers import any_of, locate
 from auditor.replica.server import Replica
 from auditor.report import write_report
 from auditor.results import Observation, Observations, now
-from auditor.session import Credentials
+from auditor.session.way_in import Credentials, WayIn
+from auditor.stages import FlowSet, observe_in
+from auditor.target import Target
 
 HERE = Path(__file__).resolve().parent
 PLATFORMS = ["facebook", "instagram"]
 COHORTS = (1, 4, 10)
 WORKERS = 4
 SYNTHETIC = 10_000
+HOG_S = 900  # the longest the CPU hog of the busy case may run, should the bench itself die first
 SAMPLE_EVERY_S = 0.2  # memory sampling; reading smaps_rollup of the tree takes about 10 ms
 TARGETS = {  # figure: (limit, what it is)
     "audit_to_floor": (1.3, "full audit / navigate-only floor (ratio)"),
@@ -71,8 +77,10 @@ def main() -> int:
             figures["writes_sent"] = len(replica.writes())
         figures["offline"] = offline(work)
         figures["startup"] = startup()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    except CaseFailed as failed:  # the work folder stays: the failing account's folder, its summary row, the run's log
+        print(f"bench: {failed}\nkept: {work}", file=sys.stderr)
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
     headline = {
         "audit_to_floor": figures["audit"]["ratio"],
         "ten_to_one": figures["cohort"]["ten_to_one"],
@@ -81,9 +89,13 @@ def main() -> int:
         "help_s": figures["startup"]["median_s"],
     }
     report = {
-        "tool_version": __version__, "when": now(), "machine": machine(figures["audit"]["browser"]),
-        "targets": {key: {"what": what, "limit": limit, "measured": headline[key], "met": headline[key] <= limit}
-                    for key, (limit, what) in TARGETS.items()},
+        "tool_version": __version__,
+        "when": now(),
+        "machine": machine(figures["audit"]["browser"]),
+        "targets": {
+            key: {"what": what, "limit": limit, "measured": headline[key], "met": headline[key] <= limit}
+            for key, (limit, what) in TARGETS.items()
+        },
         "figures": figures,
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -100,8 +112,17 @@ def seed_accounts(work: Path) -> Path:
     seeded = yaml.safe_load((DATA / "accounts.yml").read_text(encoding="utf-8"))
     demo = next(a for a in seeded["accounts"] if a["id"] == "demo")
     for n in range(1, max(COHORTS) + 1):
-        seeded["accounts"].append({**demo, "id": f"bench-{n}", "email": f"bench.{n}@example.com", "ig_username": f"bench.{n}",
-                                   "uid": str(200000000000000 + n), "password": f"bench-password-{n}"})
+        # Copies, not the same dict: the replica refuses YAML aliases, which safe_dump writes for shared objects.
+        seeded["accounts"].append(
+            {
+                **copy.deepcopy(demo),
+                "id": f"bench-{n}",
+                "email": f"bench.{n}@example.com",
+                "ig_username": f"bench.{n}",
+                "uid": str(200000000000000 + n),
+                "password": f"bench-password-{n}",
+            }
+        )
     path = work / "replica-accounts.yml"
     path.write_text(yaml.safe_dump(seeded, allow_unicode=True), encoding="utf-8")
     return path
@@ -114,30 +135,48 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
 
     flow_set = FlowSet.load()
     account = replica.store.accounts["demo"]
+    target = Target(replica.url)
     audits, bare, floors = [], [], []
-    with sync_playwright() as playwright, opened_browser(playwright, replica_url=replica.url) as (browser, line):
-        with audit_context(browser, line, replica_url=replica.url) as guarded:
+    with sync_playwright() as playwright, opened_browser(playwright, target=target) as opened:
+        line = opened.description
+        with audit_context(opened, target=target) as guarded:
             started = time.perf_counter()
-            first = observe_in(guarded, PLATFORMS, WayIn(credentials=Credentials(account.email, account.password)), flow_set,
-                               replica_url=replica.url, evidence_in=work / "audit", say=quiet)
+            first = observe_in(
+                guarded,
+                PLATFORMS,
+                WayIn(credentials=Credentials(account.email, account.password)),
+                flow_set,
+                target=target,
+                evidence_in=work / "audit",
+                say=quiet,
+            )
             with_login = time.perf_counter() - started
             assert first.run.complete, "the demo audit did not finish"
             for _ in range(rounds):  # alternate, so a slow spell of the machine hits both alike
                 started = time.perf_counter()
-                observations = observe_in(guarded, PLATFORMS, WayIn(), flow_set, replica_url=replica.url,
-                                          evidence_in=work / "audit", say=quiet)
+                observations = observe_in(
+                    guarded, PLATFORMS, WayIn(), flow_set, target=target, evidence_in=work / "audit", say=quiet
+                )
                 audits.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                observe_in(guarded, PLATFORMS, WayIn(), flow_set, replica_url=replica.url, evidence_in=None, say=quiet)
+                observe_in(guarded, PLATFORMS, WayIn(), flow_set, target=target, evidence_in=None, say=quiet)
                 bare.append(time.perf_counter() - started)
                 floors.append(navigate_only(guarded.context, flow_set))
     results.write(work / "audit" / "observations.json", observations)
     audit, floor = statistics.median(audits), statistics.median(floors)
-    return {"browser": line.removeprefix("browser: "), "pages": len(observations.pages),
-            "settings_read": sum(o.status == "observed" for o in observations.observations),
-            "audit_s": round(audit, 2), "floor_s": round(floor, 2), "ratio": round(audit / floor, 2),
-            "audit_without_evidence_s": round(statistics.median(bare), 2), "ratio_without_evidence": round(statistics.median(bare) / floor, 2),
-            "first_audit_with_login_s": round(with_login, 2), "audit_runs_s": rounded(audits), "floor_runs_s": rounded(floors)}
+    return {
+        "browser": line.removeprefix("browser: "),
+        "pages": len(observations.pages),
+        "settings_read": sum(o.status == "observed" for o in observations.observations),
+        "audit_s": round(audit, 2),
+        "floor_s": round(floor, 2),
+        "ratio": round(audit / floor, 2),
+        "audit_without_evidence_s": round(statistics.median(bare), 2),
+        "ratio_without_evidence": round(statistics.median(bare) / floor, 2),
+        "first_audit_with_login_s": round(with_login, 2),
+        "audit_runs_s": rounded(audits),
+        "floor_runs_s": rounded(floors),
+    }
 
 
 def navigate_only(context, flow_set: FlowSet) -> float:
@@ -160,39 +199,99 @@ def cohorts(replica: Replica, work: Path) -> dict:
     runs = {n: cohort(replica, work, n) for n in COHORTS}
     one, ten = runs[1], runs[max(COHORTS)]
     extra = max(COHORTS) - 1
+    with cpu_hog():  # every account must finish on a machine whose cores are busy with something else
+        busy = cohort(replica, work, max(COHORTS), f"cohort-{max(COHORTS)}-busy")
     return {
-        "workers": WORKERS, "runs": {str(n): run for n, run in runs.items()},
+        "workers": WORKERS,
+        "runs": {str(n): run for n, run in runs.items()},
+        "busy": busy,
+        "cpu_s_per_account": ten["cpu_s_per_account"],
         "ten_to_one": round(ten["wall_s"] / one["wall_s"], 2),
         "mb_per_extra_account": round((ten["peak_pss_mb"] - one["peak_pss_mb"]) / extra, 1),
         "mb_rss_per_extra_account": round((ten["peak_rss_mb"] - one["peak_rss_mb"]) / extra, 1),
-        "mb_per_extra_concurrent_account": round((runs[WORKERS]["peak_pss_mb"] - one["peak_pss_mb"]) / (WORKERS - 1), 1),
+        "mb_per_extra_concurrent_account": round(
+            (runs[WORKERS]["peak_pss_mb"] - one["peak_pss_mb"]) / (WORKERS - 1), 1
+        ),
     }
 
 
-def cohort(replica: Replica, work: Path, count: int) -> dict:
-    """`auditor run --accounts` of `count` demo copies in a fresh process; wall time and the tree's peak memory."""
+@contextmanager
+def cpu_hog():
+    """A busy loop on every core, as another job would be, ended on leaving; each ends itself after HOG_S at most."""
+    loop = f"import time\nend = time.monotonic() + {HOG_S}\nwhile time.monotonic() < end: pass"
+    hogs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(os.cpu_count() or 1)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+class CaseFailed(Exception):
+    """A case that could not finish; its message says why and where its files are."""
+
+
+def cohort(replica: Replica, work: Path, count: int, name: str | None = None) -> dict:
+    """`auditor run --accounts` of `count` demo copies in a fresh process; wall time, the tree's CPU
+    time and peak memory.
+
+    Its folders and its log (the run's stderr) stay in work/<name>/ ; an account that did not
+    finish fails the case with the reason its summary row gives.
+    """
+    name = name or f"cohort-{count}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
     lines = ["accounts:"]
     for n in range(1, count + 1):
         account = replica.store.accounts[f"bench-{n}"]
         env[f"BENCH_{n}_EMAIL"], env[f"BENCH_{n}_PASSWORD"] = account.email, account.password
-        lines.append(f"  - {{name: bench-{n}, platforms: [facebook, instagram], email_env: BENCH_{n}_EMAIL, password_env: BENCH_{n}_PASSWORD}}")
-    accounts = work / f"accounts-{count}.yml"
+        lines.append(
+            f"  - {{name: bench-{n}, platforms: [facebook, instagram], "
+            f"email_env: BENCH_{n}_EMAIL, password_env: BENCH_{n}_PASSWORD}}"
+        )
+    case = work / name
+    case.mkdir()
+    accounts = case / "accounts.yml"
     accounts.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = work / f"cohort-{count}"
-    command = [*auditor_command(), "run", "--accounts", str(accounts), "--workers", str(WORKERS), "--replica", replica.url, "-o", str(out)]
-    started = time.perf_counter()
-    process = psutil.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = PeakMemory(process)
-    code = process.wait()
-    wall = time.perf_counter() - started
-    peak.stop()
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    complete = sum(row["status"] == "complete" for row in summary["accounts"])
-    assert code == 0 and complete == count, f"{count} accounts: exit {code}, {complete} complete"
-    return {"accounts": count, "wall_s": round(wall, 2), "s_per_account": round(wall / count, 2),
-            "peak_pss_mb": round(peak.pss / 2**20, 1), "peak_rss_mb": round(peak.rss / 2**20, 1),
-            "processes": peak.processes, "cpu_s": round(peak.cpu, 1)}
+    out, log = case / "out", case / "stderr.log"
+    command = [
+        *auditor_command(),
+        "run",
+        "--accounts",
+        str(accounts),
+        "--workers",
+        str(WORKERS),
+        "--replica",
+        replica.url,
+        "-o",
+        str(out),
+    ]
+    with log.open("wb") as stderr:
+        started = time.perf_counter()
+        process = psutil.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        peak = PeakMemory(process)
+        code = process.wait()
+        wall = time.perf_counter() - started
+        peak.stop()
+    summary = out / "summary.json"
+    rows = json.loads(summary.read_text(encoding="utf-8"))["accounts"] if summary.is_file() else []
+    unfinished = [row for row in rows if row["status"] != "complete"]
+    if code != 0 or unfinished or len(rows) != count:
+        why = "; ".join(f"{row['name']}: {row['status']}: {row['reason']}" for row in unfinished) or "no summary"
+        raise CaseFailed(
+            f"{name}: exit {code}, {len(rows) - len(unfinished)} of {count} complete: {why}\n"
+            f"  the accounts' folders and summary: {out}\n  the run's log: {log}"
+        )
+    return {
+        "accounts": count,
+        "wall_s": round(wall, 2),
+        "s_per_account": round(wall / count, 2),
+        "peak_pss_mb": round(peak.pss / 2**20, 1),
+        "peak_rss_mb": round(peak.rss / 2**20, 1),
+        "processes": peak.processes,
+        "cpu_s": round(peak.cpu, 1),
+        "cpu_s_per_account": round(peak.cpu / count, 1),
+    }
 
 
 class PeakMemory:
@@ -233,11 +332,24 @@ class PeakMemory:
 def offline(work: Path, repeats: int = 5) -> dict:
     """observations.json of the demo audit grown to SYNTHETIC observations -> findings.json and the report."""
     real = results.read(work / "audit" / "observations.json", results.Observations)
-    filler = [Observation(setting=f"fb.synthetic.s{n}", platform="facebook", status="observed", value="on", raw="On",
-                          options=["On", "Off"], flow="facebook/synthetic", url="https://www.facebook.com/settings/", time=now())
-              for n in range(SYNTHETIC - len(real.observations))]
+    filler = [
+        Observation(
+            setting=f"fb.synthetic.s{n}",
+            platform="facebook",
+            status="observed",
+            value="on",
+            raw="On",
+            options=["On", "Off"],
+            flow="facebook/synthetic",
+            url="https://www.facebook.com/settings/",
+            time=now(),
+        )
+        for n in range(SYNTHETIC - len(real.observations))
+    ]
     grown = Observations(run=real.run, observations=real.observations + filler, pages=real.pages)
-    path = results.write(work / "audit" / "observations.json", grown)  # beside evidence/, so the report embeds the screenshots
+    path = results.write(
+        work / "audit" / "observations.json", grown
+    )  # beside evidence/, so the report embeds the screenshots
     checklist = load_checklist("default")
     steps: dict[str, list[float]] = {"read": [], "evaluate": [], "write_findings": [], "report": []}
     for _ in range(repeats):
@@ -254,8 +366,12 @@ def offline(work: Path, repeats: int = 5) -> dict:
             times.append(end - start)
     medians = {f"{name}_s": round(statistics.median(times), 3) for name, times in steps.items()}
     totals = [sum(run) for run in zip(*steps.values())]
-    return {"observations": len(grown.observations), "checks": len(checklist.spec.checks), **medians,
-            "total_s": round(statistics.median(totals), 3)}
+    return {
+        "observations": len(grown.observations),
+        "checks": len(checklist.spec.checks),
+        **medians,
+        "total_s": round(statistics.median(totals), 3),
+    }
 
 
 # ---------------------------------------------------------------------- (d) start-up
@@ -276,13 +392,29 @@ def auditor_command() -> list[str]:
 
 
 def machine(browser: str) -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     from importlib.metadata import version
 
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "system": platform.platform(terse=True), "python": platform.python_version(), "playwright": version("playwright"),
-            "browser": browser}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "system": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "playwright": version("playwright"),
+        "browser": browser,
+    }
 
 
 def rounded(values: list[float]) -> list[float]:
@@ -296,13 +428,22 @@ def quiet(line: str) -> None:
 def print_table(report: dict) -> None:
     f = report["figures"]
     a, c, o, s = f["audit"], f["cohort"], f["offline"], f["startup"]
+    cases = [(f"{n} account(s), --workers {c['workers']}", run) for n, run in c["runs"].items()]
+    cases.append((f"{max(COHORTS)} accounts next to a CPU hog", c["busy"]))
     rows = [
         ("full audit of demo (pages only)", f"{a['audit_s']:.2f} s", ""),
         ("navigate-only floor", f"{a['floor_s']:.2f} s", ""),
         ("audit / floor", f"{a['ratio']:.2f}x", "audit_to_floor"),
         ("audit without screenshots / floor", f"{a['ratio_without_evidence']:.2f}x", ""),
-        *[(f"{n} account(s), --workers {c['workers']}", f"{r['wall_s']:.1f} s, peak {r['peak_pss_mb']:.0f} MB PSS "
-           f"({r['peak_rss_mb']:.0f} MB RSS), {r['cpu_s']:.0f} CPU s", "") for n, r in c["runs"].items()],
+        *[
+            (
+                name,
+                f"{r['wall_s']:.1f} s, peak {r['peak_pss_mb']:.0f} MB PSS ({r['peak_rss_mb']:.0f} MB RSS), "
+                f"{r['cpu_s_per_account']:.1f} CPU s per account",
+                "",
+            )
+            for name, r in cases
+        ],
         ("10 accounts / 1 account", f"{c['ten_to_one']:.2f}x", "ten_to_one"),
         ("memory per extra account", f"{c['mb_per_extra_account']:.1f} MB PSS", "mb_per_extra_account"),
         (f"evaluate + report, {o['observations']:,} observations", f"{o['total_s']:.3f} s", "offline_s"),
@@ -314,7 +455,7 @@ def print_table(report: dict) -> None:
     for name, measured, target in rows:
         t = report["targets"].get(target)
         verdict = f"target <= {t['limit']:g}: {'met' if t['met'] else 'MISSED'}" if t else ""
-        print(f"{name:<{width}}  {measured:<58} {verdict}")
+        print(f"{name:<{width}}  {measured:<62} {verdict}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from auditor import spec
 from auditor.browser import Opened, audit_context
 from auditor.network import Network
 from auditor.replica.server import Replica
-from auditor.session import Credentials, WayIn, login
+from auditor.session.login import login
+from auditor.session.way_in import Credentials, WayIn
 from auditor.stages import FlowSet, observe_in
 from auditor.target import Target
 from auditor.watchdog import Watchdog

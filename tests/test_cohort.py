@@ -14,12 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
+from conftest import ctrl_c_on_stories, page_requested, wait_until
 
+import auditor
 from auditor import results
 from auditor.cli import main
-from auditor.cohort import load_accounts
-from conftest import ctrl_c_on_stories
+from auditor.cohort.accounts import load_accounts
 
 SEVERITY = ("critical", "high", "medium", "low", "info")
 PASSWORD_ENV = {"demo": "NGO_DEMO_PASSWORD", "locked": "NGO_LOCKED_PASSWORD", "checkpoint": "NGO_CHECKPOINT_PASSWORD"}
@@ -35,26 +37,73 @@ def write_accounts(tmp_path: Path, text: str) -> Path:
 LOGIN = "    email_env: NGO_EMAIL\n    password_env: NGO_PASSWORD\n"
 
 
-@pytest.mark.parametrize("text, where, message", [
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n    password: hunter2\n",
-     ":5: accounts.0.password:", "never put a password in the file: give password_env instead"),
-    ("accounts:\n  - name: ../etc\n    platforms: [facebook]\n" + LOGIN, ":2: accounts.0.name:", "it names the account's folder"),
-    ("accounts:\n  - name: a\n    platforms: [tiktok]\n" + LOGIN, ":3: accounts.0.platforms.0:", "'facebook' or 'instagram'"),
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n",
-     ":2: accounts.0:", "give session (a saved session file) or email_env and password_env"),
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: s.json\n" + LOGIN, ":2: accounts.0:", "not both"),
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: nope.json\n", ":4: accounts.0.session:", "nope.json: no such file"),
-    ("accounts:\n  - name: a\n    platforms: [facebook, instagram]\n    session:\n      - accounts.yml\n      - nope.json\n",
-     ":6: accounts.0.session.1:", "nope.json: no such file"),
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n    session: []\n", ":4: accounts.0.session", "at least 1 item"),
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n    password_env: NGO_UNSET\n",
-     ":5: accounts.0.password_env:", "the environment variable NGO_UNSET is not set"),
-    ("accounts:\n  - name: a\n    platforms: [facebook]\n" + LOGIN + "  - name: A\n    platforms: [instagram]\n" + LOGIN,
-     ":6: accounts.1.name:", "A is used twice"),
-    ("accounts:\n  - name: a\n    platform: [facebook]\n" + LOGIN, ":3: accounts.0.platform:", "Extra inputs are not permitted"),
-    ("accounts: []\n", ":1: accounts:", "at least 1 item"),
-    ("accounts:\n  - name: a\n   platforms: [facebook]\n", ":3: (yaml):", ""),
-])
+@pytest.mark.parametrize(
+    "text, where, message",
+    [
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n    password: hunter2\n",
+            ":5: accounts.0.password:",
+            "never put a password in the file: give password_env instead",
+        ),
+        (
+            "accounts:\n  - name: ../etc\n    platforms: [facebook]\n" + LOGIN,
+            ":2: accounts.0.name:",
+            "it names the account's folder",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [tiktok]\n" + LOGIN,
+            ":3: accounts.0.platforms.0:",
+            "'facebook' or 'instagram'",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n    email_env: NGO_EMAIL\n",
+            ":2: accounts.0:",
+            "give session (a saved session file) or email_env and password_env",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n    session: s.json\n" + LOGIN,
+            ":2: accounts.0:",
+            "not both",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n    session: nope.json\n",
+            ":4: accounts.0.session:",
+            "nope.json: no such file",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook, instagram]\n"
+            "    session:\n      - accounts.yml\n      - nope.json\n",
+            ":6: accounts.0.session.1:",
+            "nope.json: no such file",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n    session: []\n",
+            ":4: accounts.0.session",
+            "at least 1 item",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n"
+            "    email_env: NGO_EMAIL\n    password_env: NGO_UNSET\n",
+            ":5: accounts.0.password_env:",
+            "the environment variable NGO_UNSET is not set",
+        ),
+        (
+            "accounts:\n  - name: a\n    platforms: [facebook]\n"
+            + LOGIN
+            + "  - name: A\n    platforms: [instagram]\n"
+            + LOGIN,
+            ":6: accounts.1.name:",
+            "A is used twice",
+        ),
+        (
+            "accounts:\n  - name: a\n    platform: [facebook]\n" + LOGIN,
+            ":3: accounts.0.platform:",
+            "Extra inputs are not permitted",
+        ),
+        ("accounts: []\n", ":1: accounts:", "at least 1 item"),
+        ("accounts:\n  - name: a\n   platforms: [facebook]\n", ":3: (yaml):", ""),
+    ],
+)
 def test_a_bad_accounts_file_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, text, where, message):
     monkeypatch.setenv("NGO_EMAIL", "someone@example.com")
     monkeypatch.setenv("NGO_PASSWORD", "not-in-the-file")
@@ -84,7 +133,8 @@ def test_workers_without_accounts_is_a_usage_error(tmp_path, capsys):
 # ---------------------------------------------------------------------- one run of several accounts
 @pytest.fixture(scope="module")
 def cohort(replica_server, tmp_path_factory):
-    """One `run --accounts` of four replica accounts, two at a time: two complete, one checkpoint, one session the browser refuses."""
+    """One `run --accounts` of four replica accounts, two at a time: two complete, one checkpoint, one
+    session the browser refuses."""
     replica_server.reset()
     tmp = tmp_path_factory.mktemp("cohort")
     # A saved session of the right shape (a broken one is refused before the run starts) whose cookie
@@ -98,19 +148,49 @@ def cohort(replica_server, tmp_path_factory):
         env[f"NGO_{name.upper()}_EMAIL"] = account.email
         env[PASSWORD_ENV[name]] = account.password
     env["NGO_LOCKED_TOTP"] = accounts["locked"].totp_secret
-    path = write_accounts(tmp, "# accounts of the replica, logins in the environment\naccounts:\n"
-                               "  - {name: demo, platforms: [facebook, instagram], email_env: NGO_DEMO_EMAIL, password_env: NGO_DEMO_PASSWORD}\n"
-                               "  - name: locked\n    platforms: [facebook, instagram]\n    email_env: NGO_LOCKED_EMAIL\n"
-                               "    password_env: NGO_LOCKED_PASSWORD\n    totp_env: NGO_LOCKED_TOTP\n"
-                               "  - {name: checkpoint, platforms: [instagram], email_env: NGO_CHECKPOINT_EMAIL, password_env: NGO_CHECKPOINT_PASSWORD}\n"
-                               "  - {name: broken, platforms: [facebook], session: broken-session.json}\n")
+    path = write_accounts(
+        tmp,
+        "# accounts of the replica, logins in the environment\naccounts:\n"
+        "  - {name: demo, platforms: [facebook, instagram], email_env: NGO_DEMO_EMAIL,"
+        " password_env: NGO_DEMO_PASSWORD}\n"
+        "  - name: locked\n    platforms: [facebook, instagram]\n    email_env: NGO_LOCKED_EMAIL\n"
+        "    password_env: NGO_LOCKED_PASSWORD\n    totp_env: NGO_LOCKED_TOTP\n"
+        "  - {name: checkpoint, platforms: [instagram], email_env: NGO_CHECKPOINT_EMAIL,"
+        " password_env: NGO_CHECKPOINT_PASSWORD}\n"
+        "  - {name: broken, platforms: [facebook], session: broken-session.json}\n",
+    )
     # The product's own browser runs in a subprocess (pytest-playwright's already runs in this thread).
-    done = subprocess.run([sys.executable, "-m", "auditor", "run", "--accounts", str(path), "--workers", "2",
-                           "--replica", replica_server.url, "-o", str(tmp / "out")],
-                          env=env, capture_output=True, text=True, timeout=600)
-    summary = json.loads((tmp / "out" / "summary.json").read_text()) if (tmp / "out" / "summary.json").exists() else None
-    return {"done": done, "out": tmp / "out", "summary": summary, "writes": replica_server.writes(),
-            "secrets": [a.password for a in accounts.values()] + [accounts["locked"].totp_secret]}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "run",
+            "--accounts",
+            str(path),
+            "--workers",
+            "2",
+            "--replica",
+            replica_server.url,
+            "-o",
+            str(tmp / "out"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    summary = (
+        json.loads((tmp / "out" / "summary.json").read_text()) if (tmp / "out" / "summary.json").exists() else None
+    )
+    return {
+        "done": done,
+        "out": tmp / "out",
+        "summary": summary,
+        "writes": replica_server.writes(),
+        "session_uses": [account for account, _platform in replica_server.store.session_uses()],
+        "secrets": [a.password for a in accounts.values()] + [accounts["locked"].totp_secret],
+    }
 
 
 def findings_of(out: Path, name: str) -> results.Findings:
@@ -124,8 +204,17 @@ def value(out: Path, name: str, setting: str):
 def test_a_folder_per_account_with_its_own_values(cohort):
     out = cohort["out"]
     for name in ("demo", "locked", "checkpoint"):
-        assert {p.name for p in (out / name).iterdir()} >= {"observations.json", "findings.json", "report.html", "report.md", "junit.xml"}
-    assert (value(out, "demo", "fb.future_posts_audience"), value(out, "locked", "fb.future_posts_audience")) == ("public", "only_me")
+        assert {p.name for p in (out / name).iterdir()} >= {
+            "observations.json",
+            "findings.json",
+            "report.html",
+            "report.md",
+            "junit.xml",
+        }
+    assert (value(out, "demo", "fb.future_posts_audience"), value(out, "locked", "fb.future_posts_audience")) == (
+        "public",
+        "only_me",
+    )
     assert (value(out, "demo", "ig.private_account"), value(out, "locked", "ig.private_account")) == ("off", "on")
     assert (value(out, "demo", "ac.two_factor"), value(out, "locked", "ac.two_factor")) == ("off", "on")
 
@@ -134,7 +223,11 @@ def test_accounts_that_cannot_finish_do_not_stop_the_others_and_say_why(cohort):
     done, rows = cohort["done"], {row["name"]: row for row in cohort["summary"]["accounts"]}
     assert done.returncode == 1, done.stderr
     assert {name: row["status"] for name, row in rows.items()} == {
-        "demo": "complete", "locked": "complete", "checkpoint": "incomplete", "broken": "failed"}
+        "demo": "complete",
+        "locked": "complete",
+        "checkpoint": "incomplete",
+        "broken": "failed",
+    }
     assert "confirm it's you on instagram" in rows["checkpoint"]["reason"]
     assert "the browser refused the saved session" in rows["broken"]["reason"]
     assert rows["demo"]["reason"] == rows["locked"]["reason"] == ""
@@ -144,9 +237,17 @@ def test_accounts_that_cannot_finish_do_not_stop_the_others_and_say_why(cohort):
 
 
 def test_two_accounts_were_audited_at_the_same_time(cohort):
-    # --workers 2: the second account logs in while the first is still being read.
-    err = cohort["done"].stderr.splitlines()
-    assert err.index("[locked] logging in to facebook") < next(i for i, line in enumerate(err) if line.startswith("[demo] observations:"))
+    # --workers 2, from the replica's own record of the sessions it served: each of demo and locked
+    # used its session again after the other had started using its own.
+    uses = cohort["session_uses"]
+    spans = {name: (uses.index(name), len(uses) - 1 - uses[::-1].index(name)) for name in ("demo", "locked")}
+    assert spans["demo"][0] < spans["locked"][1] and spans["locked"][0] < spans["demo"][1], spans
+
+
+def test_auditor_uses_only_playwrights_public_api():
+    # Private modules (playwright._impl) change without notice between Playwright releases.
+    package = Path(auditor.__file__).parent
+    assert [p.name for p in package.rglob("*.py") if "playwright._impl" in p.read_text(encoding="utf-8")] == []
 
 
 def test_the_summary_agrees_with_each_accounts_findings(cohort):
@@ -155,9 +256,13 @@ def test_the_summary_agrees_with_each_accounts_findings(cohort):
     rows = {row["name"]: row for row in summary["accounts"]}
     for name, found in findings.items():
         statuses = [f.status for f in found.findings]
-        assert {s: rows[name]["counts"][s] for s in ("fail", "pass", "unknown")} == {s: statuses.count(s) for s in ("fail", "pass", "unknown")}
+        assert {s: rows[name]["counts"][s] for s in ("fail", "pass", "unknown")} == {
+            s: statuses.count(s) for s in ("fail", "pass", "unknown")
+        }
         assert [x["check"] for x in rows[name]["top_failures"]] == [
-            f.check for f in sorted((f for f in found.findings if f.status == "fail"), key=lambda f: SEVERITY.index(f.severity))][:5]
+            f.check
+            for f in sorted((f for f in found.findings if f.status == "fail"), key=lambda f: SEVERITY.index(f.severity))
+        ][:5]
     assert rows["demo"]["counts"]["fail"] > 0 and rows["locked"]["counts"]["fail"] == 0
     by_check = {c["check"]: c for c in summary["checks"]}
     assert set(by_check) == {f.check for f in findings["demo"].findings}
@@ -187,21 +292,79 @@ def test_the_run_sent_no_writes_and_left_no_secret_behind(cohort):
         assert secret not in said and not any(secret.encode() in data for data in files)
 
 
-def test_ctrl_c_finishes_the_pages_in_progress_starts_no_other_account_and_writes_the_summary(replica, tmp_path):
+def demo_then_us(replica, tmp_path: Path) -> tuple[dict, Path]:
+    """The environment and accounts file of a run over the replica's demo and us accounts, in that order."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
     for name in ("demo", "us"):
-        env[f"NGO_{name.upper()}_EMAIL"], env[f"NGO_{name.upper()}_PASSWORD"] = replica.store.accounts[name].email, replica.store.accounts[name].password
-    path = write_accounts(tmp_path, "accounts:\n" + "".join(
-        f"  - {{name: {n}, platforms: [facebook, instagram], email_env: NGO_{n.upper()}_EMAIL, password_env: NGO_{n.upper()}_PASSWORD}}\n"
-        for n in ("demo", "us")))
-    code, err = ctrl_c_on_stories(replica, ["run", "--accounts", str(path), "--workers", "1", "--replica", replica.url,
-                                            "-o", str(tmp_path / "out")], env)
+        env[f"NGO_{name.upper()}_EMAIL"], env[f"NGO_{name.upper()}_PASSWORD"] = (
+            replica.store.accounts[name].email,
+            replica.store.accounts[name].password,
+        )
+    path = write_accounts(
+        tmp_path,
+        "accounts:\n"
+        + "".join(
+            f"  - {{name: {n}, platforms: [facebook, instagram], email_env: NGO_{n.upper()}_EMAIL,"
+            f" password_env: NGO_{n.upper()}_PASSWORD}}\n"
+            for n in ("demo", "us")
+        ),
+    )
+    return env, path
+
+
+def test_a_browser_that_goes_away_stops_its_account_only_and_the_next_gets_a_new_one(replica, tmp_path):
+    env, path = demo_then_us(replica, tmp_path)
+    replica.knobs.set("slow:fb_stories:2000")  # demo's stories page loads for 2 s: the browser dies under it
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "run",
+            "--accounts",
+            str(path),
+            "--workers",
+            "1",
+            "--replica",
+            replica.url,
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: page_requested(replica, "tab=stories"))
+        # The worker's Playwright driver; its child is the browser.
+        driver = next(p for p in psutil.Process(process.pid).children() if "run-driver" in p.cmdline())
+        driver.children()[0].kill()
+        _, err = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 1, err
+    rows = {row["name"]: row for row in json.loads((tmp_path / "out" / "summary.json").read_text())["accounts"]}
+    assert (rows["demo"]["status"], rows["us"]["status"]) == ("incomplete", "complete"), rows
+    assert rows["demo"]["reason"].startswith("the browser went away at facebook/stories")
+    assert replica.writes() == []
+
+
+def test_ctrl_c_finishes_the_pages_in_progress_starts_no_other_account_and_writes_the_summary(replica, tmp_path):
+    env, path = demo_then_us(replica, tmp_path)
+    code, err = ctrl_c_on_stories(
+        replica,
+        ["run", "--accounts", str(path), "--workers", "1", "--replica", replica.url, "-o", str(tmp_path / "out")],
+        env,
+    )
     assert code == 1, err
     rows = {row["name"]: row for row in json.loads((tmp_path / "out" / "summary.json").read_text())["accounts"]}
     assert (rows["demo"]["status"], rows["us"]["status"]) == ("incomplete", "failed")
     assert "interrupted" in rows["demo"]["reason"] and rows["us"]["reason"] == "not audited: the run stopped first"
-    pages = {p.flow: p for p in results.read(tmp_path / "out" / "demo" / "observations.json", results.Observations).pages}
-    assert pages["facebook/stories"].status == "ok", "the page in progress is finished: the shared browser lives on"
+    pages = {
+        p.flow: p for p in results.read(tmp_path / "out" / "demo" / "observations.json", results.Observations).pages
+    }
+    assert pages["facebook/stories"].status == "ok", "the page in progress is finished: the worker's browser lives on"
     assert pages["instagram/account_privacy"].reason == "interrupted"
     assert (tmp_path / "out" / "summary.html").is_file() and not (tmp_path / "out" / "us").exists()
     assert replica.writes() == []
@@ -214,12 +377,25 @@ def test_the_readme_example_is_a_valid_accounts_file(tmp_path, monkeypatch):
     (tmp_path / "sessions").mkdir()
     (tmp_path / "sessions" / "press-team.json").write_text(json.dumps({"cookies": [], "origins": []}))
     for platform, cookie in (("facebook", "c_user"), ("instagram", "sessionid")):
-        (tmp_path / "sessions" / f"director-{platform}.json").write_text(json.dumps({"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}))
+        (tmp_path / "sessions" / f"director-{platform}.json").write_text(
+            json.dumps(
+                {"cookies": [{"name": cookie, "value": "v", "domain": f".{platform}.com", "path": "/"}], "origins": []}
+            )
+        )
     for variable in ("NGO_ACCOUNT1_EMAIL", "NGO_ACCOUNT1_PASSWORD"):
         monkeypatch.setenv(variable, f"value of {variable}")
     monkeypatch.setenv("NGO_ACCOUNT1_TOTP", "NGOACCOUNTONETOTPNGOACCOUNTONE23")  # base32, as a TOTP secret must be
     accounts = load_accounts(path)
     assert [(a.name, a.platforms) for a in accounts] == [
-        ("field-office-1", ["facebook", "instagram"]), ("press-team", ["instagram"]), ("director", ["facebook", "instagram"])]
-    assert accounts[0].way.credentials.totp_secret == "NGOACCOUNTONETOTPNGOACCOUNTONE23" and accounts[1].way.state["cookies"] == []
-    assert sorted(c["name"] for c in accounts[2].way.state["cookies"]) == ["c_user", "sessionid"]  # one session per platform, merged
+        ("field-office-1", ["facebook", "instagram"]),
+        ("press-team", ["instagram"]),
+        ("director", ["facebook", "instagram"]),
+    ]
+    assert (
+        accounts[0].way.credentials.totp_secret == "NGOACCOUNTONETOTPNGOACCOUNTONE23"
+        and accounts[1].way.state["cookies"] == []
+    )
+    assert sorted(c["name"] for c in accounts[2].way.state["cookies"]) == [
+        "c_user",
+        "sessionid",
+    ]  # one session per platform, merged

@@ -17,8 +17,9 @@ import pytest
 from conftest import wait_until
 
 from auditor import spec
+from auditor.meta import select_flows
 from auditor.network import describe, judge
-from auditor.observe import Observer, select_flows
+from auditor.observe import Observer
 from auditor.replica.http import Request
 from auditor.replica.store import Write
 from auditor.stages import evaluate_and_report

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,11 @@ import typer
 
 from auditor import results
 from auditor.cli import app
-from auditor.session import Credentials, LoginFailed, login
+from auditor.errors import LoginFailed
+from auditor.session.login import login
+from auditor.session.way_in import Credentials
 
+LATE_SCRIPT_S = 2
 CONSENT_PATHS = {"facebook": "/cookie/consent/", "instagram": "/api/v1/web/consent/"}
 
 
@@ -105,6 +109,19 @@ def test_a_captcha_after_the_password_is_a_checkpoint(context, routed, replica, 
     assert failed.value.reason == "checkpoint"
     assert "CAPTCHA" in str(failed.value) and "`auditor login facebook`" in str(failed.value)
     assert outcomes(replica) == []  # the password never reached the replica: nothing to try again
+
+
+@pytest.mark.parametrize("platform", ["facebook", "instagram"])
+@pytest.mark.parametrize("account, expected", [("demo", ["ok"]), ("totp", ["second_factor", "ok"])])
+def test_a_login_acts_on_a_page_only_once_its_script_runs(log_in, replica, monkeypatch, platform, account, expected):
+    # Every page's script comes a while after its HTML, as on a busy machine: Instagram's "Not now"
+    # and code form show before their script makes them work, and a click then does nothing.
+    asset = replica.app._asset
+    monkeypatch.setattr(
+        replica.app, "_asset", lambda req: replace(asset(req), delay=LATE_SCRIPT_S if req.path.endswith(".js") else 0)
+    )
+    log_in(account, platform)  # raises LoginFailed if a click or a key went to a control with no script behind it yet
+    assert outcomes(replica) == [(platform, o) for o in expected]
 
 
 def test_no_command_takes_a_password_or_secret_on_the_command_line():

@@ -16,7 +16,7 @@ from auditor.observe import Observer
 from auditor.redact import Scrubber
 from auditor.results import Control, Observation
 
-MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # as observe._screenshot paints it
+MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # as evidence.screenshot paints it
 # Per channel: JPEG at quality 70 rings by up to about 16 levels near the mask's edge (in the same
 # 8x8 block); text or a page's white would be 100 and more away.
 TOLERANCE = 24

@@ -15,7 +15,8 @@ import pytest
 from auditor.network import Network
 from auditor.replica.html import page_url
 from auditor.replica.registry import catalog
-from auditor.session import Credentials, login
+from auditor.session.login import login
+from auditor.session.way_in import Credentials
 
 GOLDEN = Path(__file__).parent / "golden" / "replica"
 # The demo account reads en_US with the 2026 labels; the German account the 2024 ones, in the EU.

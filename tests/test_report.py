@@ -339,7 +339,7 @@ def test_bidi_controls_in_a_hand_made_findings_file_reach_no_report(tmp_path, ca
 
 
 def test_bidi_controls_reach_no_summary(tmp_path):
-    from auditor.cohort import AccountRow, CheckRow, Failure, Summary, write_summary
+    from auditor.cohort.summary import AccountRow, CheckRow, Failure, Summary, write_summary
 
     summary = Summary(
         tool_version="0.1.0",

@@ -24,10 +24,12 @@ from auditor import results, spec
 from auditor.browser import Opened, audit_context
 from auditor.cli import main
 from auditor.errors import AuditorError, InputError
+from auditor.meta import select_flows
 from auditor.network import Network
-from auditor.observe import Observer, select_flows
+from auditor.observe import Observer
 from auditor.replica.registry import HOSTS
-from auditor.session import read_state, save, session_path, way_in, write_private
+from auditor.session.saved import read_state, save, session_path, write_private
+from auditor.session.way_in import way_in
 from auditor.target import Target
 from auditor.watchdog import Watchdog
 
@@ -40,7 +42,7 @@ PERSON = textwrap.dedent("""
     import sys
     import pyotp
     from auditor.errors import AuditorError
-    from auditor.session import login_by_hand
+    from auditor.session.login import login_by_hand
     from auditor.target import Target
 
     platform, replica, email, password, secret, behaviour = sys.argv[1:]

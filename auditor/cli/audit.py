@@ -23,9 +23,9 @@ def demo(
     browser_path: BrowserPath = None,
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
-    from auditor import stages
+    from auditor.demo import run_demo
 
-    print(stages.demo(out, browser_path=browser_path))
+    print(run_demo(out, browser_path=browser_path))
 
 
 @app.command()
@@ -56,7 +56,7 @@ def login(
     browser_path: BrowserPath = None,
 ) -> None:
     """Open a browser window, log in by hand (2FA and checks included), and save the session for later audits."""
-    from auditor.session import login_by_hand
+    from auditor.session.login import login_by_hand
     from auditor.target import Target
 
     print(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
@@ -105,9 +105,9 @@ def evaluate(
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write findings.json.")] = Path("findings.json"),
 ) -> None:
     """Compare observations with a checklist and write findings.json (offline)."""
-    from auditor import stages
+    from auditor import rerun
 
-    print(stages.evaluate_file(observations, checklist, out))
+    print(rerun.evaluate_file(observations, checklist, out))
 
 
 @app.command()
@@ -119,9 +119,9 @@ def report(
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
 ) -> None:
     """Write the report from findings.json (offline)."""
-    from auditor import stages
+    from auditor import rerun
 
-    print(stages.report_file(findings, out, template_dir))
+    print(rerun.report_file(findings, out, template_dir))
 
 
 @app.command()

@@ -19,9 +19,9 @@ def drift(
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for drift.json and junit.xml.")] = Path("."),
 ) -> None:
     """Compare two runs' pages and settings; exit 3 when Meta changed something, 0 when not."""
-    from auditor import stages
+    from auditor import rerun
 
-    found = stages.drift_files(baseline, current, out)
+    found = rerun.drift_files(baseline, current, out)
     print(render_drift(found))
     raise typer.Exit(drift_exit_code(found))
 
@@ -75,7 +75,7 @@ def flows_inspect(
     browser_path: BrowserPath = None,
 ) -> None:
     """Print a page's aria snapshot: the roles and names a flow's locators use."""
-    from auditor.stages import inspect_page
+    from auditor.pages import inspect_page
     from auditor.target import Target
 
     print(inspect_page(url, session=session, target=Target(replica), browser_path=browser_path))

@@ -1,4 +1,5 @@
-"""The replica's state in SQLite: setting values, list items, sessions, and the write log."""
+"""The replica's state in SQLite: setting values, list items, sessions, and its logs (writes, logins,
+requests, session uses)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS setting (account TEXT, setting TEXT, value TEXT, PRIMARY KEY (account, setting));
 CREATE TABLE IF NOT EXISTS list_item (account TEXT, list TEXT, position INTEGER, text TEXT);
 CREATE TABLE IF NOT EXISTS session (token TEXT PRIMARY KEY, account TEXT, platform TEXT, created REAL, expires REAL);
+CREATE TABLE IF NOT EXISTS session_use (seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT, platform TEXT);
 CREATE TABLE IF NOT EXISTS write (seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL, account TEXT,
                                   host TEXT, friendly_name TEXT, setting TEXT, value TEXT, accepted INTEGER);
 CREATE TABLE IF NOT EXISTS login_attempt (seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL, site TEXT,
@@ -55,7 +57,7 @@ class Store:
     def reset(self) -> None:
         """Back to the seeded state: defaults, each account's overrides, no sessions, empty logs."""
         with self._lock:
-            for table in ("setting", "list_item", "session", "write", "login_attempt", "request"):
+            for table in ("setting", "list_item", "session", "session_use", "write", "login_attempt", "request"):
                 self._db.execute(f"DELETE FROM {table}")
             for account in self.accounts.values():
                 for _page, control in catalog().controls():
@@ -108,11 +110,20 @@ class Store:
         return token
 
     def session(self, token: str) -> tuple[str, str] | None:
-        """(account, platform) of a live session, or None when unknown or expired."""
-        rows = self._run("SELECT account, platform, expires FROM session WHERE token = ?", (token,))
-        if not rows or rows[0][2] < time.time():
-            return None
+        """(account, platform) of a live session, or None when unknown or expired; each use is logged (session_uses)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT account, platform, expires FROM session WHERE token = ?", (token,)
+            ).fetchall()
+            if not rows or rows[0][2] < time.time():
+                return None
+            self._db.execute("INSERT INTO session_use (account, platform) VALUES (?, ?)", rows[0][:2])
         return rows[0][0], rows[0][1]
+
+    def session_uses(self) -> list[tuple[str, str]]:
+        """(account, platform) of every look-up of a live session, in the order they came: which accounts
+        were in at once."""
+        return self._run("SELECT account, platform FROM session_use ORDER BY seq")
 
     def end_sessions(self, account: str | None = None) -> None:
         if account is None:

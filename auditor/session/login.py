@@ -13,7 +13,6 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyotp
@@ -21,10 +20,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from auditor import meta
 from auditor.browser import browsing, say
-from auditor.errors import AuditorError, first_line
+from auditor.errors import AuditorError, LoginFailed, first_line
 from auditor.meta import LOGIN_URLS, SESSION_COOKIES
 from auditor.readers import any_of
 from auditor.session.saved import save, session_path
+from auditor.session.way_in import Credentials
 from auditor.spec import Vocabulary
 from auditor.target import META, Target
 
@@ -33,35 +33,6 @@ PERSON_TIMEOUT_S = 600  # a person may need a while: 2FA on a phone, a checkpoin
 CAPTCHA = (
     "iframe[src*='captcha' i], iframe[title*='captcha' i], iframe[src*='arkoselabs' i], iframe[src*='funcaptcha' i]"
 )
-
-
-NOT_TOTP = (
-    "not a TOTP secret: give the key Meta shows when two-factor is set up (letters A-Z and digits 2-7), without spaces"
-)
-
-
-def is_totp_secret(secret: str) -> bool:
-    """Can codes be made from it? Checked before any login: pyotp's error would come mid-login."""
-    try:
-        pyotp.TOTP(secret).now()
-    except (ValueError, TypeError):  # binascii.Error, a ValueError, for what is not base32
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class Credentials:
-    identifier: str
-    password: str = field(repr=False)
-    totp_secret: str | None = field(default=None, repr=False)
-
-
-class LoginFailed(AuditorError):
-    """The login did not get through; `reason` is one of the observation reasons."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
 
 
 def login(context, platform: str, credentials: Credentials, vocabulary: Vocabulary) -> None:
@@ -135,6 +106,9 @@ def _outcome(page, vocabulary: Vocabulary, *, left: str | None = None) -> str:
             break
         seen = next((name for name, marker in markers.items() if marker.first.is_visible()), None)
         if seen is not None:
+            # What it shows can be on screen before the page's own script has run (a busy machine): a click or
+            # a key then does nothing, or submits the form to the wrong place. The script has run by DOMContentLoaded.
+            page.wait_for_load_state("domcontentloaded")
             return seen
     if meta.is_check_page(page.url):
         return "checkpoint"  # a check whose wording we do not know

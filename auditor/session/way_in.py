@@ -8,13 +8,35 @@ which is kinder to the account.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
+
 from auditor.errors import AuditorError, InputError
-from auditor.session.login import NOT_TOTP, Credentials, is_totp_secret
 from auditor.session.saved import merge_states, read_state, session_path
 from auditor.target import META, Target
+
+NOT_TOTP = (
+    "not a TOTP secret: give the key Meta shows when two-factor is set up (letters A-Z and digits 2-7), without spaces"
+)
+
+
+def is_totp_secret(secret: str) -> bool:
+    """Can codes be made from it? Checked before any login: pyotp's error would come mid-login."""
+    try:
+        pyotp.TOTP(secret).now()
+    except (ValueError, TypeError):  # binascii.Error, a ValueError, for what is not base32
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Credentials:
+    identifier: str
+    password: str = field(repr=False)
+    totp_secret: str | None = field(default=None, repr=False)
+
 
 ENV_EMAIL, ENV_PASSWORD, ENV_TOTP = "AUDITOR_EMAIL", "AUDITOR_PASSWORD", "AUDITOR_TOTP_SECRET"
 KEYRING_SERVICE = "auditor"

@@ -1,0 +1,200 @@
+"""The run over many accounts: `workers` threads, each with its own Playwright and browser, one account at a time.
+
+Sync Playwright objects belong to the thread that made them, so each worker runs its own
+Playwright and opens its own browser as a single `auditor run` does: a headless Chromium
+launched here (resolving Meta's host names to the replica, if there is one) or the browser at
+--connect. Each account gets a new context of its worker's browser, which keeps the accounts'
+cookies apart as separate browsers would; a browser that went away is replaced for the next
+account. Every protocol message goes straight from a worker's driver to its browser.
+
+One account that cannot finish (wrong password, a checkpoint, a crash) never stops the others:
+its row in the summary says why, and the run exits 1.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from auditor import __version__, interrupt, results
+from auditor.browser import Opened, audit_context, check_connect, opened_browser
+from auditor.cohort.accounts import Account, load_accounts
+from auditor.cohort.summary import AccountRow, Summary, account_row, failed_row, tally, write_summary
+from auditor.errors import first_line, say
+from auditor.files import check_output_dir, claimed
+from auditor.outcome import stop_message
+from auditor.results import Source, now
+from auditor.spec import Loaded
+from auditor.stages import DEFAULT_TIMEOUT, GRACE_SECONDS, FlowSet, audit_in
+from auditor.target import META, Target
+
+
+@dataclass
+class Job:
+    """What every worker shares; read-only once they start, but for the browser's line."""
+
+    out: Path
+    flow_set: FlowSet
+    checklist: Loaded
+    target: Target
+    connect: str | None
+    browser_path: str | None
+    pace: float | None
+    trace: bool
+    timeout: float  # seconds each account's audit may take
+    browser: str = ""  # "browser: ...", said once, when the first worker has its browser
+    _said: threading.Lock = field(default_factory=threading.Lock)
+
+    def tell_browser(self, line: str) -> None:
+        with self._said:
+            if not self.browser:
+                self.browser = line
+                say(line)
+
+
+def run_cohort(
+    accounts_file: Path,
+    out: Path,
+    *,
+    workers: int = 4,
+    checklist: str = "default",
+    target: Target = META,
+    connect: str | None = None,
+    browser_path: str | None = None,
+    pace: float | None = None,
+    trace: bool = False,
+    timeout: float | None = None,
+) -> Summary:
+    """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
+    accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
+    flow_set = FlowSet.load()
+    loaded = flow_set.checklist(checklist)
+    check_output_dir(out)
+    if connect:
+        check_connect(connect)
+        if target.is_replica:
+            say(target.remote_browser_note())
+    job = Job(Path(out), flow_set, loaded, target, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT)
+    started = now()
+    rows: dict[str, AccountRow] = {}
+    found: dict[str, results.Findings] = {}
+
+    def summary() -> Summary:
+        for account in accounts:  # not audited: no worker had a browser, or Ctrl-C came first
+            rows.setdefault(account.name, failed_row(account, "not audited: the run stopped first"))
+        return Summary(
+            tool_version=__version__,
+            started=started,
+            finished=now(),
+            target=target.label,
+            browser=job.browser.removeprefix("browser: "),
+            workers=workers,
+            checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
+            accounts=[rows[a.name] for a in accounts],
+            checks=tally(loaded, dict(found)),
+        )
+
+    with claimed(out):
+        try:
+            with interrupt.stop_between_pages(say):
+                run_accounts(accounts, min(workers, len(accounts)), job, rows, found)
+        except KeyboardInterrupt:  # the second Ctrl-C: what finished is written, with the summary of it
+            write_summary(job.out, summary())
+            raise
+        done = summary()
+        write_summary(job.out, done)
+    return done
+
+
+def run_accounts(accounts: list[Account], workers: int, job: Job, rows: dict, found: dict) -> None:
+    """Audit the accounts on `workers` threads, each with its own Playwright and browser.
+
+    Fills `rows` (a row per account) and `found` (the findings of each account that got that far).
+    """
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for account in accounts:
+        todo.put(account)
+    trouble: list[str] = []  # why a worker could not open a browser
+    stop = threading.Event()
+
+    def more() -> bool:
+        return not (stop.is_set() or interrupt.requested() or todo.empty())
+
+    def next_account() -> Account | None:
+        try:
+            return todo.get_nowait() if more() else None
+        except queue.Empty:  # another worker took the last one
+            return None
+
+    def work() -> None:
+        try:
+            with sync_playwright() as playwright:
+                while more():  # a browser, and another after one that went away
+                    with opened_browser(
+                        playwright, browser_path=job.browser_path, target=job.target, connect=job.connect
+                    ) as opened:
+                        job.tell_browser(opened.description)
+                        while (account := next_account()) is not None:
+                            rows[account.name] = audit_one(opened, account, job, found)
+                            if not opened.browser.is_connected():  # crashed, or killed by its watchdog: a new one
+                                break
+        except Exception as exc:  # this worker has no browser; the others take its accounts
+            trouble.append(first_line(exc))
+
+    threads = [threading.Thread(target=work, name=f"auditor-worker-{n}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:
+        stop.set()  # after Ctrl-C no worker starts another account
+    for account in accounts:
+        if account.name not in rows and trouble:
+            rows[account.name] = failed_row(account, f"no browser to audit it in: {trouble[0]}")
+
+
+def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> AccountRow:
+    """One account, start to end, in a new context of its worker's browser; a crash is its row's reason."""
+    folder = job.out / account.name
+    secrets = account.way.secrets()
+    deadline = time.monotonic() + job.timeout
+
+    def tell(line: str) -> None:
+        say(f"[{account.name}] {line}")
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with (
+            audit_context(
+                opened,
+                target=job.target,
+                storage_state=account.way.state,
+                trace=folder / "trace.zip" if job.trace else None,
+                secrets=secrets,
+            ) as guarded,
+            opened.watchdog.bound(job.timeout + GRACE_SECONDS, "the account's time limit"),
+        ):
+            observations, findings = audit_in(
+                guarded,
+                account.platforms,
+                account.way,
+                job.flow_set,
+                job.checklist,
+                folder,
+                target=job.target,
+                pace=job.pace,
+                deadline=deadline,
+                say=tell,
+            )
+    except Exception as exc:  # one account's crash never stops the others: the summary says why
+        reason = secrets.scrub(first_line(exc))
+        tell(f"failed: {reason}")
+        return failed_row(account, reason)
+    found[account.name] = findings
+    return account_row(account, observations, findings, stop_message(observations) or "")

@@ -1,0 +1,122 @@
+"""The summary of a run over many accounts: a row per account, a row per check, and summary.json / summary.html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from auditor import results
+from auditor.cohort.accounts import Account
+from auditor.files import write_atomic
+from auditor.models import Frozen
+from auditor.results import Severity, Source
+from auditor.spec import Loaded
+
+SUMMARY_JSON, SUMMARY_HTML = "summary.json", "summary.html"
+TOP_FAILURES = 5
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+
+
+class Failure(Frozen):
+    check: str
+    title: str
+    severity: Severity
+
+
+class AccountRow(Frozen):
+    """One account in the summary: how its audit ended, and what it found."""
+
+    name: str
+    platforms: list[str]
+    status: Literal["complete", "incomplete", "failed"]  # incomplete: stopped (login, checkpoint); failed: crashed
+    reason: str = ""  # why it did not finish, and what to do
+    counts: dict[str, int] = {}  # findings per status: fail, pass, unknown, manual, not_applicable
+    score: int | None = None
+    top_failures: list[Failure] = []  # most severe first
+    writes_sent: int = 0
+    writes_blocked: int = 0
+
+
+class CheckRow(Frozen):
+    """One check across the accounts: which fail it."""
+
+    check: str
+    title: str  # the failure title: what to do
+    severity: Severity
+    category: str
+    failing: list[str]  # account names
+    passing: int
+    unknown: int
+
+
+class Summary(Frozen):
+    schema_version: int = results.SCHEMA_VERSION
+    kind: Literal["summary"] = "summary"
+    tool_version: str
+    started: str
+    finished: str
+    target: str
+    browser: str
+    workers: int
+    checklist: Source
+    accounts: list[AccountRow]
+    checks: list[CheckRow]  # most often failing first
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(row.status == "complete" for row in self.accounts) else 1
+
+
+def account_row(
+    account: Account, observations: results.Observations, findings: results.Findings, reason: str
+) -> AccountRow:
+    """The row of an account whose audit got as far as findings; `reason` says why it stopped early, if it did."""
+    counts = {
+        status: sum(f.status == status for f in findings.findings)
+        for status in ("fail", "pass", "unknown", "manual", "not_applicable")
+    }
+    failures = sorted(
+        (f for f in findings.findings if f.status == "fail"), key=lambda f: SEVERITY_ORDER.index(f.severity)
+    )
+    return AccountRow(
+        name=account.name,
+        platforms=account.platforms,
+        status="complete" if observations.run.complete else "incomplete",
+        reason=reason,
+        counts=counts,
+        score=findings.overall.score,
+        top_failures=[Failure(check=f.check, title=f.title, severity=f.severity) for f in failures[:TOP_FAILURES]],
+        writes_sent=observations.run.writes_sent,
+        writes_blocked=observations.run.writes_blocked,
+    )
+
+
+def failed_row(account: Account, reason: str) -> AccountRow:
+    """The row of an account that crashed or was never audited."""
+    return AccountRow(name=account.name, platforms=account.platforms, status="failed", reason=reason)
+
+
+def tally(checklist: Loaded, findings: dict[str, results.Findings]) -> list[CheckRow]:
+    """Per check, the accounts that fail it; most often failed first, then the most severe, then checklist order."""
+    status = {name: {f.check: f.status for f in found.findings} for name, found in findings.items()}
+    rows = [
+        CheckRow(
+            check=check.id,
+            title=check.failure_title,
+            severity=check.severity,
+            category=check.category,
+            failing=[name for name in findings if status[name].get(check.id) == "fail"],
+            passing=sum(status[name].get(check.id) == "pass" for name in findings),
+            unknown=sum(status[name].get(check.id) == "unknown" for name in findings),
+        )
+        for check in checklist.spec.checks
+    ]
+    return sorted(rows, key=lambda row: (-len(row.failing), SEVERITY_ORDER.index(row.severity)))
+
+
+def write_summary(out: Path, summary: Summary) -> Path:
+    """summary.json and summary.html (what an organisation reads first); returns summary.html."""
+    from auditor.report import environment
+
+    results.write(out / SUMMARY_JSON, summary)
+    return write_atomic(out / SUMMARY_HTML, environment().get_template("summary.html.j2").render(s=summary))

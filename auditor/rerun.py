@@ -1,0 +1,62 @@
+"""The stages again from saved files, offline: `auditor evaluate`, `auditor report`, `auditor drift`.
+
+Last month's observations can be checked against a newer checklist, a report rewritten with
+other templates, two runs compared, without a browser or a login.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor import results
+from auditor.consistency import load_checklist
+from auditor.drift import Drift, compare
+from auditor.drift import write as write_drift
+from auditor.errors import InputError, say
+from auditor.evaluate import evaluate
+from auditor.files import check_output_dir, check_output_file, claimed
+from auditor.report import write_report
+from auditor.results import Findings, Observations
+
+
+def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
+    """`auditor evaluate`: a saved observations.json against a checklist, into findings.json at `out`."""
+    observations = results.read(observations_file, Observations)
+    loaded = load_checklist(checklist)
+    check_output_file(out)
+    with claimed(out.parent):
+        results.write(out, evaluate(observations, loaded))
+    if (
+        any(page.screenshot for page in observations.pages)
+        and out.parent.resolve() != observations_file.parent.resolve()
+    ):
+        # The report embeds only screenshots inside findings.json's folder
+        # (so a findings file cannot pull in other files).
+        say(
+            f"note: the screenshots are beside {observations_file}; write findings.json into that folder for a report "
+            "that shows them"
+        )
+    return out
+
+
+def drift_files(baseline_file: Path, current_file: Path, out: Path) -> Drift:
+    """`auditor drift`: two saved runs compared, drift.json and junit.xml in `out`."""
+    before = results.read(baseline_file, Observations)
+    after = results.read(current_file, Observations)
+    check_output_dir(out)
+    with claimed(out):
+        found = compare(before, after)
+        write_drift(found, out, "junit.xml")
+    return found
+
+
+def report_file(findings_file: Path, out: Path, template_dir: Path | None = None) -> Path:
+    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json;
+    returns report.html."""
+    findings = results.read(findings_file, Findings)
+    check_output_dir(out)
+    if template_dir is not None and not template_dir.is_dir():
+        raise InputError(f"{template_dir}:1: --template-dir: no such folder")
+    with claimed(out):
+        # Screenshot paths in findings.json are relative to its folder.
+        return write_report(findings, out, template_dir, evidence_root=findings_file.parent)
