@@ -15,6 +15,8 @@ demo: install browser
 # Four workers whatever the cores: the suite mostly waits on browsers and the replica (two workers
 # on two cores kept them half busy), and a module stays on one worker (--dist loadscope).
 test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 4 --dist loadscope
 
 bench: install browser
