@@ -20,7 +20,6 @@ from auditor.results import Severity
 from auditor.spec import Loaded, load_file
 
 # Catalog categories (settings-catalog.md section 2); the report groups and scores by them.
-# Catalog categories (settings-catalog.md section 2); the report groups and scores by them.
 Category = Literal[
     "audience",
     "discoverability",
@@ -39,6 +38,21 @@ SETTING_ID = re.compile(r"^(fb|ig|ac|meta)\.[a-z0-9_]+(\.[a-z0-9_]+)*$")
 SOURCE_KEY = re.compile(r"^S-[A-Za-z0-9-]+$")
 # "One short paragraph": a report is read on a phone by people in a hurry.
 WHY_MAX = 600
+
+
+class CheckText(Frozen):
+    """A check's words in another language (the `de:` block): the report shows them to readers of that language."""
+
+    title: Text
+    failure_title: Text
+    recommended_text: str = ""
+    why: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=WHY_MAX)]
+    how: Annotated[list[Text], Field(min_length=1)]
+
+
+class ChecklistText(Frozen):
+    title: Text
+    description: str = ""
 
 
 def _kebab(value: str) -> str:
@@ -65,6 +79,7 @@ class Check(Frozen):
     url: str | None = None  # the page to open; https only, since the report turns it into a link
     sources: Annotated[list[str], Field(min_length=1)]  # catalog source keys (settings-catalog.md section 11)
     regions: list[Literal["US", "UK", "EU", "OTHER"]] | None = None  # applies only there
+    de: CheckText | None = None  # the same words in German
 
     @field_validator("id")
     @classmethod
@@ -107,6 +122,7 @@ class Checklist(Frozen):
     version: str  # the report and findings.json name it, with the file's sha256
     description: str
     checks: Annotated[list[Check], Field(min_length=1)]
+    de: ChecklistText | None = None
 
     @field_validator("id")
     @classmethod

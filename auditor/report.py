@@ -13,17 +13,20 @@ import base64
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+import yaml
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from auditor import data
+from auditor import data, i18n
 from auditor.errors import InputError
 from auditor.files import write_atomic
+from auditor.overview import FILTER, SEVERITY_ORDER, Group, Topic, exposure, groups
 from auditor.results import BIDI_CONTROLS, Finding, Findings
 
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+TOP = 5  # the most important changes on the first screen
 OUTPUTS = {"report.html": "report.html.j2", "report.md": "report.md.j2", "junit.xml": "junit.xml.j2"}
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$")
@@ -56,9 +59,18 @@ class View:
     evidence: list[Evidence] = field(default_factory=list)
     evidence_of: dict[str, str] = field(default_factory=dict)  # check id -> Evidence.id
     links: dict[str, str] = field(default_factory=dict)  # check id -> safe https URL
+    groups: list[Group] = field(default_factory=list)  # by platform and topic, most important first
+    exposure: list[tuple[str, list[Topic]]] = field(default_factory=list)  # per platform audited
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # source key -> (title, https URL)
+    filter: dict[str, str] = field(default_factory=lambda: FILTER)
+    lang: str = i18n.SOURCE
+
+    @property
+    def top(self) -> list[Finding]:
+        return self.to_change[:TOP]
 
 
-def build_view(findings: Findings, evidence_root: Path | None = None) -> View:
+def build_view(findings: Findings, evidence_root: Path | None = None, lang: str = i18n.SOURCE) -> View:
     def worst_first(items: list[Finding]) -> list[Finding]:
         return sorted(
             items, key=lambda x: SEVERITY_ORDER.index(x.severity)
@@ -83,7 +95,23 @@ def build_view(findings: Findings, evidence_root: Path | None = None) -> View:
         evidence=evidence,
         evidence_of=evidence_of,
         links={x.check: x.url for x in findings.findings if x.url and SAFE_URL.match(x.url)},
+        groups=groups(findings.findings),
+        exposure=exposure(findings.findings),
+        sources=_sources(),
+        lang=lang,
     )
+
+
+@lru_cache
+def _sources() -> dict[str, tuple[str, str]]:
+    """Source key -> (title, URL) from the checklists' sources file; only https addresses become links."""
+    path = data.checklists_dir() / "sources" / "catalog.yml"
+    listed = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
+    return {
+        key: (entry["title"], entry["url"])
+        for key, entry in listed.items()
+        if isinstance(entry, dict) and SAFE_URL.match(str(entry.get("url", "")))
+    }
 
 
 def _region(regions: list[str] | None) -> str:
@@ -133,18 +161,32 @@ def _clean(value):
     return UNPRINTABLE.sub("", value)
 
 
+def _cleaning(translate):
+    """gettext or ngettext whose variables lose the unprintable (newstyle gettext escapes them, not cleans them)."""
+
+    @pass_context
+    def call(context, *args, **variables):
+        return translate(context, *args, **{name: _clean(value) for name, value in variables.items()})
+
+    return call
+
+
 def _markdown(value):
-    """Text for Markdown: one line, and nothing that Markdown would read as markup."""
+    """Text for Markdown: one line, and nothing that Markdown would read as markup (a macro's output was, inside)."""
     if value is None:
         return ""
+    if isinstance(value, Markup):
+        return str(value)
     return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(_clean(str(value)).split()))
 
 
-def environment(template_dir: Path | None = None, markdown: bool = False) -> Environment:
-    """Templates from template_dir first, then the built-in ones (datasette-style overrides)."""
+def environment(
+    template_dir: Path | None = None, markdown: bool = False, lang: str = i18n.SOURCE, page_locale: str | None = None
+) -> Environment:
+    """Templates from template_dir first, then the built-in ones (datasette-style overrides), speaking `lang`."""
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(data.templates_dir())))
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=not markdown,
         finalize=_markdown if markdown else _clean,
@@ -152,17 +194,37 @@ def environment(template_dir: Path | None = None, markdown: bool = False) -> Env
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    for name in ("gettext", "ngettext"):  # a message's %(variables)s come from findings: clean them too
+        env.globals[name] = _cleaning(env.globals[name])
+    env.filters["day"] = lambda timestamp: i18n.day(timestamp, lang, page_locale)
+    env.globals["lang"] = lang
+    return env
 
 
-def render(findings: Findings, template_dir: Path | None = None, evidence_root: Path | None = None) -> dict[str, str]:
-    """Every output file's text, by file name."""
-    view = build_view(findings, evidence_root)
-    html, markdown = environment(template_dir), environment(template_dir, markdown=True)
+def render(
+    findings: Findings,
+    template_dir: Path | None = None,
+    evidence_root: Path | None = None,
+    lang: str | None = None,
+) -> dict[str, str]:
+    """Every output file's text, by file name: the report in `lang` (default: the audited pages'), JUnit in English."""
+    lang = lang or i18n.language_of(findings.run.locale)
+    localized = i18n.localize(findings, lang)
+    view = build_view(localized, evidence_root, lang)
+    page = findings.run.locale
+    html, markdown = (
+        environment(template_dir, lang=lang, page_locale=page),
+        environment(template_dir, markdown=True, lang=lang, page_locale=page),
+    )
+    junit = environment(template_dir)  # for machines: the same English words whatever the reader's language
     try:
         return {
-            name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
-            for name, template in OUTPUTS.items()
+            "report.html": html.get_template(OUTPUTS["report.html"]).render(v=view, f=localized),
+            "report.md": markdown.get_template(OUTPUTS["report.md"]).render(v=view, f=localized),
+            "junit.xml": junit.get_template(OUTPUTS["junit.xml"]).render(v=build_view(findings), f=findings),
         }
     except Exception as exc:  # a template of --template-dir may fail in any way: a syntax error, an unknown name, 1 / 0
         if template_dir is None:
@@ -181,7 +243,11 @@ def _template_error(exc: Exception, template_dir: Path) -> str:
 
 
 def write_report(
-    findings: Findings, out_dir: Path, template_dir: Path | None = None, evidence_root: Path | None = None
+    findings: Findings,
+    out_dir: Path,
+    template_dir: Path | None = None,
+    evidence_root: Path | None = None,
+    lang: str | None = None,
 ) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
@@ -190,7 +256,7 @@ def write_report(
     replaced atomically, so a failure leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"

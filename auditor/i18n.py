@@ -1,0 +1,114 @@
+"""The reader's language: the report's words, the checklist's texts and dates in it (English or German).
+
+The templates hold the words in English, wrapped in `_()` and `ngettext()` (Jinja2's i18n
+extension); their German is in locale/de/LC_MESSAGES/messages.po, compiled in memory with Babel
+when a report is written, so a clean clone and an installed wheel need no build step. After
+changing a template's words:
+
+    pybabel extract -F auditor/locale/babel.cfg -o messages.pot auditor/templates
+    pybabel update -i messages.pot -d auditor/locale
+
+then translate what is new; tests/test_i18n.py fails while a message lacks German. A check's
+texts in German are its `de:` block in the shipped checklist the findings name.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from auditor import data
+from auditor.checklist import Checklist
+from auditor.results import Findings
+from auditor.spec import load_file
+
+SOURCE = "en"  # the language the templates and checklists are written in
+LANGUAGES = (SOURCE, "de")
+
+
+def language_of(locale: str | None) -> str:
+    """The report's language for the audited pages' locale (de_DE -> de); English for any other, or none."""
+    code = (locale or "").replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else SOURCE
+
+
+def catalog_file(lang: str) -> Path:
+    return data.PACKAGE / "locale" / lang / "LC_MESSAGES" / "messages.po"
+
+
+@lru_cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The templates' words in `lang`, from its .po file (fuzzy entries are left out, so they stay English)."""
+    if lang == SOURCE:
+        return gettext.NullTranslations()
+    with catalog_file(lang).open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    return gettext.GNUTranslations(mo)
+
+
+def day(timestamp: str, lang: str, page_locale: str | None = None) -> str:
+    """The date of an ISO timestamp as the reader writes it: "23. November 2026", "November 23, 2026".
+
+    The pages' own locale, when it is in the report's language, picks the variant (en_GB: "23 November 2026").
+    """
+    try:
+        when = date.fromisoformat(timestamp[:10])
+    except ValueError:  # findings.json is untrusted: show what it says
+        return timestamp
+    locale = page_locale.replace("-", "_") if page_locale and language_of(page_locale) == lang else lang
+    try:
+        return format_date(when, format="long", locale=locale)
+    except ValueError:  # a locale Babel does not know
+        return format_date(when, format="long", locale=lang)
+
+
+@lru_cache
+def _shipped(checklist_id: str) -> Checklist | None:
+    path = data.checklists_dir() / f"{checklist_id}.yml"
+    return load_file(path, Checklist, checklist_id).spec if path.is_file() else None
+
+
+def failure_titles(checklist_id: str, lang: str) -> dict[str, str]:
+    """Check id -> what to do, in `lang`, for the checks of a shipped checklist that have it."""
+    checklist = _shipped(checklist_id) if lang != SOURCE else None
+    if checklist is None:
+        return {}
+    texts = {c.id: getattr(c, lang) for c in checklist.checks}
+    return {check: text.failure_title for check, text in texts.items() if text is not None}
+
+
+def localize(findings: Findings, lang: str) -> Findings:
+    """The findings with each check's texts in `lang`, where the shipped checklist they came from has them.
+
+    A finding keeps its own words when its checklist is not a shipped one, or says something else
+    than the shipped check (a changed copy under the same name): a translation of other words is wrong.
+    """
+    checklist = _shipped(findings.checklist.id) if lang != SOURCE else None
+    if checklist is None:
+        return findings
+    checks = {c.id: c for c in checklist.checks}
+    localized = []
+    for x in findings.findings:
+        check = checks.get(x.check)
+        text = getattr(check, lang) if check is not None else None
+        if text is None or x.why != check.why or x.title not in (check.title, check.failure_title):
+            localized.append(x)
+            continue
+        update = {"title": text.title if x.title == check.title else text.failure_title, "why": text.why}
+        update |= {"how": list(text.how), "recommended_text": text.recommended_text or x.recommended_text}
+        localized.append(x.model_copy(update=update))
+    source = findings.checklist
+    title = getattr(checklist, lang)
+    if title is not None and source.title == checklist.title:
+        source = source.model_copy(update={"title": title.title})
+    return findings.model_copy(update={"findings": localized, "checklist": source})

@@ -1,0 +1,81 @@
+"""The report's overview: findings grouped by platform and topic, and how exposed each topic is. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.results import Finding
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+# Within a group: what to do first, what only the person can tell, what could not be read, what is fine.
+STATUS_ORDER = ("fail", "manual", "unknown", "pass", "not_applicable")
+# The report's filter: to change, check yourself (by hand, or not read), fine; "does not apply" shows under all only.
+FILTER = {"fail": "fail", "manual": "check", "unknown": "check", "pass": "fine", "not_applicable": "none"}
+PLATFORM_ORDER = ("facebook", "instagram", "accounts_center", "meta")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """How exposed one topic on one platform is: what the audit read there, and what to change."""
+
+    category: str
+    failed: int
+    passed: int
+    to_check: int  # by hand, or could not be read
+
+    @property
+    def share(self) -> int:
+        """Per cent of the settings read that are to change: the bar's length."""
+        read = self.failed + self.passed
+        return round(100 * self.failed / read) if read else 0
+
+
+@dataclass(frozen=True)
+class Group:
+    """The findings of one platform and topic, most important first; open when something is to change."""
+
+    platform: str
+    category: str
+    findings: list[Finding]
+
+    @property
+    def failed(self) -> int:
+        return sum(x.status == "fail" for x in self.findings)
+
+
+def _rank(x: Finding) -> tuple[int, int]:
+    return STATUS_ORDER.index(x.status), SEVERITY_ORDER.index(x.severity)
+
+
+def groups(findings: list[Finding]) -> list[Group]:
+    """A group per platform and topic; those with the most severe and the most changes first."""
+    by: dict[tuple[str, str], list[Finding]] = {}
+    for x in findings:
+        by.setdefault((x.platform, x.category), []).append(x)
+    groups = [Group(platform, category, sorted(items, key=_rank)) for (platform, category), items in by.items()]
+    return sorted(groups, key=lambda g: (min(_rank(x) for x in g.findings), -g.failed, _platform_rank(g.platform)))
+
+
+def _platform_rank(platform: str) -> int:
+    return PLATFORM_ORDER.index(platform) if platform in PLATFORM_ORDER else len(PLATFORM_ORDER)
+
+
+def exposure(findings: list[Finding]) -> list[tuple[str, list[Topic]]]:
+    """Per audited platform, each topic with what to change and what is fine; the most exposed topic first."""
+    counted: dict[str, dict[str, list[Finding]]] = {}
+    for x in findings:
+        if x.status != "not_applicable":
+            counted.setdefault(x.platform, {}).setdefault(x.category, []).append(x)
+    exposure = []
+    for platform in sorted(counted, key=_platform_rank):
+        topics = [
+            Topic(
+                category,
+                failed=sum(x.status == "fail" for x in items),
+                passed=sum(x.status == "pass" for x in items),
+                to_check=sum(x.status in ("manual", "unknown") for x in items),
+            )
+            for category, items in counted[platform].items()
+        ]
+        exposure.append((platform, sorted(topics, key=lambda t: (-t.failed, -t.share, -t.to_check))))
+    return exposure
