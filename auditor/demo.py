@@ -17,7 +17,7 @@ from auditor.target import Target
 DEMO_ACCOUNT = "demo"
 
 
-def run_demo(out: Path, *, browser_path: str | None = None) -> Path:
+def run_demo(out: Path, *, browser_path: str | None = None, lang: str | None = None) -> Path:
     """Start the replica, log into its demo account, audit Facebook and Instagram, write the report; returns it."""
     from auditor.replica.server import Replica  # the replica loads only for the demo
 
@@ -29,6 +29,7 @@ def run_demo(out: Path, *, browser_path: str | None = None) -> Path:
             target=Target(replica.url),
             browser_path=browser_path,
             credentials=Credentials(account.email, account.password, account.totp_secret),
+            lang=lang,
         )
         run(["facebook", "instagram"], Path(out), options)
         writes = replica.writes()

@@ -50,7 +50,7 @@ def drift_files(baseline_file: Path, current_file: Path, out: Path) -> Drift:
     return found
 
 
-def report_file(findings_file: Path, out: Path, template_dir: Path | None = None) -> Path:
+def report_file(findings_file: Path, out: Path, template_dir: Path | None = None, lang: str | None = None) -> Path:
     """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json;
     returns report.html."""
     findings = results.read(findings_file, Findings)
@@ -59,4 +59,4 @@ def report_file(findings_file: Path, out: Path, template_dir: Path | None = None
         raise InputError(f"{template_dir}:1: --template-dir: no such folder")
     with claimed(out):
         # Screenshot paths in findings.json are relative to its folder.
-        return write_report(findings, out, template_dir, evidence_root=findings_file.parent)
+        return write_report(findings, out, template_dir, evidence_root=findings_file.parent, lang=lang)

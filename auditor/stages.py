@@ -73,6 +73,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     trace: bool = False
     evidence: bool = True  # screenshots beside the observations
+    lang: str | None = None  # the report's language (None: the audited pages')
 
 
 # ---------------------------------------------------------------------- the chain, with its own browser
@@ -114,6 +115,7 @@ def run(
                 pace=options.pace,
                 evidence=options.evidence,
                 deadline=deadline,
+                lang=options.lang,
             )
         if before is None:
             return Done(observations, findings)
@@ -183,6 +185,7 @@ def audit_in(
     evidence: bool = True,
     deadline: float | None = None,
     say=say,
+    lang: str | None = None,
 ) -> tuple[Observations, Findings]:
     """One account's whole audit in a guarded context: observations.json, findings.json and the report in `folder`."""
     observations = observe_in(
@@ -198,7 +201,7 @@ def audit_in(
     )
     write_observations(folder / OBSERVATIONS, observations, say)
     findings = evaluate_to_file(observations, folder, checklist)
-    write_report(findings, folder)
+    write_report(findings, folder, lang=lang)
     return observations, findings
 
 
@@ -279,7 +282,9 @@ def evaluate_to_file(observations: Observations, out_dir: Path, checklist: spec.
     return findings
 
 
-def evaluate_and_report(observations: Observations, folder: Path, checklist: str = "default") -> Path:
+def evaluate_and_report(
+    observations: Observations, folder: Path, checklist: str = "default", lang: str | None = None
+) -> Path:
     """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json;
     returns report.html."""
-    return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder)
+    return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder, lang=lang)

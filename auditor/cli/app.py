@@ -66,6 +66,15 @@ def _connect_url(value: str | None) -> str | None:
     return value
 
 
+class Language(str, Enum):
+    en = "en"
+    de = "de"
+
+
+Lang = Annotated[
+    Optional[Language],
+    typer.Option(help="The report's language, en or de (default: the language the audited pages were in)."),
+]
 BrowserPath = Annotated[
     Optional[str],
     typer.Option(

@@ -12,7 +12,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor.cli.app import BrowserPath, Connect, Pace, Platform, ReplicaRoute, Timeout, _replica_url, _seconds, app
+from auditor.cli.app import (
+    BrowserPath,
+    Connect,
+    Lang,
+    Pace,
+    Platform,
+    ReplicaRoute,
+    Timeout,
+    _replica_url,
+    _seconds,
+    app,
+)
 from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
 
 
@@ -21,11 +32,12 @@ from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
 def demo(
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the report.")] = Path("reports/demo"),
     browser_path: BrowserPath = None,
+    lang: Lang = None,
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
     from auditor.demo import run_demo
 
-    print(run_demo(out, browser_path=browser_path))
+    print(run_demo(out, browser_path=browser_path, lang=lang and lang.value))
 
 
 @app.command()
@@ -117,11 +129,12 @@ def report(
         "."
     ),
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
+    lang: Lang = None,
 ) -> None:
     """Write the report from findings.json (offline)."""
     from auditor import rerun
 
-    print(rerun.report_file(findings, out, template_dir))
+    print(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
 
 
 @app.command()
@@ -161,6 +174,7 @@ def run(
     workers: Annotated[
         Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
     if accounts is not None:
@@ -180,6 +194,7 @@ def run(
             pace=pace,
             trace=trace,
             timeout=timeout,
+            lang=lang and lang.value,
         )
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
@@ -189,7 +204,14 @@ def run(
     from auditor import stages
 
     options = _options(
-        replica, session=session, trace=trace, browser_path=browser_path, pace=pace, connect=connect, timeout=timeout
+        replica,
+        session=session,
+        trace=trace,
+        browser_path=browser_path,
+        pace=pace,
+        connect=connect,
+        timeout=timeout,
+        lang=lang and lang.value,
     )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
     print(out / "report.html")

@@ -24,7 +24,15 @@ from playwright.sync_api import sync_playwright
 from auditor import __version__, interrupt, results
 from auditor.browser import Opened, audit_context, check_connect, opened_browser
 from auditor.cohort.accounts import Account, load_accounts
-from auditor.cohort.summary import AccountRow, Summary, account_row, failed_row, tally, write_summary
+from auditor.cohort.summary import (
+    AccountRow,
+    Summary,
+    account_row,
+    failed_row,
+    language_of_most,
+    tally,
+    write_summary,
+)
 from auditor.errors import first_line, say
 from auditor.files import check_output_dir, claimed
 from auditor.outcome import stop_message
@@ -47,6 +55,7 @@ class Job:
     pace: float | None
     trace: bool
     timeout: float  # seconds each account's audit may take
+    lang: str | None = None  # the reports' language (None: each account's pages')
     browser: str = ""  # "browser: ...", said once, when the first worker has its browser
     _said: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,6 +78,7 @@ def run_cohort(
     pace: float | None = None,
     trace: bool = False,
     timeout: float | None = None,
+    lang: str | None = None,
 ) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
@@ -79,7 +89,9 @@ def run_cohort(
         check_connect(connect)
         if target.is_replica:
             say(target.remote_browser_note())
-    job = Job(Path(out), flow_set, loaded, target, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT)
+    job = Job(
+        Path(out), flow_set, loaded, target, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT, lang=lang
+    )
     started = now()
     rows: dict[str, AccountRow] = {}
     found: dict[str, results.Findings] = {}
@@ -104,10 +116,10 @@ def run_cohort(
             with interrupt.stop_between_pages(say):
                 run_accounts(accounts, min(workers, len(accounts)), job, rows, found)
         except KeyboardInterrupt:  # the second Ctrl-C: what finished is written, with the summary of it
-            write_summary(job.out, summary())
+            write_summary(job.out, summary(), lang or language_of_most(found))
             raise
         done = summary()
-        write_summary(job.out, done)
+        write_summary(job.out, done, lang or language_of_most(found))
     return done
 
 
@@ -191,6 +203,7 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
                 pace=job.pace,
                 deadline=deadline,
                 say=tell,
+                lang=job.lang,
             )
     except Exception as exc:  # one account's crash never stops the others: the summary says why
         reason = secrets.scrub(first_line(exc))

@@ -8,6 +8,7 @@ from typing import Literal
 from auditor import results
 from auditor.cohort.accounts import Account
 from auditor.files import write_atomic
+from auditor.i18n import LANGUAGES, SOURCE, failure_titles, language_of
 from auditor.models import Frozen
 from auditor.results import Severity, Source
 from auditor.spec import Loaded
@@ -114,9 +115,17 @@ def tally(checklist: Loaded, findings: dict[str, results.Findings]) -> list[Chec
     return sorted(rows, key=lambda row: (-len(row.failing), SEVERITY_ORDER.index(row.severity)))
 
 
-def write_summary(out: Path, summary: Summary) -> Path:
-    """summary.json and summary.html (what an organisation reads first); returns summary.html."""
+def language_of_most(findings: dict[str, results.Findings]) -> str:
+    """The summary's language by default: the one most audited accounts' pages were in."""
+    languages = [language_of(found.run.locale) for found in findings.values()]
+    return max(LANGUAGES, key=languages.count)
+
+
+def write_summary(out: Path, summary: Summary, lang: str = SOURCE) -> Path:
+    """summary.json and summary.html (what an organisation reads first), in `lang`; returns summary.html."""
     from auditor.report import environment
 
     results.write(out / SUMMARY_JSON, summary)
-    return write_atomic(out / SUMMARY_HTML, environment().get_template("summary.html.j2").render(s=summary))
+    titles = failure_titles(summary.checklist.id, lang)  # the checks' words in `lang`, where the checklist has them
+    html = environment(lang=lang).get_template("summary.html.j2").render(s=summary, titles=titles)
+    return write_atomic(out / SUMMARY_HTML, html)
