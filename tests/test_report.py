@@ -118,32 +118,51 @@ def test_report_writes_three_files(eu_report):
     assert sorted(p.name for p in eu_report.iterdir()) == ["junit.xml", "report.html", "report.md"]
 
 
-def test_html_leads_with_what_to_change_most_severe_first(eu_report):
+def test_html_answers_three_questions_first_then_every_finding_by_platform_and_topic(eu_report):
     findings = golden("eu")
-    outline = Outline((eu_report / "report.html").read_text(encoding="utf-8"))
+    html = (eu_report / "report.html").read_text(encoding="utf-8")
+    outline = Outline(html)
     assert [h for lvl, h, _ in outline.headings if lvl == 1] == ["Your privacy settings report"]
     assert [h for lvl, h, _ in outline.headings if lvl == 2] == [
-        "What to change",
-        "Check these yourself",
+        "How exposed you are",
+        "What matters most",
+        "Can Meta train its AI on your posts?",
+        "Your settings by platform and topic",
         "AI training: what you can and cannot control",
-        "Already fine",
         "What auditor could not check",
         "Scores by topic",
         "Screenshots",
         "About this report",
     ]
+    # Exposure per platform audited, each topic with its counts.
+    assert outline.in_section("exposure", 3) == ["Facebook", "Instagram", "Accounts Center", "Meta"]
+    exposure = html[html.index('id="exposure"') : html.index('id="top"')]
+    assert "1 of 1 to change" in exposure and "nothing read · 1 to check" in exposure
+    # The most important changes, most severe first, each linked to its card.
     failed = [f for f in findings.findings if f.status == "fail"]
-    shown = outline.in_section("change", 3)
-    assert sorted(shown) == sorted(f.title for f in failed)
-    severities = [next(f.severity for f in failed if f.title == title) for title in shown]
-    assert severities == sorted(severities, key=SEVERITY.index)
-    assert shown[0] == "Two-factor authentication is off"  # critical, though sixth in the checklist
-    assert outline.in_section("fine", 2) == ["Already fine"]
+    top = html[html.index('id="top"') : html.index('id="ai-answer"')]
+    linked = re.findall(r'<a href="#f-([a-z0-9-]+)" dir="auto">', top)
+    assert linked == [f.check for f in sorted(failed, key=lambda f: SEVERITY.index(f.severity))][:5]
+    assert linked[0] == "two-factor-on"  # critical, though sixth in the checklist
+    assert all(f'id="f-{check}"' in html for check in linked)
+    # Groups: the one with the most severe change first; what is to change open, the rest closed.
+    groups = outline.in_section("findings", 3)
+    assert groups[0] == "Accounts Center · Account security"
+    assert sorted(groups) == sorted({f"{p} · {c}" for p, c in re.findall(r"(\w[\w ]*) · ([^<]+)</h3>", html)})
+    assert sorted(outline.in_section("findings", 4)) == sorted(f.title for f in findings.findings)
+    cards = re.findall(r'<li class="card [^"]*" id="f-([a-z0-9-]+)" data-show="(\w+)">\n<details( open)?>', html)
+    status = {f.check: f.status for f in findings.findings}
+    assert {check: bool(opened) for check, _, opened in cards} == {c: s == "fail" for c, s in status.items()}
+    assert {check: show for check, show, _ in cards} == {
+        c: {"fail": "fail", "manual": "check", "unknown": "check", "pass": "fine"}.get(s, "none")
+        for c, s in status.items()
+    }
 
 
 def test_each_change_says_why_and_where_to_click(eu_report):
     html = (eu_report / "report.html").read_text(encoding="utf-8")
-    card = html[html.index('id="change-1"') : html.index('id="change-2"')]
+    card = html[html.index('id="f-two-factor-on"') :]
+    card = card[: card.index("</li>\n<li")]
     assert "A password alone is not enough." in card
     assert re.search(r'<ol class="steps">\s*<li dir="auto">Turn it on.</li>', card)
     assert '<a href="https://accountscenter.facebook.com/password_and_security/two_factor">' in card
@@ -153,7 +172,8 @@ def test_each_change_says_why_and_where_to_click(eu_report):
 def test_html_is_one_self_contained_file_with_the_screenshot_inlined(eu_report):
     html = (eu_report / "report.html").read_text(encoding="utf-8")
     outline = Outline(html)
-    assert not [t for t, a in outline.tags if t in ("script", "link", "iframe", "object")]
+    assert not [t for t, a in outline.tags if t in ("link", "iframe", "object")]
+    assert [a for t, a in outline.tags if t == "script"] == [{}]  # the filter's, inline
     external = [a.get("src") for t, a in outline.tags if a.get("src") and not a["src"].startswith("data:")]
     assert external == []
     assert "url(" not in html and "@import" not in html
@@ -211,7 +231,7 @@ def test_provenance(tmp_path):
 @pytest.mark.parametrize(
     "case, shown, hidden",
     [
-        ("eu", ["In the EU, the EEA and the UK", "send Meta&#39;s objection form", "27 May 2025"], ["Everywhere else"]),
+        ("eu", ["In the EU, the EEA and the UK", "send Meta's objection form", "27 May 2025"], ["Everywhere else"]),
         (
             "us",
             ["Everywhere else", "Meta offers no form where you are", "16 December 2025", "South Korea"],
@@ -226,7 +246,7 @@ def test_provenance(tmp_path):
 )
 def test_ai_training_section_says_what_can_be_controlled_where(case, shown, hidden):
     html = render(golden(case))["report.html"]
-    section = html[html.index('id="ai"') : html.index('id="fine"')]
+    section = html[html.index('id="ai"') : html.index('id="unknown"')]
     assert all(text in section for text in shown)
     assert not any(text in section for text in hidden)
 
@@ -305,7 +325,8 @@ def hostile_findings() -> results.Findings:
 def test_hostile_text_is_escaped_in_html(tmp_path):
     html = write_report(hostile_findings(), tmp_path).read_text(encoding="utf-8")
     outline = Outline(html)
-    assert [t for t, _ in outline.tags if t == "script"] == []
+    assert [t for t, _ in outline.tags if t == "script"] == ["script"]  # the filter's only
+    assert html.count("<script") == 1
     assert not [(t, k) for t, a in outline.tags for k in a if k.startswith("on")]
     assert not [a for t, a in outline.tags if "javascript" in (a.get("href") or "")]
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;quoted&#34; &amp;" in html
@@ -445,7 +466,7 @@ def test_templates_can_be_overridden_one_at_a_time(tmp_path, capsys):
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "/* our own style */" in html and ".card{" not in html
     assert "In Ordnung" in html
-    assert "What to change" in html  # the rest still comes from the built-in templates
+    assert "What matters most" in html  # the rest still comes from the built-in templates
 
 
 def test_a_missing_template_dir_is_bad_input(tmp_path, capsys):
@@ -505,11 +526,15 @@ def test_report_in_a_browser(page, eu_report, request):
         assert page.get_by_role(landmark).count() == 1
     assert page.get_by_role("heading", level=1).all_inner_texts() == ["Your privacy settings report"]
     main_region = page.get_by_role("main")
-    assert main_region.get_by_role("heading", level=2).first.inner_text() == "What to change"
-    change = page.get_by_role("region", name="What to change")
-    assert change.get_by_role("heading", level=3).first.inner_text() == "Two-factor authentication is off"
+    assert main_region.get_by_role("heading", level=2).first.inner_text() == "How exposed you are"
+    top = page.get_by_role("region", name="What matters most")
+    assert top.get_by_role("link").first.inner_text() == "Two-factor authentication is off"
+    findings = page.get_by_role("region", name="Your settings by platform and topic")
+    assert findings.get_by_role("heading", level=4).first.inner_text() == "Two-factor authentication is off"
     assert (
-        change.get_by_role("link", name="https://accountscenter.facebook.com/password_and_security/two_factor").count()
+        findings.get_by_role(
+            "link", name="https://accountscenter.facebook.com/password_and_security/two_factor"
+        ).count()
         == 1
     )
     assert page.get_by_role("contentinfo").get_by_role("heading", level=2).inner_text() == "About this report"
