@@ -6,6 +6,7 @@ Bad checklist YAML is bad input: one line `file:line: field: message`, exit 2, n
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -152,11 +153,50 @@ def test_at_risk_asks_about_facebook_active_status_by_hand(checklists):
     assert check.manual
 
 
+# Hosts the catalog read pages through, or that copy other sites' pages: never a source a person is sent to.
+NOT_A_SOURCE = re.compile(
+    r"(^|\.)(littleknownlies\.com|ioground\.com|yanaoki\.com|swap\.stanford\.edu|greekcryptocommunity\.com"
+    r"|romanticpoetry\.info|masterscheme\.cn|promo-sale\.live|ru24\.pro|howtotechnoglitz\.com|archive\.org"
+    r"|archive\.(ph|today|is)|sync-computers\.com|maplehorst\.com|shipfeed\.data\.shodan\.io)$"
+)
+
+
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_cited_source_is_in_the_catalog(name, checklists):
+def test_every_cited_source_has_a_title_and_a_public_https_address(name, checklists):
     catalog = yaml.safe_load((data.checklists_dir() / "sources" / "catalog.yml").read_text(encoding="utf-8"))["sources"]
     cited = {s for c in checklists[name].spec.checks for s in c.sources}
     assert sorted(cited - set(catalog)) == []
+    for key in sorted(cited):
+        entry = catalog[key]
+        assert set(entry) <= {"title", "url", "read_via"} and entry["title"].strip(), key
+        url = urlsplit(entry["url"])
+        assert url.scheme == "https" and url.hostname and "." in url.hostname, (key, entry["url"])
+        assert not re.fullmatch(r"[\d.]+", url.hostname), (key, "an IP address is not a public page")
+        assert not NOT_A_SOURCE.search(url.hostname), (key, "a proxy, mirror or archive")
+        # A proxy or a redirector carries the real address inside its own.
+        assert not re.search(r"https?:/|/proxy/|/goto/", entry["url"][len("https://") :]), key
+
+
+def test_the_report_shows_sources_as_links_and_never_the_catalog_keys():
+    from auditor.report import render
+    from auditor.results import Finding, Findings, Run, Score, Source
+
+    check = load_checklist("default").spec.checks[0]
+    finding = Finding(
+        check=check.id, setting=check.setting, status="fail", severity=check.severity, category=check.category,
+        platform="facebook", title=check.failure_title, sources=check.sources, why=check.why, how=list(check.how),
+    )  # fmt: skip
+    run = Run(tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"])
+    score = Score(category="overall", passed=0, failed=1, unknown=0, score=0)
+    findings = Findings(
+        run=run, checklist=Source(id="default", sha256="0" * 64), evaluated=run.started, findings=[finding],
+        scores=[score], overall=score,
+    )  # fmt: skip
+    html = render(findings)["report.html"]
+    catalog = yaml.safe_load((data.checklists_dir() / "sources" / "catalog.yml").read_text(encoding="utf-8"))["sources"]
+    for key in check.sources:
+        assert f'<a href="{catalog[key]["url"]}">{catalog[key]["title"]}</a>' in html.replace("&#39;", "'")
+    assert not re.search(r"\bS-[a-z0-9]", html) and "catalog" not in html.split("<footer>")[0]  # no keys, no notes
 
 
 @pytest.mark.parametrize("name", SHIPPED)
