@@ -4,7 +4,8 @@ The only module that imports Jinja2. Python decides what goes where (grouping, o
 links and screenshots are safe to include); the templates only lay it out and hold the words.
 Findings are untrusted input: every text is escaped (HTML and XML by autoescape, Markdown by
 `_markdown`) and loses its control and bidi characters, only https links become links, and only
-images inside the findings' folder are embedded.
+images inside the findings' folder are embedded. The report and report.md speak the reader's
+language (auditor/i18n.py: the templates' messages, the checks' texts, dates); junit.xml stays English.
 """
 
 from __future__ import annotations
