@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sample_reports
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-import reports
 from auditor import data, i18n
 from auditor.checklist import load_checklist
 from auditor.cli import main
@@ -77,7 +77,7 @@ def test_dates_are_in_the_readers_format(lang, page, shown):
 
 
 def test_a_german_account_gets_a_german_report_with_real_plurals(tmp_path):
-    html = reports.report("de", tmp_path).read_text(encoding="utf-8")
+    html = sample_reports.report("de", tmp_path).read_text(encoding="utf-8")
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert '<html lang="de">' in html and "geprüft am 23. November 2026" in html
     checklist = load_checklist("default").spec
@@ -93,7 +93,7 @@ def test_a_german_account_gets_a_german_report_with_real_plurals(tmp_path):
 
 
 def test_counts_have_their_real_plural(tmp_path):
-    html = reports.report("demo", tmp_path, lang="en").read_text(encoding="utf-8")
+    html = sample_reports.report("demo", tmp_path, lang="en").read_text(encoding="utf-8")
     counted = re.findall(r"(?:Now|What auditor saw): <strong dir=\"auto\">([^<]+)</strong>", html)
     assert counted and all("item" not in text for text in counted)
     assert re.search(r"\b1 (app|session|contact|topic|category|advertiser|person)\b", " ".join(counted)) or any(

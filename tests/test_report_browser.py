@@ -1,14 +1,14 @@
 """The report and the summary as people see them in a browser: the first screen, the filter, print,
 a phone, German, and axe-core's accessibility rules. Reports are built offline from the replica's
-expected observations (tests/reports.py): no audit runs here.
+expected observations (tests/sample_reports.py): no audit runs here.
 """
 
 from __future__ import annotations
 
 import pytest
+import sample_reports
 from axe_playwright_python.sync_playwright import Axe
 
-import reports
 from auditor.checklist import load_checklist
 from auditor.cohort.summary import AccountRow, Failure, Summary, tally, write_summary
 from auditor.results import Findings, read
@@ -27,7 +27,7 @@ ANSWERS = {
 def built(tmp_path_factory):
     """The demo account's report in English and the German account's in German, and a summary of both in each."""
     root = tmp_path_factory.mktemp("reports")
-    paths = {"en": reports.report("demo", root / "demo"), "de": reports.report("de", root / "de")}
+    paths = {"en": sample_reports.report("demo", root / "demo"), "de": sample_reports.report("de", root / "de")}
     found = {name: read(path.parent / "findings.json", Findings) for name, path in paths.items()}
     for lang in ("en", "de"):
         paths[f"summary-{lang}"] = write_summary(root / f"summary-{lang}", summary(found), lang)
