@@ -144,7 +144,7 @@ def environment(template_dir: Path | None = None, markdown: bool = False) -> Env
     """Templates from template_dir first, then the built-in ones (datasette-style overrides)."""
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(data.templates_dir())))
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=not markdown,
         finalize=_markdown if markdown else _clean,
@@ -152,16 +152,23 @@ def environment(template_dir: Path | None = None, markdown: bool = False) -> Env
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # `_` and {% trans %} say the English until catalogs come
+    return env
 
 
-def render(findings: Findings, template_dir: Path | None = None, evidence_root: Path | None = None) -> dict[str, str]:
-    """Every output file's text, by file name."""
+def render(
+    findings: Findings, template_dir: Path | None = None, evidence_root: Path | None = None, since=None
+) -> dict[str, str]:
+    """Every output file's text, by file name; `since` (history.Since) adds what changed since the last audit."""
     view = build_view(findings, evidence_root)
     html, markdown = environment(template_dir), environment(template_dir, markdown=True)
     try:
         return {
-            name: (markdown if name.endswith(".md") else html).get_template(template).render(v=view, f=findings)
+            name: (markdown if name.endswith(".md") else html)
+            .get_template(template)
+            .render(v=view, f=findings, since=since)
             for name, template in OUTPUTS.items()
         }
     except Exception as exc:  # a template of --template-dir may fail in any way: a syntax error, an unknown name, 1 / 0
@@ -181,7 +188,11 @@ def _template_error(exc: Exception, template_dir: Path) -> str:
 
 
 def write_report(
-    findings: Findings, out_dir: Path, template_dir: Path | None = None, evidence_root: Path | None = None
+    findings: Findings,
+    out_dir: Path,
+    template_dir: Path | None = None,
+    evidence_root: Path | None = None,
+    since=None,
 ) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
@@ -190,7 +201,7 @@ def write_report(
     replaced atomically, so a failure leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, since)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"

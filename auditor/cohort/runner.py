@@ -27,6 +27,7 @@ from auditor.cohort.accounts import Account, load_accounts
 from auditor.cohort.summary import AccountRow, Summary, account_row, failed_row, tally, write_summary
 from auditor.errors import first_line, say
 from auditor.files import check_output_dir, claimed
+from auditor.history import Recording
 from auditor.outcome import stop_message
 from auditor.results import Source, now
 from auditor.spec import Loaded
@@ -47,6 +48,8 @@ class Job:
     pace: float | None
     trace: bool
     timeout: float  # seconds each account's audit may take
+    history: Path | None = None  # where each account's run is recorded
+    before: dict = field(default_factory=dict)  # account name -> checks it failed at its previous recorded run
     browser: str = ""  # "browser: ...", said once, when the first worker has its browser
     _said: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,6 +72,7 @@ def run_cohort(
     pace: float | None = None,
     trace: bool = False,
     timeout: float | None = None,
+    history: Path | None = None,
 ) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
@@ -79,7 +83,9 @@ def run_cohort(
         check_connect(connect)
         if target.is_replica:
             say(target.remote_browser_note())
-    job = Job(Path(out), flow_set, loaded, target, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT)
+    job = Job(
+        Path(out), flow_set, loaded, target, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT, history
+    )
     started = now()
     rows: dict[str, AccountRow] = {}
     found: dict[str, results.Findings] = {}
@@ -96,7 +102,7 @@ def run_cohort(
             workers=workers,
             checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
             accounts=[rows[a.name] for a in accounts],
-            checks=tally(loaded, dict(found)),
+            checks=tally(loaded, dict(found), dict(job.before) if history is not None else None),
         )
 
     with claimed(out):
@@ -168,6 +174,8 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
     def tell(line: str) -> None:
         say(f"[{account.name}] {line}")
 
+    recording = Recording(job.history, names=(account.name,)) if job.history is not None else None
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with (
@@ -191,10 +199,15 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
                 pace=job.pace,
                 deadline=deadline,
                 say=tell,
+                history=recording,
             )
     except Exception as exc:  # one account's crash never stops the others: the summary says why
         reason = secrets.scrub(first_line(exc))
         tell(f"failed: {reason}")
         return failed_row(account, reason)
     found[account.name] = findings
+    if recording is not None and recording.error is not None:
+        tell(f"auditor: error: {recording.error}")
+    elif recording is not None and recording.since is not None:
+        job.before[account.name] = recording.since.previous_failing
     return account_row(account, observations, findings, stop_message(observations) or "")
