@@ -134,10 +134,11 @@ def compare(
                 title=title_of.get(setting, ""),
             )
         )
+    changed = {c.setting for c in changes}  # a check on a changed setting is said with the change
     now_failing = [
         (check, titles.get(check, check))
-        for check, (_setting, status) in after.checks.items()
-        if status == "fail" and before.checks.get(check, ("", ""))[1] == "pass"
+        for check, (setting, status) in after.checks.items()
+        if status == "fail" and before.checks.get(check, ("", ""))[1] == "pass" and setting not in changed
     ]
     return Since(before.started, changes, now_failing, before.failing())
 
