@@ -9,16 +9,15 @@ does not expect. A change `auditor apply` recorded is the person's own ("by audi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from auditor.results import Findings, Observations, Value
 
 ALWAYS_AUDITED = ("accounts_center", "meta")  # read whichever platform a run audits
 
 
-@dataclass(frozen=True)
-class Seen:
-    """One setting in one run."""
+class Seen(NamedTuple):
+    """One setting in one run (a tuple: a timeline builds a great many)."""
 
     platform: str
     status: str

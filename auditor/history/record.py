@@ -7,6 +7,7 @@ account's login), each kept only as a keyed hash. A replica's accounts are kept 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -95,10 +96,17 @@ def _latest_run(db: sqlite3.Connection, account: int) -> int | None:
 
 
 def _insert_run(db: sqlite3.Connection, account: int, observations: Observations, findings: Findings) -> int:
+    """The run, its settings and findings; its digest lets a timeline skip runs that changed nothing."""
     run = observations.run
+    settings = [
+        # `confidence` comes with inferred readings (issue 13); until then every reading is direct.
+        (o.setting, o.platform, o.status, encoded(o.value), o.reason, getattr(o, "confidence", None))
+        for o in observations.observations
+    ]
+    checks = [(f.check, f.setting, f.status, f.severity) for f in findings.findings]
     run_id = db.execute(
         "INSERT INTO run (account, started, finished, tool_version, checklist, checklist_version, checklist_sha256,"
-        " platforms, target, complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " platforms, target, complete, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             account,
             run.started,
@@ -110,20 +118,11 @@ def _insert_run(db: sqlite3.Connection, account: int, observations: Observations
             json.dumps(run.platforms),
             "meta" if run.target == "meta" else "replica",
             run.complete,
+            hashlib.sha256(json.dumps([run.platforms, settings, checks]).encode()).hexdigest(),
         ),
     ).lastrowid
-    db.executemany(
-        "INSERT INTO setting VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            # `confidence` comes with inferred readings (issue 13); until then every reading is direct.
-            (run_id, o.setting, o.platform, o.status, encoded(o.value), o.reason, getattr(o, "confidence", None))
-            for o in observations.observations
-        ],
-    )
-    db.executemany(
-        "INSERT INTO finding VALUES (?, ?, ?, ?, ?)",
-        [(run_id, f.check, f.setting, f.status, f.severity) for f in findings.findings],
-    )
+    db.executemany("INSERT INTO setting VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *row) for row in settings])
+    db.executemany("INSERT INTO finding VALUES (?, ?, ?, ?, ?)", [(run_id, *row) for row in checks])
     return run_id
 
 

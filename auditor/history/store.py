@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from auditor.errors import AuditorError
@@ -30,7 +31,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE TABLE run (id INTEGER PRIMARY KEY, account INTEGER NOT NULL REFERENCES account (id),"
         " started TEXT NOT NULL, finished TEXT, tool_version TEXT NOT NULL, checklist TEXT NOT NULL,"
         " checklist_version TEXT, checklist_sha256 TEXT NOT NULL, platforms TEXT NOT NULL, target TEXT NOT NULL,"
-        " complete INTEGER NOT NULL)",
+        " complete INTEGER NOT NULL, digest TEXT NOT NULL)",
         "CREATE INDEX run_by_account ON run (account, started)",
         # Values as JSON, so that "on", true and 1 stay apart; NULL when nothing was seen.
         "CREATE TABLE setting (run INTEGER NOT NULL REFERENCES run (id), setting TEXT NOT NULL,"
@@ -182,5 +183,6 @@ def encoded(value) -> str | None:
     return None if value is None else json.dumps(value)
 
 
+@lru_cache(maxsize=4096)  # a history holds few distinct values, read many times over
 def decoded(text: str | None):
     return None if text is None else json.loads(text)

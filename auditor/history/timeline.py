@@ -49,6 +49,7 @@ class RunRow:
     checklist: str
     checklist_version: str | None
     counts: dict[str, int]
+    digest: str  # the same in two runs: nothing changed between them
 
 
 def accounts(db: sqlite3.Connection, path: Path, name: str | None) -> list[tuple[int, str]]:
@@ -80,9 +81,9 @@ def runs(db: sqlite3.Connection, account: int) -> list[RunRow]:
     ):
         counts.setdefault(run, {})[status] = n
     return [
-        RunRow(run, started, json.loads(platforms), checklist, version, counts.get(run, {}))
-        for run, started, platforms, checklist, version in db.execute(
-            "SELECT id, started, platforms, checklist, checklist_version FROM run WHERE account = ?"
+        RunRow(run, started, json.loads(platforms), checklist, version, counts.get(run, {}), digest)
+        for run, started, platforms, checklist, version, digest in db.execute(
+            "SELECT id, started, platforms, checklist, checklist_version, digest FROM run WHERE account = ?"
             " ORDER BY started, id",
             (account,),
         )
@@ -101,7 +102,7 @@ def timeline(path: Path, name: str | None = None, since: date | None = None) -> 
                 if since is not None and run.started[:10] < since.isoformat():
                     continue
                 lines.append(f"  {_when(run.started)}  {', '.join(run.platforms)}  {_counts(run)}")
-                if n > 0:
+                if n > 0 and every[n - 1].digest != run.digest:
                     before, after = store.snapshot(db, every[n - 1].id), store.snapshot(db, run.id)
                     between = {
                         s: [v for t, v in done if before.started <= t < after.started] for s, done in applied.items()
