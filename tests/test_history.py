@@ -17,6 +17,7 @@ import pytest
 
 from auditor import results
 from auditor.cli import main
+from auditor.cohort.summary import Summary, tally, write_summary
 from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
 from auditor.history import Recording, record_apply
@@ -209,6 +210,22 @@ def test_the_csv_export_has_pseudonyms_and_no_formulas(tmp_path, checklist, caps
     assert any(r["kind"] == "finding" and r["status"] == "fail" for r in rows)
 
 
+def test_the_cohort_summary_counts_the_accounts_failing_now_and_at_their_previous_run(tmp_path, checklist):
+    db, bob = tmp_path / "history.sqlite", [{"name": "c_user", "domain": ".facebook.com", "value": "42"}]
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", account="us"), cookies=bob, names=("bob",))
+    alice = record(db, audited(checklist, "2026-02-05T10:00:00+00:00"))
+    bob_now = record(db, audited(checklist, "2026-02-05T10:00:00+00:00", account="us"), cookies=bob, names=("bob",))
+    now = {"alice": audited(checklist, "2026-02-05T10:00:00+00:00")[1], "bob": audited(checklist, "x", account="us")[1]}
+    before = {"alice": alice.since.previous_failing, "bob": bob_now.since.previous_failing}
+    rows = {row.check: row for row in tally(checklist, now, before)}
+    check = next(c.id for c in checklist.spec.checks if c.setting == "fb.lookup_by_email")
+    assert (len(rows[check].failing), rows[check].failing_before) == (2, 1)
+    assert all(row.failing_before is None for row in tally(checklist, now))
+    html = write_summary(tmp_path, summary_of(checklist, tally(checklist, now, before))).read_text()
+    assert "At the previous run</th>" in html
+
+
 # ---------------------------------------------------------------------- privacy of the files
 def test_the_database_holds_no_name_email_phone_or_account_id(tmp_path, checklist, replica_accounts):
     demo = replica_accounts["demo"]
@@ -344,3 +361,19 @@ def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(replica, tm
 
 def first_started(folder: Path) -> str:
     return results.read(folder / "observations.json", results.Observations).run.started[:10]
+
+
+def summary_of(checklist, checks) -> Summary:
+    source = results.Source(id=checklist.id, sha256=checklist.sha256)
+    when = "2026-02-05T10:00:00+00:00"
+    return Summary(
+        tool_version="0.1.0",
+        started=when,
+        finished=when,
+        target="meta",
+        browser="",
+        workers=1,
+        checklist=source,
+        accounts=[],
+        checks=checks,
+    )

@@ -43,6 +43,8 @@ class Recording:
             self.since = _record(self, observations, findings, ids)
         except HistoryError as exc:
             self.error = exc
+            return
+        say(f"history: recorded in {self.path}")
 
 
 def account_ids(cookies: list[dict]) -> dict[str, str]:
