@@ -17,8 +17,12 @@ from auditor.target import Target
 DEMO_ACCOUNT = "demo"
 
 
-def run_demo(out: Path, *, browser_path: str | None = None, lang: str | None = None) -> Path:
-    """Start the replica, log into its demo account, audit Facebook and Instagram, write the report; returns it."""
+def run_demo(
+    out: Path, *, browser_path: str | None = None, lang: str | None = None, history: Path | None = None
+) -> Path:
+    """Start the replica, log into its demo account, audit Facebook and Instagram, write the report; returns it.
+
+    With `history`, the run is recorded there: a second demo says what changed since the first."""
     from auditor.replica.server import Replica  # the replica loads only for the demo
 
     check_output_dir(out)
@@ -30,6 +34,7 @@ def run_demo(out: Path, *, browser_path: str | None = None, lang: str | None = N
             browser_path=browser_path,
             credentials=Credentials(account.email, account.password, account.totp_secret),
             lang=lang,
+            history=history,
         )
         run(["facebook", "instagram"], Path(out), options)
         writes = replica.writes()

@@ -210,8 +210,12 @@ def render(
     template_dir: Path | None = None,
     evidence_root: Path | None = None,
     lang: str | None = None,
+    since=None,
 ) -> dict[str, str]:
-    """Every output file's text, by file name: the report in `lang` (default: the audited pages'), JUnit in English."""
+    """Every output file's text, by file name: the report in `lang` (default: the audited pages'), JUnit in English.
+
+    `since` (history.Since) adds what changed since the account's last audit.
+    """
     lang = lang or i18n.language_of(findings.run.locale)
     localized = i18n.localize(findings, lang)
     view = build_view(localized, evidence_root, lang)
@@ -223,8 +227,8 @@ def render(
     junit = environment(template_dir)  # for machines: the same English words whatever the reader's language
     try:
         return {
-            "report.html": html.get_template(OUTPUTS["report.html"]).render(v=view, f=localized),
-            "report.md": markdown.get_template(OUTPUTS["report.md"]).render(v=view, f=localized),
+            "report.html": html.get_template(OUTPUTS["report.html"]).render(v=view, f=localized, since=since),
+            "report.md": markdown.get_template(OUTPUTS["report.md"]).render(v=view, f=localized, since=since),
             "junit.xml": junit.get_template(OUTPUTS["junit.xml"]).render(v=build_view(findings), f=findings),
         }
     except Exception as exc:  # a template of --template-dir may fail in any way: a syntax error, an unknown name, 1 / 0
@@ -249,6 +253,7 @@ def write_report(
     template_dir: Path | None = None,
     evidence_root: Path | None = None,
     lang: str | None = None,
+    since=None,
 ) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
@@ -257,7 +262,7 @@ def write_report(
     replaced atomically, so a failure leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang, since)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"

@@ -23,6 +23,7 @@ from auditor.drift import write as write_drift
 from auditor.errors import InputError, LoginFailed, say
 from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
+from auditor.history import Recording, Since
 from auditor.meta import select_flows
 from auditor.observe import Observer
 from auditor.outcome import stopped_at_login
@@ -74,6 +75,7 @@ class Options:
     trace: bool = False
     evidence: bool = True  # screenshots beside the observations
     lang: str | None = None  # the report's language (None: the audited pages')
+    history: Path | None = None  # the history database the run is recorded in (None: not recorded)
 
 
 # ---------------------------------------------------------------------- the chain, with its own browser
@@ -84,6 +86,7 @@ class Done:
     observations: Observations
     findings: Findings
     drift: Drift | None = None
+    since: Since | None = None  # what changed since the account's last recorded run
 
 
 def run(
@@ -102,6 +105,7 @@ def run(
     loaded = flow_set.checklist(checklist)
     before = results.read(baseline, Observations) if baseline is not None else None
     check_output_dir(out)
+    recording = Recording(options.history) if options.history is not None else None
     with claimed(out):
         with _opened(platforms, out, options) as (browser, way, deadline):
             observations, findings = audit_in(
@@ -116,12 +120,14 @@ def run(
                 evidence=options.evidence,
                 deadline=deadline,
                 lang=options.lang,
+                history=recording,
             )
-        if before is None:
-            return Done(observations, findings)
-        found = compare(before, observations)
-        write_drift(found, out, "drift-junit.xml")
-        return Done(observations, findings, found)
+        found = compare(before, observations) if before is not None else None
+        if found is not None:
+            write_drift(found, out, "drift-junit.xml")
+    if recording is not None and recording.error is not None:
+        raise recording.error  # the run's own files are written: exit 1
+    return Done(observations, findings, found, recording.since if recording is not None else None)
 
 
 def observe(platforms: list[str], out: Path, options: Options, flow_set: FlowSet | None = None) -> Observations:
@@ -186,8 +192,12 @@ def audit_in(
     deadline: float | None = None,
     say=say,
     lang: str | None = None,
+    history: Recording | None = None,
 ) -> tuple[Observations, Findings]:
-    """One account's whole audit in a guarded context: observations.json, findings.json and the report in `folder`."""
+    """One account's whole audit in a guarded context: observations.json, findings.json and the report in `folder`.
+
+    With `history`, the run is recorded there and the report says what changed since the account's last run.
+    """
     observations = observe_in(
         browser,
         platforms,
@@ -201,8 +211,18 @@ def audit_in(
     )
     write_observations(folder / OBSERVATIONS, observations, say)
     findings = evaluate_to_file(observations, folder, checklist)
-    write_report(findings, folder, lang=lang)
+    if history is not None:
+        history.record(observations, findings, _cookies(browser), say)
+    write_report(findings, folder, lang=lang, since=history.since if history is not None else None)
     return observations, findings
+
+
+def _cookies(browser: Browsing) -> list[dict]:
+    """The context's cookies, which say which account was audited; none from a browser that went away."""
+    try:
+        return browser.context.cookies()
+    except Exception:  # the browser crashed or was killed by the watchdog: the run is not recorded
+        return []
 
 
 def observe_in(

@@ -9,7 +9,8 @@
     peak memory of the whole process tree (Python, Playwright's drivers, the browsers); then 10
     accounts again next to a CPU hog (a busy loop per core), where every account must finish too;
 (c) evaluate and report of 10,000 synthetic observations;
-(d) `auditor --help` start-up time, a fresh process each time.
+(d) `auditor --help` start-up time, a fresh process each time;
+(e) `auditor history` over 1,000 recorded runs of one account (bench/history.py).
 It prints a table and writes the figures, the targets and the machine to results.json. A case
 that cannot finish ends the bench with exit 1, its reason, and its work folder kept.
 bench/README.md says what the figures mean and records them.
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import psutil
 import yaml
+from history_bench import history_case  # bench/ is this script's folder
 
 from auditor import __version__, results
 from auditor.browser import audit_context, opened_browser
@@ -61,6 +63,7 @@ TARGETS = {  # figure: (limit, what it is)
     "mb_per_extra_account": (120.0, "peak memory per extra account (MB PSS)"),
     "offline_s": (0.5, f"evaluate + report of {SYNTHETIC:,} observations (s)"),
     "help_s": (0.4, "`auditor --help` start-up (s)"),
+    "history_s": (1.0, "`auditor history` over 1,000 recorded runs (s)"),
 }
 
 
@@ -77,6 +80,7 @@ def main() -> int:
             figures["writes_sent"] = len(replica.writes())
         figures["offline"] = offline(work)
         figures["startup"] = startup()
+        figures["history"] = history_case(work)
     except CaseFailed as failed:  # the work folder stays: the failing account's folder, its summary row, the run's log
         print(f"bench: {failed}\nkept: {work}", file=sys.stderr)
         return 1
@@ -87,6 +91,7 @@ def main() -> int:
         "mb_per_extra_account": figures["cohort"]["mb_per_extra_account"],
         "offline_s": figures["offline"]["total_s"],
         "help_s": figures["startup"]["median_s"],
+        "history_s": figures["history"]["median_s"],
     }
     report = {
         "tool_version": __version__,
@@ -263,6 +268,8 @@ def cohort(replica: Replica, work: Path, count: int, name: str | None = None) ->
         str(WORKERS),
         "--replica",
         replica.url,
+        "--history",
+        str(case / "history.sqlite"),  # recorded as a person's run is, but never in the user's own history
         "-o",
         str(out),
     ]
@@ -448,6 +455,7 @@ def print_table(report: dict) -> None:
         ("memory per extra account", f"{c['mb_per_extra_account']:.1f} MB PSS", "mb_per_extra_account"),
         (f"evaluate + report, {o['observations']:,} observations", f"{o['total_s']:.3f} s", "offline_s"),
         ("auditor --help", f"{s['median_s']:.3f} s", "help_s"),
+        (f"auditor history, {f['history']['runs']:,} runs", f"{f['history']['median_s']:.3f} s", "history_s"),
         ("writes sent to the replica", str(f["writes_sent"]), ""),
     ]
     width = max(len(r[0]) for r in rows)

@@ -24,6 +24,7 @@ from auditor.cli.app import (
     _seconds,
     app,
 )
+from auditor.cli.history import HistoryFile, NoHistory, history_file
 from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
 
 
@@ -33,11 +34,13 @@ def demo(
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the report.")] = Path("reports/demo"),
     browser_path: BrowserPath = None,
     lang: Lang = None,
+    history: HistoryFile = None,
+    no_history: NoHistory = False,
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
     from auditor.demo import run_demo
 
-    print(run_demo(out, browser_path=browser_path, lang=lang and lang.value))
+    print(run_demo(out, browser_path=browser_path, lang=lang and lang.value, history=history_file(history, no_history)))
 
 
 @app.command()
@@ -175,10 +178,27 @@ def run(
         Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")
     ] = None,
     lang: Lang = None,
+    history: HistoryFile = None,
+    no_history: NoHistory = False,
+    fail_on_change: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-change",
+            help="Exit 3 when a setting's value moved away from the last recorded run's (CI, test accounts).",
+        ),
+    ] = False,
 ) -> None:
     """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
+    recorded_in = history_file(history, no_history)
+    if fail_on_change and recorded_in is None:
+        raise typer.BadParameter("needs the history (drop --no-history)", param_hint="--fail-on-change")
     if accounts is not None:
-        for given, name in ((platforms, "PLATFORMS"), (session, "--session"), (baseline, "--baseline")):
+        for given, name in (
+            (platforms, "PLATFORMS"),
+            (session, "--session"),
+            (baseline, "--baseline"),
+            (fail_on_change, "--fail-on-change"),
+        ):
             if given:
                 raise typer.BadParameter(
                     "does not go with --accounts (each account's entry in the file says it)", param_hint=name
@@ -195,6 +215,7 @@ def run(
             trace=trace,
             timeout=timeout,
             lang=lang and lang.value,
+            history=recorded_in,
         )
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
@@ -212,14 +233,19 @@ def run(
         connect=connect,
         timeout=timeout,
         lang=lang and lang.value,
+        history=recorded_in,
     )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
     print(out / "report.html")
     if done.drift is not None:
         print(render_drift(done.drift))
     _finish(done.observations)
-    if done.drift is not None:
+    if done.drift is not None and drift_exit_code(done.drift):
         raise typer.Exit(drift_exit_code(done.drift))
+    if fail_on_change and done.since is not None and done.since.moved:
+        moved = ", ".join(f"{c.setting} ({c.before} -> {c.after})" for c in done.since.moved)
+        print(f"auditor: changed since the last run ({done.since.previous[:10]}): {moved}", file=sys.stderr)
+        raise typer.Exit(EXIT_DRIFT)
 
 
 def _options(replica: str | None, *, timeout: float | None = None, **given):

@@ -35,6 +35,7 @@ from auditor.cohort.summary import (
 )
 from auditor.errors import first_line, say
 from auditor.files import check_output_dir, claimed
+from auditor.history import Recording
 from auditor.outcome import stop_message
 from auditor.results import Source, now
 from auditor.spec import Loaded
@@ -56,6 +57,8 @@ class Job:
     trace: bool
     timeout: float  # seconds each account's audit may take
     lang: str | None = None  # the reports' language (None: each account's pages')
+    history: Path | None = None  # where each account's run is recorded
+    before: dict = field(default_factory=dict)  # account name -> checks it failed at its previous recorded run
     browser: str = ""  # "browser: ...", said once, when the first worker has its browser
     _said: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,6 +82,7 @@ def run_cohort(
     trace: bool = False,
     timeout: float | None = None,
     lang: str | None = None,
+    history: Path | None = None,
 ) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
@@ -90,7 +94,17 @@ def run_cohort(
         if target.is_replica:
             say(target.remote_browser_note())
     job = Job(
-        Path(out), flow_set, loaded, target, connect, browser_path, pace, trace, timeout or DEFAULT_TIMEOUT, lang=lang
+        Path(out),
+        flow_set,
+        loaded,
+        target,
+        connect,
+        browser_path,
+        pace,
+        trace,
+        timeout or DEFAULT_TIMEOUT,
+        lang=lang,
+        history=history,
     )
     started = now()
     rows: dict[str, AccountRow] = {}
@@ -108,7 +122,7 @@ def run_cohort(
             workers=workers,
             checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
             accounts=[rows[a.name] for a in accounts],
-            checks=tally(loaded, dict(found)),
+            checks=tally(loaded, dict(found), dict(job.before) if history is not None else None),
         )
 
     with claimed(out):
@@ -180,6 +194,8 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
     def tell(line: str) -> None:
         say(f"[{account.name}] {line}")
 
+    recording = Recording(job.history, names=(account.name,)) if job.history is not None else None
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with (
@@ -204,10 +220,15 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
                 deadline=deadline,
                 say=tell,
                 lang=job.lang,
+                history=recording,
             )
     except Exception as exc:  # one account's crash never stops the others: the summary says why
         reason = secrets.scrub(first_line(exc))
         tell(f"failed: {reason}")
         return failed_row(account, reason)
     found[account.name] = findings
+    if recording is not None and recording.error is not None:
+        tell(f"auditor: error: {recording.error}")
+    elif recording is not None and recording.since is not None:
+        job.before[account.name] = recording.since.previous_failing
     return account_row(account, observations, findings, stop_message(observations) or "")

@@ -48,6 +48,7 @@ class CheckRow(Frozen):
     failing: list[str]  # account names
     passing: int
     unknown: int
+    failing_before: int | None = None  # how many of them failed it at their previous recorded run (None: no history)
 
 
 class Summary(Frozen):
@@ -97,8 +98,13 @@ def failed_row(account: Account, reason: str) -> AccountRow:
     return AccountRow(name=account.name, platforms=account.platforms, status="failed", reason=reason)
 
 
-def tally(checklist: Loaded, findings: dict[str, results.Findings]) -> list[CheckRow]:
-    """Per check, the accounts that fail it; most often failed first, then the most severe, then checklist order."""
+def tally(
+    checklist: Loaded, findings: dict[str, results.Findings], before: dict[str, frozenset[str]] | None = None
+) -> list[CheckRow]:
+    """Per check, the accounts that fail it; most often failed first, then the most severe, then checklist order.
+
+    `before`: per account with a previous recorded run, the checks it failed then (None: runs not recorded).
+    """
     status = {name: {f.check: f.status for f in found.findings} for name, found in findings.items()}
     rows = [
         CheckRow(
@@ -109,6 +115,7 @@ def tally(checklist: Loaded, findings: dict[str, results.Findings]) -> list[Chec
             failing=[name for name in findings if status[name].get(check.id) == "fail"],
             passing=sum(status[name].get(check.id) == "pass" for name in findings),
             unknown=sum(status[name].get(check.id) == "unknown" for name in findings),
+            failing_before=sum(check.id in failed for failed in before.values()) if before is not None else None,
         )
         for check in checklist.spec.checks
     ]

@@ -1,0 +1,147 @@
+"""What changed between two runs of an account: values that moved, settings new or gone, checks that now fail.
+
+Only what both runs could tell is compared: a setting the page did not show this time (a
+timeout, a rate limit) did not change, and a platform one run did not audit has no settings gone.
+A change is "less private" when a check on the setting fails now: the value moved to one the check
+does not expect. A change `auditor apply` recorded is the person's own ("by auditor apply").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+from auditor.results import Findings, Observations, Value
+
+ALWAYS_AUDITED = ("accounts_center", "meta")  # read whichever platform a run audits
+
+
+class Seen(NamedTuple):
+    """One setting in one run (a tuple: a timeline builds a great many)."""
+
+    platform: str
+    status: str
+    value: Value = None
+    reason: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.status == "observed"
+
+    @property
+    def absent(self) -> bool:
+        """Not on the page, or not offered: a setting that is not there (unlike one that could not be read)."""
+        return self.status == "not_applicable" or self.reason == "not_found"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a run recorded: its settings and the status of each check."""
+
+    started: str
+    platforms: frozenset[str]
+    settings: dict[str, Seen]
+    checks: dict[str, tuple[str, str]]  # check -> (setting, status)
+
+    def audited(self, platform: str) -> bool:
+        return platform in self.platforms or platform in ALWAYS_AUDITED
+
+    def failing(self) -> frozenset[str]:
+        return frozenset(check for check, (_setting, status) in self.checks.items() if status == "fail")
+
+    @classmethod
+    def of(cls, observations: Observations, findings: Findings) -> Snapshot:
+        return cls(
+            started=observations.run.started,
+            platforms=frozenset(observations.run.platforms),
+            settings={o.setting: Seen(o.platform, o.status, o.value, o.reason) for o in observations.observations},
+            checks={f.check: (f.setting, f.status) for f in findings.findings},
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    setting: str
+    kind: Literal["changed", "new", "gone"]
+    before: Value = None
+    after: Value = None
+    less_private: bool = False  # a check on the setting fails with the value it has now
+    by_apply: bool = False  # `auditor apply` made this change
+    title: str = ""  # the title of a check on the setting, for the report
+
+    @property
+    def alarming(self) -> bool:
+        """Less private, and not by the person's own hand here: Meta or someone else may have changed it."""
+        return self.less_private and not self.by_apply
+
+
+@dataclass(frozen=True)
+class Since:
+    """What changed since the account's previous run (the report's section, `--fail-on-change`)."""
+
+    previous: str  # when the previous run started
+    changes: list[Change]
+    now_failing: list[tuple[str, str]]  # (check, title): checks that passed then and fail now
+    previous_failing: frozenset[str] = field(default_factory=frozenset)  # checks that failed at the previous run
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def nothing(self) -> bool:
+        return not self.changes and not self.now_failing
+
+    @property
+    def moved(self) -> list[Change]:
+        """Values that moved away from the previous run's, other than by `auditor apply`."""
+        return [c for c in self.changes if c.kind == "changed" and not c.by_apply]
+
+
+def compare(
+    before: Snapshot, after: Snapshot, applied: dict[str, list[Value]] | None = None, titles: dict | None = None
+) -> Since:
+    """`after` against `before`; `applied`: per setting, the values `auditor apply` set in between;
+    `titles`: per check, its title in the report."""
+    applied, titles = applied or {}, titles or {}
+    title_of = {
+        setting: titles[check] for check, (setting, _status) in reversed(after.checks.items()) if check in titles
+    }
+    failing_now = {setting for setting, status in after.checks.values() if status == "fail"}
+    changes = []
+    for setting in sorted(set(before.settings) | set(after.settings)):
+        then, now = before.settings.get(setting), after.settings.get(setting)
+        platform = (now or then).platform
+        if not (before.audited(platform) and after.audited(platform)):
+            continue
+        was, is_ = then is not None and then.present, now is not None and now.present
+        if was and is_ and not _same(then.value, now.value):
+            kind = "changed"
+        elif is_ and (then is None or then.absent):
+            kind = "new"
+        elif was and (now is None or now.absent):
+            kind = "gone"
+        else:
+            continue
+        changes.append(
+            Change(
+                setting,
+                kind,
+                before=then.value if then is not None else None,
+                after=now.value if now is not None else None,
+                less_private=kind != "gone" and setting in failing_now,
+                by_apply=kind == "changed" and any(_same(now.value, v) for v in applied.get(setting, [])),
+                title=title_of.get(setting, ""),
+            )
+        )
+    changed = {c.setting for c in changes}  # a check on a changed setting is said with the change
+    now_failing = [
+        (check, titles.get(check, check))
+        for check, (setting, status) in after.checks.items()
+        if status == "fail" and before.checks.get(check, ("", ""))[1] == "pass" and setting not in changed
+    ]
+    return Since(before.started, changes, now_failing, before.failing())
+
+
+def _same(a: Value, b: Value) -> bool:
+    """`on` is not True and 1 is not True (as evaluate compares them)."""
+    return type(a) is type(b) and a == b

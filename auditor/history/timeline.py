@@ -1,0 +1,184 @@
+"""`auditor history`: per account, each run's counts and what changed since the run before; the CSV export.
+
+Read-only but for a migration of an older schema. Accounts are shown by pseudonym; `--account`
+takes a pseudonym (or its start) or a name the account was audited under, matched by its keyed hash.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from auditor.history import store
+from auditor.history.compare import Change, compare
+from auditor.history.pseudonym import load_key, pseudonym
+from auditor.history.store import opened
+
+SCOPES = ("", "replica:")
+CSV_COLUMNS = (
+    "account",
+    "started",
+    "tool_version",
+    "checklist",
+    "checklist_version",
+    "target",
+    "kind",
+    "id",
+    "setting",
+    "status",
+    "value",
+    "reason",
+    "confidence",
+)
+
+
+class UnknownAccount(LookupError):
+    """--account names no account of the history."""
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    started: str
+    platforms: list[str]
+    checklist: str
+    checklist_version: str | None
+    counts: dict[str, int]
+    digest: str  # the same in two runs: nothing changed between them
+
+
+def accounts(db: sqlite3.Connection, path: Path, name: str | None) -> list[tuple[int, str]]:
+    """(id, pseudonym) of every account, or of the one `name` stands for; UnknownAccount when none."""
+    every = db.execute("SELECT id, pseudonym FROM account ORDER BY id").fetchall()
+    if name is None:
+        return every
+    wanted = name.strip().lower()
+    by_pseudonym = [row for row in every if len(wanted) >= 4 and row[1].startswith(wanted)]
+    if by_pseudonym:
+        return by_pseudonym
+    key = load_key(path, create=False)
+    if key is not None:
+        hashes = [pseudonym(key, f"{scope}name:{name}") for scope in SCOPES]
+        found = db.execute("SELECT DISTINCT account FROM account_key WHERE key IN (?, ?)", hashes).fetchall()
+        ids = {row[0] for row in found}
+        if ids:
+            return [row for row in every if row[0] in ids]
+    shown = ", ".join(p for _id, p in every) or "none yet"
+    raise UnknownAccount(f"no account {name!r} in {path} (accounts: {shown})")
+
+
+def runs(db: sqlite3.Connection, account: int) -> list[RunRow]:
+    counts: dict[int, dict[str, int]] = {}
+    for run, status, n in db.execute(
+        "SELECT finding.run, finding.status, count(*) FROM finding JOIN run ON run.id = finding.run"
+        " WHERE run.account = ? GROUP BY finding.run, finding.status",
+        (account,),
+    ):
+        counts.setdefault(run, {})[status] = n
+    return [
+        RunRow(run, started, json.loads(platforms), checklist, version, counts.get(run, {}), digest)
+        for run, started, platforms, checklist, version, digest in db.execute(
+            "SELECT id, started, platforms, checklist, checklist_version, digest FROM run WHERE account = ?"
+            " ORDER BY started, id",
+            (account,),
+        )
+    ]
+
+
+def timeline(path: Path, name: str | None = None, since: date | None = None) -> list[str]:
+    """The lines `auditor history` prints."""
+    lines: list[str] = []
+    with opened(path, create=False) as db:
+        for account, shown in accounts(db, path, name):
+            lines.append(f"account {shown}")
+            every = runs(db, account)
+            applied = _applied(db, account)
+            for n, run in enumerate(every):
+                if since is not None and run.started[:10] < since.isoformat():
+                    continue
+                lines.append(f"  {_when(run.started)}  {', '.join(run.platforms)}  {_counts(run)}")
+                if n > 0 and every[n - 1].digest != run.digest:
+                    before, after = store.snapshot(db, every[n - 1].id), store.snapshot(db, run.id)
+                    between = {
+                        s: [v for t, v in done if before.started <= t < after.started] for s, done in applied.items()
+                    }
+                    found = compare(before, after, between)
+                    lines += [f"    {_change(c)}" for c in found.changes]
+                    lines += [f"    check {check}: passed, now fails" for check, _title in found.now_failing]
+    return lines or ["no audit recorded yet"]
+
+
+def export_csv(path: Path, name: str | None = None, since: date | None = None) -> str:
+    """Every setting and finding of every run, one row each, by pseudonym only."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    with opened(path, create=False) as db:
+        for account, shown in accounts(db, path, name):
+            for run in runs(db, account):
+                if since is not None and run.started[:10] < since.isoformat():
+                    continue
+                head = db.execute(
+                    "SELECT started, tool_version, checklist, checklist_version, target FROM run WHERE id = ?",
+                    (run.id,),
+                ).fetchone()
+                for setting, status, value, reason, confidence in db.execute(
+                    "SELECT setting, status, value, reason, confidence FROM setting WHERE run = ?", (run.id,)
+                ):
+                    row = ("setting", setting, setting, status, _shown(store.decoded(value)), reason, confidence)
+                    writer.writerow([_cell(v) for v in (shown, *head, *row)])
+                for check, setting, status in db.execute(
+                    "SELECT check_id, setting, status FROM finding WHERE run = ?", (run.id,)
+                ):
+                    writer.writerow([_cell(v) for v in (shown, *head, "finding", check, setting, status)] + [""] * 3)
+    return out.getvalue()
+
+
+def _applied(db: sqlite3.Connection, account: int) -> dict[str, list[tuple[str, object]]]:
+    found: dict[str, list[tuple[str, object]]] = {}
+    for setting, after, time in db.execute(
+        "SELECT setting, after, time FROM applied WHERE account = ? ORDER BY time", (account,)
+    ):
+        found.setdefault(setting, []).append((time, store.decoded(after)))
+    return found
+
+
+def _when(started: str) -> str:
+    return started[:16].replace("T", " ")
+
+
+def _counts(run: RunRow) -> str:
+    c = run.counts
+    version = f" {run.checklist_version}" if run.checklist_version else ""
+    return (
+        f"{run.checklist}{version}: {c.get('fail', 0)} to change, {c.get('pass', 0)} fine, "
+        f"{c.get('unknown', 0)} could not be checked"
+    )
+
+
+def _change(c: Change) -> str:
+    if c.kind == "new":
+        text = f"{c.setting}: new, {_shown(c.after)}"
+    elif c.kind == "gone":
+        text = f"{c.setting}: gone (was {_shown(c.before)})"
+    else:
+        text = f"{c.setting}: {_shown(c.before)} -> {_shown(c.after)}"
+    notes = [n for n, on in (("by auditor apply", c.by_apply), ("less private", c.alarming)) if on]
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def _cell(value) -> str:
+    """A cell a spreadsheet shows as text: one starting with = + - @ would be taken as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

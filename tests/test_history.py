@@ -1,0 +1,380 @@
+"""History: runs recorded under a pseudonym, what changed between them, and a database that is never damaged
+further. Most tests record runs built from tests/expected (no browser); two audit the replica end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor import i18n, results
+from auditor.cli import main
+from auditor.cohort.summary import Summary, tally, write_summary
+from auditor.consistency import load_checklist
+from auditor.evaluate import evaluate
+from auditor.history import Recording, record_apply
+from auditor.history.record import Applied
+from auditor.history.store import SCHEMA_VERSION
+from auditor.report import render
+from auditor.results import Observation, Observations, Run
+
+EXPECTED = Path(__file__).parent / "expected"
+UID = "100000000000001"
+COOKIES = [
+    {"name": "c_user", "domain": ".facebook.com", "value": UID},
+    {"name": "ds_user_id", "domain": ".instagram.com", "value": "1789"},
+]
+
+
+@pytest.fixture(scope="module")
+def checklist():
+    return load_checklist("default")
+
+
+@pytest.fixture(scope="module")
+def replica_accounts():
+    from auditor.replica.registry import load_accounts
+
+    return {a.id: a for a in load_accounts()}
+
+
+def audited(checklist, started: str, account: str = "demo", seen: dict | None = None, **values):
+    """(observations, findings) of a run of `account` as tests/expected records it, with `values` changed
+    (and what was `seen` of some settings)."""
+    observations = []
+    for folder in ("facebook", "instagram", "accounts_center", "meta"):
+        for setting, recorded in json.loads((EXPECTED / folder / f"{account}.json").read_text()).items():
+            seen_now = {**recorded, **({"value": values[setting], "status": "observed"} if setting in values else {})}
+            seen_now = (seen or {}).get(setting, seen_now)
+            observations.append(Observation(setting=setting, platform=folder, **seen_now))
+    run = Run(tool_version="0.1.0", started=started, platforms=["facebook", "instagram"], target="https://127.0.0.1:1")
+    found = Observations(run=run, observations=observations)
+    return found, evaluate(found, checklist)
+
+
+def record(path: Path, run, cookies=COOKIES, names=("alice",), **options) -> Recording:
+    recording = Recording(path, names=names, **options)
+    recording.record(*run, cookies, say=lambda line: None)
+    return recording
+
+
+def test_a_changed_value_is_found_and_marked_less_private(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    first = record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    assert first.since is None and first.error is None
+    second = record(db, audited(checklist, "2026-02-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    third = record(db, audited(checklist, "2026-03-05T10:00:00+00:00", **{"fb.lookup_by_email": "everyone"}))
+    assert [(c.setting, c.kind, c.before, c.after) for c in second.since.changes] == [
+        ("fb.lookup_by_email", "changed", "everyone", "friends")
+    ]
+    assert not second.since.changes[0].less_private
+    (back,) = third.since.changes
+    assert (back.before, back.after, back.less_private, back.by_apply) == ("friends", "everyone", True, False)
+    assert back.alarming and third.since.moved == [back]
+    assert third.since.previous == "2026-02-05T10:00:00+00:00"
+
+
+def test_new_settings_settings_gone_and_unread_ones(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    gone = {"status": "unknown", "value": None, "reason": "not_found"}
+    unread = {"status": "unknown", "value": None, "reason": "timeout"}
+    record(
+        db,
+        audited(
+            checklist,
+            "2026-01-05T10:00:00+00:00",
+            seen={
+                "ac.ad_partners_activity": {
+                    "status": "not_applicable",
+                    "value": None,
+                    "reason": "not_offered_for_account",
+                }
+            },
+        ),
+    )
+    later = record(
+        db,
+        audited(
+            checklist, "2026-02-05T10:00:00+00:00", seen={"fb.friend_requests": gone, "fb.lookup_by_phone": unread}
+        ),
+    )
+    kinds = {(c.setting, c.kind, c.before, c.after) for c in later.since.changes}
+    assert kinds == {("fb.friend_requests", "gone", "everyone", None), ("ac.ad_partners_activity", "new", None, "yes")}
+
+
+def test_a_change_auditor_apply_recorded_is_marked_and_not_alarming(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    assert record_apply(
+        db,
+        COOKIES,
+        "https://127.0.0.1:2",
+        [Applied("fb.lookup_by_email", "friends", "everyone", "2026-01-06T09:00:00+00:00")],
+    )
+    later = record(db, audited(checklist, "2026-02-05T10:00:00+00:00"))
+    (change,) = later.since.changes
+    assert (change.by_apply, change.less_private, change.alarming, later.since.moved) == (True, True, False, [])
+    # An apply before the previous run does not explain a change after it.
+    again = record(db, audited(checklist, "2026-03-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    back = record(db, audited(checklist, "2026-04-05T10:00:00+00:00"))
+    assert [c.by_apply for c in again.since.changes + back.since.changes] == [False, False]
+    assert not record_apply(db, [], "meta", [])  # no account in the cookies: nothing to record
+
+
+def test_the_report_marks_a_change_by_auditor_apply(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    record_apply(db, COOKIES, "https://127.0.0.1:2", [Applied("fb.lookup_by_email", "friends", "everyone")])
+    run = audited(checklist, "2999-02-05T10:00:00+00:00")
+    texts = render(run[1], since=record(db, run).since)
+    html = texts["report.html"].split('<section id="since"', 1)[1].split("</section>", 1)[0]
+    assert "by auditor apply" in html and "notice" not in html
+    assert "Changed since your last audit (January 5, 2026)" in texts["report.md"]  # in the reader's format
+    assert "By auditor apply." in texts["report.md"] and "Less private" not in texts["report.md"]
+
+
+def test_runs_of_other_accounts_and_of_meta_are_kept_apart(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    other = record(
+        db,
+        audited(checklist, "2026-02-05T10:00:00+00:00", account="us"),
+        cookies=[{"name": "c_user", "domain": ".facebook.com", "value": "42"}],
+        names=("bob",),
+    )
+    assert other.since is None
+    # Facebook's id alone, or the name alone, finds the account of both ids.
+    again = record(db, audited(checklist, "2026-03-05T10:00:00+00:00"), cookies=COOKIES[:1], names=())
+    assert again.since is not None and again.since.previous.startswith("2026-01-05")
+
+
+def test_the_timeline_and_its_filters(tmp_path, checklist, capsys):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    record(db, audited(checklist, "2026-02-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    record(
+        db,
+        audited(checklist, "2026-02-05T10:00:00+00:00", account="us"),
+        cookies=[{"name": "c_user", "domain": ".facebook.com", "value": "42"}],
+        names=("bob",),
+    )
+    assert main(["history", "--history", str(db), "--account", "alice"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("account ")
+    assert lines[1].startswith("  2026-01-05 10:00  facebook, instagram  default") and "to change" in lines[1]
+    assert lines[3] == "    fb.lookup_by_email: everyone -> friends"
+    shown = lines[0].split()[1]
+    assert main(["history", "--history", str(db), "--account", shown[:6], "--since", "2026-02-01"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == lines[2:]
+    assert main(["history", "--history", str(db)]) == 0
+    assert capsys.readouterr().out.count("account ") == 2
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--since", "5 Feb"], "is not a date"),
+        (["--account", "nobody"], "--account: no account 'nobody'"),
+        (["--export", "/proc/history.csv"], "--export:"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, checklist, capsys, args, needle):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    assert main(["history", "--history", str(db), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("auditor: error:") and needle in err, err
+    assert main(["history", "--history", str(tmp_path / "none.sqlite")]) == 2
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_the_csv_export_has_pseudonyms_and_no_formulas(tmp_path, checklist, capsys):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "=HYPERLINK(1)"}))
+    assert main(["history", "--history", str(db), "--export", str(tmp_path / "h.csv")]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "h.csv").read_text())))
+    settings = {r["id"]: r for r in rows if r["kind"] == "setting"}
+    assert settings["fb.lookup_by_email"]["value"] == "'=HYPERLINK(1)"
+    assert settings["fb.future_posts_audience"]["value"] == "public"
+    assert {r["account"] for r in rows} == {capsys.readouterr().out and rows[0]["account"]} and len(
+        rows[0]["account"]
+    ) == 12
+    assert any(r["kind"] == "finding" and r["status"] == "fail" for r in rows)
+
+
+def test_the_cohort_summary_counts_the_accounts_failing_now_and_at_their_previous_run(tmp_path, checklist):
+    db, bob = tmp_path / "history.sqlite", [{"name": "c_user", "domain": ".facebook.com", "value": "42"}]
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", account="us"), cookies=bob, names=("bob",))
+    alice = record(db, audited(checklist, "2026-02-05T10:00:00+00:00"))
+    bob_now = record(db, audited(checklist, "2026-02-05T10:00:00+00:00", account="us"), cookies=bob, names=("bob",))
+    now = {"alice": audited(checklist, "2026-02-05T10:00:00+00:00")[1], "bob": audited(checklist, "x", account="us")[1]}
+    before = {"alice": alice.since.previous_failing, "bob": bob_now.since.previous_failing}
+    rows = {row.check: row for row in tally(checklist, now, before)}
+    check = next(c.id for c in checklist.spec.checks if c.setting == "fb.lookup_by_email")
+    assert (len(rows[check].failing), rows[check].failing_before) == (2, 1)
+    assert all(row.failing_before is None for row in tally(checklist, now))
+    html = write_summary(tmp_path, summary_of(checklist, tally(checklist, now, before))).read_text()
+    assert "At the previous run</th>" in html
+
+
+# ---------------------------------------------------------------------- privacy of the files
+def test_the_database_holds_no_name_email_phone_or_account_id(tmp_path, checklist, replica_accounts):
+    demo = replica_accounts["demo"]
+    db = tmp_path / "data" / "auditor" / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"), names=(demo.email, demo.name))
+    data = db.read_bytes()
+    for secret in (demo.name, demo.email, demo.phone, UID, "1789", "alex"):
+        assert secret.encode() not in data and secret.lower().encode() not in data.lower(), secret
+    key = db.with_name("history.sqlite.key")
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+# ---------------------------------------------------------------------- a database never damaged further
+def test_a_damaged_file_is_left_as_it_is(tmp_path, checklist):
+    for damage in (b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000):
+        db = tmp_path / "history.sqlite"
+        db.write_bytes(damage)
+        recording = record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+        assert "is damaged" in str(recording.error) and "left as it is" in str(recording.error)
+        assert db.read_bytes() == damage and "\n" not in str(recording.error)
+
+
+def test_a_newer_schema_is_left_as_it_is(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    with sqlite3.connect(db) as newer:
+        newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = db.read_bytes()
+    recording = record(db, audited(checklist, "2026-02-05T10:00:00+00:00"))
+    assert "written by a newer auditor" in str(recording.error)
+    assert db.read_bytes() == before
+
+
+def test_a_database_another_run_holds_is_waited_for_then_named(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        recording = record(db, audited(checklist, "2026-02-05T10:00:00+00:00"), busy_seconds=0.2)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert str(recording.error).startswith(f"the history {db} is in use by another auditor run")
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT count(*) FROM run").fetchone() == (1,)
+
+
+def test_ctrl_c_while_recording_leaves_no_half_run(tmp_path, checklist, monkeypatch):
+    from auditor.history import record as recorder
+
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    inserted = recorder._insert_run
+
+    def interrupted(*args):
+        inserted(*args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(recorder, "_insert_run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        record(db, audited(checklist, "2026-02-05T10:00:00+00:00"))
+    with sqlite3.connect(db) as check:
+        counts = [check.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("run", "setting", "finding")]
+    assert counts[0] == 1 and counts[1] > 0 and counts[2] > 0
+    monkeypatch.undo()
+    assert record(db, audited(checklist, "2026-03-05T10:00:00+00:00")).since.previous.startswith("2026-01-05")
+
+
+# ---------------------------------------------------------------------- end to end, on the replica
+def cli_env(tmp_path, account) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
+    return {
+        **env,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "AUDITOR_EMAIL": account.email,
+        "AUDITOR_PASSWORD": account.password,
+    }
+
+
+def auditor(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "auditor", *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_two_audits_show_exactly_the_change_made_in_between(replica, tmp_path, capsys):
+    env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "h" / "history.sqlite"
+    audit = ["run", "facebook", "--replica", replica.url, "--history", str(db)]
+    replica.store.set("demo", "fb.future_posts_audience", "friends")
+    first = auditor(env, *audit, "-o", str(tmp_path / "1"))
+    assert first.returncode == 0, first.stderr
+    assert "since your last audit" not in (tmp_path / "1" / "report.html").read_text()
+    replica.store.set("demo", "fb.future_posts_audience", "public")
+    second = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "2"))
+    assert second.returncode == 3, second.stderr
+    assert "fb.future_posts_audience (friends -> public)" in second.stderr
+    html = (tmp_path / "2" / "report.html").read_text()
+    section = html.split('<section id="since"', 1)[1].split("</section>", 1)[0]
+    assert f"Changed since your last audit ({first_started(tmp_path / '1')})" in section
+    changed, newly_failing = section.split("<li")[1:]
+    assert changed.startswith(' class="notice">') and "<code>fb.future_posts_audience</code>" in changed
+    assert "was friends, now public." in changed and "Meta or someone else may have" in changed
+    assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
+    md = (tmp_path / "2" / "report.md").read_text()
+    assert "was friends, now public. **Less private.**" in md
+    third = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "3"))
+    assert third.returncode == 0, third.stderr
+    assert "Nothing changed since your last audit" in (tmp_path / "3" / "report.html").read_text()
+    assert main(["history", "--history", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    changes = [line.strip() for line in lines if line.startswith("    ")]
+    assert changes == [
+        "fb.future_posts_audience: friends -> public (less private)",
+        "check meta-content-not-public: passed, now fails",
+    ], lines
+    assert replica.writes() == []
+
+
+def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(replica, tmp_path):
+    env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "history.sqlite"
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    done = auditor(env, "run", "facebook", "--replica", replica.url, "--history", str(db), "-o", str(tmp_path / "out"))
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("auditor: error:")]
+    assert len(errors) == 1 and "is damaged" in errors[0] and "Traceback" not in done.stderr
+    assert {"observations.json", "findings.json", "report.html", "report.md"} <= {
+        p.name for p in (tmp_path / "out").iterdir()
+    }
+    assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
+
+
+def first_started(folder: Path) -> str:
+    """The first run's date as the report writes it (the demo's pages are en_US)."""
+    return i18n.day(results.read(folder / "observations.json", results.Observations).run.started, "en", "en_US")
+
+
+def summary_of(checklist, checks) -> Summary:
+    source = results.Source(id=checklist.id, sha256=checklist.sha256)
+    when = "2026-02-05T10:00:00+00:00"
+    return Summary(
+        tool_version="0.1.0",
+        started=when,
+        finished=when,
+        target="meta",
+        browser="",
+        workers=1,
+        checklist=source,
+        accounts=[],
+        checks=checks,
+    )
