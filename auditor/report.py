@@ -56,9 +56,10 @@ class View:
     evidence: list[Evidence] = field(default_factory=list)
     evidence_of: dict[str, str] = field(default_factory=dict)  # check id -> Evidence.id
     links: dict[str, str] = field(default_factory=dict)  # check id -> safe https URL
+    applied: dict[str, str] = field(default_factory=dict)  # check id -> "changed by auditor on DATE, verified"
 
 
-def build_view(findings: Findings, evidence_root: Path | None = None) -> View:
+def build_view(findings: Findings, evidence_root: Path | None = None, applied: dict[str, str] | None = None) -> View:
     def worst_first(items: list[Finding]) -> list[Finding]:
         return sorted(
             items, key=lambda x: SEVERITY_ORDER.index(x.severity)
@@ -83,6 +84,7 @@ def build_view(findings: Findings, evidence_root: Path | None = None) -> View:
         evidence=evidence,
         evidence_of=evidence_of,
         links={x.check: x.url for x in findings.findings if x.url and SAFE_URL.match(x.url)},
+        applied=dict(applied or {}),
     )
 
 
@@ -155,9 +157,14 @@ def environment(template_dir: Path | None = None, markdown: bool = False) -> Env
     )
 
 
-def render(findings: Findings, template_dir: Path | None = None, evidence_root: Path | None = None) -> dict[str, str]:
-    """Every output file's text, by file name."""
-    view = build_view(findings, evidence_root)
+def render(
+    findings: Findings,
+    template_dir: Path | None = None,
+    evidence_root: Path | None = None,
+    applied: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Every output file's text, by file name; `applied` marks the findings auditor apply changed."""
+    view = build_view(findings, evidence_root, applied)
     html, markdown = environment(template_dir), environment(template_dir, markdown=True)
     try:
         return {
@@ -181,7 +188,11 @@ def _template_error(exc: Exception, template_dir: Path) -> str:
 
 
 def write_report(
-    findings: Findings, out_dir: Path, template_dir: Path | None = None, evidence_root: Path | None = None
+    findings: Findings,
+    out_dir: Path,
+    template_dir: Path | None = None,
+    evidence_root: Path | None = None,
+    applied: dict[str, str] | None = None,
 ) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
@@ -190,7 +201,7 @@ def write_report(
     replaced atomically, so a failure leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, applied)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"
