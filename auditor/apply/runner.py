@@ -141,7 +141,9 @@ class Applier:
         return detect_locale(self._page) or "en_US"
 
 
-def applied_record(plan: Plan, agreed: list[Planned], applier: Applier | None, **fields) -> Applied:
+def applied_record(
+    plan: Plan, agreed: list[Planned], applier: Applier | None, stopped: str | None = None, **fields
+) -> Applied:
     """apply.json's content: every planned change, done, declined or not attempted, and the guard's counts."""
     done = {r.setting: r for r in (applier.records if applier else [])}
     agreed_settings = {p.setting for p in agreed}
@@ -150,7 +152,7 @@ def applied_record(plan: Plan, agreed: list[Planned], applier: Applier | None, *
         or (
             p.record("declined", "you said no")
             if p.setting not in agreed_settings
-            else p.record("not_attempted", (applier and applier.stopped) or "the apply could not start")
+            else p.record("not_attempted", (applier and applier.stopped) or stopped or "the apply could not start")
         )
         for p in plan.changes
     ]
@@ -160,7 +162,7 @@ def applied_record(plan: Plan, agreed: list[Planned], applier: Applier | None, *
         changes=changes,
         by_hand=plan.by_hand,
         writes_sent=sum(len(c.writes) for c in changes),
-        stopped=applier.stopped if applier else fields.pop("stopped", None),
+        stopped=applier.stopped if applier else stopped,
         interrupted=bool(applier and applier.interrupted),
         **fields,
     )
