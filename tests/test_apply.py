@@ -16,8 +16,8 @@ from auditor.apply.schema import load_changes
 from auditor.consistency import load_checklist
 from auditor.errors import InputError
 from auditor.evaluate import evaluate
-from auditor.results import Findings, Observation, Observations, Run, now
 from auditor.network import MAX_WRITES_PER_CHANGE, is_settings_write
+from auditor.results import Findings, Observation, Observations, Run, now
 
 POSTS = data.flows_dir() / "facebook" / "posts.yml"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -79,7 +79,12 @@ def test_a_change_may_only_open_with_a_button(tmp_path):
         ("POST", "https://www.facebook.com/ajax/bz", "q=log", False),  # Meta's logging is never a save
         ("GET", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXMutation", False),
         ("POST", "https://example.org/api/graphql/", "fb_api_req_friendly_name=CometXMutation", False),
-        ("POST", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=AMutation&fb_api_req_friendly_name=BMutation", False),
+        (
+            "POST",
+            "https://www.facebook.com/api/graphql/",
+            "fb_api_req_friendly_name=AMutation&fb_api_req_friendly_name=BMutation",
+            False,
+        ),
     ],
 )
 def test_what_counts_as_a_settings_save(method, url, body, save):

@@ -61,7 +61,9 @@ def web_fixable(findings: Findings) -> list[str]:
     return [
         x.check
         for x in findings.findings
-        if x.status == "fail" and x.setting in changes and set(map(str, x.recommended)) & set(changes[x.setting].change.to)
+        if x.status == "fail"
+        and x.setting in changes
+        and set(map(str, x.recommended)) & set(changes[x.setting].change.to)
     ]
 
 
