@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import results
+from auditor import data, results
 from auditor.apply import record, stage
 from auditor.apply.schema import load_changes
 from auditor.consistency import load_checklist
@@ -23,6 +23,9 @@ from auditor.results import Findings, Observations
 from auditor.session.way_in import Credentials
 from auditor.stages import FlowSet, Options, run
 from auditor.target import Target
+from tests.test_apply import flows_with
+
+INSTAGRAM_PRIVACY = data.flows_dir() / "instagram" / "account_privacy.yml"
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -194,3 +197,15 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(replica, first_audit, tmp
     assert done.returncode == 0 and "fb.future_posts_audience: Public -> Friends" in done.stdout
     assert "to do yourself" in done.stdout and replica.writes() == []
     assert not (first_audit / "apply.json").exists()
+
+
+def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(replica, first_audit, tmp_path):
+    flows = flows_with(tmp_path, '      - confirm: {en_US: "Switch to private"', "      # ", INSTAGRAM_PRIVACY)
+    flow_set = FlowSet.load(flows)
+    given = stage.plan_apply(first_audit / "findings.json", flow_set)
+    agreed = [p for p in given.plan.changes if p.check in ("ig-private-account", "ig-activity-status-off")]
+    applied = stage.run_plan(given, agreed, tmp_path / "out", options_for(replica), flow_set, say=lambda line: None)
+    by = {c.setting: c for c in applied.changes if c.status != "declined"}
+    assert by["ig.private_account"].status == "not_verified" and by["ig.private_account"].after == "off"
+    assert "does not know" in applied.stopped and by["ig.activity_status"].status == "not_attempted"
+    assert replica.writes() == []  # the dialog was dismissed, never answered

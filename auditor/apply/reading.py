@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.observe import READY_TIMEOUT_MS, Observer
+from auditor.observe import Observer
 from auditor.results import Observation
 from auditor.spec import Loaded, Vocabulary
 
@@ -25,9 +25,6 @@ def read_page(page, flow: Loaded, vocabulary: Vocabulary, platforms: list[str]) 
     observer = Observer(
         context=page.context, flows=[flow], vocabulary=vocabulary, not_applicable=[], platforms=platforms
     )
-    found, inventory, _locale = observer._observe_page(page, flow)
+    found, inventory, _locale = observer._observe_page(page, flow)  # observe's own read of one page
     reason = inventory.reason if inventory.status != "ok" else None
     return PageRead({o.setting: o for o in found}, reason, inventory.detail)
-
-
-WAIT_MS = READY_TIMEOUT_MS

@@ -12,6 +12,7 @@ written whatever happened, before the browser closes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Error as PlaywrightError
@@ -37,7 +38,7 @@ class Applier:
     platforms: list[str]
     pace_seconds: float = 0.0
     deadline: float | None = None
-    say: object = say
+    say: Callable[[str], None] = say
     stopped: str | None = None
     interrupted: bool = False
     _page: object = None
@@ -169,12 +170,11 @@ def applied_record(
 
 
 def write_marks(applied: Applied) -> dict[str, str]:
-    """For the report: each changed finding's mark, "changed by auditor on DATE, verified"."""
+    """For the report: each changed finding's mark, "changed by auditor on DATE, verified", with the writes sent."""
     marks = {}
     for c in applied.changes:
         if c.check and c.changed:
             day = (c.time or applied.started)[:10]
-            marks[c.check] = f"changed by auditor on {day}, " + (
-                "verified" if c.status == "verified" else f"not verified: {c.detail}"
-            )
+            proof = "verified" if c.status == "verified" else f"not verified: {c.detail}"
+            marks[c.check] = f"changed by auditor on {day}, {proof} (sent: {'; '.join(c.writes)})"
     return marks
