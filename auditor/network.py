@@ -24,6 +24,10 @@ One route handler on the browser context applies one pure decision, `judge`, to 
   Playwright routes the first request of a redirect chain only, so each later hop is judged when
   the browser makes it, and counted, since it can no longer be stopped. The report's "writes sent"
   is the length of `sent`: measured, not assumed.
+In apply mode (auditor apply) the same rules hold, with one opening: while the change step of a
+setting the person confirmed runs, `Network.change(setting)` lets through at most
+MAX_WRITES_PER_CHANGE requests shaped like a settings page's save (`is_settings_write`) to Meta's
+hosts. Every other write, and any beyond that number, is blocked and counted as before.
 WebSockets get the same host rule, and in audit mode none is opened: reading settings needs no
 live channel, and Meta's chat socket would show the person as "Active now".
 
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -87,6 +92,9 @@ GRAPHQL_PARAMS = ("fb_api_req_friendly_name", "doc_id", "variables", "query_hash
 FRIENDLY_NAME = "fb_api_req_friendly_name"
 URLENCODED = "application/x-www-form-urlencoded"
 LOCAL_SCHEMES = ("data:", "blob:")
+# Every control on Meta's settings pages saves with one request; a second one in a change is not its save.
+MAX_WRITES_PER_CHANGE = 1
+INSTAGRAM_WEB_API = ("api", "v1", "web")
 
 
 def is_meta_host(host: str) -> bool:
@@ -166,6 +174,20 @@ def _graphql_read(form: list[tuple[str, str]], header_name: str | None) -> Verdi
     return Verdict(True, "a GraphQL Query")
 
 
+def is_settings_write(method: str, url: str, headers: dict[str, str] | None, body: bytes | None) -> bool:
+    """Shaped like a settings page's save: a urlencoded POST to a Meta host carrying one GraphQL Mutation, or
+    to Instagram's web API (set_private). Meta's logging POSTs and anything else are not."""
+    parts = urlsplit(url)
+    content_type = {k.lower(): v for k, v in (headers or {}).items()}.get("content-type", "")
+    if method != "POST" or not is_meta_host(parts.hostname or "") or not content_type.startswith(URLENCODED):
+        return False
+    segments = tuple(s for s in unquote(parts.path).lower().split("/") if s)
+    if segments[:3] == INSTAGRAM_WEB_API:
+        return True
+    names = [v for k, v in (_params(body, strict=True) or []) if _php_name(k) == FRIENDLY_NAME]
+    return segments == GRAPHQL_READ_PATH and len(names) == 1 and bool(re.fullmatch(r"[A-Za-z0-9_]+Mutation", names[0]))
+
+
 def _params(text: str | bytes | None, strict: bool = False) -> list[tuple[str, str]] | None:
     """Urlencoded pairs, or None when they cannot be read as a server would read them."""
     if text is None:
@@ -201,6 +223,15 @@ class Log:
     sockets: list[str] = field(default_factory=list)  # Meta WebSockets not opened in audit mode
 
 
+@dataclass
+class Window:
+    """The change step of one confirmed setting: what it let through and what it blocked."""
+
+    setting: str
+    sent: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
 class Network:
     """The route handler: `Network(...).install(context)`."""
 
@@ -208,6 +239,16 @@ class Network:
         self.audit = audit
         self.meta_only = meta_only  # False only while a person logs in by hand (a CAPTCHA may come from elsewhere)
         self.log = Log()
+        self.window: Window | None = None  # apply mode: the change step in progress
+
+    @contextmanager
+    def change(self, setting: str):
+        """While inside, the change step of `setting` (which the person confirmed) may send its save."""
+        self.window = Window(setting)
+        try:
+            yield self.window
+        finally:
+            self.window = None
 
     def install(self, context) -> None:
         context.route("**/*", self)
@@ -237,12 +278,26 @@ class Network:
             route.abort("blockedbyclient")
             return
         if not _judge(request).read:
-            if self.audit:
+            if self.audit and not self._a_change_saves(request):
                 self.log.blocked.append(describe(request.method, url, request.post_data_buffer))
+                if self.window is not None:
+                    self.window.blocked.append(self.log.blocked[-1])
                 route.abort("blockedbyclient")
                 return
             self.log.sent_unguarded.append(describe(request.method, url, request.post_data_buffer))
         route.continue_()
+
+    def _a_change_saves(self, request) -> bool:
+        """Apply mode: the save of the confirmed setting's change step, within its allowance. Counted as sent."""
+        window = self.window
+        body = request.post_data_buffer
+        if window is None or len(window.sent) >= MAX_WRITES_PER_CHANGE:
+            return False
+        if not is_settings_write(request.method, request.url, request.headers, body):
+            return False
+        window.sent.append(describe(request.method, request.url, body))
+        self.log.sent.append(window.sent[-1])
+        return True
 
     def _redirect_hop(self, request) -> None:
         """A redirect's next request never reaches the route handler: judged here, it can only be counted."""

@@ -65,13 +65,16 @@ class View:
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # source key -> (title, https URL)
     filter: dict[str, str] = field(default_factory=lambda: FILTER)
     lang: str = i18n.SOURCE
+    applied: dict[str, dict] = field(default_factory=dict)  # check id -> what auditor apply changed (apply.write_marks)
 
     @property
     def top(self) -> list[Finding]:
         return self.to_change[:TOP]
 
 
-def build_view(findings: Findings, evidence_root: Path | None = None, lang: str = i18n.SOURCE) -> View:
+def build_view(
+    findings: Findings, evidence_root: Path | None = None, lang: str = i18n.SOURCE, applied: dict | None = None
+) -> View:
     def worst_first(items: list[Finding]) -> list[Finding]:
         return sorted(
             items, key=lambda x: SEVERITY_ORDER.index(x.severity)
@@ -100,6 +103,7 @@ def build_view(findings: Findings, evidence_root: Path | None = None, lang: str 
         exposure=exposure(findings.findings),
         sources=_sources(),
         lang=lang,
+        applied=dict(applied or {}),
     )
 
 
@@ -211,14 +215,16 @@ def render(
     evidence_root: Path | None = None,
     lang: str | None = None,
     since=None,
+    applied: dict | None = None,
 ) -> dict[str, str]:
     """Every output file's text, by file name: the report in `lang` (default: the audited pages'), JUnit in English.
 
-    `since` (history.Since) adds what changed since the account's last audit.
+    `since` (history.Since) adds what changed since the account's last audit; `applied` marks the findings
+    auditor apply changed.
     """
     lang = lang or i18n.language_of(findings.run.locale)
     localized = i18n.localize(findings, lang)
-    view = build_view(localized, evidence_root, lang)
+    view = build_view(localized, evidence_root, lang, applied)
     page = findings.run.locale
     html, markdown = (
         environment(template_dir, lang=lang, page_locale=page),
@@ -254,6 +260,7 @@ def write_report(
     evidence_root: Path | None = None,
     lang: str | None = None,
     since=None,
+    applied: dict | None = None,
 ) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
@@ -262,7 +269,7 @@ def write_report(
     replaced atomically, so a failure leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang, since)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang, since, applied)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"

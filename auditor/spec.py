@@ -42,6 +42,8 @@ UNSAFE_ROLES = (
     "spinbutton",
 )
 REGIONS = ("US", "UK", "EU", "OTHER")
+# The steps of a flow's `change:` part (auditor/apply/schema.py), which only `auditor apply` loads.
+CHANGE_STEPS = ("open_row", "pick", "flip", "confirm", "account")
 
 
 class Localized(Frozen):
@@ -135,6 +137,14 @@ class Step(Frozen):
     press: Literal["Escape", "Tab", "PageDown", "PageUp", "Home", "End"] | None = None
     close_dialog: Literal[True] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _not_a_change(cls, value):
+        named = [key for key in CHANGE_STEPS if isinstance(value, dict) and key in value]
+        if named:
+            raise ValueError(f"{named[0]} is a change step: it belongs under change:, which only auditor apply runs")
+        return value
+
     @model_validator(mode="after")
     def _exactly_one(self):
         set_fields = [f for f in type(self).model_fields if getattr(self, f) is not None]
@@ -201,6 +211,9 @@ class Flow(Frozen):
     region: Locator = Locator(role="main")
     mask: list[Locator] = []  # personal details to hide in screenshots (name, picture, email)
     settings: list[SettingRead]
+    # How settings are changed: read and checked only by `auditor apply` (auditor/apply/schema.py),
+    # so an audit never even parses it.
+    change: list | None = None
 
     @field_validator("url")
     @classmethod

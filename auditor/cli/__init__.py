@@ -11,7 +11,7 @@ import sys
 import typer
 from typer._click import exceptions as click_exceptions  # typer vendors click; its usage errors live here
 
-from auditor.cli import audit, history, tools  # noqa: F401  (they register their commands on the app)
+from auditor.cli import apply, audit, history, tools  # noqa: F401  (they register their commands on the app)
 from auditor.cli.app import app
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError
 

@@ -31,7 +31,13 @@ from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
 # ---------------------------------------------------------------------- demo and doctor
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the report.")] = Path("reports/demo"),
+    out: Annotated[
+        Optional[Path],
+        typer.Option("-o", "--out", help="Folder for the report (default reports/demo, or reports/demo-applied)."),
+    ] = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Then make every recommended change a web page can make, and audit again.")
+    ] = False,
     browser_path: BrowserPath = None,
     lang: Lang = None,
     history: HistoryFile = None,
@@ -40,7 +46,16 @@ def demo(
     """Audit the bundled replica's demo account end to end and write a report."""
     from auditor.demo import run_demo
 
-    print(run_demo(out, browser_path=browser_path, lang=lang and lang.value, history=history_file(history, no_history)))
+    out = out or Path("reports/demo-applied" if apply else "reports/demo")
+    print(
+        run_demo(
+            out,
+            browser_path=browser_path,
+            lang=lang and lang.value,
+            history=history_file(history, no_history),
+            apply=apply,
+        )
+    )
 
 
 @app.command()

@@ -27,6 +27,7 @@ FB_LOGIN = "https://www.facebook.com/login/"
 IG_LOGIN = "https://www.instagram.com/accounts/login/"
 PENDING_TTL = 600  # seconds a password-checked login may wait for its second factor
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+STUCK_SECONDS = 30  # the write_stuck fault: a save answered this late (a dialog that never closes)
 
 
 class App:
@@ -529,6 +530,9 @@ class App:
         fault = self._fault(page.id, req, host, account)
         if fault is not None:
             return fault
+        if self._checkpoint_due(account):
+            ig = host.endswith("instagram.com")
+            return redirect("https://www.instagram.com/challenge/" if ig else "https://www.facebook.com/checkpoint/")
         route = page.path + ("?" + "&".join(f"{k}={v}" for k, v in page.query.items()) if page.query else "")
         bootstrap = {
             "view": "settings",
@@ -539,6 +543,7 @@ class App:
             "dtsg": self._dtsg(account),
             "locale": locale,
             "strings": {k: v(locale) for k, v in catalog().strings.items() if k in FRONT_END_STRINGS},
+            "stray": bool(self.knobs.find("stray", page.id)),
         }
         doc = pages.settings_shell(page, account, locale, host, self.cx, self._cdn(host), bootstrap)
         return html(doc)
@@ -600,6 +605,13 @@ class App:
         resp.delay = int(slow.arg or 3000) / 1000 if slow else 0.0
         return resp
 
+    def _checkpoint_due(self, account: Account) -> bool:
+        """The checkpoint fault: after N accepted writes of the account, Meta wants to confirm it's them."""
+        knob = next(iter(self.knobs.of_kind("checkpoint")), None)
+        return knob is not None and sum(w.accepted for w in self.store.writes() if w.account == account.id) >= int(
+            knob.target
+        )
+
     def _write(self, host: str, account: Account, name: str, variables: dict) -> Response:
         try:
             setting, value = model.resolve_mutation(
@@ -607,6 +619,9 @@ class App:
             )
         except KeyError:
             return json_response({"errors": [{"message": "unknown setting or option"}]}, 400)
+        if self.knobs.find("write_error", setting):  # the fault: the save fails, nothing changes, as logged
+            self.store.record_write(account.id, host, name, setting, value or "", accepted=False)
+            return json_response({"errors": [{"message": "Sorry, something went wrong."}]}, 500)
         if "enabled" in variables:
             value = "on" if variables["enabled"] else "off"
         elif "remove_item" in variables:
@@ -617,7 +632,9 @@ class App:
         if not value.startswith("removed: ") and value != "done":
             self.store.set(account.id, setting, value)
         self.store.record_write(account.id, host, name, setting, value)
-        return json_response({"data": {"setting_update": {"ok": True}}})
+        answer = json_response({"data": {"setting_update": {"ok": True}}})
+        answer.delay = STUCK_SECONDS if self.knobs.find("write_stuck", setting) else 0.0
+        return answer
 
 
 # Old `?tab=privacy&section=...` and `?tab=timeline` URLs and the tabs they moved to (catalog 3.x legacy_url).

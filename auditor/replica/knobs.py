@@ -14,6 +14,10 @@ A knob is written `KIND:TARGET[:ARG]`:
           error:PAGE              the page answers HTTP 500
           ratelimit:PAGE          the page shows Meta's "temporarily blocked" page
           expire:PAGE             the session expires when PAGE is opened
+  apply   write_error:SETTING     saving SETTING answers HTTP 500 and changes nothing
+          write_stuck:SETTING     saving SETTING works, but its answer comes only after 30 s
+          stray:PAGE              a save on PAGE also saves another control of the page first answered
+          checkpoint:N            after N writes, every settings page shows Meta's security check
 
 PAGE may be `*` for every page.
 """
@@ -38,6 +42,10 @@ KINDS = {
     "error": 1,
     "ratelimit": 1,
     "expire": 1,
+    "write_error": 1,
+    "write_stuck": 1,
+    "stray": 1,
+    "checkpoint": 1,
 }
 
 
@@ -68,7 +76,11 @@ class Knob:
 
         pages = {p.id for p in catalog().pages}
         settings = {c.id for _p, c in catalog().controls()}
-        setting_kinds = {"rename", "remove", "move", "options", "retype", "default"}
+        setting_kinds = {"rename", "remove", "move", "options", "retype", "default", "write_error", "write_stuck"}
+        if kind == "checkpoint":
+            if not (parts[0].isascii() and parts[0].isdigit()):
+                raise InputError(f"--mutate {text}: checkpoint takes a number of writes, not {parts[0]!r}")
+            return
         expected, known = ("setting", settings) if kind in setting_kinds else ("page", pages | {"*"})
         if parts[0] not in known:
             raise InputError(f"--mutate {text}: unknown {expected} {parts[0]!r}")

@@ -135,6 +135,8 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
         options = ["on", "off"]
         if kind == "switch":
             out["checked"] = value == "on"
+            if control.confirm_title and control.button:  # a switch that asks before it turns on
+                out["confirm_title"], out["button"] = control.confirm_title(locale), control.button(locale)
             return out
     if options:
         out["options"] = [

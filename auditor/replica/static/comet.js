@@ -72,6 +72,17 @@
   var PREFIX = { facebook: "CometSettings", accounts_center: "FXAccountsCenter", instagram: "PolarisSettings" };
   function mutate(kind, variables) { return graphql(PREFIX[boot.site] + kind + "Mutation", variables); }
 
+  // The stray fault (a test knob): once a save is answered, the page also saves another control of the
+  // page (a switch turned on) before it shows the change as done. A guard must stop that second write.
+  var strayKey = null;
+  function saved(promise) {
+    if (!boot.stray) return promise;
+    return promise.then(function (json) {
+      if (!strayKey) return json;
+      return mutate("Toggle", { key: strayKey, enabled: true }).then(function () { return json; }, function () { return json; });
+    });
+  }
+
   // ------------------------------------------------------------------ dialogs
   function dialog(title, opener) {
     var headingId = nextId();
@@ -128,7 +139,7 @@
         }, [el("span", { id: textId, dir: "auto" }, [option.text]),
             option.description ? el("span", { id: descId, dir: "auto", class: cx.desc }, [option.description]) : null]);
         activate(radio, function () {
-          mutate("PrivacySelector", { key: c.key, option: option.id }).then(function () {
+          saved(mutate("PrivacySelector", { key: c.key, option: option.id })).then(function () {
             c.options.forEach(function (o) { o.checked = o === option; });
             value.textContent = chip(option.text);
             button.setAttribute("aria-label", audienceLabel(option.text));
@@ -147,12 +158,25 @@
     var input = el("input", { type: "checkbox", role: "switch", "aria-labelledby": parts.labelId, "aria-describedby": parts.descId, class: cx.switch });
     input.checked = c.checked;
     input.setAttribute("aria-checked", String(c.checked));
+    function save(wanted, done) {
+      input.disabled = true;
+      saved(mutate("Toggle", { key: c.key, enabled: wanted })).then(function () {
+        input.checked = wanted;
+        input.setAttribute("aria-checked", String(wanted));
+        if (done) done();
+      }, function () { input.checked = !wanted; }).then(function () { input.disabled = false; });
+    }
     input.addEventListener("change", function () {
       var wanted = input.checked;
-      input.disabled = true;
-      mutate("Toggle", { key: c.key, enabled: wanted }).then(function () {
-        input.setAttribute("aria-checked", String(wanted));
-      }, function () { input.checked = !wanted; }).then(function () { input.disabled = false; });
+      if (!(wanted && c.confirm_title)) { save(wanted); return; }
+      // Instagram asks before a public account turns private; nothing is saved until it is confirmed.
+      input.checked = false;
+      var d = dialog(c.confirm_title, input);
+      var confirm = el("div", { role: "button", tabindex: "0", class: cx.primary }, [c.button]);
+      var cancel = el("div", { role: "button", tabindex: "0", class: cx.button }, [S.cancel]);
+      activate(confirm, function () { save(true, d.close); });
+      activate(cancel, d.close);
+      d.body.appendChild(el("div", {}, [cancel, confirm]));
     });
     return row(parts, input);
   }
@@ -175,7 +199,7 @@
     var confirm = el("div", { role: "button", tabindex: "0", class: cx.primary }, [S.confirm]);
     activate(confirm, function () {
       if (!chosen) return;
-      mutate("AdPreferencesSetting", { key: c.key, option: chosen.id }).then(function () {
+      saved(mutate("AdPreferencesSetting", { key: c.key, option: chosen.id })).then(function () {
         c.options.forEach(function (o) { o.checked = o === chosen; });
         d.close();
         if (onSaved) onSaved(chosen);
@@ -217,7 +241,7 @@
     c.options.forEach(function (option) {
       var input = el("input", { type: "radio", name: "choice_" + c.key, value: option.id });
       input.checked = option.checked;
-      input.addEventListener("change", function () { mutate("Radio", { key: c.key, option: option.id }); });
+      input.addEventListener("change", function () { saved(mutate("Radio", { key: c.key, option: option.id })); });
       group.appendChild(el("label", { class: cx.radio }, [el("span", { dir: "auto" }, [option.text]), input]));
     });
     return el("div", { class: cx.row }, [el("span", { id: headingId, dir: "auto", class: cx.label }, [c.label]), group]);
@@ -287,7 +311,10 @@
         } else if (section.heading) {
           block.appendChild(el("h2", { class: cx.h2 }, [section.heading]));
         }
-        section.controls.forEach(function (c) { body.appendChild(RENDER[c.type](c)); });
+        section.controls.forEach(function (c) {
+          if (c.type === "switch" && !strayKey) strayKey = c.key;
+          body.appendChild(RENDER[c.type](c));
+        });
         main.appendChild(block);
       });
     }, function () {

@@ -1,0 +1,183 @@
+"""The apply stage: in a guarded, logged-in browser, make each change the person agreed to and prove it.
+
+Per change, on the setting's page: read it as `observe` does (a change whose value is no longer
+the one the findings say is dropped: the person changed it since); run the flow's change steps
+inside the guard's window for that setting; reload and read it back: `verified` only when the
+page then shows the new value. Page loads are paced as in an audit. A change is never retried.
+A check, a rate-limit or login page, or anything the flow does not know stops the apply, and the
+rest of the plan is `not_attempted`. Ctrl-C lets the change in progress finish. apply.json is
+written whatever happened, before the browser closes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Error as PlaywrightError
+
+from auditor import __version__, interrupt
+from auditor.apply.plan import Plan, Planned
+from auditor.apply.reading import PageRead, read_page
+from auditor.apply.record import Applied, ChangeRecord
+from auditor.apply.steps import AlreadySet, Changer, Stop
+from auditor.browser import Browsing
+from auditor.errors import first_line, say
+from auditor.observe import detect_locale
+from auditor.outcome import STOP_ADVICE, STOPS_THE_RUN
+from auditor.readers import locate
+from auditor.results import now
+from auditor.spec import Vocabulary
+
+
+@dataclass
+class Applier:
+    browser: Browsing
+    vocabulary: Vocabulary
+    platforms: list[str]
+    pace_seconds: float = 0.0
+    deadline: float | None = None
+    say: Callable[[str], None] = say
+    stopped: str | None = None
+    interrupted: bool = False
+    _page: object = None
+    _shown: tuple[str, PageRead] | None = None  # the flow the page shows now, as just read
+    _loads: int = 0
+    records: list[ChangeRecord] = field(default_factory=list)
+
+    def run(self, agreed: list[Planned]) -> list[ChangeRecord]:
+        try:
+            self._page = self.browser.context.new_page()
+            for n, planned in enumerate(agreed, 1):
+                if self.stopped is None and interrupt.requested():
+                    self.interrupted, self.stopped = True, "interrupted (Ctrl-C)"
+                if self.stopped is None and self.deadline is not None and time.monotonic() > self.deadline:
+                    self.stopped = "the time limit (--timeout) passed"
+                if self.stopped is not None:
+                    self.records.append(planned.record("not_attempted", f"the apply stopped: {self.stopped}"))
+                    continue
+                record = self._apply(planned)
+                self.records.append(record)
+                self.say(f"[{n}/{len(agreed)}] {planned.setting}: {record.status.replace('_', ' ')} {record.detail}")
+        except KeyboardInterrupt:  # the second Ctrl-C: no more browser calls, keep what was done
+            self.interrupted, self.stopped = True, "interrupted (Ctrl-C twice)"
+            done = {r.setting for r in self.records}
+            self.records += [
+                p.record("not_attempted", "the apply was interrupted") for p in agreed if p.setting not in done
+            ]
+        return self.records
+
+    # ------------------------------------------------------------------ one change
+    def _apply(self, planned: Planned) -> ChangeRecord:
+        shown = self._read(planned)
+        if shown.reason is not None:
+            return planned.record("not_attempted", self._unreadable(shown))
+        seen = shown.observations.get(planned.setting)
+        if seen is None or seen.status != "observed":
+            detail = seen.detail if seen is not None else "not on the page"
+            return planned.record("not_attempted", f"could not read it before the change: {detail}")
+        if seen.value == planned.wanted:
+            return planned.record("dropped", "the page already shows the new value", before=seen.value)
+        if seen.value != planned.expected:
+            return planned.record(
+                "dropped",
+                f"the page shows {seen.value} now, not {planned.expected}: changed since the audit, so left alone",
+                before=seen.value,
+            )
+        started, problem = now(), ""
+        with self.browser.network.change(planned.setting) as window:
+            try:
+                saved = Changer(
+                    self._page, self._region(planned), planned.item, self.vocabulary, self._locale(), window
+                )
+                problem = saved.run(planned.wanted).note
+            except AlreadySet:
+                return planned.record("dropped", "the page already showed the new value", before=seen.value)
+            except Stop as exc:
+                problem = self.stopped = str(exc)
+            except PlaywrightError as exc:
+                problem = self.stopped = f"the flow's change steps did not work on the page: {first_line(exc)}"
+        self._shown = None
+        after = self._read(planned)
+        value = after.observations.get(planned.setting)
+        if after.reason is not None:
+            problem = problem or f"could not be read back: {self._unreadable(after)}"
+        elif value is None or value.status != "observed":
+            problem = problem or "could not be read back after a reload"
+        elif value.value != planned.wanted:
+            problem = problem or f"after a reload the page shows {value.value}"
+        verified = value is not None and value.status == "observed" and value.value == planned.wanted
+        return planned.record(
+            "verified" if verified else "not_verified",
+            problem,
+            before=seen.value,
+            after=value.value if value is not None else None,
+            time=started,
+            writes=list(window.sent),
+            blocked=list(window.blocked),
+        )
+
+    def _read(self, planned: Planned) -> PageRead:
+        """The setting's page as read just now: the page already shown, else loaded (paced) and read."""
+        flow = planned.item.flow
+        if self._shown is not None and self._shown[0] == flow.id:
+            return self._shown[1]
+        if self._loads and self.pace_seconds:
+            time.sleep(self.pace_seconds)  # for the account's sake, as observe paces, not synchronisation
+        self._loads += 1
+        result = read_page(self._page, flow, self.vocabulary, self.platforms)
+        self._shown = (flow.id, result) if result.reason is None else None
+        return result
+
+    def _unreadable(self, page: PageRead) -> str:
+        if page.reason in STOPS_THE_RUN:
+            self.stopped = f"{page.detail} ({STOP_ADVICE[page.reason]})"
+        return f"the page could not be read: {page.detail or page.reason}"
+
+    def _region(self, planned: Planned):
+        return locate(self._page, planned.item.flow.spec.region, None).first
+
+    def _locale(self) -> str:
+        return detect_locale(self._page) or "en_US"
+
+
+def applied_record(
+    plan: Plan, agreed: list[Planned], applier: Applier | None, stopped: str | None = None, **fields
+) -> Applied:
+    """apply.json's content: every planned change, done, declined or not attempted, and the guard's counts."""
+    done = {r.setting: r for r in (applier.records if applier else [])}
+    agreed_settings = {p.setting for p in agreed}
+    changes = [
+        done.get(p.setting)
+        or (
+            p.record("declined", "you said no")
+            if p.setting not in agreed_settings
+            else p.record("not_attempted", (applier and applier.stopped) or stopped or "the apply could not start")
+        )
+        for p in plan.changes
+    ]
+    return Applied(
+        tool_version=__version__,
+        platforms=plan.platforms,
+        changes=changes,
+        by_hand=plan.by_hand,
+        writes_sent=sum(len(c.writes) for c in changes),
+        stopped=applier.stopped if applier else stopped,
+        interrupted=bool(applier and applier.interrupted),
+        **fields,
+    )
+
+
+def write_marks(applied: Applied) -> dict[str, dict]:
+    """For the report: each changed finding's mark (when, verified or why not, the writes sent)."""
+    return {
+        c.check: {
+            "time": c.time or applied.started,
+            "verified": c.status == "verified",
+            "detail": c.detail,
+            "writes": list(c.writes),
+        }
+        for c in applied.changes
+        if c.check and c.changed
+    }

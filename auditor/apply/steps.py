@@ -1,0 +1,158 @@
+"""One change on an open settings page: the steps of the flow's `change:` part, and what came of them.
+
+Only this module clicks a control that changes a setting, and only inside `Network.change`, the
+guard's window for the setting the person confirmed. It never tries twice: whatever happens is
+reported, and anything the flow does not know (a dialog it does not expect, a confirmation it
+has no answer for, a save that gets no answer) stops the whole apply with the dialog dismissed,
+never answered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from auditor.apply.schema import Changeable, ChangeStep
+from auditor.network import Window, is_settings_write
+from auditor.readers import any_of, locate, texts
+from auditor.spec import Vocabulary
+
+DIALOG_MS = 5_000  # a dialog opens or closes within this
+SAVE_MS = 8_000  # the page's save gets its answer within this, or the change stops the apply
+
+
+class Stop(Exception):
+    """The page did something the flow does not know: the apply stops here."""
+
+
+class AlreadySet(Exception):
+    """The page already shows the new value: nothing to change."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    status: int | None  # HTTP status of the save's answer; None: no answer came
+    note: str = ""
+
+
+class Changer:
+    """Runs one change's steps on a page whose settings are shown: `Changer(...).run(value)`."""
+
+    def __init__(self, page, region, item: Changeable, vocabulary: Vocabulary, locale: str, window: Window):
+        self.page, self.region, self.item, self.vocab, self.locale = page, region, item, vocabulary, locale
+        self.window = window  # the guard's record of this change's writes
+        self.dialog = None
+
+    def run(self, value: str) -> Saved:
+        dialogs = self.page.get_by_role("dialog")
+        if dialogs.count():
+            raise Stop("a dialog was open before the change began (one the flow does not know)")
+        try:
+            with self.page.expect_response(_is_save, timeout=SAVE_MS) as answer:
+                for step in self.item.change.steps:
+                    self._step(step, value)
+            status = answer.value.status
+        except PlaywrightTimeout:
+            status = None
+        except (AlreadySet, Stop, PlaywrightError):
+            self._dismiss()
+            raise
+        if status is None:
+            left_open = dialogs.count() > 0
+            self._dismiss()
+            if self.window.sent:
+                raise Stop(f"the save got no answer within {SAVE_MS // 1000} s")
+            if left_open:
+                raise Stop("the page asked something the flow does not know (a dialog stayed open, nothing was saved)")
+            raise Stop("the page sent no save after the flow's change steps (the page may have changed)")
+        try:
+            dialogs.first.wait_for(state="detached", timeout=DIALOG_MS)
+        except PlaywrightTimeout:
+            self._dismiss()
+            if status < 400:
+                raise Stop("the dialog did not close after the save") from None
+        return Saved(status, "" if status < 400 else f"Meta answered the save with HTTP {status}")
+
+    # -- the steps (auditor/apply/schema.py)
+    def _step(self, step: ChangeStep, value: str) -> None:
+        if step.open_row is not None:
+            self._open_row(step)
+        elif step.account is not None:
+            self._account(step.account)
+        elif step.pick:
+            self._pick(value)
+        elif step.flip:
+            self._flip(value)
+        elif step.confirm is not None:
+            self._confirm(step)
+
+    def _labels(self) -> list[str]:
+        return texts(self.item.read.label, self.locale)
+
+    def _open_row(self, step: ChangeStep) -> None:
+        control = locate(self.page, step.open_row, self.locale)
+        label = self.page.get_by_text(any_of(self._labels()))
+        row = self.region.locator("div").filter(has=label).filter(has=control).last
+        row.locator(locate(self.page, step.open_row, self.locale)).first.click()
+        self.dialog = self.page.get_by_role("dialog").last
+        self.dialog.wait_for(state="visible", timeout=DIALOG_MS)
+
+    def _account(self, platform: str) -> None:
+        """Accounts Center asks which profile first: pick it, then the setting's own dialog opens."""
+        asked = texts(self.vocab.strings["select_your_account"], self.locale)
+        picker = self.page.get_by_role("dialog", name=any_of(asked))
+        if not picker.count():
+            return
+        picker.get_by_role("button", name=re.compile(re.escape(platform.capitalize()))).first.click()
+        picker.wait_for(state="detached", timeout=DIALOG_MS)
+        self.dialog = self.page.get_by_role("dialog").last
+        self.dialog.get_by_role("radio").first.wait_for(timeout=DIALOG_MS)
+
+    def _pick(self, value: str) -> None:
+        scope = self.dialog or self.region.get_by_role("radiogroup", name=any_of(self._labels()))
+        option = scope.get_by_role("radio", name=any_of(self._value_texts(value))).first
+        if option.is_checked():
+            raise AlreadySet
+        option.click()
+
+    def _flip(self, value: str) -> None:
+        wanted = value == "on"
+        switch = self.region.get_by_role("switch", name=any_of(self._labels())).first
+        if switch.is_checked() == wanted:
+            raise AlreadySet
+        switch.click()
+        # Either the page saves at once (the switch shows the new state) or it asks first (a dialog).
+        shown = self.region.get_by_role("switch", name=any_of(self._labels()), checked=wanted)
+        self.page.get_by_role("dialog").or_(shown).first.wait_for(timeout=DIALOG_MS)
+
+    def _confirm(self, step: ChangeStep) -> None:
+        """Answer the open dialog with the flow's button; no dialog: the page saved without asking."""
+        dialog = self.page.get_by_role("dialog").last
+        if not self.page.get_by_role("dialog").count():
+            return
+        button = dialog.get_by_role("button", name=any_of(texts(step.confirm, self.locale)))
+        if not button.count():
+            self._dismiss()
+            raise Stop("the page asked for a confirmation the flow does not know")
+        button.first.click()
+
+    def _value_texts(self, value: str) -> list[str]:
+        values = self.item.read.values
+        localized = values[value] if isinstance(values, dict) else self.vocab.values[value]
+        return texts(localized, self.locale)
+
+    def _dismiss(self) -> None:
+        """Leave no dialog open, unanswered: Escape, as a person would (never Confirm)."""
+        try:
+            for _ in range(self.page.get_by_role("dialog").count()):
+                self.page.keyboard.press("Escape")
+        except PlaywrightError:
+            pass
+
+
+def _is_save(response) -> bool:
+    request = response.request
+    return is_settings_write(request.method, request.url, request.headers, request.post_data_buffer)

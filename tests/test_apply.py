@@ -1,0 +1,202 @@
+"""auditor apply without a whole audit: the change part of flows, the guard's window, the plan and consent.
+
+The replica's own logs are the witness for the guard: a write it blocked never reached the replica.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditor import data, spec
+from auditor.apply import plan as plans
+from auditor.apply.schema import load_changes
+from auditor.consistency import load_checklist
+from auditor.errors import InputError
+from auditor.evaluate import evaluate
+from auditor.network import MAX_WRITES_PER_CHANGE, is_settings_write
+from auditor.results import Findings, Observation, Observations, Run, now
+
+POSTS = data.flows_dir() / "facebook" / "posts.yml"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def flows_with(tmp_path: Path, old: str, new: str, flow: Path = POSTS) -> Path:
+    """A copy of the shipped flows with one text replaced in one flow file."""
+    root = tmp_path / "flows"
+    shutil.copytree(data.flows_dir(), root)
+    target = root / flow.relative_to(data.flows_dir())
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    return root
+
+
+# ---------------------------------------------------------------------- the change part of flows
+def test_every_shipped_change_is_checked_against_its_reader():
+    changes = load_changes(spec.load_flows())
+    assert changes["fb.future_posts_audience"].change.to == ["public", "friends", "only_me"]
+    assert changes["ig.private_account"].change.how == "flip"
+    assert "fb.limit_past_posts" not in changes  # a one-way action: never changed by apply
+
+
+def test_a_read_part_with_a_change_step_is_refused(tmp_path):
+    root = flows_with(tmp_path, "settings:\n", "steps:\n  - pick: true\nsettings:\n")
+    with pytest.raises(InputError, match=r"posts\.yml:\d+: steps\.0: pick is a change step"):
+        spec.load_flows(root)
+
+
+def test_a_change_to_a_value_the_setting_does_not_have_is_refused_with_its_line(tmp_path):
+    root = flows_with(tmp_path, "to: [public, friends, only_me]", "to: [public, everyone_on_earth]")
+    flows = spec.load_flows(root)  # an audit does not even parse the change part
+    with pytest.raises(InputError, match=r"posts\.yml:(\d+): change\.0\.to: everyone_on_earth is not one") as err:
+        load_changes(flows)
+    line = int(err.value.args[0].split(":")[1])
+    assert "to: [public, everyone_on_earth]" in (root / "facebook/posts.yml").read_text().splitlines()[line - 1]
+
+
+def test_a_change_needs_exactly_one_step_that_changes(tmp_path):
+    root = flows_with(tmp_path, "      - pick: true\n", "      - pick: true\n      - pick: true\n")
+    with pytest.raises(InputError, match=r"change\.0: .*exactly one step \(pick or flip\)"):
+        load_changes(spec.load_flows(root))
+
+
+def test_a_change_may_only_open_with_a_button(tmp_path):
+    root = flows_with(tmp_path, "open_row: {role: button", "open_row: {role: radio")
+    with pytest.raises(InputError, match=r"open_row needs role: one of button"):
+        load_changes(spec.load_flows(root))
+
+
+# ---------------------------------------------------------------------- the guard's window
+@pytest.mark.parametrize(
+    "method, url, body, save",
+    [
+        ("POST", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXMutation", True),
+        ("POST", "https://www.instagram.com/api/v1/web/accounts/set_private/", "", True),
+        ("POST", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXQuery", False),
+        ("POST", "https://www.facebook.com/ajax/bz", "q=log", False),  # Meta's logging is never a save
+        ("GET", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXMutation", False),
+        ("POST", "https://example.org/api/graphql/", "fb_api_req_friendly_name=CometXMutation", False),
+        (
+            "POST",
+            "https://www.facebook.com/api/graphql/",
+            "fb_api_req_friendly_name=AMutation&fb_api_req_friendly_name=BMutation",
+            False,
+        ),
+    ],
+)
+def test_what_counts_as_a_settings_save(method, url, body, save):
+    assert is_settings_write(method, url, FORM, body.encode()) is save
+
+
+MUTATION = """() => fetch('/api/graphql/', {method: 'POST', body: 'fb_api_req_friendly_name=CometStrayMutation',
+    headers: {'Content-Type': 'application/x-www-form-urlencoded'}}).then(() => 'sent', () => 'blocked')"""
+
+
+@pytest.fixture
+def settings_page(log_in, routed, page):
+    log_in("demo", "facebook")
+    page.goto("https://www.facebook.com/settings/?tab=posts")
+    routed.audit = True  # as apply runs: audit mode, with a window per confirmed change
+    return page
+
+
+def strays_received(replica) -> int:
+    return sum(r[4] == "CometStrayMutation" for r in replica.store.requests())
+
+
+def test_a_change_step_sends_one_save_and_the_guard_blocks_and_counts_the_next(settings_page, routed, replica):
+    assert MAX_WRITES_PER_CHANGE == 1
+    with routed.change("fb.future_posts_audience") as window:
+        assert settings_page.evaluate(MUTATION) == "sent"
+        assert settings_page.evaluate(MUTATION) == "blocked"
+    assert window.sent == ["POST CometStrayMutation"] and window.blocked == ["POST CometStrayMutation"]
+    assert strays_received(replica) == 1  # the second never left the browser
+    assert routed.log.sent == ["POST CometStrayMutation"] and routed.log.blocked == ["POST CometStrayMutation"]
+
+
+def test_outside_a_change_step_every_write_is_blocked_as_in_an_audit(settings_page, routed, replica):
+    with routed.change("fb.future_posts_audience"):
+        pass
+    assert settings_page.evaluate(MUTATION) == "blocked"
+    assert strays_received(replica) == 0 and routed.log.sent == [] and routed.window is None
+
+
+# ---------------------------------------------------------------------- the plan and consent
+SEEN = {
+    "fb.future_posts_audience": ("facebook", "public"),
+    "fb.friend_requests": ("facebook", "everyone"),
+    "ig.private_account": ("instagram", "off"),
+    "fb.limit_past_posts": ("facebook", "available"),
+    "ac.two_factor": ("accounts_center", "off"),
+}
+
+
+def some_findings() -> Findings:
+    """The default checklist's findings for a few settings as the demo account shows them."""
+    run = Run(tool_version="test", started=now(), platforms=["facebook", "instagram"])
+    observations = Observations(
+        run=run,
+        observations=[
+            Observation(setting=s, platform=platform, status="observed", value=value)
+            for s, (platform, value) in SEEN.items()
+        ],
+    )
+    return evaluate(observations, load_checklist("default"))
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plans.from_findings(some_findings(), load_changes(spec.load_flows()))
+
+
+def test_the_plan_changes_what_a_flow_can_set_and_leaves_the_rest_to_the_person(plan):
+    planned = {p.setting: p.wanted for p in plan.changes}
+    assert planned["fb.future_posts_audience"] == "friends"  # the first recommended value the page offers
+    assert planned["ig.private_account"] == "on" and len(planned) == 3
+    by_hand = {b.setting: b.why for b in plan.by_hand}
+    assert by_hand["ac.two_factor"] == "no control on the web that auditor can change"
+    assert by_hand["fb.limit_past_posts"] == "a check only you can make"
+
+
+def test_only_limits_the_plan_and_an_unknown_check_is_bad_input():
+    findings, changes = some_findings(), load_changes(spec.load_flows())
+    only = plans.from_findings(findings, changes, ["fb-future-posts-not-public"])
+    assert [p.setting for p in only.changes] == ["fb.future_posts_audience"]
+    with pytest.raises(InputError, match="--only no-such-check: not a failing check"):
+        plans.from_findings(findings, changes, ["no-such-check"])
+
+
+def answers(*given):
+    it = iter(given)
+
+    def ask(_prompt):
+        try:
+            return next(it)
+        except StopIteration:
+            raise EOFError from None
+
+    return ask
+
+
+@pytest.mark.parametrize(
+    "given, agreed",
+    [
+        (("y", "", "yes"), [0, 2]),  # the default (Enter) is no
+        (("n", "a"), [1, 2]),  # all the rest
+        (("y", "q", "y"), [0]),  # quit: no to this and the rest
+        (("y",), [0]),  # end of input: no to the rest
+    ],
+)
+def test_consent_is_asked_per_change_and_defaults_to_no(plan, given, agreed):
+    chosen = plans.consent(plan, yes=False, ask=answers(*given))
+    assert chosen == [plan.changes[i] for i in agreed]
+
+
+def test_without_a_terminal_and_without_yes_nothing_is_agreed(plan, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(InputError, match="no terminal to ask for your consent, so nothing was changed"):
+        plans.consent(plan, yes=False)
+    assert plans.consent(plan, yes=True) == plan.changes
