@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor import __version__, evidence, interrupt
+from auditor import __version__, aria, evidence, interrupt
 from auditor.errors import first_line
 from auditor.meta import flow_url
 from auditor.network import Network
@@ -30,11 +30,13 @@ from auditor.outcome import (
     not_applicable_observations,
     not_read,
 )
-from auditor.pages import load_failure, page_state
+from auditor.pages import load_failure, page_state, settled_snapshot
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
 from auditor.redact import Scrubber, Secrets
 from auditor.results import Observation, Observations, PageInventory, Run, Source, now
+from auditor.snapshot import SnapshotReader
 from auditor.spec import Loaded, NotApplicable, Vocabulary
+from auditor.wording import Words
 
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
@@ -63,6 +65,8 @@ class Observer:
     network: Network | None = None  # for the count of requests blocked and sent
     deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
     secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added
+    option_lists: bool = False  # open audience and choice dialogs for their option lists (drift compares them)
+    snapshots: dict[str, str] | None = None  # flow id -> the region's snapshot, kept for tests that save them
 
     def run(self) -> Observations:
         run = Run(
@@ -195,8 +199,17 @@ class Observer:
             if reason in ("timeout", "error"):  # a step's control is not there: the page changed
                 reason = "not_found"
             return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
-        reader = Reader(page, region, self.vocabulary, locale)
-        found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
+        snapshot = settled_snapshot(page, region, wait_ms)
+        if self.snapshots is not None:
+            self.snapshots[flow.id] = snapshot
+        nodes = aria.parse(snapshot)
+        controls = aria.inventory(nodes)
+        words = Words(self.vocabulary, locale)
+        from_snapshot = SnapshotReader(controls, aria.texts(nodes), words)
+        from_snapshot.claim_labels(flow.spec.settings)
+        reader = Reader(page, region, from_snapshot, words, option_lists=self.option_lists)
+        readings = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
+        found = [observation for observation, _claimed in readings]
         try:
             personal = evidence.personal_texts(page, flow, locale)
             if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
@@ -207,7 +220,7 @@ class Observer:
                 url=page.url,
                 status="ok",
                 locale=locale,
-                controls=[scrub.control(c) for c in evidence.inventory(region, found, flow, locale)],
+                controls=[scrub.control(c) for c in evidence.inventory(controls, readings, flow, locale)],
             )
             if self.evidence_dir is not None:
                 inventory.screenshot = evidence.screenshot(
@@ -263,7 +276,8 @@ class Observer:
             page.keyboard.press("Escape")
             page.get_by_role("dialog").wait_for(state="detached")
 
-    def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> Observation:
+    def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> tuple[Observation, list[int]]:
+        """The observation of one setting, and the inventory's controls it was read from."""
         base = dict(
             setting=setting.id, platform=setting.platform or flow.spec.platform, url=url, flow=flow.id, time=now()
         )
@@ -276,38 +290,32 @@ class Observer:
                     status="not_applicable",
                     reason=setting.missing_reason,
                     detail=setting.missing_detail or str(exc),
-                )
+                ), []
             return Observation(
                 **base, status="unknown", reason="not_found", detail=f"{exc} (the page may have changed)"
-            )
+            ), []
         except UnsupportedLocale as exc:
             return Observation(
                 **base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting"
-            )
+            ), []
         except PlaywrightError as exc:
             _dismiss_dialogs(reader.page)
             reason = load_failure(exc)
             return Observation(
                 **base, status="unknown", reason="error" if reason == "timeout" else reason, detail=first_line(exc)
-            )
-        if reading.unknown_detail:
-            return Observation(
-                **base,
-                status="unknown",
-                reason="not_found",
-                raw=reading.raw,
-                options=reading.options,
-                locator=reading.locator,
-                detail=reading.unknown_detail,
-            )
-        return Observation(
-            **base,
-            status="observed",
-            value=reading.value,
+            ), []
+        seen = dict(
             raw=reading.raw,
             options=reading.options,
             locator=reading.locator,
+            control=reading.control,
+            confidence="inferred" if reading.inferred_label is not None else "read",
+            label_seen=reading.inferred_label,
         )
+        if reading.unknown_detail:
+            unknown = Observation(**base, status="unknown", reason="not_found", detail=reading.unknown_detail, **seen)
+            return unknown, reading.claimed
+        return Observation(**base, status="observed", value=reading.value, **seen), reading.claimed
 
 
 def _dismiss_dialogs(page) -> None:

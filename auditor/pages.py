@@ -9,6 +9,7 @@ wait, never a timeout per setting.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,6 +79,23 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
     if _still_loading(page):
         return "timeout", f"the page was still loading after {waited}"
     return "not_found", f"the page did not show {flow.spec.ready.describe()} within {waited}"
+
+
+SETTLE_POLL_MS = 100  # between two looks at a page that is still changing
+
+
+def settled_snapshot(page, region, wait_ms: float) -> str:
+    """The region's aria snapshot once the page is done: its loading indicator gone and two snapshots
+    in a row alike. A setting that is rightly absent costs one extra look, not a fixed wait."""
+    deadline = time.monotonic() + wait_ms / 1000
+    previous = None
+    while True:
+        loading = _still_loading(page)
+        current = region.aria_snapshot()
+        if not loading and current == previous or time.monotonic() >= deadline:
+            return current
+        previous = None if loading else current
+        page.wait_for_timeout(SETTLE_POLL_MS)  # the page's own scripts run meanwhile
 
 
 def _still_loading(page) -> bool:

@@ -65,6 +65,10 @@ class Observation(Strict):
     raw: str | None = None  # the text on the page the value was read from
     options: list[str] | None = None  # option texts offered, when the control showed them
     locator: str | None = None  # how the control was found, for people fixing a flow
+    control: str | None = None  # the role of the control the value was read from (drift sees a retype)
+    # "inferred": read from the one control of its kind that no known label names; label_seen is its label
+    confidence: Literal["read", "inferred"] | None = None
+    label_seen: str | None = None
     url: str | None = None
     flow: str | None = None
     time: str | None = None

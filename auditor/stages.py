@@ -19,7 +19,7 @@ from auditor import interrupt, results, spec
 from auditor.browser import Browsing, browsing, check_connect
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
-from auditor.drift import write as write_drift
+from auditor.drift_report import write as write_drift
 from auditor.errors import InputError, LoginFailed, say
 from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
@@ -73,6 +73,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     trace: bool = False
     evidence: bool = True  # screenshots beside the observations
+    option_lists: bool = False  # open audience and choice dialogs for their options (a baseline does too)
 
 
 # ---------------------------------------------------------------------- the chain, with its own browser
@@ -114,6 +115,7 @@ def run(
                 pace=options.pace,
                 evidence=options.evidence,
                 deadline=deadline,
+                option_lists=options.option_lists or before is not None,  # drift compares option lists
             )
         if before is None:
             return Done(observations, findings)
@@ -137,6 +139,7 @@ def observe(platforms: list[str], out: Path, options: Options, flow_set: FlowSet
                 pace=options.pace,
                 evidence_in=out.parent if options.evidence else None,
                 deadline=deadline,
+                option_lists=options.option_lists,
             )
             return write_observations(out, observations)  # before the browser closes
 
@@ -182,6 +185,7 @@ def audit_in(
     pace: float | None = None,
     evidence: bool = True,
     deadline: float | None = None,
+    option_lists: bool = False,
     say=say,
 ) -> tuple[Observations, Findings]:
     """One account's whole audit in a guarded context: observations.json, findings.json and the report in `folder`."""
@@ -194,6 +198,7 @@ def audit_in(
         pace=pace,
         deadline=deadline,
         evidence_in=folder if evidence else None,
+        option_lists=option_lists,
         say=say,
     )
     write_observations(folder / OBSERVATIONS, observations, say)
@@ -212,6 +217,8 @@ def observe_in(
     evidence_in: Path | None = None,
     pace: float | None = None,
     deadline: float | None = None,
+    option_lists: bool = False,
+    snapshots: dict[str, str] | None = None,
     say=say,
 ) -> Observations:
     """Log in if need be (the guard is off only for that), then read every page of the platforms.
@@ -238,6 +245,8 @@ def observe_in(
         progress=say,
         deadline=deadline,
         secrets=browser.secrets,
+        option_lists=option_lists,
+        snapshots=snapshots,
     )
     return observer.run()
 

@@ -12,7 +12,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor.cli.app import BrowserPath, Connect, Pace, Platform, ReplicaRoute, Timeout, _replica_url, _seconds, app
+from auditor.cli.app import (
+    BrowserPath,
+    Connect,
+    OptionLists,
+    Pace,
+    Platform,
+    ReplicaRoute,
+    Timeout,
+    _replica_url,
+    _seconds,
+    app,
+)
 from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
 
 
@@ -75,6 +86,7 @@ def observe(
         bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")
     ] = False,
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
+    option_lists: OptionLists = False,
     pace: Pace = None,
     timeout: Timeout = None,
     browser_path: BrowserPath = None,
@@ -88,6 +100,7 @@ def observe(
         session=session,
         trace=trace,
         evidence=evidence,
+        option_lists=option_lists,
         browser_path=browser_path,
         pace=pace,
         connect=connect,
@@ -142,6 +155,7 @@ def run(
     replica: ReplicaRoute = None,
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
+    option_lists: OptionLists = False,
     pace: Pace = None,
     timeout: Timeout = None,
     baseline: Annotated[
@@ -189,7 +203,14 @@ def run(
     from auditor import stages
 
     options = _options(
-        replica, session=session, trace=trace, browser_path=browser_path, pace=pace, connect=connect, timeout=timeout
+        replica,
+        session=session,
+        trace=trace,
+        option_lists=option_lists,
+        browser_path=browser_path,
+        pace=pace,
+        connect=connect,
+        timeout=timeout,
     )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
     print(out / "report.html")
@@ -235,7 +256,7 @@ def _finish(observations) -> None:
 
 
 def render_drift(found) -> str:
-    from auditor.drift import render
+    from auditor.drift_report import render
 
     return render(found)
 
