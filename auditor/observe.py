@@ -30,10 +30,11 @@ from auditor.outcome import (
     not_applicable_observations,
     not_read,
 )
-from auditor.pages import load_failure, page_state, settled_snapshot
+from auditor.pages import covering_dialog, dismiss_dialogs, load_failure, page_state, run_step, settled_snapshot
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
 from auditor.redact import Scrubber, Secrets
 from auditor.results import Observation, Observations, PageInventory, Run, Source, now
+from auditor.session.login import answer_cookie_dialog
 from auditor.snapshot import SnapshotReader
 from auditor.spec import Loaded, NotApplicable, Vocabulary
 from auditor.wording import Words
@@ -67,6 +68,7 @@ class Observer:
     secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added
     option_lists: bool = False  # open audience and choice dialogs for their option lists (drift compares them)
     snapshots: dict[str, str] | None = None  # flow id -> the region's snapshot, kept for tests that save them
+    cookie_dialogs_declined: int = 0
 
     def run(self) -> Observations:
         run = Run(
@@ -140,6 +142,7 @@ class Observer:
             run.writes_blocked = len(self.network.log.blocked)
             run.writes_sent = len(self.network.log.sent)
             run.egress_blocked = len(self.network.log.egress)
+        run.cookie_dialogs_declined = self.cookie_dialogs_declined
         return Observations(run=run, observations=observations, pages=pages)
 
     def _report(self, flow: Loaded, found: list[Observation]) -> None:
@@ -190,10 +193,15 @@ class Observer:
             return self._page_unknown(
                 flow, page.url, "unsupported_locale", f'the page is in "{lang}", which the flows do not cover'
             )
+        covered = covering_dialog(page, self.vocabulary)
+        if covered is not None and covered[0] == "cookies":
+            self._decline_cookies(page)
+        elif covered is not None:  # never a click timeout per setting on a page that cannot be read
+            return self._page_unknown(flow, page.url, "blocked_by_dialog", f'the dialog "{covered[1]}"', locale)
         region = locate(page, flow.spec.region, None).first
         try:
             for step in flow.spec.steps:
-                self._run_step(page, step, locale)
+                run_step(page, step, locale)
         except (PlaywrightError, NotFound) as exc:
             reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
             if reason in ("timeout", "error"):  # a step's control is not there: the page changed
@@ -238,6 +246,20 @@ class Observer:
             )
         return [scrub.observation(o) for o in found], inventory, locale
 
+    def _decline_cookies(self, page) -> None:
+        """Meta's cookie dialog in a new browser: decline the optional cookies, as the login does.
+
+        The answer is the one request an audit lets through besides reads (logged as unguarded).
+        """
+        if self.network is not None:
+            self.network.audit = False
+        try:
+            answer_cookie_dialog(page, self.vocabulary)
+        finally:
+            if self.network is not None:
+                self.network.audit = True
+        self.cookie_dialogs_declined += 1
+
     def _page_unknown(
         self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False
     ):
@@ -260,21 +282,6 @@ class Observer:
             PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale),
             locale,
         )
-
-    def _run_step(self, page, step, locale: str) -> None:
-        if step.open:
-            page.goto(step.open, wait_until="domcontentloaded")
-        elif step.click or step.expand:
-            locate(page, step.click or step.expand, locale).first.click()
-        elif step.wait_for:
-            locate(page, step.wait_for, locale).first.wait_for(state="visible")
-        elif step.scroll_to:
-            locate(page, step.scroll_to, locale).first.scroll_into_view_if_needed()
-        elif step.press:
-            page.keyboard.press(step.press)
-        elif step.close_dialog:
-            page.keyboard.press("Escape")
-            page.get_by_role("dialog").wait_for(state="detached")
 
     def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> tuple[Observation, list[int]]:
         """The observation of one setting, and the inventory's controls it was read from."""
@@ -299,7 +306,7 @@ class Observer:
                 **base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting"
             ), []
         except PlaywrightError as exc:
-            _dismiss_dialogs(reader.page)
+            dismiss_dialogs(reader.page)
             reason = load_failure(exc)
             return Observation(
                 **base, status="unknown", reason="error" if reason == "timeout" else reason, detail=first_line(exc)
@@ -316,12 +323,3 @@ class Observer:
             unknown = Observation(**base, status="unknown", reason="not_found", detail=reading.unknown_detail, **seen)
             return unknown, reading.claimed
         return Observation(**base, status="observed", value=reading.value, **seen), reading.claimed
-
-
-def _dismiss_dialogs(page) -> None:
-    """After a failed read, leave no dialog open for the next setting."""
-    try:
-        if page.get_by_role("dialog").count():
-            page.keyboard.press("Escape")
-    except PlaywrightError:
-        pass

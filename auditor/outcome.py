@@ -21,7 +21,7 @@ OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
 LOGIN_FAILED = "not read: login failed: "  # how a login failure's detail starts
 STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited", "site_unreachable", "browser_closed")
 # Pages that could not be loaded: the run could not finish (exit 1), unlike a setting not on a loaded page (a finding).
-NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed")
+NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed", "blocked_by_dialog")
 STOP_ADVICE = {
     "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
     "checkpoint": "Meta asks to confirm it's you: finish that in a browser (auditor login), then run again",
@@ -67,6 +67,12 @@ def _not_loaded_message(observations: Observations) -> str | None:
         what = f"the browser went away {where}"
     elif "site_unreachable" in reasons:
         what = f"the site stopped answering {where} (check the connection, or that the replica still runs)"
+    elif "blocked_by_dialog" in reasons:
+        covered = [p for p in pages if p.reason == "blocked_by_dialog"]
+        what = (
+            f"a dialog auditor does not know covered {len(covered)} page(s): {covered[0].detail} (first {first.flow}); "
+        )
+        what += "close it in a browser (auditor login), then run again"
     elif any(p.detail == OUT_OF_TIME for p in pages):
         what = f"the run's time limit passed {where} (give it more time with --timeout SECONDS)"
     else:

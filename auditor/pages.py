@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor import meta
@@ -81,6 +82,26 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
     return "not_found", f"the page did not show {flow.spec.ready.describe()} within {waited}"
 
 
+MODAL = "[role=dialog][aria-modal=true], [role=alertdialog][aria-modal=true], dialog[open]"
+
+
+def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
+    """A modal dialog over the settings: ("cookies", its name) for Meta's cookie consent, ("other", its
+    name) for any other (terms, announcements), None when the page is clear. One look, no wait."""
+    modal = page.locator(MODAL).filter(visible=True)
+    if not modal.count():
+        return None
+    dialog = modal.first
+    name = dialog.get_attribute("aria-label") or ""
+    if not name:
+        heading = dialog.get_by_role("heading").first
+        name = heading.inner_text().strip() if heading.count() else dialog.inner_text().strip().split("\n")[0]
+    cookies = vocabulary.strings["cookie_heading"].variants()
+    if dialog.get_by_role("heading", name=any_of(cookies)).count() or name in cookies:
+        return "cookies", name
+    return "other", name[:120]
+
+
 SETTLE_POLL_MS = 100  # between two looks at a page that is still changing
 
 
@@ -111,6 +132,32 @@ def _shows(page, candidates: list[str]) -> bool:
     if not candidates:
         return False
     return page.get_by_text(any_of(candidates)).first.is_visible()
+
+
+def run_step(page, step, locale: str) -> None:
+    """One of a flow's steps to its settings (open, click, expand, wait for, scroll to, press, close a dialog)."""
+    if step.open:
+        page.goto(step.open, wait_until="domcontentloaded")
+    elif step.click or step.expand:
+        locate(page, step.click or step.expand, locale).first.click()
+    elif step.wait_for:
+        locate(page, step.wait_for, locale).first.wait_for(state="visible")
+    elif step.scroll_to:
+        locate(page, step.scroll_to, locale).first.scroll_into_view_if_needed()
+    elif step.press:
+        page.keyboard.press(step.press)
+    elif step.close_dialog:
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached")
+
+
+def dismiss_dialogs(page) -> None:
+    """After a failed read, leave no dialog open for the next setting."""
+    try:
+        if page.get_by_role("dialog").count():
+            page.keyboard.press("Escape")
+    except PlaywrightError:
+        pass
 
 
 def inspect_page(

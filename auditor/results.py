@@ -40,6 +40,7 @@ Reason = Literal[
     "timeout",
     "site_unreachable",
     "browser_closed",
+    "blocked_by_dialog",
 ]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -124,6 +125,8 @@ class Run(Strict):
         0  # requests not known to be reads that the network guard stopped; the replica's log must agree
     )
     egress_blocked: int = 0
+    # Meta's cookie dialog over a settings page, answered with its most private choice (optional cookies declined)
+    cookie_dialogs_declined: int = 0
     interrupted: bool = False
     complete: bool = True
 

@@ -165,7 +165,7 @@ class SnapshotReader:
         """No control carries a known label: read the one unclaimed control of the setting's kind, if only one."""
         roles = INFERABLE.get(setting.read)
         label = self.words.labels(setting)[0]
-        if roles is None:
+        if roles is None or setting.missing == "not_applicable":  # a control shown only to some: not a guess
             raise NotFound(f'"{label}" not found')
         candidates = [
             (i, c)
