@@ -141,3 +141,69 @@ def test_every_exception_is_still_in_the_catalog():
 def test_the_catalog_copy_names_its_sources():
     assert len(READ) >= 50
     assert all(e["sources"] and all(k.startswith("S-") for k in e["sources"]) for e in CATALOG["settings"])
+
+
+# -- the replica serves each generation, and the flows read it
+
+
+def replica_labels(control, generation: str, locale: str) -> str:
+    label = {"2026": control.label_2026, "legacy": control.label_legacy}.get(generation) or control.label
+    return label(locale)
+
+
+def test_every_label_the_replica_serves_in_any_generation_is_in_the_flows():
+    from auditor.replica.registry import GENERATIONS, LOCALES, catalog
+
+    flow_settings = {s.id: s for s in SETTINGS}
+    lacking = [
+        (control.id, generation, locale, replica_labels(control, generation, locale))
+        for _page, control in catalog().controls()
+        if control.id in flow_settings
+        for generation in GENERATIONS
+        for locale in LOCALES
+        if replica_labels(control, generation, locale) not in flow_settings[control.id].label.texts(locale)
+    ]
+    assert not lacking
+    assert any(c.label_legacy for _p, c in catalog().controls())
+
+
+# Pages whose wording differs between generations; (account, generation) pairs cover each
+# generation in US English, and the older wordings in German and British English too.
+GENERATION_FLOWS = {
+    "facebook/how_people_find_and_contact_you",
+    "facebook/profile_and_tagging",
+    "facebook/followers_and_public_content",
+    "instagram/tags_and_mentions",
+    "instagram/sharing_and_reuse",
+    "instagram/edit_profile",
+    "accounts_center/ad_partners",
+    "accounts_center/off_meta_activity",
+}
+AUDITS = [("demo", "legacy"), ("demo", "2024"), ("demo", "2026"), ("de", "legacy"), ("eu", "2026")]
+
+
+@pytest.mark.parametrize("account, generation", AUDITS, ids=[f"{a}-{g}" for a, g in AUDITS])
+def test_the_reader_reads_every_label_generation_the_replica_serves(browser, replica, account, generation):
+    from conftest import audit_account
+
+    from auditor.replica.model import current_value
+    from auditor.replica.registry import catalog
+
+    flows = [f for f in spec.load_flows() if f.id in GENERATION_FLOWS]
+    replica.knobs.set(f"labels:{generation}")
+    observations, writes = audit_account(browser, replica, account, flows=flows)
+    assert writes == []
+    stored = replica.store.accounts[account]
+    read = {
+        o.setting: o for o in observations.observations if o.setting in {s.id for f in flows for s in f.spec.settings}
+    }
+    for setting, observation in read.items():
+        _page, control = catalog().control(setting)
+        if setting == "ac.off_meta_activity_future" and generation == "2026":
+            assert (observation.status, observation.reason) == ("not_applicable", "retired")
+        elif control.only_for == "professional" and not stored.ig_professional:
+            assert observation.status == "not_applicable", setting
+        else:
+            assert observation.status == "observed", (setting, observation.reason, observation.detail)
+            assert observation.value == current_value(control, stored, replica.store, replica.knobs), setting
+    assert len(read) >= 20

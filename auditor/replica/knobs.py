@@ -10,6 +10,8 @@ A knob is written `KIND:TARGET[:ARG]`:
           retype:SETTING          the control type changes (dialog -> inline radios, switch -> radios)
           default:SETTING:VALUE   Meta's default changes for accounts that never chose
           remove_page:PAGE        the page is gone (Meta's "content isn't available" page)
+  labels  labels:GENERATION[:PAGE]  the page (default: every page) shows the labels of GENERATION:
+                                  legacy (before 2024), 2024, or 2026 (catalog 8); overrides the account's
   fault   slow:PAGE[:MS]          the page's data loads MS milliseconds late (default 3000)
           error:PAGE              the page answers HTTP 500
           ratelimit:PAGE          the page shows Meta's "temporarily blocked" page
@@ -34,6 +36,7 @@ KINDS = {
     "retype": 1,
     "default": 2,
     "remove_page": 1,
+    "labels": (1, 2),
     "slow": (1, 2),
     "error": 1,
     "ratelimit": 1,
@@ -64,9 +67,17 @@ class Knob:
 
     @staticmethod
     def _check_target(text: str, kind: str, parts: list[str]) -> None:
-        from auditor.replica.registry import catalog
+        from auditor.replica.registry import GENERATIONS, catalog
 
         pages = {p.id for p in catalog().pages}
+        if kind == "labels":
+            if parts[0] not in GENERATIONS:
+                raise InputError(
+                    f"--mutate {text}: unknown label generation {parts[0]!r} (one of {', '.join(GENERATIONS)})"
+                )
+            if len(parts) > 1 and parts[1] not in pages | {"*"}:
+                raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
+            return
         settings = {c.id for _p, c in catalog().controls()}
         setting_kinds = {"rename", "remove", "move", "options", "retype", "default"}
         expected, known = ("setting", settings) if kind in setting_kinds else ("page", pages | {"*"})
