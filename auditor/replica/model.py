@@ -97,13 +97,22 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
         "title": personal(title(locale), account),
         "intro": page.intro(locale) if page.intro else None,
         "sections": sections,
+        "announcement": _announcement(locale) if knobs.find("announce", page.id) else None,
     }
+
+
+def _announcement(locale: str) -> dict:
+    strings = catalog().strings
+    return {key: strings[f"announce_{key}"](locale) for key in ("title", "body", "action")}
 
 
 def _label(control: Control, gen: str, locale: str, knobs: Knobs) -> str:
     label = {"2026": control.label_2026, "legacy": control.label_legacy}.get(gen) or control.label
     text = label(locale)
-    if knobs.find("rename", control.id):
+    renamed = knobs.find("rename", control.id)
+    if renamed:
+        if renamed.arg:
+            return renamed.arg
         if control.renamed:
             return control.renamed(locale)
         return f"{text.rstrip('?')} ({'neu' if locale == 'de_DE' else 'new'})"
@@ -118,9 +127,12 @@ def control_options(control: Control, knobs: Knobs) -> list[str]:
 
 
 def control_type(control: Control, knobs: Knobs) -> str:
+    """The control the page shows: its catalog type, or the one a retype or variation knob gives it."""
     if knobs.find("retype", control.id) and control.type in ("audience", "switch"):
         return "radio_group"
-    return control.type
+    variation = {"switch": ("divswitch", "checkbox"), "audience": ("choicerow",)}.get(control.type, ())
+    shown = next((kind for kind in variation if knobs.find(kind, control.id)), None)
+    return {"divswitch": "div_switch", "checkbox": "checkbox", "choicerow": "choice"}.get(shown, control.type)
 
 
 def current_value(control: Control, account: Account, store: Store, knobs: Knobs) -> str | None:
@@ -141,7 +153,7 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
     options = control_options(control, knobs)
     if control.type == "switch":
         options = ["on", "off"]
-        if kind == "switch":
+        if kind in ("switch", "div_switch", "checkbox"):
             out["checked"] = value == "on"
             return out
     if options:
