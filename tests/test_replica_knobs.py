@@ -331,20 +331,17 @@ def test_bad_variation_knobs_are_refused_with_a_reason(text, message):
         Knob.parse(text)
 
 
-# -- the reader through each variation (what issue 13's reader must do; xfail where it does not yet)
-
-NEEDS = "the reader does not yet read "
-VARIATIONS = [
-    ("divswitch:fb.stories_archive", "facebook/stories", None),
-    ("checkbox:fb.stories_archive", "facebook/stories", NEEDS + "a plain checkbox named by <label for> as a boolean"),
-    ("choicerow:fb.stories_audience", "facebook/stories", NEEDS + "an audience shown as a choice row (Confirm dialog)"),
-    ("cookie:fb_posts", "facebook/posts", NEEDS + "past a cookie dialog (and its answer is a POST the guard blocks)"),
-]
+# -- the reader through each variation
 
 
 @pytest.mark.parametrize(
     "knob, flow",
-    [pytest.param(k, f, marks=pytest.mark.xfail(strict=True, reason=why) if why else ()) for k, f, why in VARIATIONS],
+    [
+        ("divswitch:fb.stories_archive", "facebook/stories"),
+        ("checkbox:fb.stories_archive", "facebook/stories"),
+        ("choicerow:fb.stories_audience", "facebook/stories"),
+        ("cookie:fb_posts", "facebook/posts"),
+    ],
 )
 def test_the_reader_reads_the_page_through_each_variation(browser, replica, knob, flow):
     from conftest import audit_account
@@ -368,7 +365,6 @@ def test_the_reader_reads_the_page_through_each_variation(browser, replica, knob
         assert list(replica.app.cookie_choices().values()) == ["accept_only_essential_button"]
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS + "a page covered by an unknown modal as unknown: blocked_by_dialog")
 def test_an_unknown_modal_over_the_page_blocks_its_settings_by_name(browser, replica):
     from conftest import audit_account
 
