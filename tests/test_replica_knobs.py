@@ -167,7 +167,7 @@ def test_a_wildcard_knob_hits_every_page(page, replica, log_in):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("rename", "takes 1 argument"),
+        ("rename", "takes 1 or 2 argument"),
         ("move:fb.friend_requests", "takes 2 argument"),
         ("move:fb.friend_requests:no_page", "unknown page 'no_page'"),
         ("slow:fb_posts:1:2", "takes 1 or 2 argument"),
