@@ -29,6 +29,7 @@ from auditor.outcome import (
     STOPS_THE_RUN,
     not_applicable_observations,
     not_read,
+    too_little_read,
 )
 from auditor.pages import covering_dialog, dismiss_dialogs, load_failure, page_state, run_step, settled_snapshot
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
@@ -137,6 +138,7 @@ class Observer:
             and not run.interrupted
             and not any(p.reason in NOT_LOADED for p in pages)
             and not any(o.reason in NOT_LOADED and o.reason != "error" for o in observations)
+            and too_little_read(observations) is None
         )
         if self.network is not None:
             run.writes_blocked = len(self.network.log.blocked)
