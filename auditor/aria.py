@@ -108,6 +108,16 @@ def radios(nodes: list[Node]) -> list[tuple[str, bool]]:
     return [(n.name or n.text, n.checked) for top in nodes for n in top.walk() if n.role == "radio"]
 
 
+def texts(nodes: list[Node]) -> list[str]:
+    """Every text of these nodes in page order (a row's label, a status shown as text)."""
+    return [
+        node.text or node.name
+        for top in nodes
+        for node in top.walk()
+        if node.role in ("text", "paragraph") and not node.children and (node.text or node.name)
+    ]
+
+
 def inventory(nodes: list[Node]) -> list[Control]:
     """Every control in these nodes, with the row text and section heading beside it."""
     controls: list[Control] = []

@@ -174,12 +174,14 @@ def _new_controls(old_page: _Page | None, new_page: _Page) -> list[Control]:
 def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, claimed: set) -> list[Change]:
     changes = []
     old_controls = {c.setting: c for c in old_page.inventory.controls if c.setting}
+    new_controls = {c.setting: c for c in new_page.inventory.controls if c.setting}
     for setting, before in old_page.settings.items():
         after = new_page.settings.get(setting)
         if before.status != "observed" or after is None:
             continue
         old_control = old_controls.get(setting)
         if after.status == "observed":
+            changes += _read_but_changed(flow, setting, old_control, new_controls.get(setting), after)
             if before.options and after.options and before.options != after.options:
                 added = [o for o in after.options if o not in before.options]
                 dropped = [o for o in before.options if o not in after.options]
@@ -211,6 +213,39 @@ def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, 
             continue
         changes.append(_explain_missing(flow, setting, old_control, unmatched_new, claimed))
     return changes
+
+
+def _read_but_changed(
+    flow: str, setting: str, old: Control | None, new: Control | None, after: Observation
+) -> list[Change]:
+    """The value was still read, but from a control whose label or type changed."""
+    if old is None:
+        return []
+    label = _label(old)
+    if after.confidence == "inferred" and after.label_seen:
+        return [
+            Change(
+                kind="renamed",
+                flow=flow,
+                setting=setting,
+                old=label,
+                new=after.label_seen,
+                detail=f'"{label}" -> "{after.label_seen}": read from the only control it could be; '
+                "update the flow's label (and check the meaning did not change)",
+            )
+        ]
+    if new is not None and new.role != old.role:
+        return [
+            Change(
+                kind="type_changed",
+                flow=flow,
+                setting=setting,
+                old=old.role,
+                new=new.role,
+                detail=f'"{label}" is now a {new.role}, not a {old.role}; its value was still read',
+            )
+        ]
+    return []
 
 
 def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict, claimed: set) -> Change:
@@ -275,54 +310,3 @@ def _undeclared_removed(flow: str, old_page: _Page, new_page: _Page) -> list[Cha
 def _option_detail(added: list[str], dropped: list[str]) -> str:
     parts = [f'new option "{o}"' for o in added] + [f'option "{o}" gone' for o in dropped]
     return ", ".join(parts) or "the options are in another order"
-
-
-def render(drift: Drift) -> str:
-    """The readable diff for a terminal or a CI log."""
-    head = (
-        f"drift: {len(drift.changes)} change(s) "
-        f"between the baseline of {drift.baseline.started} and the run of {drift.current.started}"
-    )
-    lines = [head, *(c.line() for c in drift.changes)]
-    for skipped in drift.not_compared:
-        lines.append(f"? not compared     [{skipped.flow}] ({skipped.reason}) {skipped.detail}".rstrip())
-    if not drift.changes and not drift.not_compared:
-        lines.append("no drift: every page looks as it did")
-    return "\n".join(lines)
-
-
-def junit(drift: Drift) -> str:
-    """One test case per compared page: a failure lists that page's changes (for CI dashboards)."""
-    from xml.etree import ElementTree as ET
-
-    flows = sorted({c.flow for c in drift.changes} | {n.flow for n in drift.not_compared})
-    suite = ET.Element(
-        "testsuite",
-        name="auditor drift",
-        tests=str(len(flows)),
-        failures=str(len({c.flow for c in drift.changes})),
-        errors="0",
-        skipped=str(len(drift.not_compared)),
-        timestamp=drift.compared,
-    )
-    for flow in flows:
-        case = ET.SubElement(suite, "testcase", classname="drift", name=flow)
-        found = [c for c in drift.changes if c.flow == flow]
-        if found:
-            failure = ET.SubElement(case, "failure", message=f"{len(found)} change(s)", type="drift")
-            failure.text = "\n".join(c.line() for c in found)
-        else:
-            skipped = next(n for n in drift.not_compared if n.flow == flow)
-            ET.SubElement(case, "skipped", message=f"not compared: {skipped.reason}")
-    return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True) + "\n"
-
-
-def write(drift: Drift, out_dir, junit_name: str = "junit.xml") -> None:
-    """drift.json and a JUnit file in out_dir."""
-    from pathlib import Path
-
-    from auditor import results
-    from auditor.files import write_atomic
-
-    results.write(Path(out_dir) / "drift.json", drift)
-    write_atomic(Path(out_dir) / junit_name, junit(drift))

@@ -152,7 +152,12 @@ def _finding(
     if observation.value is None:
         return result("unknown", check.title, "error", "the page showed no value")
     passed = _passes(check, observation.value)
-    return result("pass" if passed else "fail", check.title if passed else check.failure_title)
+    inferred = (
+        f'read from a control whose label changed ("{observation.label_seen}"): check it'
+        if observation.confidence == "inferred"
+        else ""
+    )
+    return result("pass" if passed else "fail", check.title if passed else check.failure_title, detail=inferred)
 
 
 def _passes(check: Check, value) -> bool:

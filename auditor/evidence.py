@@ -12,7 +12,6 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from auditor import aria
 from auditor.errors import AuditorError
 from auditor.files import write_atomic
 from auditor.readers import locate, texts
@@ -34,30 +33,48 @@ def personal_texts(page, flow: Loaded, locale: str) -> list[str]:
     return found
 
 
-def inventory(region, found: list[Observation], flow: Loaded, locale: str) -> list[Control]:
-    """Every control in the main region, with the settings the flow read from them marked."""
-    controls = aria.inventory(aria.parse(region.aria_snapshot()))
+def inventory(
+    controls: list[Control], readings: list[tuple[Observation, list[int]]], flow: Loaded, locale: str
+) -> list[Control]:
+    """The main region's controls, each marked with the setting read from it.
+
+    The snapshot reader says which controls it read; a setting read in a dialog is marked on the row
+    that carries its label.
+    """
+    claims = {index: observation for observation, claimed in readings for index in claimed}
     labels = [
         (text, observation)
-        for setting, observation in zip(flow.spec.settings, found)
-        if observation.status == "observed"
+        for setting, (observation, claimed) in zip(flow.spec.settings, readings)
+        if observation.status == "observed" and not claimed
         for text in texts(setting.label, locale)
     ]
     marked = []
-    for control in controls:
-        for text, observation in labels:
-            # The row's text runs on into its description; the declared label is its start.
-            if (control.label or "").startswith(text) or control.name == text:
-                control = control.model_copy(
-                    update={
-                        "setting": observation.setting,
-                        "label": text,
-                        "options": control.options or observation.options or [],
-                    }
-                )
-                break
+    for index, control in enumerate(controls):
+        observation = claims.get(index)
+        label = control.label
+        if observation is None:
+            for text, candidate in labels:
+                # The row's text runs on into its description; the declared label is its start.
+                if (control.label or "").startswith(text) or control.name == text:
+                    observation, label = candidate, text
+                    break
+        elif observation.label_seen is None:
+            label = next((t for t in _labels(flow, observation, locale) if (control.label or "").startswith(t)), label)
+        if observation is not None:
+            control = control.model_copy(
+                update={
+                    "setting": observation.setting,
+                    "label": label,
+                    "options": control.options or observation.options or [],
+                }
+            )
         marked.append(control)
     return marked
+
+
+def _labels(flow: Loaded, observation: Observation, locale: str) -> list[str]:
+    setting = next(s for s in flow.spec.settings if s.id == observation.setting)
+    return texts(setting.label, locale)
 
 
 def screenshot(page, flow: Loaded, locale: str, folder: Path, prefix: str, warn: Callable[[str], None]) -> str | None:

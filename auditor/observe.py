@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor import __version__, evidence, interrupt
+from auditor import __version__, aria, evidence, interrupt
 from auditor.errors import first_line
 from auditor.meta import flow_url
 from auditor.network import Network
@@ -29,12 +29,16 @@ from auditor.outcome import (
     STOPS_THE_RUN,
     not_applicable_observations,
     not_read,
+    too_little_read,
 )
-from auditor.pages import load_failure, page_state
+from auditor.pages import covering_dialog, dismiss_dialogs, load_failure, page_state, run_step, settled_snapshot
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
 from auditor.redact import Scrubber, Secrets
 from auditor.results import Observation, Observations, PageInventory, Run, Source, now
+from auditor.session.login import answer_cookie_dialog
+from auditor.snapshot import SnapshotReader
 from auditor.spec import Loaded, NotApplicable, Vocabulary
+from auditor.wording import Words
 
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
@@ -63,6 +67,9 @@ class Observer:
     network: Network | None = None  # for the count of requests blocked and sent
     deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
     secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added
+    option_lists: bool = False  # open audience and choice dialogs for their option lists (drift compares them)
+    snapshots: dict[str, str] | None = None  # flow id -> the region's snapshot, kept for tests that save them
+    cookie_dialogs_declined: int = 0
 
     def run(self) -> Observations:
         run = Run(
@@ -131,11 +138,13 @@ class Observer:
             and not run.interrupted
             and not any(p.reason in NOT_LOADED for p in pages)
             and not any(o.reason in NOT_LOADED and o.reason != "error" for o in observations)
+            and too_little_read(observations) is None
         )
         if self.network is not None:
             run.writes_blocked = len(self.network.log.blocked)
             run.writes_sent = len(self.network.log.sent)
             run.egress_blocked = len(self.network.log.egress)
+        run.cookie_dialogs_declined = self.cookie_dialogs_declined
         return Observations(run=run, observations=observations, pages=pages)
 
     def _report(self, flow: Loaded, found: list[Observation]) -> None:
@@ -186,17 +195,31 @@ class Observer:
             return self._page_unknown(
                 flow, page.url, "unsupported_locale", f'the page is in "{lang}", which the flows do not cover'
             )
+        covered = covering_dialog(page, self.vocabulary)
+        if covered is not None and covered[0] == "cookies":
+            self._decline_cookies(page)
+        elif covered is not None:  # never a click timeout per setting on a page that cannot be read
+            return self._page_unknown(flow, page.url, "blocked_by_dialog", f'the dialog "{covered[1]}"', locale)
         region = locate(page, flow.spec.region, None).first
         try:
             for step in flow.spec.steps:
-                self._run_step(page, step, locale)
+                run_step(page, step, locale)
         except (PlaywrightError, NotFound) as exc:
             reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
             if reason in ("timeout", "error"):  # a step's control is not there: the page changed
                 reason = "not_found"
             return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
-        reader = Reader(page, region, self.vocabulary, locale)
-        found = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
+        snapshot = settled_snapshot(page, region, wait_ms)
+        if self.snapshots is not None:
+            self.snapshots[flow.id] = snapshot
+        nodes = aria.parse(snapshot)
+        controls = aria.inventory(nodes)
+        words = Words(self.vocabulary, locale)
+        from_snapshot = SnapshotReader(controls, aria.texts(nodes), words)
+        from_snapshot.claim_labels(flow.spec.settings)
+        reader = Reader(page, region, from_snapshot, words, option_lists=self.option_lists)
+        readings = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
+        found = [observation for observation, _claimed in readings]
         try:
             personal = evidence.personal_texts(page, flow, locale)
             if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
@@ -207,7 +230,7 @@ class Observer:
                 url=page.url,
                 status="ok",
                 locale=locale,
-                controls=[scrub.control(c) for c in evidence.inventory(region, found, flow, locale)],
+                controls=[scrub.control(c) for c in evidence.inventory(controls, readings, flow, locale)],
             )
             if self.evidence_dir is not None:
                 inventory.screenshot = evidence.screenshot(
@@ -224,6 +247,20 @@ class Observer:
                 detail=f"the page's controls could not be listed: {first_line(exc)}",
             )
         return [scrub.observation(o) for o in found], inventory, locale
+
+    def _decline_cookies(self, page) -> None:
+        """Meta's cookie dialog in a new browser: decline the optional cookies, as the login does.
+
+        The answer is the one request an audit lets through besides reads (logged as unguarded).
+        """
+        if self.network is not None:
+            self.network.audit = False
+        try:
+            answer_cookie_dialog(page, self.vocabulary)
+        finally:
+            if self.network is not None:
+                self.network.audit = True
+        self.cookie_dialogs_declined += 1
 
     def _page_unknown(
         self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False
@@ -248,22 +285,8 @@ class Observer:
             locale,
         )
 
-    def _run_step(self, page, step, locale: str) -> None:
-        if step.open:
-            page.goto(step.open, wait_until="domcontentloaded")
-        elif step.click or step.expand:
-            locate(page, step.click or step.expand, locale).first.click()
-        elif step.wait_for:
-            locate(page, step.wait_for, locale).first.wait_for(state="visible")
-        elif step.scroll_to:
-            locate(page, step.scroll_to, locale).first.scroll_into_view_if_needed()
-        elif step.press:
-            page.keyboard.press(step.press)
-        elif step.close_dialog:
-            page.keyboard.press("Escape")
-            page.get_by_role("dialog").wait_for(state="detached")
-
-    def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> Observation:
+    def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> tuple[Observation, list[int]]:
+        """The observation of one setting, and the inventory's controls it was read from."""
         base = dict(
             setting=setting.id, platform=setting.platform or flow.spec.platform, url=url, flow=flow.id, time=now()
         )
@@ -276,44 +299,29 @@ class Observer:
                     status="not_applicable",
                     reason=setting.missing_reason,
                     detail=setting.missing_detail or str(exc),
-                )
+                ), []
             return Observation(
                 **base, status="unknown", reason="not_found", detail=f"{exc} (the page may have changed)"
-            )
+            ), []
         except UnsupportedLocale as exc:
             return Observation(
                 **base, status="unknown", reason="unsupported_locale", detail=f"the flow has {exc} for this setting"
-            )
+            ), []
         except PlaywrightError as exc:
-            _dismiss_dialogs(reader.page)
+            dismiss_dialogs(reader.page)
             reason = load_failure(exc)
             return Observation(
                 **base, status="unknown", reason="error" if reason == "timeout" else reason, detail=first_line(exc)
-            )
-        if reading.unknown_detail:
-            return Observation(
-                **base,
-                status="unknown",
-                reason="not_found",
-                raw=reading.raw,
-                options=reading.options,
-                locator=reading.locator,
-                detail=reading.unknown_detail,
-            )
-        return Observation(
-            **base,
-            status="observed",
-            value=reading.value,
+            ), []
+        seen = dict(
             raw=reading.raw,
             options=reading.options,
             locator=reading.locator,
+            control=reading.control,
+            confidence="inferred" if reading.inferred_label is not None else "read",
+            label_seen=reading.inferred_label,
         )
-
-
-def _dismiss_dialogs(page) -> None:
-    """After a failed read, leave no dialog open for the next setting."""
-    try:
-        if page.get_by_role("dialog").count():
-            page.keyboard.press("Escape")
-    except PlaywrightError:
-        pass
+        if reading.unknown_detail:
+            unknown = Observation(**base, status="unknown", reason="not_found", detail=reading.unknown_detail, **seen)
+            return unknown, reading.claimed
+        return Observation(**base, status="observed", value=reading.value, **seen), reading.claimed

@@ -21,7 +21,7 @@ OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
 LOGIN_FAILED = "not read: login failed: "  # how a login failure's detail starts
 STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited", "site_unreachable", "browser_closed")
 # Pages that could not be loaded: the run could not finish (exit 1), unlike a setting not on a loaded page (a finding).
-NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed")
+NOT_LOADED = ("error", "timeout", "site_unreachable", "browser_closed", "blocked_by_dialog")
 STOP_ADVICE = {
     "login_wall": "the session is not logged in (expired?): log in again with `auditor login`",
     "checkpoint": "Meta asks to confirm it's you: finish that in a browser (auditor login), then run again",
@@ -29,6 +29,18 @@ STOP_ADVICE = {
     "site_unreachable": "the site stopped answering: run again when it is back",
     "browser_closed": "the browser went away: run again",
 }
+
+
+def too_little_read(observations: list[Observation]) -> str | None:
+    """Why an audit whose pages answered still read almost nothing (under a quarter of its settings), or None."""
+    tried = [o for o in observations if o.flow is not None and o.status != "not_applicable"]
+    read = sum(o.status == "observed" for o in tried)
+    if len(tried) < 4 or read * 4 >= len(tried):
+        return None
+    return (
+        f"only {read} of {len(tried)} settings could be read: the pages may have changed (compare with a "
+        "baseline: auditor drift) or something auditor does not know covers them"
+    )
 
 
 def stop_message(observations: Observations) -> str | None:
@@ -40,7 +52,9 @@ def stop_message(observations: Observations) -> str | None:
         return failed.detail.removeprefix(LOGIN_FAILED)
     page = next((p for p in observations.pages if p.reason in ("login_wall", "checkpoint", "rate_limited")), None)
     if page is None:
-        return _not_loaded_message(observations) or "the run was interrupted; what was read so far is written"
+        if observations.run.interrupted:
+            return "the run was interrupted; what was read so far is written"
+        return _not_loaded_message(observations) or too_little_read(observations.observations) or "the run stopped"
     platform = platform_of(page.url)
     return {
         "login_wall": f"the {platform} session is not logged in any more (expired or logged out) at {page.flow}: "
@@ -67,6 +81,14 @@ def _not_loaded_message(observations: Observations) -> str | None:
         what = f"the browser went away {where}"
     elif "site_unreachable" in reasons:
         what = f"the site stopped answering {where} (check the connection, or that the replica still runs)"
+    elif "blocked_by_dialog" in reasons:
+        covered = [p for p in pages if p.reason == "blocked_by_dialog"]
+        unread = sum(o.reason == "blocked_by_dialog" for o in observations.observations)
+        return (
+            f"a dialog auditor does not know ({covered[0].detail}) covered {len(covered)} page(s) (first "
+            f"{covered[0].flow}): {unread} setting(s) could not be read; answer it in a browser "
+            "(auditor login), then run again"
+        )
     elif any(p.detail == OUT_OF_TIME for p in pages):
         what = f"the run's time limit passed {where} (give it more time with --timeout SECONDS)"
     else:

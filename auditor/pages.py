@@ -9,9 +9,11 @@ wait, never a timeout per setting.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor import meta
@@ -80,6 +82,43 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
     return "not_found", f"the page did not show {flow.spec.ready.describe()} within {waited}"
 
 
+MODAL = "[role=dialog][aria-modal=true], [role=alertdialog][aria-modal=true], dialog[open]"
+
+
+def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
+    """A modal dialog over the settings: ("cookies", its name) for Meta's cookie consent, ("other", its
+    name) for any other (terms, announcements), None when the page is clear. One look, no wait."""
+    modal = page.locator(MODAL).filter(visible=True)
+    if not modal.count():
+        return None
+    dialog = modal.first
+    name = dialog.get_attribute("aria-label") or ""
+    if not name:
+        heading = dialog.get_by_role("heading").first
+        name = heading.inner_text().strip() if heading.count() else dialog.inner_text().strip().split("\n")[0]
+    cookies = vocabulary.strings["cookie_heading"].variants()
+    if dialog.get_by_role("heading", name=any_of(cookies)).count() or name in cookies:
+        return "cookies", name
+    return "other", name[:120]
+
+
+SETTLE_POLL_MS = 100  # between two looks at a page that is still changing
+
+
+def settled_snapshot(page, region, wait_ms: float) -> str:
+    """The region's aria snapshot once the page is done: its loading indicator gone and two snapshots
+    in a row alike. A setting that is rightly absent costs one extra look, not a fixed wait."""
+    deadline = time.monotonic() + wait_ms / 1000
+    previous = None
+    while True:
+        loading = _still_loading(page)
+        current = region.aria_snapshot()
+        if not loading and current == previous or time.monotonic() >= deadline:
+            return current
+        previous = None if loading else current
+        page.wait_for_timeout(SETTLE_POLL_MS)  # the page's own scripts run meanwhile
+
+
 def _still_loading(page) -> bool:
     """Is the page still loading its content? Meta's pages show a progress bar, or mark the region busy."""
     return (
@@ -93,6 +132,32 @@ def _shows(page, candidates: list[str]) -> bool:
     if not candidates:
         return False
     return page.get_by_text(any_of(candidates)).first.is_visible()
+
+
+def run_step(page, step, locale: str) -> None:
+    """One of a flow's steps to its settings (open, click, expand, wait for, scroll to, press, close a dialog)."""
+    if step.open:
+        page.goto(step.open, wait_until="domcontentloaded")
+    elif step.click or step.expand:
+        locate(page, step.click or step.expand, locale).first.click()
+    elif step.wait_for:
+        locate(page, step.wait_for, locale).first.wait_for(state="visible")
+    elif step.scroll_to:
+        locate(page, step.scroll_to, locale).first.scroll_into_view_if_needed()
+    elif step.press:
+        page.keyboard.press(step.press)
+    elif step.close_dialog:
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached")
+
+
+def dismiss_dialogs(page) -> None:
+    """After a failed read, leave no dialog open for the next setting."""
+    try:
+        if page.get_by_role("dialog").count():
+            page.keyboard.press("Escape")
+    except PlaywrightError:
+        pass
 
 
 def inspect_page(

@@ -11,7 +11,7 @@ from pathlib import Path
 from auditor import results
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
-from auditor.drift import write as write_drift
+from auditor.drift_report import write as write_drift
 from auditor.errors import InputError, say
 from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed

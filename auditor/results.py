@@ -40,6 +40,7 @@ Reason = Literal[
     "timeout",
     "site_unreachable",
     "browser_closed",
+    "blocked_by_dialog",
 ]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -65,6 +66,10 @@ class Observation(Strict):
     raw: str | None = None  # the text on the page the value was read from
     options: list[str] | None = None  # option texts offered, when the control showed them
     locator: str | None = None  # how the control was found, for people fixing a flow
+    control: str | None = None  # the role of the control the value was read from (drift sees a retype)
+    # "inferred": read from the one control of its kind that no known label names; label_seen is its label
+    confidence: Literal["read", "inferred"] | None = None
+    label_seen: str | None = None
     url: str | None = None
     flow: str | None = None
     time: str | None = None
@@ -120,6 +125,8 @@ class Run(Strict):
         0  # requests not known to be reads that the network guard stopped; the replica's log must agree
     )
     egress_blocked: int = 0
+    # Meta's cookie dialog over a settings page, answered with its most private choice (optional cookies declined)
+    cookie_dialogs_declined: int = 0
     interrupted: bool = False
     complete: bool = True
 

@@ -19,7 +19,7 @@ from auditor import interrupt, results, spec
 from auditor.browser import Browsing, browsing, check_connect
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
-from auditor.drift import write as write_drift
+from auditor.drift_report import write as write_drift
 from auditor.errors import InputError, LoginFailed, say
 from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
@@ -76,6 +76,7 @@ class Options:
     evidence: bool = True  # screenshots beside the observations
     lang: str | None = None  # the report's language (None: the audited pages')
     history: Path | None = None  # the history database the run is recorded in (None: not recorded)
+    option_lists: bool = False  # open audience and choice dialogs for their options (a baseline does too)
 
 
 # ---------------------------------------------------------------------- the chain, with its own browser
@@ -121,6 +122,7 @@ def run(
                 deadline=deadline,
                 lang=options.lang,
                 history=recording,
+                option_lists=options.option_lists or before is not None,  # drift compares option lists
             )
         found = compare(before, observations) if before is not None else None
         if found is not None:
@@ -145,6 +147,7 @@ def observe(platforms: list[str], out: Path, options: Options, flow_set: FlowSet
                 pace=options.pace,
                 evidence_in=out.parent if options.evidence else None,
                 deadline=deadline,
+                option_lists=options.option_lists,
             )
             return write_observations(out, observations)  # before the browser closes
 
@@ -190,6 +193,7 @@ def audit_in(
     pace: float | None = None,
     evidence: bool = True,
     deadline: float | None = None,
+    option_lists: bool = False,
     say=say,
     lang: str | None = None,
     history: Recording | None = None,
@@ -207,6 +211,7 @@ def audit_in(
         pace=pace,
         deadline=deadline,
         evidence_in=folder if evidence else None,
+        option_lists=option_lists,
         say=say,
     )
     write_observations(folder / OBSERVATIONS, observations, say)
@@ -235,6 +240,8 @@ def observe_in(
     evidence_in: Path | None = None,
     pace: float | None = None,
     deadline: float | None = None,
+    option_lists: bool = False,
+    snapshots: dict[str, str] | None = None,
     say=say,
 ) -> Observations:
     """Log in if need be (the guard is off only for that), then read every page of the platforms.
@@ -261,6 +268,8 @@ def observe_in(
         progress=say,
         deadline=deadline,
         secrets=browser.secrets,
+        option_lists=option_lists,
+        snapshots=snapshots,
     )
     return observer.run()
 

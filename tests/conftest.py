@@ -98,18 +98,37 @@ def flows():
     return spec.load_flows()
 
 
-def audit_account(browser, replica, account_id: str, platforms=("facebook", "instagram"), flows=None, vocabulary=None):
+def audit_account(
+    browser,
+    replica,
+    account_id: str,
+    platforms=("facebook", "instagram"),
+    flows=None,
+    vocabulary=None,
+    option_lists=False,
+    snapshots=None,
+):
     """A full audit of one replica account through the product's own chain (auditor.stages.observe_in), in a
     guarded context of pytest-playwright's browser: the login with the guard off, the reading with it on.
 
-    Returns (observations, replica writes).
+    `option_lists` opens the audience and choice dialogs (as a run with a baseline does); `snapshots`, a dict,
+    gets each page's region snapshot. Returns (observations, replica writes).
     """
     account = replica.store.accounts[account_id]
     flow_set = FlowSet(flows or spec.load_flows(), vocabulary or spec.load_vocabulary(), spec.load_not_applicable())
     way = WayIn(credentials=Credentials(account.email, account.password, account.totp_secret))
     target = Target(replica.url)
     with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=target) as guarded:
-        observations = observe_in(guarded, list(platforms), way, flow_set, target=target, say=lambda line: None)
+        observations = observe_in(
+            guarded,
+            list(platforms),
+            way,
+            flow_set,
+            target=target,
+            say=lambda line: None,
+            option_lists=option_lists,
+            snapshots=snapshots,
+        )
     return observations, replica.writes()
 
 

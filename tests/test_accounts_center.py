@@ -20,6 +20,8 @@ from auditor.replica.html import page_url
 from auditor.replica.knobs import Knobs
 from auditor.replica.registry import catalog, load_accounts
 from auditor.replica.store import Store
+from auditor.snapshot import SnapshotReader
+from auditor.wording import Words
 
 AC_HOSTS = {"facebook": "accountscenter.facebook.com", "instagram": "accountscenter.instagram.com"}
 AD_SETTINGS = "https://accountscenter.facebook.com/ad_preferences/ad_settings"
@@ -118,7 +120,9 @@ def test_the_reader_goes_through_select_your_account_and_leaves_nothing_open(pag
     page.keyboard.press("Escape")
     expect(picker).to_have_count(0)
 
-    reading = Reader(page, page.get_by_role("main"), vocabulary, "en_US").read(
+    words = Words(vocabulary, "en_US")
+    nothing = SnapshotReader([], [], words)  # the profile's value is only in the dialog: the snapshot is not asked
+    reading = Reader(page, page.get_by_role("main"), nothing, words).read(
         setting("accounts_center/ad_settings", "ac.social_interactions")
     )
     assert (reading.value, reading.raw, reading.unknown_detail) == ("only_me", "Only me", "")

@@ -12,7 +12,8 @@ from conftest import audit_account
 
 from auditor import results
 from auditor.cli import main
-from auditor.drift import Drift, compare, render
+from auditor.drift import Drift, compare
+from auditor.drift_report import render
 from auditor.replica.registry import catalog
 
 PAGES = ("facebook/posts", "facebook/how_people_find_and_contact_you")
@@ -32,7 +33,7 @@ def audit(browser, replica_server, flows):
         replica_server.knobs.set(*knobs)
         try:
             observations, writes = audit_account(
-                browser, replica_server, account, platforms=("facebook",), flows=chosen
+                browser, replica_server, account, platforms=("facebook",), flows=chosen, option_lists=True
             )
         finally:
             replica_server.reset()

@@ -213,9 +213,7 @@ def test_british_and_german_accounts_read_what_an_american_account_with_the_same
         assert all(o.status != "unknown" for o in read[account].values()), account
 
 
-@pytest.mark.parametrize(
-    "knob", ["remove:fb.tag_review", "rename:fb.others_posts_visibility", "remove:fb.profile_details_audience.birthday"]
-)
+@pytest.mark.parametrize("knob", ["remove:fb.tag_review", "remove:fb.profile_details_audience.birthday"])
 def test_drift_on_one_control_makes_it_unknown_and_leaves_its_page_readable(browser, replica, flows, knob):
     replica.knobs.set(knob)
     setting = knob.split(":", 1)[1]
@@ -224,6 +222,24 @@ def test_drift_on_one_control_makes_it_unknown_and_leaves_its_page_readable(brow
     assert (seen[setting].status, seen[setting].reason) == ("unknown", "not_found")
     rest = {s: o.status for s, o in seen.items() if s != setting}
     assert rest and set(rest.values()) == {"observed"}
+
+
+def test_a_renamed_row_is_read_from_the_one_unlabelled_control_of_its_kind_and_marked_inferred(browser, replica, flows):
+    replica.store.set("us", "fb.others_posts_visibility", "only_me")
+    replica.knobs.set("rename:fb.others_posts_visibility")
+    seen = observed(browser, replica, "us", "facebook/profile_and_tagging", flows=flows)["fb.others_posts_visibility"]
+    assert (seen.status, seen.value, seen.confidence) == ("observed", "only_me", "inferred")
+    assert seen.label_seen == "Who can see what others post on your profile (new)"
+
+
+def test_two_renamed_rows_of_one_kind_are_never_guessed(browser, replica, flows):
+    replica.knobs.set("rename:fb.others_posts_visibility", "rename:fb.tagged_posts_visibility")
+    seen = observed(browser, replica, "us", "facebook/profile_and_tagging", flows=flows)
+    for setting in ("fb.others_posts_visibility", "fb.tagged_posts_visibility"):
+        assert (seen[setting].status, seen[setting].reason) == ("unknown", "not_found"), setting
+        assert "2 unlabelled candidates: not guessing" in seen[setting].detail
+    rest = {s: o for s, o in seen.items() if s not in ("fb.others_posts_visibility", "fb.tagged_posts_visibility")}
+    assert rest and {o.confidence for o in rest.values()} == {"read"}
 
 
 def test_profile_lock_reads_where_offered_and_is_not_applicable_elsewhere(browser, replica, flows):

@@ -13,7 +13,8 @@ from conftest import audit_account, ctrl_c_on_stories, page_requested, wait_unti
 
 from auditor import results, spec
 from auditor.observe import Observer, detect_locale
-from auditor.outcome import stop_message
+from auditor.outcome import stop_message, too_little_read
+from auditor.results import Observation
 
 
 def by_flow(observations, flow_id: str):
@@ -34,6 +35,35 @@ def test_a_fault_on_one_page_leaves_the_others_observed(browser, replica, flows)
     # The run goes on past the error page, but a page that could not be loaded means it could not finish (exit 1).
     assert not observations.run.complete
     assert "1 page(s) answered with an error (first facebook/posts)" in stop_message(observations)
+
+
+def test_pages_under_a_dialog_auditor_does_not_know_end_the_run_with_exit_1_and_its_name(browser, replica, flows):
+    replica.knobs.set("announce:*")
+    observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",))
+    assert writes == [] and not observations.run.complete
+    # Every settings page is covered (the Privacy Centre's policy page is not a settings page; the off-Meta page is
+    # retired for this account, Meta says so before any dialog).
+    blocked = {o.flow for o in observations.observations if o.reason == "blocked_by_dialog"}
+    assert {o.flow for o in observations.observations if o.flow} - blocked == {
+        "meta/genai_facebook",
+        "accounts_center/off_meta_activity",
+    }
+    covered = len({o.flow for o in observations.observations if o.reason == "blocked_by_dialog"})
+    assert stop_message(observations).startswith(
+        f'a dialog auditor does not know (the dialog "Say hello to Meta AI") covered {covered} page(s)'
+    )
+
+
+def test_an_audit_that_read_almost_nothing_says_why():
+    def seen(status: str, n: int) -> list[Observation]:
+        reason = None if status == "observed" else "not_found"
+        return [
+            Observation(setting=f"fb.s{status}{i}", platform="facebook", status=status, reason=reason, flow="f")
+            for i in range(n)
+        ]
+
+    assert "only 1 of 9 settings could be read" in too_little_read(seen("observed", 1) + seen("unknown", 8))
+    assert too_little_read(seen("observed", 3) + seen("unknown", 9)) is None  # a quarter is read
 
 
 def test_a_page_in_a_language_the_flows_do_not_cover_is_unknown_with_that_reason(context, replica):

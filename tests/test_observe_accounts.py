@@ -11,6 +11,7 @@ from pathlib import Path
 
 import golden
 import pytest
+import saved_pages
 from conftest import audit_account
 
 from auditor.replica.model import current_value
@@ -29,7 +30,9 @@ def audits(browser, replica_server):
     def get(account_id: str):
         if account_id not in done:
             replica_server.reset()
-            done[account_id] = audit_account(browser, replica_server, account_id)
+            snapshots: dict[str, str] = {}
+            observations, writes = audit_account(browser, replica_server, account_id, snapshots=snapshots)
+            done[account_id] = observations, writes, snapshots
         return done[account_id]
 
     return get
@@ -45,7 +48,7 @@ def summary(observations, platform: str) -> dict:
 
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_a_full_audit_sends_no_writes(audits, account):
-    observations, writes = audits(account)
+    observations, writes, _snapshots = audits(account)
     assert writes == []
     assert observations.run.writes_blocked == 0
 
@@ -53,7 +56,7 @@ def test_a_full_audit_sends_no_writes(audits, account):
 @pytest.mark.parametrize("platform", PLATFORMS)
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_observations_match_the_expected_file(audits, account, platform):
-    observations, _ = audits(account)
+    observations, _writes, _snapshots = audits(account)
     actual = summary(observations, platform)
     golden.check(EXPECTED / platform / f"{account}.json", json.dumps(actual, indent=2, ensure_ascii=False) + "\n")
 
@@ -61,7 +64,7 @@ def test_observations_match_the_expected_file(audits, account, platform):
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_observed_values_are_the_replicas_own_state(audits, replica_server, account):
     """Whatever the UI language or label generation, a read value is what the replica stores."""
-    observations, _ = audits(account)
+    observations, _writes, _snapshots = audits(account)
     stored = replica_server.store.accounts[account]
     checked = 0
     for observation in observations.observations:
@@ -82,3 +85,12 @@ def test_observed_values_are_the_replicas_own_state(audits, replica_server, acco
         checked += 1
     if observations.run.complete:
         assert checked >= 5
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_the_saved_snapshots_are_the_live_replicas_pages(audits, account):
+    """The offline reading tests (test_snapshot_reading) read these files: they must be what the browser sees."""
+    observations, _writes, snapshots = audits(account)
+    locales = {page.flow: page.locale for page in observations.pages}
+    assert snapshots or not observations.run.complete
+    golden.check(saved_pages.path(account), saved_pages.dump(snapshots, locales))

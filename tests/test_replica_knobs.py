@@ -6,7 +6,9 @@ import re
 import time
 
 import pytest
+from conftest import wait_until
 
+from auditor.network import URLENCODED
 from auditor.replica.knobs import Knob
 from auditor.replica.registry import catalog
 
@@ -165,7 +167,7 @@ def test_a_wildcard_knob_hits_every_page(page, replica, log_in):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("rename", "takes 1 argument"),
+        ("rename", "takes 1 or 2 argument"),
         ("move:fb.friend_requests", "takes 2 argument"),
         ("move:fb.friend_requests:no_page", "unknown page 'no_page'"),
         ("slow:fb_posts:1:2", "takes 1 or 2 argument"),
@@ -177,3 +179,203 @@ def test_bad_knobs_are_refused_with_a_reason(text, message):
 
     with pytest.raises(InputError, match=re.escape(message)):
         Knob.parse(text)
+
+
+# -- control variations and overlays: the same page as the accessibility tree shows it
+
+SEARCH_ENGINES = "Do you want search engines outside of Facebook to link to your profile?"
+PROFILE_AND_TAGGING = "https://www.facebook.com/settings/?tab=profile_and_tagging"
+
+
+def main_snapshot(page, url: str) -> str:
+    main = loaded(page, url)
+    page.wait_for_function("document.querySelector('[role=main]').getAttribute('aria-busy') === 'false'")
+    return main.aria_snapshot()
+
+
+def off_again(page, replica, url: str, before: str) -> None:
+    """With the knobs cleared the page is what it was before they were set."""
+    replica.knobs.clear()
+    assert main_snapshot(page, url) == before
+
+
+def test_divswitch_renders_a_boolean_as_a_div_switch(page, replica, log_in):
+    log_in("demo")
+    before = main_snapshot(page, FIND)
+    assert f'- switch "{SEARCH_ENGINES}" [checked]' in before
+    assert loaded(page, FIND).get_by_role("switch").evaluate("e => e.tagName") == "INPUT"
+    replica.knobs.set("divswitch:fb.search_engine_link")
+    snapshot = main_snapshot(page, FIND)
+    assert f'- switch "{SEARCH_ENGINES}" [checked]' in snapshot
+    switch = page.get_by_role("main").get_by_role("switch", name=SEARCH_ENGINES)
+    assert switch.evaluate("e => [e.tagName, e.getAttribute('aria-checked')]") == ["DIV", "true"]
+    assert page.get_by_role("main").locator("input").count() == 0
+    switch.click()  # it works as the input did: one write
+    wait_until(lambda: [w.value for w in replica.writes()] == ["off"])
+    assert switch.get_attribute("aria-checked") == "false"
+    replica.store.set("demo", "fb.search_engine_link", "on")
+    off_again(page, replica, FIND, before)
+
+
+def test_checkbox_renders_a_boolean_as_a_labelled_checkbox(page, replica, log_in):
+    log_in("demo")
+    before = main_snapshot(page, FIND)
+    replica.knobs.set("checkbox:fb.search_engine_link")
+    snapshot = main_snapshot(page, FIND)
+    assert f'- checkbox "{SEARCH_ENGINES}" [checked]' in snapshot
+    assert "switch" not in snapshot
+    box = page.get_by_role("main").get_by_label(SEARCH_ENGINES)
+    assert box.evaluate("e => [e.type, e.getAttribute('role'), e.labels[0].textContent]") == [
+        "checkbox",
+        None,
+        SEARCH_ENGINES,
+    ]
+    off_again(page, replica, FIND, before)
+
+
+def test_choicerow_renders_an_audience_as_an_accounts_center_row(page, replica, log_in):
+    log_in("demo")
+    before = main_snapshot(page, FIND)
+    replica.knobs.set("choicerow:fb.friend_requests")
+    snapshot = main_snapshot(page, FIND)
+    assert f'- button "{FRIEND_REQUESTS} Everyone"' in snapshot
+    assert snapshot.count("Edit privacy") == before.count("Edit privacy") - 1
+    page.get_by_role("main").get_by_role("button", name=f"{FRIEND_REQUESTS} Everyone").click()
+    dialog = page.get_by_role("dialog", name=FRIEND_REQUESTS)
+    assert dialog.get_attribute("aria-modal") == "true"
+    dialog_tree = dialog.aria_snapshot()
+    assert '- radio "Everyone" [checked]' in dialog_tree and '- radio "Friends of friends"' in dialog_tree
+    assert '- button "Confirm"' in dialog_tree
+    dialog.get_by_role("radio", name="Friends of friends").check()
+    page.keyboard.press("Escape")  # closes it unchanged: nothing is saved without Confirm
+    dialog.wait_for(state="detached")
+    assert replica.writes() == []
+    assert f'- button "{FRIEND_REQUESTS} Everyone"' in main_snapshot(page, FIND)
+    off_again(page, replica, FIND, before)
+
+
+def covers_main(page) -> bool:
+    """Is the element at the centre of the main region something outside it (an overlay)?"""
+    return page.evaluate(
+        """() => { const main = document.querySelector('[role=main]'); const r = main.getBoundingClientRect();
+        return !main.contains(document.elementFromPoint(r.x + r.width / 2, r.y + Math.min(r.height, 300) / 2)); }"""
+    )
+
+
+def test_cookie_puts_metas_consent_dialog_over_the_page_until_answered(page, replica, log_in):
+    from auditor.network import judge
+
+    log_in("demo")
+    before = main_snapshot(page, POSTS)
+    assert page.get_by_role("dialog").count() == 0 and not covers_main(page)
+    replica.knobs.set("cookie:fb_posts")
+    main_snapshot(page, POSTS)
+    dialog = page.get_by_role("dialog", name="Allow the use of cookies from Facebook on this browser?")
+    assert dialog.get_attribute("aria-modal") == "true"
+    assert '- button "Decline optional cookies"' in dialog.aria_snapshot()
+    assert '- button "Allow all cookies"' in dialog.aria_snapshot()
+    assert covers_main(page)
+    dialog.get_by_role("button", name="Decline optional cookies").click()
+    dialog.wait_for(state="detached")
+    assert list(replica.app.cookie_choices().values()) == ["accept_only_essential_button"]
+    assert replica.writes() == []  # a cookie choice is not a settings write
+    assert main_snapshot(page, POSTS) == before  # this browser answered: the page is plain again
+    assert page.get_by_role("dialog").count() == 0
+    # The answer is a POST, as on Meta's sites: the audit guard does not let it through.
+    consent = judge("POST", "https://www.facebook.com/cookie/consent/", {"Content-Type": URLENCODED}, b"choice=x")
+    assert not consent.read
+
+
+def test_announce_puts_an_unknown_modal_over_the_page(page, replica, log_in):
+    log_in("demo")
+    before = main_snapshot(page, POSTS)
+    replica.knobs.set("announce:fb_posts")
+    main_snapshot(page, POSTS)
+    dialog = page.get_by_role("dialog", name="Say hello to Meta AI")
+    assert dialog.get_attribute("aria-modal") == "true"
+    assert '- button "Close"' in dialog.aria_snapshot()
+    assert covers_main(page)
+    requests = len(replica.store.requests())
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+    assert len(replica.store.requests()) == requests  # dismissing sends nothing
+    off_again(page, replica, POSTS, before)
+
+
+def test_rename_with_a_text_gives_two_unknown_switches_in_one_section(page, replica, log_in):
+    log_in("demo")
+    before = main_snapshot(page, PROFILE_AND_TAGGING)
+    replica.knobs.set(
+        "rename:fb.tag_review:Approve tags: before they show?", "rename:fb.profile_review:Check posts first"
+    )
+    snapshot = main_snapshot(page, PROFILE_AND_TAGGING)
+    assert 'switch "Approve tags: before they show?"' in snapshot and '- switch "Check posts first"' in snapshot
+    assert snapshot.count("switch ") == before.count("switch ")  # the same switches, two of them renamed
+    assert "Review tags that friends add" not in snapshot
+    off_again(page, replica, PROFILE_AND_TAGGING, before)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("divswitch:fb.friend_requests", "divswitch takes a switch setting"),
+        ("choicerow:fb.search_engine_link", "choicerow takes a audience setting"),
+        ("labels:2025", "unknown label generation '2025'"),
+        ("cookie:fb.friend_requests", "unknown page 'fb.friend_requests'"),
+    ],
+)
+def test_bad_variation_knobs_are_refused_with_a_reason(text, message):
+    from auditor.errors import InputError
+
+    with pytest.raises(InputError, match=re.escape(message)):
+        Knob.parse(text)
+
+
+# -- the reader through each variation
+
+
+@pytest.mark.parametrize(
+    "knob, flow",
+    [
+        ("divswitch:fb.stories_archive", "facebook/stories"),
+        ("checkbox:fb.stories_archive", "facebook/stories"),
+        ("choicerow:fb.stories_audience", "facebook/stories"),
+        ("cookie:fb_posts", "facebook/posts"),
+    ],
+)
+def test_the_reader_reads_the_page_through_each_variation(browser, replica, knob, flow):
+    from conftest import audit_account
+
+    from auditor import spec
+    from auditor.replica.model import current_value
+    from auditor.replica.registry import catalog
+
+    replica.knobs.set(knob)
+    chosen_before = replica.app.cookie_choices()  # browsers of earlier tests answered too
+    flows = [f for f in spec.load_flows() if f.id == flow]
+    observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",), flows=flows)
+    assert writes == []
+    stored = replica.store.accounts["demo"]
+    for setting in flows[0].spec.settings:
+        observation = next(o for o in observations.observations if o.setting == setting.id)
+        assert observation.status == "observed", (setting.id, observation.detail)
+        control = catalog().control(setting.id)[1]
+        if control.options or control.type == "switch":
+            assert observation.value == current_value(control, stored, replica.store, replica.knobs)
+    if knob.startswith("cookie:"):  # answered with the most private choice
+        chosen = {k: v for k, v in replica.app.cookie_choices().items() if k not in chosen_before}
+        assert list(chosen.values()) == ["accept_only_essential_button"]
+        assert observations.run.cookie_dialogs_declined == 1
+
+
+def test_an_unknown_modal_over_the_page_blocks_its_settings_by_name(browser, replica):
+    from conftest import audit_account
+
+    from auditor import spec
+
+    replica.knobs.set("announce:fb_posts")
+    flows = [f for f in spec.load_flows() if f.id == "facebook/posts"]
+    observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",), flows=flows)
+    assert writes == []
+    read = [o for o in observations.observations if o.flow == "facebook/posts"]
+    assert read and all(o.reason == "blocked_by_dialog" and "Say hello to Meta AI" in o.detail for o in read)

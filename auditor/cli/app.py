@@ -99,6 +99,13 @@ Connect = Annotated[
         ),
     ),
 ]
+OptionLists = Annotated[
+    bool,
+    typer.Option(
+        "--options",
+        help="Also open each audience and choice dialog to record its options (drift compares them; slower).",
+    ),
+]
 Timeout = Annotated[
     Optional[float],
     typer.Option(

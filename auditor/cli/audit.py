@@ -16,6 +16,7 @@ from auditor.cli.app import (
     BrowserPath,
     Connect,
     Lang,
+    OptionLists,
     Pace,
     Platform,
     ReplicaRoute,
@@ -105,6 +106,7 @@ def observe(
         bool, typer.Option(help="Also write a Playwright trace (trace.zip) beside the observations.")
     ] = False,
     evidence: Annotated[bool, typer.Option(help="Save a screenshot of each page, personal details masked.")] = True,
+    option_lists: OptionLists = False,
     pace: Pace = None,
     timeout: Timeout = None,
     browser_path: BrowserPath = None,
@@ -118,6 +120,7 @@ def observe(
         session=session,
         trace=trace,
         evidence=evidence,
+        option_lists=option_lists,
         browser_path=browser_path,
         pace=pace,
         connect=connect,
@@ -173,6 +176,7 @@ def run(
     replica: ReplicaRoute = None,
     checklist: Annotated[str, typer.Option(help="A shipped checklist or a YAML file.")] = "default",
     trace: Annotated[bool, typer.Option(help="Also write a Playwright trace.")] = False,
+    option_lists: OptionLists = False,
     pace: Pace = None,
     timeout: Timeout = None,
     baseline: Annotated[
@@ -243,6 +247,7 @@ def run(
         replica,
         session=session,
         trace=trace,
+        option_lists=option_lists,
         browser_path=browser_path,
         pace=pace,
         connect=connect,
@@ -298,7 +303,7 @@ def _finish(observations) -> None:
 
 
 def render_drift(found) -> str:
-    from auditor.drift import render
+    from auditor.drift_report import render
 
     return render(found)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -49,6 +50,12 @@ def baseline_update(
             out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]})
         )
     print(out)
+    if not any(o.options for o in loaded.observations):
+        print(
+            "note: this run recorded no option lists, so drift will not compare them: "
+            "record the baseline's run with `auditor run --options`",
+            file=sys.stderr,
+        )
 
 
 # ---------------------------------------------------------------------- flows

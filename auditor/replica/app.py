@@ -18,7 +18,14 @@ from auditor.replica import html as pages
 from auditor.replica import model
 from auditor.replica.http import Request, Response, html, json_response, login_redirect, redirect
 from auditor.replica.knobs import Knobs
-from auditor.replica.login_pages import login_form_fb, login_form_ig, onetap_ig, second_factor_fb, second_factor_ig
+from auditor.replica.login_pages import (
+    cookie_dialog,
+    login_form_fb,
+    login_form_ig,
+    onetap_ig,
+    second_factor_fb,
+    second_factor_ig,
+)
 from auditor.replica.registry import CDN_HOSTS, HOSTS, Account, Page, catalog
 from auditor.replica.store import Store
 
@@ -50,7 +57,7 @@ class App:
         self.cx = pages.ClassNames(seed)
         self._lock = threading.Lock()
         self._pending: dict[str, tuple[str, str, float]] = {}  # second-factor token -> (account, site, expiry)
-        self._consented: set[str] = set()  # browser ids (datr / mid cookies) that answered the cookie dialog
+        self._consented: dict[str, str] = {}  # browser id (datr / mid cookie) -> its cookie choice
         self._script = (STATIC / "comet.js").read_bytes()
 
     # ------------------------------------------------------------------ entry
@@ -233,13 +240,24 @@ class App:
         return req.cookies.get(name) or secrets.token_urlsafe(18)
 
     def _consent(self, req: Request, cookie: str) -> Response:
+        """The cookie dialog's answer: a POST, as on Meta's sites, kept per browser (not a settings write)."""
+        if req.method != "POST":
+            return json_response({"message": "Method Not Allowed", "status": "fail"}, 405)
         with self._lock:
-            self._consented.add(self._browser_id(req, cookie))
+            self._consented[self._browser_id(req, cookie)] = req.form.get("choice", "")
         return json_response({"ok": True})
 
-    def _needs_consent(self, req: Request, cookie: str) -> bool:
+    def cookie_choices(self) -> dict[str, str]:
+        """What each browser answered the cookie dialog: accept_button or accept_only_essential_button."""
         with self._lock:
-            return self._region(req) in ("EU", "UK") and req.cookies.get(cookie) not in self._consented
+            return dict(self._consented)
+
+    def _answered(self, req: Request, cookie: str) -> bool:
+        with self._lock:
+            return req.cookies.get(cookie) in self._consented
+
+    def _needs_consent(self, req: Request, cookie: str) -> bool:
+        return self._region(req) in ("EU", "UK") and not self._answered(req, cookie)
 
     def _fb_login(self, req: Request, host: str, error: str = "") -> Response:
         locale = self._locale(req)
@@ -337,6 +355,8 @@ class App:
         account = self._account_for(req, host)
         if req.path == "/api/graphql/":
             return self._graphql(req, host, account, csrf_ok=self._dtsg_ok)
+        if req.path == "/cookie/consent/":
+            return self._consent(req, _browser_cookie(host))
         if account is None:
             return login_redirect(self._login_url(host), req.url)
         return self._settings_page(req, host, "accounts_center", account)
@@ -545,7 +565,12 @@ class App:
             "strings": {k: v(locale) for k, v in catalog().strings.items() if k in FRONT_END_STRINGS},
             "stray": bool(self.knobs.find("stray", page.id)),
         }
-        doc = pages.settings_shell(page, account, locale, host, self.cx, self._cdn(host), bootstrap)
+        overlay = ""
+        if self.knobs.find("cookie", page.id) and not self._answered(req, _browser_cookie(host)):
+            heading = "ig_cookie_heading" if site == "instagram" else "fb_cookie_heading"
+            overlay = cookie_dialog(self, locale, heading, site)
+            bootstrap["consent"] = "/api/v1/web/consent/" if site == "instagram" else "/cookie/consent/"
+        doc = pages.settings_shell(page, account, locale, host, self.cx, self._cdn(host), bootstrap, overlay)
         return html(doc)
 
     def _dtsg(self, account: Account) -> str:
@@ -676,6 +701,11 @@ FRONT_END_STRINGS = {
     "on",
     "off",
 }
+
+
+def _browser_cookie(host: str) -> str:
+    """The cookie that names a browser to Meta: datr on Facebook's hosts, mid on Instagram's."""
+    return "mid" if host.endswith("instagram.com") else "datr"
 
 
 def _same_path(path: str, candidates: list[str]) -> bool:

@@ -31,6 +31,7 @@ STYLES = {
     "button": "background:#e4e6eb;border-radius:6px;padding:8px 12px;font-weight:600;cursor:pointer;white-space:nowrap",
     "primary": "background:#1877f2;color:#fff;border-radius:6px;padding:8px 12px;font-weight:600;cursor:pointer;text-align:center",
     "switch": "width:40px;height:22px;cursor:pointer;accent-color:#1877f2",
+    "divswitch": "display:inline-block;flex:none;width:40px;height:22px;border-radius:11px;background:#ccd0d5;cursor:pointer",
     "dialog": "position:fixed;left:50%;top:15%;transform:translateX(-50%);width:480px;max-width:92vw;background:#fff;border-radius:8px;box-shadow:0 12px 28px rgba(0,0,0,.3);padding:16px;z-index:10",
     "overlay": "position:fixed;inset:0;background:rgba(255,255,255,.6);z-index:9",
     "radio": "display:flex;gap:10px;align-items:center;padding:10px;border-radius:6px;cursor:pointer",
@@ -111,9 +112,9 @@ def page_url(page: Page, host: str) -> str:
 
 
 def settings_shell(
-    page: Page, account: Account, locale: str, host: str, cx: ClassNames, cdn: str, bootstrap: dict
+    page: Page, account: Account, locale: str, host: str, cx: ClassNames, cdn: str, bootstrap: dict, overlay: str = ""
 ) -> str:
-    """A settings page before its data arrives: banner, left navigation, and a busy main region."""
+    """A settings page before its data arrives: banner, left navigation, a busy main region, and any dialog over it."""
     cat = catalog()
     nav_html = ""
     if page.nav:
@@ -138,7 +139,7 @@ def settings_shell(
         f'<div role="main" aria-busy="true" class="{cx["main"]}">'
         f'<div role="progressbar" aria-label="{loading}" aria-valuemin="0" aria-valuemax="100" class="{cx["progress"]}"></div></div>'
     )
-    body = f'{banner(account, page.site, locale, cx)}<div class="{cx["layout"]}">{nav_html}{main}</div>'
+    body = f'{banner(account, page.site, locale, cx)}<div class="{cx["layout"]}">{nav_html}{main}</div>{overlay}'
     title = f"{personal(page.title(locale), account)} | {_brand(page.site)}"
     return document(title=title, locale=locale, body=body, cx=cx, cdn=cdn, bootstrap=bootstrap)
 

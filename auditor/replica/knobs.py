@@ -2,7 +2,9 @@
 
 A knob is written `KIND:TARGET[:ARG]`:
 
-  drift   rename:SETTING          the control's label changes wording
+  drift   rename:SETTING[:TEXT]   the control's label changes wording (to TEXT when given; TEXT may hold
+                                  colons). Kind and section stay: a label no flow knows. Two renamed
+                                  controls of one kind in one section are two candidates for inference.
           remove:SETTING          the control disappears
           add:PAGE                a new, unknown toggle appears on PAGE
           move:SETTING:PAGE       the control moves to another page
@@ -10,6 +12,8 @@ A knob is written `KIND:TARGET[:ARG]`:
           retype:SETTING          the control type changes (dialog -> inline radios, switch -> radios)
           default:SETTING:VALUE   Meta's default changes for accounts that never chose
           remove_page:PAGE        the page is gone (Meta's "content isn't available" page)
+  labels  labels:GENERATION[:PAGE]  the page (default: every page) shows the labels of GENERATION:
+                                  legacy (before 2024), 2024, or 2026 (catalog 8); overrides the account's
   fault   slow:PAGE[:MS]          the page's data loads MS milliseconds late (default 3000)
           error:PAGE              the page answers HTTP 500
           ratelimit:PAGE          the page shows Meta's "temporarily blocked" page
@@ -18,6 +22,26 @@ A knob is written `KIND:TARGET[:ARG]`:
           write_stuck:SETTING     saving SETTING works, but its answer comes only after 30 s
           stray:PAGE              a save on PAGE also saves another control of the page first answered
           checkpoint:N            after N writes, every settings page shows Meta's security check
+
+  control variations (the same setting, another control Meta has used for it)
+          divswitch:SETTING       a boolean as a `div` with role=switch and aria-checked, no input: Meta's
+                                  Comet pages build controls from divs (catalog 9.1: div[role=button]
+                                  rows; 12: checkboxes read by aria-checked)
+          checkbox:SETTING        a boolean as a plain `<input type=checkbox>` named by a `<label for>`, no
+                                  role=switch: Instagram's legacy "Similar account suggestions" checkbox
+                                  and Facebook's ad-category checkboxes (catalog 6, 12)
+          choicerow:SETTING       an audience setting as an Accounts Center row: the value beside the
+                                  question, the row a button opening a dialog of radios with "Confirm";
+                                  Escape closes it unchanged (catalog 4 and 9.1: ad settings rows)
+  overlays (modal dialogs over the page: a reader must notice them before reading)
+          cookie:PAGE             Meta's cookie consent dialog over the page in a browser that has not
+                                  answered it ("Allow the use of cookies from Facebook on this browser?",
+                                  "Decline optional cookies" / "Allow all cookies", catalog 9.3,
+                                  S-cookiepolicy-2024); the answer is POSTed as on the login page (a
+                                  write, as on the real site) and kept per browser (datr / mid)
+          announce:PAGE           a feature announcement over the page (Meta AI; wording made up, as
+                                  Meta's vary): role=dialog aria-modal=true, a Close button, Escape closes
+                                  it for this page view only; nothing is sent
 
 PAGE may be `*` for every page.
 """
@@ -30,7 +54,7 @@ from dataclasses import dataclass
 from auditor.errors import InputError
 
 KINDS = {
-    "rename": 1,
+    "rename": (1, 2),
     "remove": 1,
     "add": 1,
     "move": 2,
@@ -38,6 +62,7 @@ KINDS = {
     "retype": 1,
     "default": 2,
     "remove_page": 1,
+    "labels": (1, 2),
     "slow": (1, 2),
     "error": 1,
     "ratelimit": 1,
@@ -46,6 +71,25 @@ KINDS = {
     "write_stuck": 1,
     "stray": 1,
     "checkpoint": 1,
+    "divswitch": 1,
+    "checkbox": 1,
+    "choicerow": 1,
+    "cookie": 1,
+    "announce": 1,
+}
+# Knobs aimed at a setting (the others aim at a page, or at a label generation).
+SETTING_KINDS = {
+    "rename",
+    "remove",
+    "move",
+    "options",
+    "retype",
+    "default",
+    "divswitch",
+    "checkbox",
+    "choicerow",
+    "write_error",
+    "write_stuck",
 }
 
 
@@ -58,7 +102,7 @@ class Knob:
     @classmethod
     def parse(cls, text: str) -> "Knob":
         kind, _, rest = text.partition(":")
-        parts = rest.split(":") if rest else []
+        parts = rest.split(":", 1 if kind == "rename" else -1) if rest else []
         arity = KINDS.get(kind)
         if arity is None:
             raise InputError(f"--mutate {text}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
@@ -72,18 +116,28 @@ class Knob:
 
     @staticmethod
     def _check_target(text: str, kind: str, parts: list[str]) -> None:
-        from auditor.replica.registry import catalog
+        from auditor.replica.registry import GENERATIONS, catalog
 
         pages = {p.id for p in catalog().pages}
+        if kind == "labels":
+            if parts[0] not in GENERATIONS:
+                raise InputError(
+                    f"--mutate {text}: unknown label generation {parts[0]!r} (one of {', '.join(GENERATIONS)})"
+                )
+            if len(parts) > 1 and parts[1] not in pages | {"*"}:
+                raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
+            return
         settings = {c.id for _p, c in catalog().controls()}
-        setting_kinds = {"rename", "remove", "move", "options", "retype", "default", "write_error", "write_stuck"}
         if kind == "checkpoint":
             if not (parts[0].isascii() and parts[0].isdigit()):
                 raise InputError(f"--mutate {text}: checkpoint takes a number of writes, not {parts[0]!r}")
             return
-        expected, known = ("setting", settings) if kind in setting_kinds else ("page", pages | {"*"})
+        expected, known = ("setting", settings) if kind in SETTING_KINDS else ("page", pages | {"*"})
         if parts[0] not in known:
             raise InputError(f"--mutate {text}: unknown {expected} {parts[0]!r}")
+        wanted = {"divswitch": "switch", "checkbox": "switch", "choicerow": "audience"}.get(kind)
+        if wanted and catalog().control(parts[0])[1].type != wanted:
+            raise InputError(f"--mutate {text}: {kind} takes a {wanted} setting")
         if kind == "move" and parts[1] not in pages:
             raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
         if kind == "slow" and len(parts) > 1 and not (parts[1].isascii() and parts[1].isdigit()):

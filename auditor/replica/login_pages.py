@@ -6,7 +6,7 @@ import secrets
 from html import escape
 
 
-def _cookie_dialog(app, locale: str, heading_key: str, site: str) -> str:
+def cookie_dialog(app, locale: str, heading_key: str, site: str) -> str:
     cx, s = app.cx, app._s
     if app.cookie_generation == 1:
         decline, accept = s("cookie_decline_1", locale), s("cookie_accept_1", locale)
@@ -32,7 +32,7 @@ def _cookie_dialog(app, locale: str, heading_key: str, site: str) -> str:
 def login_form_fb(app, locale: str, next_url: str, error: str, consent: bool) -> str:
     cx, s = app.cx, app._s
     err = f'<div role="alert" class="{cx["error"]}">{escape(error)}</div>' if error else ""
-    dialog = _cookie_dialog(app, locale, "fb_cookie_heading", "facebook") if consent else ""
+    dialog = cookie_dialog(app, locale, "fb_cookie_heading", "facebook") if consent else ""
     return (
         f'<div role="main" class="{cx["card"]}"><img alt="Meta logo" width="1" height="1" src="https://static.xx.fbcdn.net/rsrc.php/meta.png">'
         f'<h2 class="{cx["h2"]}">{escape(s("tagline", locale))}</h2>'
@@ -60,7 +60,7 @@ def second_factor_fb(app, locale: str, error: str) -> str:
 
 def login_form_ig(app, locale: str, consent: bool) -> str:
     cx, s = app.cx, app._s
-    dialog = _cookie_dialog(app, locale, "ig_cookie_heading", "instagram") if consent else ""
+    dialog = cookie_dialog(app, locale, "ig_cookie_heading", "instagram") if consent else ""
     return (
         f'<div role="main" class="{cx["card"]}"><h1 class="{cx["h1"]}">Instagram</h1>'
         f'<form id="loginForm" method="post">'

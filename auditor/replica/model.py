@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from auditor.replica.knobs import Knobs
-from auditor.replica.registry import Account, Control, Page, Text, catalog, personal
+from auditor.replica.registry import Account, Control, Page, Text, catalog, personal, shown_in
 from auditor.replica.store import Store
 
 NEW_CONTROL = "drift.new_control"
@@ -21,10 +21,16 @@ def opaque_id(seed: int, *parts: str) -> str:
     return str(int(digest[:15], 16) % 10**15).rjust(15, "1")
 
 
+def generation(account: Account, page: Page, knobs: Knobs) -> str:
+    """The label generation this page shows: the account's, unless a `labels:` knob says otherwise."""
+    chosen = next((k.target for k in knobs.of_kind("labels") if k.arg in (None, "*", page.id)), None)
+    return chosen or account.labels
+
+
 def page_visible(page: Page, account: Account, knobs: Knobs) -> bool:
     if knobs.find("remove_page", page.id):
         return False
-    if page.generation and page.generation != account.labels:
+    if not shown_in(page.generation, generation(account, page, knobs)):
         return False
     return _region_allows(page.only_for, account)
 
@@ -47,6 +53,7 @@ def controls_on(page: Page, account: Account, knobs: Knobs) -> list[tuple[Text |
     moved_here = [cat.control(k.target)[1] for k in knobs.of_kind("move") if k.arg == page.id]
     moved_away = {k.target for k in knobs.of_kind("move") if k.arg != page.id}
     removed = {k.target for k in knobs.of_kind("remove")}
+    gen = generation(account, page, knobs)
     sections = []
     for i, section in enumerate(page.sections):
         controls = [
@@ -54,22 +61,23 @@ def controls_on(page: Page, account: Account, knobs: Knobs) -> list[tuple[Text |
             for c in section.controls
             if c.id not in removed
             and c.id not in moved_away
-            and (c.generation is None or c.generation == account.labels)
+            and shown_in(c.generation, gen)
             and _region_allows(c.only_for, account)
         ]
         if i == len(page.sections) - 1:
             controls += [c for c in moved_here if c.id not in removed]
-        sections.append((section.heading, controls))
+        heading = section.heading if gen != "legacy" or not section.heading_since else None
+        sections.append((heading, controls))
     return sections
 
 
 def build_page(page: Page, account: Account, locale: str, store: Store, knobs: Knobs, seed: int) -> dict:
     """The page's JSON for the front end."""
-    gen = account.labels
+    gen = generation(account, page, knobs)
     title = page.title_2026 if gen == "2026" and page.title_2026 else page.title
     sections = []
     for section, (heading, controls) in zip(page.sections, controls_on(page, account, knobs)):
-        items = [_control(c, account, locale, store, knobs, seed) for c in controls]
+        items = [_control(c, account, locale, store, knobs, seed, gen) for c in controls]
         sections.append(
             {"heading": heading(locale) if heading else None, "collapsed": section.collapsed, "controls": items}
         )
@@ -89,13 +97,22 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
         "title": personal(title(locale), account),
         "intro": page.intro(locale) if page.intro else None,
         "sections": sections,
+        "announcement": _announcement(locale) if knobs.find("announce", page.id) else None,
     }
 
 
-def _label(control: Control, account: Account, locale: str, knobs: Knobs) -> str:
-    label = control.label_2026 if account.labels == "2026" and control.label_2026 else control.label
+def _announcement(locale: str) -> dict:
+    strings = catalog().strings
+    return {key: strings[f"announce_{key}"](locale) for key in ("title", "body", "action")}
+
+
+def _label(control: Control, gen: str, locale: str, knobs: Knobs) -> str:
+    label = {"2026": control.label_2026, "legacy": control.label_legacy}.get(gen) or control.label
     text = label(locale)
-    if knobs.find("rename", control.id):
+    renamed = knobs.find("rename", control.id)
+    if renamed:
+        if renamed.arg:
+            return renamed.arg
         if control.renamed:
             return control.renamed(locale)
         return f"{text.rstrip('?')} ({'neu' if locale == 'de_DE' else 'new'})"
@@ -110,9 +127,12 @@ def control_options(control: Control, knobs: Knobs) -> list[str]:
 
 
 def control_type(control: Control, knobs: Knobs) -> str:
+    """The control the page shows: its catalog type, or the one a retype or variation knob gives it."""
     if knobs.find("retype", control.id) and control.type in ("audience", "switch"):
         return "radio_group"
-    return control.type
+    variation = {"switch": ("divswitch", "checkbox"), "audience": ("choicerow",)}.get(control.type, ())
+    shown = next((kind for kind in variation if knobs.find(kind, control.id)), None)
+    return {"divswitch": "div_switch", "checkbox": "checkbox", "choicerow": "choice"}.get(shown, control.type)
 
 
 def current_value(control: Control, account: Account, store: Store, knobs: Knobs) -> str | None:
@@ -123,17 +143,17 @@ def current_value(control: Control, account: Account, store: Store, knobs: Knobs
     return value
 
 
-def _control(control: Control, account: Account, locale: str, store: Store, knobs: Knobs, seed: int) -> dict:
+def _control(control: Control, account: Account, locale: str, store: Store, knobs: Knobs, seed: int, gen: str) -> dict:
     cat = catalog()
     kind = control_type(control, knobs)
-    out = {"type": kind, "key": opaque_id(seed, control.id), "label": _label(control, account, locale, knobs)}
+    out = {"type": kind, "key": opaque_id(seed, control.id), "label": _label(control, gen, locale, knobs)}
     if control.description:
         out["description"] = personal(control.description(locale), account)
     value = current_value(control, account, store, knobs)
     options = control_options(control, knobs)
     if control.type == "switch":
         options = ["on", "off"]
-        if kind == "switch":
+        if kind in ("switch", "div_switch", "checkbox"):
             out["checked"] = value == "on"
             if control.confirm_title and control.button:  # a switch that asks before it turns on
                 out["confirm_title"], out["button"] = control.confirm_title(locale), control.button(locale)
@@ -142,7 +162,7 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
         out["options"] = [
             {
                 "id": opaque_id(seed, control.id, option),
-                "text": _option_text(control, option, locale, account.labels, cat),
+                "text": _option_text(control, option, locale, gen, cat),
                 "description": cat.option_descriptions[option](locale)
                 if option in cat.option_descriptions and kind == "audience"
                 else None,

@@ -44,6 +44,19 @@ class Text(Frozen):
         return getattr(self, locale)
 
 
+# Label generations (catalog 8): the wordings before 2024 ("legacy"), those of 2024, and the 2026
+# ad-partner rename that also removed "Your activity off Meta technologies".
+GENERATIONS = ("legacy", "2024", "2026")
+Generation = Literal["legacy", "2024", "2026"]
+
+
+def shown_in(item_generation: str | None, generation: str) -> bool:
+    """Is an item tagged with a generation on the page in this one? "2024": gone in 2026; "2026": new in 2026."""
+    if item_generation == "2024":
+        return generation != "2026"
+    return item_generation is None or item_generation == generation
+
+
 ControlType = Literal["audience", "switch", "review", "choice", "radio_group", "link", "action", "list", "status"]
 
 
@@ -51,6 +64,7 @@ class Control(Frozen):
     id: str
     type: ControlType
     label: Text
+    label_legacy: Text | None = None  # the wording before 2024 (catalog: legacy, older and "formerly" wordings)
     label_2026: Text | None = None  # the 2026 generation of ad-partner labels
     description: Text | None = None
     options: list[str] = []
@@ -64,7 +78,7 @@ class Control(Frozen):
     pick_account: bool = False  # Accounts Center asks "Select your account" first
     items: list[Text] = []  # default list items
     only_for: Literal["professional", "eu", "eu_uk", "not_eu_uk", "profile_lock"] | None = None
-    generation: Literal["2024", "2026"] | None = None  # shown only in that label generation
+    generation: Literal["2024", "2026"] | None = None  # see shown_in
     renamed: Text | None = None  # what the rename drift knob shows
     sources: list[str]
 
@@ -79,6 +93,7 @@ class Control(Frozen):
 
 class Section(Frozen):
     heading: Text | None = None
+    heading_since: Literal["2024"] | None = None  # the heading is not there in older generations
     collapsed: bool = False  # the heading is a tile (a button); its controls show once it is clicked
     controls: list[Control]
 
@@ -158,6 +173,7 @@ class Catalog(Frozen):
         return next((p, c) for p, c in self.controls() if c.id == setting_id)
 
     def option_text(self, control: Control, value: str, locale: str, generation: str) -> str:
+        """The option's text in a generation (legacy pages use the 2024 texts: the catalog records no others)."""
         texts = (
             control.option_texts_2026 if generation == "2026" and control.option_texts_2026 else control.option_texts
         )
@@ -177,7 +193,7 @@ class Account(Frozen):
     uid: str  # Facebook's numeric user id, the c_user cookie
     locale: Literal["en_US", "en_GB", "de_DE"]
     region: Literal["US", "UK", "EU", "OTHER"]
-    labels: Literal["2024", "2026"] = "2024"
+    labels: Generation = "2024"
     totp_secret: str | None = None
     checkpoint: bool = False
     ig_professional: bool = False

@@ -40,7 +40,7 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
     page = context.new_page()
     try:
         page.goto(LOGIN_URLS[platform], wait_until="domcontentloaded")
-        _answer_cookie_dialog(page, vocabulary)
+        answer_cookie_dialog(page, vocabulary)
         page.locator("input[name=email]").fill(credentials.identifier)
         password = page.locator("input[name=pass]")
         password.fill(credentials.password)
@@ -69,7 +69,7 @@ def login(context, platform: str, credentials: Credentials, vocabulary: Vocabula
         page.close()
 
 
-def _answer_cookie_dialog(page, vocabulary: Vocabulary) -> None:
+def answer_cookie_dialog(page, vocabulary: Vocabulary) -> None:
     """EU/UK visitors first get a cookie dialog; we always decline the optional cookies."""
     heading = page.get_by_role("heading", name=any_of(vocabulary.strings["cookie_heading"].variants()))
     if not heading.count():

@@ -181,6 +181,34 @@
     return row(parts, input);
   }
 
+  // The same boolean as a div with role=switch (no input), as Comet builds controls from divs.
+  function divSwitch(c) {
+    var parts = labelled(c);
+    var node = el("div", { role: "switch", tabindex: "0", "aria-checked": String(c.checked), "aria-labelledby": parts.labelId, "aria-describedby": parts.descId, class: cx.divswitch });
+    activate(node, function () {
+      var wanted = node.getAttribute("aria-checked") !== "true";
+      mutate("Toggle", { key: c.key, enabled: wanted }).then(function () { node.setAttribute("aria-checked", String(wanted)); });
+    });
+    return row(parts, node);
+  }
+
+  // The same boolean as a plain checkbox named by a <label for> (no role=switch), as older pages had.
+  function checkbox(c) {
+    var id = "cb" + nextId().replace(/:/g, "");
+    var descId = c.description ? nextId() : null;
+    var input = el("input", { type: "checkbox", id: id, "aria-describedby": descId });
+    input.checked = c.checked;
+    input.addEventListener("change", function () {
+      var wanted = input.checked;
+      mutate("Toggle", { key: c.key, enabled: wanted }).then(null, function () { input.checked = !wanted; });
+    });
+    var text = el("div", {}, [
+      el("label", { "for": id, dir: "auto", class: cx.label }, [c.label]),
+      c.description ? el("span", { id: descId, dir: "auto", class: cx.desc }, [c.description]) : null
+    ]);
+    return el("div", { class: cx.row }, [text, input]);
+  }
+
   // Radios inside a dialog, saved only by "Confirm" (Accounts Center).
   function confirmDialog(c, opener, names, onSaved) {
     var d = dialog(c.label, opener);
@@ -283,11 +311,21 @@
     return row(labelled(c), el("span", { dir: "auto", class: cx.label }, [c.value_text]));
   }
 
-  var RENDER = { audience: audience, "switch": toggle, review: review, choice: choice, radio_group: radioGroup,
-                 link: link, action: action, list: list, status: status };
+  var RENDER = { audience: audience, "switch": toggle, div_switch: divSwitch, checkbox: checkbox, review: review,
+                 choice: choice, radio_group: radioGroup, link: link, action: action, list: list, status: status };
+
+  // A feature announcement over the page: Close or Escape dismisses it for this page view; nothing is sent.
+  function announce(a) {
+    var d = dialog(a.title);
+    var action = el("div", { role: "button", tabindex: "0", class: cx.primary }, [a.action]);
+    activate(action, d.close);
+    d.body.appendChild(el("p", { class: cx.desc }, [a.body]));
+    d.body.appendChild(action);
+  }
 
   function renderSettings() {
     var main = document.querySelector("[role=main]");
+    if (boot.consent) cookieDialog(boot.consent);  // the cookie dialog the server put over the page
     graphql(boot.query, boot.variables).then(function (json) {
       var page = json.data.settings_page;
       main.textContent = "";
@@ -317,6 +355,7 @@
         });
         main.appendChild(block);
       });
+      if (page.announcement) announce(page.announcement);
     }, function () {
       main.textContent = "";
       main.appendChild(el("div", { role: "alert" }, ["Sorry, something went wrong."]));

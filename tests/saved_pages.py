@@ -1,0 +1,36 @@
+"""Saved aria snapshots of every replica page, per account: what the reading tests read without a browser.
+
+tests/snapshots/<account>.yml maps each flow to the page's locale and its main region's snapshot.
+test_observe_accounts proves they are the live replica's (and rewrites them with
+AUDITOR_UPDATE_GOLDEN=1); test_snapshot_reading reads them offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+FOLDER = Path(__file__).parent / "snapshots"
+
+
+def path(account: str) -> Path:
+    return FOLDER / f"{account}.yml"
+
+
+def dump(snapshots: dict[str, str], locales: dict[str, str | None]) -> str:
+    """The file's text: a literal block per page, so a diff shows the page's lines."""
+    out = []
+    for flow in sorted(snapshots):
+        body = "\n".join("    " + line for line in snapshots[flow].splitlines())
+        out.append(f"{flow}:\n  locale: {locales.get(flow)}\n  snapshot: |\n{body}\n")
+    return "".join(out)
+
+
+def load(account: str) -> dict[str, dict]:
+    """flow -> {"locale": ..., "snapshot": ...} for one account."""
+    return yaml.safe_load(path(account).read_text(encoding="utf-8")) or {}
+
+
+def accounts() -> list[str]:
+    return sorted(p.stem for p in FOLDER.glob("*.yml"))
