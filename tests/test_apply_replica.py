@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ INSTAGRAM_PRIVACY = data.flows_dir() / "instagram" / "account_privacy.yml"
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
+def own_thread(call, *args, **kwargs):
+    """Run a stage that starts its own Playwright in a thread of its own: pytest-playwright's Playwright may
+    already run in this worker's thread (a module that used its `browser`), and two cannot share one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call, *args, **kwargs).result()
+
+
 def options_for(replica) -> Options:
     account = replica.store.accounts["demo"]
     credentials = Credentials(account.email, account.password, account.totp_secret)
@@ -37,7 +45,7 @@ def options_for(replica) -> Options:
 
 
 def audit(replica, out: Path) -> Observations:
-    return run(["facebook", "instagram"], out, options_for(replica)).observations
+    return own_thread(run, ["facebook", "instagram"], out, options_for(replica)).observations
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +60,7 @@ def first_audit(replica_server, tmp_path_factory) -> Path:
 
 def apply(replica, given: stage.Input, out: Path, only=None) -> record.Applied:
     changes = [p for p in given.plan.changes if only is None or p.check in only]
-    return stage.run_plan(given, changes, out, options_for(replica), FlowSet.load(), say=lambda line: None)
+    return own_thread(stage.run_plan, given, changes, out, options_for(replica), FlowSet.load(), say=lambda line: None)
 
 
 def writes_of(replica) -> list[tuple[str, str, bool]]:
@@ -89,7 +97,8 @@ def test_the_default_plan_is_applied_verified_and_undone_exactly(replica, first_
     assert web_fixable(results.read(again / "findings.json", Findings)) == []
 
     written = len(replica.writes())
-    undone = stage.run_plan(
+    undone = own_thread(
+        stage.run_plan,
         stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set),
         [],
         tmp_path / "undo",
@@ -204,7 +213,9 @@ def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(replic
     flow_set = FlowSet.load(flows)
     given = stage.plan_apply(first_audit / "findings.json", flow_set)
     agreed = [p for p in given.plan.changes if p.check in ("ig-private-account", "ig-activity-status-off")]
-    applied = stage.run_plan(given, agreed, tmp_path / "out", options_for(replica), flow_set, say=lambda line: None)
+    applied = own_thread(
+        stage.run_plan, given, agreed, tmp_path / "out", options_for(replica), flow_set, say=lambda line: None
+    )
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert by["ig.private_account"].status == "not_verified" and by["ig.private_account"].after == "off"
     assert "does not know" in applied.stopped and by["ig.activity_status"].status == "not_attempted"
