@@ -112,7 +112,7 @@ def settled_snapshot(page, region, wait_ms: float) -> str:
     previous = None
     while True:
         loading = _still_loading(page)
-        current = region.aria_snapshot()
+        current = region.aria_snapshot() if region.count() else ""  # no region (an error page): nothing to wait for
         if not loading and current == previous or time.monotonic() >= deadline:
             return current
         previous = None if loading else current

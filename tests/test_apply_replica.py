@@ -7,12 +7,15 @@ since each one costs a browser, a login and a page load per change.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import start_auditor, wait_until
 
 from auditor import data, results
 from auditor.apply import record, stage
@@ -220,3 +223,26 @@ def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(replic
     assert by["ig.private_account"].status == "not_verified" and by["ig.private_account"].after == "off"
     assert "does not know" in applied.stopped and by["ig.activity_status"].status == "not_attempted"
     assert replica.writes() == []  # the dialog was dismissed, never answered
+
+
+def test_ctrl_c_finishes_the_change_in_progress_and_writes_apply_json(replica, first_audit, tmp_path):
+    """Ctrl-C lands once the first change is saved, while its page reloads for the read-back (held 2 s): that
+    change ends, read back, the rest are not attempted, and apply.json says so."""
+    replica.knobs.set("slow:fb_posts:2000")
+    account = replica.store.accounts["demo"]
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(tmp_path)]
+    process = start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
+    try:
+        wait_until(lambda: len(replica.writes()) == 1)  # saved; the read-back's page load is held
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    applied = record.load(tmp_path / "apply.json")
+    done = [c for c in applied.changes if c.status != "declined"]
+    assert [c.setting for c in done] == ["fb.future_posts_audience", "fb.friend_requests"]
+    assert (done[0].status, done[0].after) == ("verified", "friends")
+    assert done[1].status == "not_attempted" and applied.interrupted
+    assert process.returncode == 1 and "Traceback" not in err
+    assert [w.setting for w in replica.writes()] == ["fb.future_posts_audience"]

@@ -357,6 +357,28 @@ def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(replica, tm
         p.name for p in (tmp_path / "out").iterdir()
     }
     assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
+    # The same for an account of a cohort: its files are written, its row says why, the run exits 1.
+    accounts = tmp_path / "accounts.yml"
+    accounts.write_text(
+        "accounts:\n  - {name: demo, platforms: [facebook], email_env: AUDITOR_EMAIL, password_env: AUDITOR_PASSWORD}\n"
+    )
+    cohort = auditor(
+        env,
+        "run",
+        "--accounts",
+        str(accounts),
+        "--replica",
+        replica.url,
+        "--history",
+        str(db),
+        "-o",
+        str(tmp_path / "c"),
+    )
+    assert cohort.returncode == 1, cohort.stderr
+    row = json.loads((tmp_path / "c" / "summary.json").read_text())["accounts"][0]
+    assert row["status"] == "incomplete" and row["reason"].startswith("not recorded in the history:")
+    assert (tmp_path / "c" / "demo" / "report.html").exists()
+    assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
 
 
 def first_started(folder: Path) -> str:

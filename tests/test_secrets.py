@@ -167,10 +167,14 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     )  # but no screenshots: they show the person
     assert any(name.startswith("evidence/") for name in blobs)
     blobs |= {"stdout": done.stdout.encode(), "stderr": done.stderr.encode()}
+    # An unattended run saves no session: auditor's data folder holds the history of runs (and its key) only.
+    data = tmp_path / "data" / "auditor"
+    kept = {p.relative_to(data).as_posix(): p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    assert set(kept) <= {"history.sqlite", "history.sqlite.key"}, set(kept)
+    blobs |= {name: body for name, body in kept.items() if not name.endswith(".key")}
     assert leaks(blobs, secrets) == []
     assert whole_words(blobs, {f"two-factor code {code}": code for code in issued["code"]}) == []
     assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE}) == []
-    assert not (tmp_path / "data" / "auditor").exists()  # an unattended run saves no session
 
 
 # ---------------------------------------------------------------------- the scrubber on its own

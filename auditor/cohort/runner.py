@@ -227,8 +227,12 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
         tell(f"failed: {reason}")
         return failed_row(account, reason)
     found[account.name] = findings
-    if recording is not None and recording.error is not None:
+    row = account_row(account, observations, findings, stop_message(observations) or "")
+    if recording is not None and recording.error is not None:  # the audit's files are written; the run exits 1
         tell(f"auditor: error: {recording.error}")
-    elif recording is not None and recording.since is not None:
+        return row.model_copy(
+            update={"status": "incomplete", "reason": f"not recorded in the history: {recording.error}"}
+        )
+    if recording is not None and recording.since is not None:
         job.before[account.name] = recording.since.previous_failing
-    return account_row(account, observations, findings, stop_message(observations) or "")
+    return row
