@@ -102,7 +102,7 @@ def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
     return "other", name[:120]
 
 
-SETTLE_POLL_MS = 100  # between two looks at a page that is still changing
+SETTLE_POLL_MS = 50  # between two looks at a page that is still changing (about three frames)
 
 
 def settled_snapshot(page, region, wait_ms: float) -> str:

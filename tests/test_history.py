@@ -297,6 +297,7 @@ def test_ctrl_c_while_recording_leaves_no_half_run(tmp_path, checklist, monkeypa
 
 
 # ---------------------------------------------------------------------- end to end, on the replica
+# A class each: the test runner hands each class to a worker of its own, so these long runs go side by side.
 def cli_env(tmp_path, account) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
     return {
@@ -313,72 +314,77 @@ def auditor(env, *args) -> subprocess.CompletedProcess:
     )
 
 
-def test_two_audits_show_exactly_the_change_made_in_between(replica, tmp_path, capsys):
-    env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "h" / "history.sqlite"
-    audit = ["run", "facebook", "--replica", replica.url, "--history", str(db)]
-    replica.store.set("demo", "fb.future_posts_audience", "friends")
-    first = auditor(env, *audit, "-o", str(tmp_path / "1"))
-    assert first.returncode == 0, first.stderr
-    assert "since your last audit" not in (tmp_path / "1" / "report.html").read_text()
-    replica.store.set("demo", "fb.future_posts_audience", "public")
-    second = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "2"))
-    assert second.returncode == 3, second.stderr
-    assert "fb.future_posts_audience (friends -> public)" in second.stderr
-    html = (tmp_path / "2" / "report.html").read_text()
-    section = html.split('<section id="since"', 1)[1].split("</section>", 1)[0]
-    assert f"Changed since your last audit ({first_started(tmp_path / '1')})" in section
-    changed, newly_failing = section.split("<li")[1:]
-    assert changed.startswith(' class="notice">') and "<code>fb.future_posts_audience</code>" in changed
-    assert "was friends, now public." in changed and "Meta or someone else may have" in changed
-    assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
-    md = (tmp_path / "2" / "report.md").read_text()
-    assert "was friends, now public. **Less private.**" in md
-    third = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "3"))
-    assert third.returncode == 0, third.stderr
-    assert "Nothing changed since your last audit" in (tmp_path / "3" / "report.html").read_text()
-    assert main(["history", "--history", str(db)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    changes = [line.strip() for line in lines if line.startswith("    ")]
-    assert changes == [
-        "fb.future_posts_audience: friends -> public (less private)",
-        "check meta-content-not-public: passed, now fails",
-    ], lines
-    assert replica.writes() == []
+class TestTwoAudits:
+    def test_two_audits_show_exactly_the_change_made_in_between(self, replica, tmp_path, capsys):
+        env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "h" / "history.sqlite"
+        audit = ["run", "facebook", "--replica", replica.url, "--history", str(db)]
+        replica.store.set("demo", "fb.future_posts_audience", "friends")
+        first = auditor(env, *audit, "-o", str(tmp_path / "1"))
+        assert first.returncode == 0, first.stderr
+        assert "since your last audit" not in (tmp_path / "1" / "report.html").read_text()
+        replica.store.set("demo", "fb.future_posts_audience", "public")
+        second = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "2"))
+        assert second.returncode == 3, second.stderr
+        assert "fb.future_posts_audience (friends -> public)" in second.stderr
+        html = (tmp_path / "2" / "report.html").read_text()
+        section = html.split('<section id="since"', 1)[1].split("</section>", 1)[0]
+        assert f"Changed since your last audit ({first_started(tmp_path / '1')})" in section
+        changed, newly_failing = section.split("<li")[1:]
+        assert changed.startswith(' class="notice">') and "<code>fb.future_posts_audience</code>" in changed
+        assert "was friends, now public." in changed and "Meta or someone else may have" in changed
+        assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
+        md = (tmp_path / "2" / "report.md").read_text()
+        assert "was friends, now public. **Less private.**" in md
+        third = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "3"))
+        assert third.returncode == 0, third.stderr
+        assert "Nothing changed since your last audit" in (tmp_path / "3" / "report.html").read_text()
+        assert main(["history", "--history", str(db)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        changes = [line.strip() for line in lines if line.startswith("    ")]
+        assert changes == [
+            "fb.future_posts_audience: friends -> public (less private)",
+            "check meta-content-not-public: passed, now fails",
+        ], lines
+        assert replica.writes() == []
 
 
-def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(replica, tmp_path):
-    env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "history.sqlite"
-    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
-    done = auditor(env, "run", "facebook", "--replica", replica.url, "--history", str(db), "-o", str(tmp_path / "out"))
-    assert done.returncode == 1, done.stderr
-    errors = [line for line in done.stderr.splitlines() if line.startswith("auditor: error:")]
-    assert len(errors) == 1 and "is damaged" in errors[0] and "Traceback" not in done.stderr
-    assert {"observations.json", "findings.json", "report.html", "report.md"} <= {
-        p.name for p in (tmp_path / "out").iterdir()
-    }
-    assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
-    # The same for an account of a cohort: its files are written, its row says why, the run exits 1.
-    accounts = tmp_path / "accounts.yml"
-    accounts.write_text(
-        "accounts:\n  - {name: demo, platforms: [facebook], email_env: AUDITOR_EMAIL, password_env: AUDITOR_PASSWORD}\n"
-    )
-    cohort = auditor(
-        env,
-        "run",
-        "--accounts",
-        str(accounts),
-        "--replica",
-        replica.url,
-        "--history",
-        str(db),
-        "-o",
-        str(tmp_path / "c"),
-    )
-    assert cohort.returncode == 1, cohort.stderr
-    row = json.loads((tmp_path / "c" / "summary.json").read_text())["accounts"][0]
-    assert row["status"] == "incomplete" and row["reason"].startswith("not recorded in the history:")
-    assert (tmp_path / "c" / "demo" / "report.html").exists()
-    assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
+class TestADamagedHistory:
+    def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(self, replica, tmp_path):
+        env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "history.sqlite"
+        db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+        done = auditor(
+            env, "run", "facebook", "--replica", replica.url, "--history", str(db), "-o", str(tmp_path / "out")
+        )
+        assert done.returncode == 1, done.stderr
+        errors = [line for line in done.stderr.splitlines() if line.startswith("auditor: error:")]
+        assert len(errors) == 1 and "is damaged" in errors[0] and "Traceback" not in done.stderr
+        assert {"observations.json", "findings.json", "report.html", "report.md"} <= {
+            p.name for p in (tmp_path / "out").iterdir()
+        }
+        assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
+        # The same for an account of a cohort: its files are written, its row says why, the run exits 1.
+        accounts = tmp_path / "accounts.yml"
+        accounts.write_text(
+            "accounts:\n  - {name: demo, platforms: [facebook],"
+            " email_env: AUDITOR_EMAIL, password_env: AUDITOR_PASSWORD}\n"
+        )
+        cohort = auditor(
+            env,
+            "run",
+            "--accounts",
+            str(accounts),
+            "--replica",
+            replica.url,
+            "--history",
+            str(db),
+            "-o",
+            str(tmp_path / "c"),
+        )
+        assert cohort.returncode == 1, cohort.stderr
+        row = json.loads((tmp_path / "c" / "summary.json").read_text())["accounts"][0]
+        assert row["status"] == "incomplete" and row["reason"].startswith("not recorded in the history:")
+        assert (tmp_path / "c" / "demo" / "report.html").exists()
+        assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 4000
 
 
 def first_started(folder: Path) -> str:
