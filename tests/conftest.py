@@ -34,6 +34,12 @@ def _own_data_folder(tmp_path_factory):
         os.environ["XDG_DATA_HOME"] = saved
 
 
+def pytest_collection_modifyitems(items):
+    """The tests marked `long` first. The workers take whole modules and classes in collection order
+    (--dist loadscope): a long one collected last would run alone at the end while the others wait."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def replica_server():
     with Replica() as replica:

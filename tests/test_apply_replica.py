@@ -83,7 +83,8 @@ def web_fixable(findings: Findings) -> list[str]:
 
 # ---------------------------------------------------------------------- the whole plan, and an undo
 # Classes: the test runner hands each class to a worker of its own (--dist loadscope), so they run side by side.
-class TestWholePlans:
+@pytest.mark.long
+class TestTheWholePlan:
     def test_the_default_plan_is_applied_verified_and_leaves_nothing_web_fixable(self, replica, first_audit, tmp_path):
         given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
         assert len(given.plan.changes) > 40
@@ -99,6 +100,9 @@ class TestWholePlans:
         audit(replica, tmp_path / "again")
         assert web_fixable(results.read(tmp_path / "again" / "findings.json", Findings)) == []
 
+
+@pytest.mark.long
+class TestUndo:
     def test_a_change_of_each_kind_of_control_is_undone_exactly(self, replica, first_audit, tmp_path):
         """An audience, a switch, a choice, radios, a review dialog and Instagram's confirmation, then --undo."""
         flow_set = FlowSet.load()
@@ -150,6 +154,7 @@ def test_the_at_risk_plan_is_applied_and_verified_with_one_write_each(replica, f
 FACEBOOK_THREE = ["fb-future-posts-not-public", "fb-friend-requests-limited", "fb-search-engines-off"]
 
 
+@pytest.mark.long
 class TestFaults:
     def test_a_save_that_fails_is_reported_and_the_rest_go_on(self, replica, first_audit, tmp_path):
         replica.knobs.set("write_error:fb.friend_requests")

@@ -312,6 +312,7 @@ def demo_then_us(replica, tmp_path: Path) -> tuple[dict, Path]:
     return env, path
 
 
+@pytest.mark.long
 def test_a_browser_that_goes_away_stops_its_account_only_and_the_next_gets_a_new_one(replica, tmp_path):
     env, path = demo_then_us(replica, tmp_path)
     replica.knobs.set("slow:fb_stories:2000")  # demo's stories page loads for 2 s: the browser dies under it

@@ -67,6 +67,7 @@ def cli_env(tmp_path, **extra) -> dict:
     return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), **extra}
 
 
+@pytest.mark.long
 def test_run_audits_an_account_in_a_browser_elsewhere(remote_browser, replica, tmp_path):
     endpoint, process = remote_browser
     account = replica.store.accounts["demo"]

@@ -198,6 +198,7 @@ def run_with_baseline(replica, baseline, out):
     )
 
 
+@pytest.mark.long
 def test_run_with_a_baseline_exits_3_on_drift_and_writes_the_drift_in_its_folder(replica, run_baseline, tmp_path):
     replica.knobs.set("rename:fb.friend_requests")
     done = run_with_baseline(replica, run_baseline, tmp_path)

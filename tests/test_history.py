@@ -314,6 +314,7 @@ def auditor(env, *args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.long
 class TestTwoAudits:
     def test_two_audits_show_exactly_the_change_made_in_between(self, replica, tmp_path, capsys):
         env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "h" / "history.sqlite"
@@ -348,6 +349,7 @@ class TestTwoAudits:
         assert replica.writes() == []
 
 
+@pytest.mark.long
 class TestADamagedHistory:
     def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(self, replica, tmp_path):
         env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "history.sqlite"

@@ -43,6 +43,7 @@ def test_the_wheel_ships_the_data_files(wheel):
     assert not any(n.startswith(("tests/", "reports/")) for n in names)
 
 
+@pytest.mark.long
 def test_an_installed_wheel_runs_the_demo_in_another_folder(wheel, tmp_path):
     """`auditor demo` from the wheel: a real browser on the replica's pages, end to end, and never a write."""
     site = tmp_path / "site"

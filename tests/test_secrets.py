@@ -138,6 +138,7 @@ def planted(tmp_path):
         yield replica, issued
 
 
+@pytest.mark.long
 def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     replica, issued = planted
     out = tmp_path / "out"

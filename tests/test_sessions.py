@@ -99,6 +99,7 @@ def mode(path: Path) -> int:
 
 
 # ---------------------------------------------------------------------- login by hand, then reuse
+@pytest.mark.long
 def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tmp_path):
     replica.app.visitor_region = "EU"
     replica.app.cookie_generation = 2
