@@ -119,13 +119,15 @@ def settled_snapshot(page, region, wait_ms: float) -> str:
         page.wait_for_timeout(SETTLE_POLL_MS)  # the page's own scripts run meanwhile
 
 
+# Meta's pages show a progress bar while they load, or mark the region busy; one look, one round trip.
+LOADING_JS = """() => document.readyState === "loading" || [...document.querySelectorAll(
+    "[role=progressbar], progress, [aria-busy=true]")].some(
+    e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden")"""
+
+
 def _still_loading(page) -> bool:
-    """Is the page still loading its content? Meta's pages show a progress bar, or mark the region busy."""
-    return (
-        page.get_by_role("progressbar").first.is_visible()
-        or page.locator("[aria-busy=true]").first.is_visible()
-        or page.evaluate("document.readyState") == "loading"
-    )
+    """Is the page still loading its content (a progress bar shown, a region busy, the document not parsed)?"""
+    return bool(page.evaluate(LOADING_JS))
 
 
 def _shows(page, candidates: list[str]) -> bool:
