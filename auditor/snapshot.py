@@ -23,7 +23,6 @@ from auditor.wording import NotFound, UnsupportedLocale, Words, starts_with, str
 BOOLEAN_ROLES = ("switch", "checkbox")  # whatever the element: an input, a labelled checkbox, a div
 # The control a setting of each kind lives in, for inference: only kinds whose control says what it is.
 INFERABLE = {"switch": BOOLEAN_ROLES, "radio_group": ("radiogroup",), "audience": ("button",)}
-BROWSER_KINDS = ("review",)  # the value is only in a dialog
 
 
 @dataclass
