@@ -138,6 +138,14 @@ def audit_account(
     return observations, replica.writes()
 
 
+def cli_env(tmp_path, account=None, **extra: str) -> dict:
+    """The environment of a CLI run: no inherited AUDITOR_ settings but the browser, user data (saved
+    sessions, the history) in the test's own folder, and the account's login when one is given."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
+    login = {"AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password} if account is not None else {}
+    return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), **login, **extra}
+
+
 def wait_until(condition, timeout: float = 60) -> None:
     """Wait for a state of the replica (not a fixed time): poll its own log."""
     deadline = time.monotonic() + timeout

@@ -18,6 +18,7 @@ import sys
 import threading
 
 import pytest
+from conftest import cli_env
 
 from auditor import browser as browsers
 from auditor import results
@@ -60,11 +61,6 @@ def remote_browser(playwright, replica, tmp_path):
         finally:
             process.terminate()
             drain.join(timeout=30)  # ends when the browser has gone; then the pipe can close
-
-
-def cli_env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
-    return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), **extra}
 
 
 @pytest.mark.long

@@ -17,7 +17,7 @@ import time
 
 import psutil
 import pytest
-from conftest import page_requested, start_auditor, wait_until
+from conftest import cli_env, page_requested, start_auditor, wait_until
 
 from auditor import files, results
 from auditor.cli import main
@@ -25,16 +25,6 @@ from auditor.errors import AuditorError
 from auditor.watchdog import Watchdog
 
 HANG = 90  # seconds after which a run that should have ended counts as hung
-
-
-def cli_env(tmp_path, account) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
-    return {
-        **env,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "AUDITOR_EMAIL": account.email,
-        "AUDITOR_PASSWORD": account.password,
-    }
 
 
 def finished(process: subprocess.Popen, timeout: float = HANG) -> tuple[int, str, str]:

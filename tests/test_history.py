@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import stat
 import subprocess
@@ -14,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import cli_env
 
 from auditor import i18n, results
 from auditor.cli import main
@@ -298,14 +298,6 @@ def test_ctrl_c_while_recording_leaves_no_half_run(tmp_path, checklist, monkeypa
 
 # ---------------------------------------------------------------------- end to end, on the replica
 # A class each: the test runner hands each class to a worker of its own, so these long runs go side by side.
-def cli_env(tmp_path, account) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
-    return {
-        **env,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "AUDITOR_EMAIL": account.email,
-        "AUDITOR_PASSWORD": account.password,
-    }
 
 
 def auditor(env, *args) -> subprocess.CompletedProcess:

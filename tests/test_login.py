@@ -6,14 +6,13 @@ locking the account, so the replica's login log must show exactly one.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import typer
+from conftest import cli_env
 
 from auditor import results
 from auditor.cli import app
@@ -23,12 +22,6 @@ from auditor.session.way_in import Credentials
 
 LATE_SCRIPT_S = 2
 CONSENT_PATHS = {"facebook": "/cookie/consent/", "instagram": "/api/v1/web/consent/"}
-
-
-def cli_env(tmp_path: Path, **extra: str) -> dict:
-    """The environment of a CLI run: no inherited credentials, saved sessions in a folder of the test's own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
-    return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), **extra}
 
 
 def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
