@@ -28,6 +28,8 @@ In apply mode (auditor apply) the same rules hold, with one opening: while the c
 setting the person confirmed runs, `Network.change(setting)` lets through at most
 MAX_WRITES_PER_CHANGE requests shaped like a settings page's save (`is_settings_write`) to Meta's
 hosts. Every other write, and any beyond that number, is blocked and counted as before.
+An audit has one opening of its own: while it declines Meta's cookie dialog (`Network.cookie_answer`),
+a POST to a cookie-consent endpoint goes out, logged as `cookie_answers`; nothing else does.
 WebSockets get the same host rule, and in audit mode none is opened: reading settings needs no
 live channel, and Meta's chat socket would show the person as "Active now".
 
@@ -95,6 +97,10 @@ LOCAL_SCHEMES = ("data:", "blob:")
 # Every control on Meta's settings pages saves with one request; a second one in a change is not its save.
 MAX_WRITES_PER_CHANGE = 1
 INSTAGRAM_WEB_API = ("api", "v1", "web")
+# Where the answer to Meta's cookie dialog is sent: Facebook's (seen in many public scripts) and the
+# replica's Instagram one (Instagram's real endpoint is not documented: if it differs, the answer is
+# blocked, the dialog stays, and its page is reported as covered by it).
+COOKIE_ANSWER_PATHS = ("/cookie/consent/", "/api/v1/web/consent/")
 
 
 def is_meta_host(host: str) -> bool:
@@ -219,6 +225,7 @@ class Log:
         default_factory=list
     )  # not known reads that went out in audit mode: the report's writes sent
     sent_unguarded: list[str] = field(default_factory=list)  # ... with audit mode off (the login), not the audit's
+    cookie_answers: list[str] = field(default_factory=list)  # an audit's "decline optional cookies", let through
     egress: list[str] = field(default_factory=list)  # hosts outside Meta
     sockets: list[str] = field(default_factory=list)  # Meta WebSockets not opened in audit mode
 
@@ -240,6 +247,17 @@ class Network:
         self.meta_only = meta_only  # False only while a person logs in by hand (a CAPTCHA may come from elsewhere)
         self.log = Log()
         self.window: Window | None = None  # apply mode: the change step in progress
+        self.declining_cookies = False
+
+    @contextmanager
+    def cookie_answer(self):
+        """While inside, the audit answers Meta's cookie dialog: that answer (a POST to a cookie-consent
+        endpoint) may go out, and nothing else: a write a page script sends meanwhile is blocked as ever."""
+        self.declining_cookies = True
+        try:
+            yield
+        finally:
+            self.declining_cookies = False
 
     @contextmanager
     def change(self, setting: str):
@@ -278,13 +296,14 @@ class Network:
             route.abort("blockedbyclient")
             return
         if not _judge(request).read:
-            if self.audit and not self._a_change_saves(request):
+            if not self.audit:
+                self.log.sent_unguarded.append(describe(request.method, url, request.post_data_buffer))
+            elif not self._a_change_saves(request) and not self._the_cookie_answer(request):
                 self.log.blocked.append(describe(request.method, url, request.post_data_buffer))
                 if self.window is not None:
                     self.window.blocked.append(self.log.blocked[-1])
                 route.abort("blockedbyclient")
                 return
-            self.log.sent_unguarded.append(describe(request.method, url, request.post_data_buffer))
         route.continue_()
 
     def _a_change_saves(self, request) -> bool:
@@ -297,6 +316,13 @@ class Network:
             return False
         window.sent.append(describe(request.method, request.url, body))
         self.log.sent.append(window.sent[-1])
+        return True
+
+    def _the_cookie_answer(self, request) -> bool:
+        answer = request.method == "POST" and urlsplit(request.url).path in COOKIE_ANSWER_PATHS
+        if not (self.declining_cookies and answer):
+            return False
+        self.log.cookie_answers.append(describe(request.method, request.url, request.post_data_buffer))
         return True
 
     def _redirect_hop(self, request) -> None:

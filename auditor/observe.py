@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,15 +252,10 @@ class Observer:
     def _decline_cookies(self, page) -> None:
         """Meta's cookie dialog in a new browser: decline the optional cookies, as the login does.
 
-        The answer is the one request an audit lets through besides reads (logged as unguarded).
+        The answer is the one request an audit lets through besides reads (`Network.cookie_answer`).
         """
-        if self.network is not None:
-            self.network.audit = False
-        try:
+        with self.network.cookie_answer() if self.network is not None else nullcontext():
             answer_cookie_dialog(page, self.vocabulary)
-        finally:
-            if self.network is not None:
-                self.network.audit = True
         self.cookie_dialogs_declined += 1
 
     def _page_unknown(

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ElementTree
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import wait_until
 
 from auditor import results, spec
 from auditor.cli import main
@@ -66,6 +67,19 @@ def test_the_same_mutation_goes_through_with_the_guard_off(audited, routed, repl
     assert routed.log.sent_unguarded[-1] == "POST CometPrivacySelectorSaveMutation"
 
 
+def test_while_the_cookie_dialog_is_answered_only_the_answer_goes_out(audited, routed, replica):
+    """The audit declines a cookie dialog with one request; a page's write meanwhile is blocked as ever."""
+    answer = """() => fetch('/cookie/consent/', {method: 'POST', body: 'choice=accept_only_essential_button',
+        headers: {'Content-Type': 'application/x-www-form-urlencoded'}}).then(() => 'sent', () => 'blocked')"""
+    with routed.cookie_answer():
+        assert audited.evaluate(POST_MUTATION) == "blocked"
+        assert audited.evaluate(answer) == "sent"
+    assert audited.evaluate(answer) == "blocked"  # only while the dialog is answered
+    assert routed.log.cookie_answers == ["POST /cookie/consent/"] and routed.log.sent == []
+    assert routed.log.blocked == ["POST CometPrivacySelectorSaveMutation", "POST /cookie/consent/"]
+    assert mutations_received(replica) == 0 and replica.writes() == []
+
+
 def test_a_form_submission_in_audit_mode_is_aborted(audited, routed, replica):
     with audited.expect_event("requestfailed") as failed:
         audited.evaluate("""() => { const f = document.createElement('form'); f.method = 'post';
@@ -100,18 +114,18 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
     log_in, context, routed, replica, tmp_path
 ):
     """Observations, findings and the report all carry the count, and not one of the writes left the browser."""
+    log_in("demo", "facebook")
+    # From here on every page the context loads sends a mutation (added after the login, whose own pages'
+    # writes could still be on their way when the audit starts).
     context.add_init_script(f"""document.addEventListener('DOMContentLoaded', () => fetch('/api/graphql/',
         {{method: 'POST', body: '{MUTATION}', headers: {{'Content-Type': 'application/x-www-form-urlencoded'}}}}))""")
-    log_in("demo", "facebook")
-    sent_before_the_audit = mutations_received(replica)
-    assert sent_before_the_audit  # with the guard off (the login), the script's writes do reach the replica
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:3]
     observations = observe_facebook(context, routed, flows)
     blocked = observations.run.writes_blocked
     assert blocked >= len(flows) and blocked == len(routed.log.blocked)
-    assert observations.run.writes_sent == 0 and routed.log.sent_unguarded  # the login's writes are not the audit's
-    assert mutations_received(replica) == sent_before_the_audit and replica.writes() == []
+    assert observations.run.writes_sent == 0 and routed.log.sent == []
+    assert mutations_received(replica) == 0 and replica.writes() == []
     results.write(tmp_path / "observations.json", observations)
     evaluate_and_report(observations, tmp_path)
     findings = results.read(tmp_path / "findings.json", results.Findings)
@@ -119,6 +133,13 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
     junit = ElementTree.parse(tmp_path / "junit.xml")
     properties = {p.get("name"): p.get("value") for p in junit.iter("property")}
     assert (properties["writes_sent"], properties["writes_blocked"]) == ("0", str(blocked))
+    # The counterpart: with the guard off, the same script's write does reach the replica.
+    routed.audit = False
+    unguarded_before = len(routed.log.sent_unguarded)
+    page = context.new_page()
+    page.goto("https://www.facebook.com/settings/?tab=posts")
+    wait_until(lambda: page.evaluate("true") and mutations_received(replica) > 0, timeout=30)
+    assert "POST CometPrivacySelectorSaveMutation" in routed.log.sent_unguarded[unguarded_before:]
 
 
 def mutations_received(replica) -> int:
