@@ -53,40 +53,9 @@ META_DOMAINS = ("facebook.com", "instagram.com", "fbcdn.net", "cdninstagram.com"
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # A path segment whose first word is one of these acts, whatever the method (logout.php, set_public).
 ACTING_WORDS = frozenset(
-    (
-        "logout",
-        "logoff",
-        "signout",
-        "set",
-        "unset",
-        "follow",
-        "unfollow",
-        "block",
-        "unblock",
-        "remove",
-        "delete",
-        "deactivate",
-        "confirm",
-        "confirmemail",
-        "approve",
-        "accept",
-        "decline",
-        "reject",
-        "revoke",
-        "disconnect",
-        "subscribe",
-        "unsubscribe",
-        "like",
-        "unlike",
-        "mute",
-        "unmute",
-        "add",
-        "create",
-        "destroy",
-        "toggle",
-        "enable",
-        "disable",
-    )
+    """logout logoff signout set unset follow unfollow block unblock remove delete deactivate confirm
+    confirmemail approve accept decline reject revoke disconnect subscribe unsubscribe like unlike mute unmute
+    add create destroy toggle enable disable""".split()
 )
 GRAPHQL_READ_PATH = ("api", "graphql")  # www.facebook.com, accountscenter.* and (without the slash) Instagram
 ROUTE_DEFINITIONS_PATH = ("ajax", "bulk-route-definitions")
