@@ -102,7 +102,7 @@ def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
     return "other", name[:120]
 
 
-SETTLE_POLL_MS = 50  # between two looks at a page that is still changing (about three frames)
+SETTLE_POLL_MS = 16  # between two looks at a page that may still change: one frame (60 per second)
 
 
 def settled_snapshot(page, region, wait_ms: float) -> str:
