@@ -31,7 +31,7 @@ from tests.test_apply import flows_with
 
 INSTAGRAM_PRIVACY = data.flows_dir() / "instagram" / "account_privacy.yml"
 
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"), pytest.mark.long]
 
 
 def own_thread(call, *args, **kwargs):
@@ -82,63 +82,60 @@ def web_fixable(findings: Findings) -> list[str]:
 
 
 # ---------------------------------------------------------------------- the whole plan, and an undo
-# Classes: the test runner hands each class to a worker of its own (--dist loadscope), so they run side by side.
-@pytest.mark.long
-class TestTheWholePlan:
-    def test_the_default_plan_is_applied_verified_and_leaves_nothing_web_fixable(self, replica, first_audit, tmp_path):
-        given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
-        assert len(given.plan.changes) > 40
-        applied = apply(replica, given, tmp_path / "applied")
+# One scope (no classes): the test runner gives a module's tests to one worker (--dist loadscope), so the
+# first audit is made once; the module is marked long, so it starts first.
+def test_the_default_plan_is_applied_verified_and_leaves_nothing_web_fixable(replica, first_audit, tmp_path):
+    given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
+    assert len(given.plan.changes) > 40
+    applied = apply(replica, given, tmp_path / "applied")
 
-        assert [c.status for c in applied.changes] == ["verified"] * len(given.plan.changes)
-        assert applied.complete and applied.writes_sent == len(applied.changes) and applied.writes_blocked == 0
-        assert writes_of(replica) == [(c.setting, c.wanted, True) for c in applied.changes]  # one each, nothing else
-        assert record.load(tmp_path / "applied" / "apply.json") == applied
-        report = (tmp_path / "applied" / "report.html").read_text()
-        assert report.count("Changed by auditor on ") == len(applied.changes)
+    assert [c.status for c in applied.changes] == ["verified"] * len(given.plan.changes)
+    assert applied.complete and applied.writes_sent == len(applied.changes) and applied.writes_blocked == 0
+    assert writes_of(replica) == [(c.setting, c.wanted, True) for c in applied.changes]  # one each, nothing else
+    assert record.load(tmp_path / "applied" / "apply.json") == applied
+    report = (tmp_path / "applied" / "report.html").read_text()
+    assert report.count("Changed by auditor on ") == len(applied.changes)
 
-        audit(replica, tmp_path / "again")
-        assert web_fixable(results.read(tmp_path / "again" / "findings.json", Findings)) == []
+    audit(replica, tmp_path / "again")
+    assert web_fixable(results.read(tmp_path / "again" / "findings.json", Findings)) == []
 
 
-@pytest.mark.long
-class TestUndo:
-    def test_a_change_of_each_kind_of_control_is_undone_exactly(self, replica, first_audit, tmp_path):
-        """An audience, a switch, a choice, radios, a review dialog and Instagram's confirmation, then --undo."""
-        flow_set = FlowSet.load()
-        given = stage.plan_apply(first_audit / "findings.json", flow_set)
-        kinds = {s.id: s.read for f in flow_set.flows for s in f.spec.settings}
-        one_each: dict[str, str] = {"confirm": "ig-private-account"}
-        for planned in given.plan.changes:
-            one_each.setdefault(kinds[planned.setting], planned.check)
-        assert len(one_each) >= 5, one_each
-        applied = apply(replica, given, tmp_path / "applied", list(one_each.values()))
-        changed = [c for c in applied.changes if c.status != "declined"]
-        assert [c.status for c in changed] == ["verified"] * len(one_each)
+def test_a_change_of_each_kind_of_control_is_undone_exactly(replica, first_audit, tmp_path):
+    """An audience, a switch, a choice, radios, a review dialog and Instagram's confirmation, then --undo."""
+    flow_set = FlowSet.load()
+    given = stage.plan_apply(first_audit / "findings.json", flow_set)
+    kinds = {s.id: s.read for f in flow_set.flows for s in f.spec.settings}
+    one_each: dict[str, str] = {"confirm": "ig-private-account"}
+    for planned in given.plan.changes:
+        one_each.setdefault(kinds[planned.setting], planned.check)
+    assert len(one_each) >= 5, one_each
+    applied = apply(replica, given, tmp_path / "applied", list(one_each.values()))
+    changed = [c for c in applied.changes if c.status != "declined"]
+    assert [c.status for c in changed] == ["verified"] * len(one_each)
 
-        written = len(replica.writes())
-        undone = own_thread(
-            stage.run_plan,
-            stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set),
-            [],
-            tmp_path / "undo",
-            options_for(replica),
-            flow_set,
-            say=lambda line: None,
-        )
-        assert undone.changes and {c.status for c in undone.changes} == {"declined"}  # no consent, no change
-        assert len(replica.writes()) == written
+    written = len(replica.writes())
+    undone = own_thread(
+        stage.run_plan,
+        stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set),
+        [],
+        tmp_path / "undo",
+        options_for(replica),
+        flow_set,
+        say=lambda line: None,
+    )
+    assert undone.changes and {c.status for c in undone.changes} == {"declined"}  # no consent, no change
+    assert len(replica.writes()) == written
 
-        given_undo = stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set)
-        undone = apply(replica, given_undo, tmp_path / "undo")
-        assert [c.status for c in undone.changes] == ["verified"] * len(changed)
-        assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
-        assert (tmp_path / "undo" / "undo.json").exists()
+    given_undo = stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set)
+    undone = apply(replica, given_undo, tmp_path / "undo")
+    assert [c.status for c in undone.changes] == ["verified"] * len(changed)
+    assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
+    assert (tmp_path / "undo" / "undo.json").exists()
 
-        restored = audit(replica, tmp_path / "restored")
-        first = results.read(first_audit / "observations.json", Observations)
-        assert compare(first, restored).changes == []  # drift of values: none
-        assert {o.setting: o.value for o in restored.observations} == {o.setting: o.value for o in first.observations}
+    restored = audit(replica, tmp_path / "restored")
+    first = results.read(first_audit / "observations.json", Observations)
+    assert compare(first, restored).changes == []  # drift of values: none
+    assert {o.setting: o.value for o in restored.observations} == {o.setting: o.value for o in first.observations}
 
 
 def test_the_at_risk_plan_is_applied_and_verified_with_one_write_each(replica, first_audit, tmp_path):
@@ -154,59 +151,57 @@ def test_the_at_risk_plan_is_applied_and_verified_with_one_write_each(replica, f
 FACEBOOK_THREE = ["fb-future-posts-not-public", "fb-friend-requests-limited", "fb-search-engines-off"]
 
 
-@pytest.mark.long
-class TestFaults:
-    def test_a_save_that_fails_is_reported_and_the_rest_go_on(self, replica, first_audit, tmp_path):
-        replica.knobs.set("write_error:fb.friend_requests")
-        applied = apply(
-            replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE
-        )
-        by = {c.setting: c for c in applied.changes if c.status != "declined"}
-        assert [c.status for c in by.values()] == ["verified", "not_verified", "verified"]
-        assert "HTTP 500" in by["fb.friend_requests"].detail and by["fb.friend_requests"].after == "everyone"
-        assert writes_of(replica) == [
-            ("fb.future_posts_audience", "friends", True),
-            ("fb.friend_requests", "friends_of_friends", False),  # never retried
-            ("fb.search_engine_link", "off", True),
-        ]
-        assert not applied.complete
+def test_a_save_that_fails_is_reported_and_the_rest_go_on(replica, first_audit, tmp_path):
+    replica.knobs.set("write_error:fb.friend_requests")
+    applied = apply(replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE)
+    by = {c.setting: c for c in applied.changes if c.status != "declined"}
+    assert [c.status for c in by.values()] == ["verified", "not_verified", "verified"]
+    assert "HTTP 500" in by["fb.friend_requests"].detail and by["fb.friend_requests"].after == "everyone"
+    assert writes_of(replica) == [
+        ("fb.future_posts_audience", "friends", True),
+        ("fb.friend_requests", "friends_of_friends", False),  # never retried
+        ("fb.search_engine_link", "off", True),
+    ]
+    assert not applied.complete
 
-    def test_a_dialog_that_never_closes_stops_the_apply(self, replica, first_audit, tmp_path):
-        replica.knobs.set("write_stuck:fb.friend_requests")
-        applied = apply(
-            replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE
-        )
-        by = {c.setting: c for c in applied.changes if c.status != "declined"}
-        assert by["fb.future_posts_audience"].status == "verified"
-        assert "no answer" in by["fb.friend_requests"].detail and applied.stopped
-        assert by["fb.search_engine_link"].status == "not_attempted"
-        assert [w[0] for w in writes_of(replica)] == ["fb.future_posts_audience", "fb.friend_requests"]
 
-    def test_a_checkpoint_after_the_second_change_stops_the_rest(self, replica, first_audit, tmp_path):
-        replica.knobs.set("checkpoint:2")
-        only = FACEBOOK_THREE + ["fb-stories-not-public"]
-        applied = apply(replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, only)
-        statuses = [c.status for c in applied.changes if c.status != "declined"]
-        assert statuses == ["verified", "not_verified", "not_attempted", "not_attempted"]
-        assert "security check" in applied.stopped and len(replica.writes()) == 2
-        assert (tmp_path / "apply.json").exists()
+def test_a_dialog_that_never_closes_stops_the_apply(replica, first_audit, tmp_path):
+    replica.knobs.set("write_stuck:fb.friend_requests")
+    applied = apply(replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE)
+    by = {c.setting: c for c in applied.changes if c.status != "declined"}
+    assert by["fb.future_posts_audience"].status == "verified"
+    assert "no answer" in by["fb.friend_requests"].detail and applied.stopped
+    assert by["fb.search_engine_link"].status == "not_attempted"
+    assert [w[0] for w in writes_of(replica)] == ["fb.future_posts_audience", "fb.friend_requests"]
 
-    def test_a_stray_write_during_a_change_is_blocked_and_counted(self, replica, first_audit, tmp_path):
-        replica.knobs.set("stray:fb_find_and_contact")
-        given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
-        applied = apply(replica, given, tmp_path, ["fb-friend-requests-limited"])
-        change = next(c for c in applied.changes if c.status != "declined")
-        assert change.status == "verified" and change.writes == ["POST CometSettingsPrivacySelectorMutation"]
-        assert change.blocked == ["POST CometSettingsToggleMutation"] and applied.writes_blocked == 1
-        assert writes_of(replica) == [("fb.friend_requests", "friends_of_friends", True)]
 
-    def test_a_value_changed_since_the_audit_is_left_alone(self, replica, first_audit, tmp_path):
-        replica.store.set("demo", "fb.future_posts_audience", "only_me")
-        given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
-        applied = apply(replica, given, tmp_path, ["fb-future-posts-not-public"])
-        change = next(c for c in applied.changes if c.status != "declined")
-        assert change.status == "dropped" and change.before == "only_me" and "since the audit" in change.detail
-        assert replica.writes() == []
+def test_a_checkpoint_after_the_second_change_stops_the_rest(replica, first_audit, tmp_path):
+    replica.knobs.set("checkpoint:2")
+    only = FACEBOOK_THREE + ["fb-stories-not-public"]
+    applied = apply(replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, only)
+    statuses = [c.status for c in applied.changes if c.status != "declined"]
+    assert statuses == ["verified", "not_verified", "not_attempted", "not_attempted"]
+    assert "security check" in applied.stopped and len(replica.writes()) == 2
+    assert (tmp_path / "apply.json").exists()
+
+
+def test_a_stray_write_during_a_change_is_blocked_and_counted(replica, first_audit, tmp_path):
+    replica.knobs.set("stray:fb_find_and_contact")
+    given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
+    applied = apply(replica, given, tmp_path, ["fb-friend-requests-limited"])
+    change = next(c for c in applied.changes if c.status != "declined")
+    assert change.status == "verified" and change.writes == ["POST CometSettingsPrivacySelectorMutation"]
+    assert change.blocked == ["POST CometSettingsToggleMutation"] and applied.writes_blocked == 1
+    assert writes_of(replica) == [("fb.friend_requests", "friends_of_friends", True)]
+
+
+def test_a_value_changed_since_the_audit_is_left_alone(replica, first_audit, tmp_path):
+    replica.store.set("demo", "fb.future_posts_audience", "only_me")
+    given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
+    applied = apply(replica, given, tmp_path, ["fb-future-posts-not-public"])
+    change = next(c for c in applied.changes if c.status != "declined")
+    assert change.status == "dropped" and change.before == "only_me" and "since the audit" in change.detail
+    assert replica.writes() == []
 
 
 # ---------------------------------------------------------------------- consent on the command line
