@@ -292,7 +292,7 @@ def test_the_run_sent_no_writes_and_left_no_secret_behind(cohort):
         assert secret not in said and not any(secret.encode() in data for data in files)
 
 
-def demo_then_us(replica, tmp_path: Path) -> tuple[dict, Path]:
+def demo_then_us(replica, tmp_path: Path, platforms: str = "facebook, instagram") -> tuple[dict, Path]:
     """The environment and accounts file of a run over the replica's demo and us accounts, in that order."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") or k == "AUDITOR_BROWSER"}
     for name in ("demo", "us"):
@@ -304,7 +304,7 @@ def demo_then_us(replica, tmp_path: Path) -> tuple[dict, Path]:
         tmp_path,
         "accounts:\n"
         + "".join(
-            f"  - {{name: {n}, platforms: [facebook, instagram], email_env: NGO_{n.upper()}_EMAIL,"
+            f"  - {{name: {n}, platforms: [{platforms}], email_env: NGO_{n.upper()}_EMAIL,"
             f" password_env: NGO_{n.upper()}_PASSWORD}}\n"
             for n in ("demo", "us")
         ),
@@ -314,7 +314,7 @@ def demo_then_us(replica, tmp_path: Path) -> tuple[dict, Path]:
 
 @pytest.mark.long
 def test_a_browser_that_goes_away_stops_its_account_only_and_the_next_gets_a_new_one(replica, tmp_path):
-    env, path = demo_then_us(replica, tmp_path)
+    env, path = demo_then_us(replica, tmp_path, "facebook")  # where the stories page is
     replica.knobs.set("slow:fb_stories:2000")  # demo's stories page loads for 2 s: the browser dies under it
     process = subprocess.Popen(
         [

@@ -24,6 +24,8 @@ from auditor.cli import main
 from auditor.errors import AuditorError
 from auditor.watchdog import Watchdog
 
+pytestmark = pytest.mark.long  # whole runs under faults: the module starts first (see conftest)
+
 HANG = 90  # seconds after which a run that should have ended counts as hung
 
 

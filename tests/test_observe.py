@@ -9,12 +9,15 @@ import sys
 import threading
 from contextlib import suppress
 
+import pytest
 from conftest import audit_account, ctrl_c_on_stories, page_requested, wait_until
 
 from auditor import results, spec
 from auditor.observe import Observer, detect_locale
 from auditor.outcome import stop_message, too_little_read
 from auditor.results import Observation
+
+pytestmark = pytest.mark.long  # several whole audits: the module starts first (see conftest)
 
 
 def by_flow(observations, flow_id: str):
