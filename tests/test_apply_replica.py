@@ -185,6 +185,16 @@ def test_a_checkpoint_after_the_second_change_stops_the_rest(replica, first_audi
     assert (tmp_path / "apply.json").exists()
 
 
+def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(replica, first_audit, tmp_path):
+    replica.knobs.set("ratelimit:fb_find_and_contact")  # the page of the second change shows Meta's block page
+    applied = apply(replica, stage.plan_apply(first_audit / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE)
+    by = {c.setting: c for c in applied.changes if c.status != "declined"}
+    assert [c.status for c in by.values()] == ["verified", "not_attempted", "not_attempted"]
+    assert "rate-limit page" in by["fb.friend_requests"].detail
+    assert "rate-limited the account" in applied.stopped and not applied.complete
+    assert writes_of(replica) == [("fb.future_posts_audience", "friends", True)]  # nothing sent on the blocked page
+
+
 def test_a_stray_write_during_a_change_is_blocked_and_counted(replica, first_audit, tmp_path):
     replica.knobs.set("stray:fb_find_and_contact")
     given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
