@@ -13,11 +13,12 @@ demo: install browser
 	$(BIN)/auditor demo
 
 # Four workers whatever the cores: the suite mostly waits on browsers and the replica (two workers
-# on two cores kept them half busy), and a module stays on one worker (--dist loadscope).
+# on two cores kept them half busy), and a module stays on one worker (--dist loadscope). The
+# modules go out in collection order, long ones first (tests/conftest.py), not by test count.
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 4 --dist loadscope
+	$(BIN)/python -m pytest -n 4 --dist loadscope --no-loadscope-reorder
 
 bench: install browser
 	$(BIN)/python bench/run.py

@@ -252,6 +252,10 @@ class App:
         with self._lock:
             return dict(self._consented)
 
+    def forget_cookie_choices(self) -> None:
+        with self._lock:
+            self._consented.clear()
+
     def _answered(self, req: Request, cookie: str) -> bool:
         with self._lock:
             return req.cookies.get(cookie) in self._consented

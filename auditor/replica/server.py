@@ -156,9 +156,10 @@ class Replica:
         return self.store.writes()
 
     def reset(self) -> None:
-        """Seeded state, no knobs, no sessions: what every test starts from."""
+        """Seeded state, no knobs, no sessions, no browser's cookie answer: what every test starts from."""
         self.knobs.clear()
         self.store.reset()
+        self.app.forget_cookie_choices()
 
     def expire_sessions(self, account: str | None = None) -> None:
         self.store.end_sessions(account)
