@@ -202,6 +202,17 @@ def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(replica,
     assert writes_of(replica) == [("fb.future_posts_audience", "friends", True)]  # nothing sent on the blocked page
 
 
+@pytest.mark.parametrize("variant", ["checkbox", "divswitch"])
+def test_a_boolean_is_flipped_whatever_control_the_page_draws_it_with(replica, first_audit, tmp_path, variant):
+    """Meta draws booleans as native switches, `div`s with role switch and plain labelled checkboxes."""
+    replica.knobs.set(f"{variant}:fb.search_engine_link")
+    given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
+    applied = apply(replica, given, tmp_path, ["fb-search-engines-off"])
+    change = next(c for c in applied.changes if c.status != "declined")
+    assert (change.status, change.after) == ("verified", "off"), change.detail
+    assert writes_of(replica) == [("fb.search_engine_link", "off", True)]
+
+
 def test_a_stray_write_during_a_change_is_blocked_and_counted(replica, first_audit, tmp_path):
     replica.knobs.set("stray:fb_find_and_contact")
     given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())

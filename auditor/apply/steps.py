@@ -120,13 +120,20 @@ class Changer:
 
     def _flip(self, value: str) -> None:
         wanted = value == "on"
-        switch = self.region.get_by_role("switch", name=any_of(self._labels())).first
+        switch = self._boolean().first
         if switch.is_checked() == wanted:
             raise AlreadySet
         switch.click()
         # Either the page saves at once (the switch shows the new state) or it asks first (a dialog).
-        shown = self.region.get_by_role("switch", name=any_of(self._labels()), checked=wanted)
-        self.page.get_by_role("dialog").or_(shown).first.wait_for(timeout=DIALOG_MS)
+        self.page.get_by_role("dialog").or_(self._boolean(checked=wanted)).first.wait_for(timeout=DIALOG_MS)
+
+    def _boolean(self, **state):
+        """The setting's on/off control: whatever the page's tree calls a switch or a checkbox, as the reader
+        reads it (a native switch, a `div` with role switch, a plain checkbox named by its label)."""
+        name = any_of(self._labels())
+        return self.region.get_by_role("switch", name=name, **state).or_(
+            self.region.get_by_role("checkbox", name=name, **state)
+        )
 
     def _confirm(self, step: ChangeStep) -> None:
         """Answer the open dialog with the flow's button; no dialog: the page saved without asking."""
