@@ -11,7 +11,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -287,4 +289,44 @@ def test_ctrl_c_finishes_the_change_in_progress_and_writes_apply_json(replica, f
     assert (done[0].status, done[0].after) == ("verified", "friends")
     assert done[1].status == "not_attempted" and applied.interrupted
     assert process.returncode == 1 and "Traceback" not in err
+    assert [w.setting for w in replica.writes()] == ["fb.future_posts_audience"]
+
+
+def test_a_second_ctrl_c_after_a_save_was_sent_says_so_and_lists_the_write(replica, first_audit, tmp_path):
+    """The second Ctrl-C lands once a change's save went out, while its answer is held (30 s): that change is
+    not verified, its write is listed, and apply.json says to check it; the rest are not attempted."""
+    replica.knobs.set("write_stuck:fb.future_posts_audience")
+    account = replica.store.accounts["demo"]
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(tmp_path)]
+    process = start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
+    err: list[str] = []
+    first_seen = threading.Event()
+
+    def read_stderr():
+        for line in process.stderr:
+            err.append(line)
+            if "Ctrl-C again" in line:
+                first_seen.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: len(replica.writes()) == 1)  # received; its answer is held
+        os.killpg(process.pid, signal.SIGINT)
+        assert first_seen.wait(60), "".join(err)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    reader.join(timeout=10)
+    applied = record.load(tmp_path / "apply.json")
+    done = [c for c in applied.changes if c.status != "declined"]
+    assert [(c.setting, c.status) for c in done] == [
+        ("fb.future_posts_audience", "not_verified"),
+        ("fb.friend_requests", "not_attempted"),
+    ]
+    assert "check it" in done[0].detail and done[0].writes == ["POST CometSettingsPrivacySelectorMutation"]
+    assert process.returncode == 1 and applied.interrupted, "".join(err)
     assert [w.setting for w in replica.writes()] == ["fb.future_posts_audience"]

@@ -44,6 +44,7 @@ class Applier:
     _page: object = None
     _shown: tuple[str, PageRead] | None = None  # the flow the page shows now, as just read
     _loads: int = 0
+    _saving: tuple | None = None  # the change whose save may be on its way: (planned, window, before, started)
     records: list[ChangeRecord] = field(default_factory=list)
 
     def run(self, agreed: list[Planned]) -> list[ChangeRecord]:
@@ -62,6 +63,18 @@ class Applier:
                 self.say(f"[{n}/{len(agreed)}] {planned.setting}: {record.status.replace('_', ' ')} {record.detail}")
         except KeyboardInterrupt:  # the second Ctrl-C: no more browser calls, keep what was done
             self.interrupted, self.stopped = True, "interrupted (Ctrl-C twice)"
+            if self._saving is not None and self._saving[1].sent:  # its save went out: it may have taken
+                planned, window, before, started = self._saving
+                self.records.append(
+                    planned.record(
+                        "not_verified",
+                        "interrupted after its save was sent, before it was read back: open the page to check it",
+                        before=before,
+                        time=started,
+                        writes=list(window.sent),
+                        blocked=list(window.blocked),
+                    )
+                )
             done = {r.setting for r in self.records}
             self.records += [
                 p.record("not_attempted", "the apply was interrupted") for p in agreed if p.setting not in done
@@ -70,6 +83,7 @@ class Applier:
 
     # ------------------------------------------------------------------ one change
     def _apply(self, planned: Planned) -> ChangeRecord:
+        self._saving = None
         shown = self._read(planned)
         if shown.reason is not None:
             return planned.record("not_attempted", self._unreadable(shown))
@@ -87,6 +101,7 @@ class Applier:
             )
         started, problem = now(), ""
         with self.browser.network.change(planned.setting) as window:
+            self._saving = (planned, window, seen.value, started)
             try:
                 saved = Changer(
                     self._page, self._region(planned), planned.item, self.vocabulary, self._locale(), window
@@ -108,6 +123,7 @@ class Applier:
         elif value.value != planned.wanted:
             problem = problem or f"after a reload the page shows {value.value}"
         verified = value is not None and value.status == "observed" and value.value == planned.wanted
+        self._saving = None
         return planned.record(
             "verified" if verified else "not_verified",
             problem,
