@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -186,3 +187,23 @@ def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120)
     finally:
         process.kill()
     return process.returncode, err
+
+
+def ctrl_c_twice(process: subprocess.Popen) -> tuple[list[str], threading.Thread]:
+    """Ctrl-C to the whole group of `process` (started in a session of its own), and once it said it heard
+    that, a second one. Returns its stderr lines and the thread reading them (join it once the process ended)."""
+    err: list[str] = []
+    heard = threading.Event()
+
+    def read_stderr():
+        for line in process.stderr:
+            err.append(line)
+            if "Ctrl-C again" in line:
+                heard.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    os.killpg(process.pid, signal.SIGINT)
+    assert heard.wait(60), "".join(err)
+    os.killpg(process.pid, signal.SIGINT)
+    return err, reader

@@ -11,13 +11,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from conftest import start_auditor, wait_until
+from conftest import ctrl_c_twice, start_auditor, wait_until
 
 from auditor import data, results
 from auditor.apply import record, stage
@@ -300,22 +299,9 @@ def test_a_second_ctrl_c_after_a_save_was_sent_says_so_and_lists_the_write(repli
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
     args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(tmp_path)]
     process = start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
-    err: list[str] = []
-    first_seen = threading.Event()
-
-    def read_stderr():
-        for line in process.stderr:
-            err.append(line)
-            if "Ctrl-C again" in line:
-                first_seen.set()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
     try:
         wait_until(lambda: len(replica.writes()) == 1)  # received; its answer is held
-        os.killpg(process.pid, signal.SIGINT)
-        assert first_seen.wait(60), "".join(err)
-        os.killpg(process.pid, signal.SIGINT)
+        err, reader = ctrl_c_twice(process)
         process.wait(timeout=60)
     finally:
         with suppress(ProcessLookupError):

@@ -6,11 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from contextlib import suppress
 
 import pytest
-from conftest import audit_account, ctrl_c_on_stories, page_requested, wait_until
+from conftest import audit_account, ctrl_c_on_stories, ctrl_c_twice, page_requested, wait_until
 
 from auditor import results, spec
 from auditor.observe import Observer, detect_locale
@@ -123,8 +122,6 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
     account = replica.store.accounts["demo"]
     out = tmp_path / "observations.json"
     env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    err: list[str] = []
-    first_seen = threading.Event()
     with subprocess.Popen(
         [sys.executable, "-m", "auditor", "observe", "facebook", "--replica", replica.url, "-o", str(out)],
         env=env,
@@ -133,20 +130,9 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
         text=True,
         start_new_session=True,
     ) as process:
-
-        def read_stderr():
-            for line in process.stderr:
-                err.append(line)
-                if "stopping after the page in progress" in line:
-                    first_seen.set()
-
-        reader = threading.Thread(target=read_stderr, daemon=True)
-        reader.start()
         try:
             wait_until(lambda: page_requested(replica, "tab=stories"))
-            os.killpg(process.pid, signal.SIGINT)  # to the whole group, as a terminal's Ctrl-C
-            assert first_seen.wait(60), "".join(err)
-            os.killpg(process.pid, signal.SIGINT)
+            err, reader = ctrl_c_twice(process)
             try:
                 code = process.wait(timeout=45)
             except subprocess.TimeoutExpired:
