@@ -1,35 +1,49 @@
 """What observe keeps of a page besides its settings: the inventory of its controls (what drift
 compares) and a screenshot with the person masked (what the report shows).
 
-Both come from the page's main region as it is after the settings were read; the texts the flow
-masks as personal are found first, so the observer can keep them out of the inventory and the trace.
+The inventory comes from the main region's snapshot the settings were read from; the texts the
+flow masks as personal and the screenshot are taken while the page settles, between the last two
+looks at it (so they show the page as it was read), and keep the person out of the inventory, the
+trace and the picture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from auditor import aria
 from auditor.errors import AuditorError
 from auditor.files import write_atomic
 from auditor.readers import locate, texts
 from auditor.results import Control, Observation
 from auditor.spec import Loaded
 
-# The text of a masked element and the alt text of its pictures: a profile button shows the name only there.
-PERSONAL_TEXT_JS = (
-    "els => els.map(el => [el.innerText || '', el.getAttribute('alt') || '', "
-    "...[...el.querySelectorAll('img[alt]')].map(i => i.alt)])"
-)
+# Each masked element is read from its own aria snapshot (the alt text of a picture is its name
+# there). Playwright's calls on one element run in its own script world; a call over all matches at
+# once (evaluate_all, all_inner_texts) would first load its script into the page's world: about
+# 20 ms a page.
+SHORT_MS = 2_000  # for an element counted a moment ago
 
 
 def personal_texts(page, flow: Loaded, locale: str) -> list[str]:
     """What the flow masks as personal (the name, the picture's alt text, contact details), as text."""
     found: list[str] = []
     for mask in flow.spec.mask:
-        found += [text for texts in locate(page, mask, locale).evaluate_all(PERSONAL_TEXT_JS) for text in texts]
+        matches = locate(page, mask, locale)
+        for index in range(matches.count()):
+            element = matches.nth(index)
+            try:
+                # A mask found by its name (a "Your profile" button) is not itself personal; what it holds is.
+                held = aria.all_texts(aria.parse(element.aria_snapshot(timeout=SHORT_MS)), own_name=mask.name is None)
+                # Text the accessibility tree leaves out (a plain span of a row) is still shown.
+                found += held or [element.inner_text(timeout=SHORT_MS)]
+            except PlaywrightTimeout:  # counted a moment ago, gone now: and its text with it
+                continue
     return found
 
 
@@ -77,20 +91,43 @@ def _labels(flow: Loaded, observation: Observation, locale: str) -> list[str]:
     return texts(setting.label, locale)
 
 
-def screenshot(page, flow: Loaded, locale: str, folder: Path, prefix: str, warn: Callable[[str], None]) -> str | None:
-    """A screenshot with the person's name, picture and contact details masked, in `folder`; its path with `prefix`."""
-    name = flow.id.replace("/", "-") + ".jpg"  # named after the flow, never after the person
+@dataclass
+class Kept:
+    """What observe keeps of a page besides its settings, taken while the page settles."""
+
+    personal: list[str] = field(default_factory=list)  # the texts the flow masks
+    image: bytes | None = None  # the screenshot, if the run takes them and it did not time out
+    error: PlaywrightError | None = None  # why they could not be taken (the settings are read all the same)
+
+
+def take(page, flow: Loaded, locale: str, screenshot: bool) -> Kept:
+    """The person's texts on the page, and its screenshot with them masked."""
+    try:
+        return Kept(personal_texts(page, flow, locale), capture(page, flow, locale) if screenshot else None)
+    except PlaywrightError as exc:
+        return Kept(error=exc)
+
+
+def capture(page, flow: Loaded, locale: str) -> bytes | None:
+    """A screenshot with the person's name, picture and contact details masked; None if it timed out."""
     masks = [locate(page, m, locale) for m in flow.spec.mask] + [
         page.locator("img[alt]:not([alt=''])"),
         page.locator("input[type=email]"),
     ]
     try:
         # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
-        image = page.screenshot(
+        return page.screenshot(
             full_page=True, mask=masks, mask_color="#7a7a7a", animations="disabled", type="jpeg", quality=70
         )
     except PlaywrightTimeout:
         return None
+
+
+def save(image: bytes | None, flow: Loaded, folder: Path, prefix: str, warn: Callable[[str], None]) -> str | None:
+    """The screenshot in `folder`, named after the flow (never after the person); its path with `prefix`."""
+    if image is None:
+        return None
+    name = flow.id.replace("/", "-") + ".jpg"
     try:
         write_atomic(folder / name, image)
     except AuditorError as exc:  # a full disk: the observations file's own write will say so

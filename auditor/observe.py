@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext
@@ -30,9 +31,18 @@ from auditor.outcome import (
     STOPS_THE_RUN,
     not_applicable_observations,
     not_read,
+    page_gone,
     too_little_read,
 )
-from auditor.pages import covering_dialog, dismiss_dialogs, load_failure, page_state, run_step, settled_snapshot
+from auditor.pages import (
+    covering_dialog,
+    dismiss_dialogs,
+    first_look,
+    load_failure,
+    page_state,
+    run_step,
+    settled_snapshot,
+)
 from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
 from auditor.redact import Scrubber, Secrets
 from auditor.results import Observation, Observations, PageInventory, Run, Source, now
@@ -48,8 +58,12 @@ RETRY_UNREACHABLE_S = 2.0  # one more try after a network error: a blip should n
 
 def detect_locale(page) -> str | None:
     """The account's UI language, from the page itself; it is never changed."""
-    lang = (page.evaluate("document.documentElement.lang") or "").strip().lower()
-    return LANGS.get(lang)
+    return locale_of(page.evaluate("document.documentElement.lang") or "")
+
+
+def locale_of(lang: str) -> str | None:
+    """The flows' locale for a page's declared language (en-GB: en_GB), None for one they do not cover."""
+    return LANGS.get(lang.strip().lower())
 
 
 @dataclass
@@ -190,13 +204,13 @@ class Observer:
             return self._page_unknown(flow, page.url, "not_found", detail, gone=True)
         if state != "ready":
             return self._page_unknown(flow, page.url, state, detail)
-        locale = detect_locale(page)
+        lang, modal = first_look(page)
+        locale = locale_of(lang)
         if locale is None:
-            lang = page.evaluate("document.documentElement.lang")
             return self._page_unknown(
                 flow, page.url, "unsupported_locale", f'the page is in "{lang}", which the flows do not cover'
             )
-        covered = covering_dialog(page, self.vocabulary)
+        covered = covering_dialog(page, self.vocabulary) if modal else None
         if covered is not None and covered[0] == "cookies":
             self._decline_cookies(page)
         elif covered is not None:  # never a click timeout per setting on a page that cannot be read
@@ -210,7 +224,9 @@ class Observer:
             if reason in ("timeout", "error"):  # a step's control is not there: the page changed
                 reason = "not_found"
             return self._page_unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
-        snapshot = settled_snapshot(page, region, wait_ms)
+        take = partial(evidence.take, page, flow, locale, screenshot=self.evidence_dir is not None)
+        snapshot, kept = settled_snapshot(page, region, wait_ms, between=take)
+        kept = kept or take()  # the run's time ran out before a second look
         if self.snapshots is not None:
             self.snapshots[flow.id] = snapshot
         nodes = aria.parse(snapshot)
@@ -222,10 +238,11 @@ class Observer:
         readings = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
         found = [observation for observation, _claimed in readings]
         try:
-            personal = evidence.personal_texts(page, flow, locale)
+            if kept.error is not None:
+                raise kept.error
             if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
-                self.secrets.add_personal(personal)
-            scrub = Scrubber(personal)
+                self.secrets.add_personal(kept.personal)
+            scrub = Scrubber(kept.personal)
             inventory = PageInventory(
                 flow=flow.id,
                 url=page.url,
@@ -234,8 +251,8 @@ class Observer:
                 controls=[scrub.control(c) for c in evidence.inventory(controls, readings, flow, locale)],
             )
             if self.evidence_dir is not None:
-                inventory.screenshot = evidence.screenshot(
-                    page, flow, locale, self.evidence_dir, self.evidence_prefix, self.progress
+                inventory.screenshot = evidence.save(
+                    kept.image, flow, self.evidence_dir, self.evidence_prefix, self.progress
                 )
         except PlaywrightError as exc:  # the settings were read; the page's inventory could not be taken
             scrub = Scrubber([])
@@ -261,25 +278,9 @@ class Observer:
     def _page_unknown(
         self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False
     ):
-        found = not_read(flow, self.platforms, reason, detail, url)
-        if gone:  # Meta says the page is no more: a setting shown only to some accounts is not applicable
-            found = [
-                o.model_copy(
-                    update={
-                        "status": "not_applicable",
-                        "reason": s.missing_reason,
-                        "detail": s.missing_detail or detail,
-                    }
-                )
-                if s.missing == "not_applicable"
-                else o
-                for o, s in zip(found, flow.spec.settings)
-            ]
-        return (
-            found,
-            PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale),
-            locale,
-        )
+        found = (page_gone if gone else not_read)(flow, self.platforms, reason, detail, url)
+        inventory = PageInventory(flow=flow.id, url=url, status="unknown", reason=reason, detail=detail, locale=locale)
+        return found, inventory, locale
 
     def _read(self, reader: Reader, flow: Loaded, setting, url: str) -> tuple[Observation, list[int]]:
         """The observation of one setting, and the inventory's controls it was read from."""

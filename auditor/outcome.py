@@ -124,6 +124,18 @@ def not_read(flow: Loaded, platforms: list[str], reason: str, detail: str, url: 
     ]
 
 
+def page_gone(flow: Loaded, platforms: list[str], reason: str, detail: str, url: str) -> list[Observation]:
+    """Meta says the page is no more: a setting shown only to some accounts is not applicable there."""
+    return [
+        o.model_copy(
+            update={"status": "not_applicable", "reason": s.missing_reason, "detail": s.missing_detail or detail}
+        )
+        if s.missing == "not_applicable"
+        else o
+        for o, s in zip(not_read(flow, platforms, reason, detail, url), flow.spec.settings)
+    ]
+
+
 def not_applicable_observations(items: list[NotApplicable], platforms: list[str]) -> list[Observation]:
     """The catalogued settings no desktop page shows (not_applicable.yml), for the platforms audited."""
     return [

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
@@ -83,6 +85,17 @@ def page_state(page, flow: Loaded, vocabulary: Vocabulary, wait_ms: float) -> tu
 
 
 MODAL = "[role=dialog][aria-modal=true], [role=alertdialog][aria-modal=true], dialog[open]"
+# Shown: laid out and not hidden (what a Playwright locator's `visible` means).
+VISIBLE_JS = 'e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden"'
+# The page's language and whether a modal dialog is shown: one round trip before a page is read.
+LOOK_JS = f"""modal => [document.documentElement.lang || "",
+    [...document.querySelectorAll(modal)].some({VISIBLE_JS})]"""
+
+
+def first_look(page) -> tuple[str, bool]:
+    """(the page's language as it declares it, is a modal dialog shown)."""
+    lang, modal = page.evaluate(LOOK_JS, MODAL)
+    return lang, modal
 
 
 def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
@@ -102,27 +115,38 @@ def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
     return "other", name[:120]
 
 
+T = TypeVar("T")
 SETTLE_POLL_MS = 16  # between two looks at a page that may still change: one frame (60 per second)
 
 
-def settled_snapshot(page, region, wait_ms: float) -> str:
-    """The region's aria snapshot once the page is done: its loading indicator gone and two snapshots
-    in a row alike. A setting that is rightly absent costs one extra look, not a fixed wait."""
+def settled_snapshot(page, region, wait_ms: float, between: Callable[[], T]) -> tuple[str, T | None]:
+    """The region's aria snapshot once the page is done (its loading indicator gone and two snapshots
+    in a row alike), and what `between` gave last. A setting that is rightly absent costs one extra
+    look, not a fixed wait.
+
+    Between two looks the page's own scripts get at least a frame. `between` runs there while the
+    page is not loading (observe takes the person's texts and the screenshot then), so its last run
+    saw the page as the returned snapshot shows it; None if the deadline came first.
+    """
     deadline = time.monotonic() + wait_ms / 1000
-    previous = None
+    previous, taken = None, None
     while True:
         loading = _still_loading(page)
         current = region.aria_snapshot() if region.count() else ""  # no region (an error page): nothing to wait for
         if not loading and current == previous or time.monotonic() >= deadline:
-            return current
-        previous = None if loading else current
-        page.wait_for_timeout(SETTLE_POLL_MS)  # the page's own scripts run meanwhile
+            return current, taken if current == previous else None
+        previous, taken = None if loading else current, None
+        looked = time.monotonic()
+        if not loading:
+            taken = between()
+        rest_ms = SETTLE_POLL_MS - (time.monotonic() - looked) * 1000
+        if rest_ms > 0:
+            page.wait_for_timeout(rest_ms)  # the page's own scripts run meanwhile
 
 
 # Meta's pages show a progress bar while they load, or mark the region busy; one look, one round trip.
-LOADING_JS = """() => document.readyState === "loading" || [...document.querySelectorAll(
-    "[role=progressbar], progress, [aria-busy=true]")].some(
-    e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden")"""
+LOADING_JS = f"""() => document.readyState === "loading" || [...document.querySelectorAll(
+    "[role=progressbar], progress, [aria-busy=true]")].some({VISIBLE_JS})"""
 
 
 def _still_loading(page) -> bool:

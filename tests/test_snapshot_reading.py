@@ -129,3 +129,13 @@ def test_a_setting_that_may_rightly_be_absent_is_never_inferred():
     got = read_page(with_new, "instagram/account_privacy", locale)
     assert isinstance(got["ig.search_engine_indexing"], NotFound)
     assert got["ig.private_account"].inferred_label is None
+
+
+def test_a_snapshot_keeps_every_text_as_the_page_shows_it():
+    # YAML would read these as a number, a float and a boolean: 8, 1.5, True.
+    nodes = aria.parse(
+        '- main:\n  - text: "010"\n  - paragraph: 1.50\n  - text: on\n  - button "Your profile":\n    - img "Alex Demo"'
+    )
+    assert aria.texts(nodes) == ["010", "1.50", "on"]
+    assert aria.all_texts(nodes[0].children[-1:], own_name=False) == ["Alex Demo"]
+    assert aria.all_texts(nodes[0].children[-1:]) == ["Your profile", "Alex Demo"]
