@@ -12,11 +12,14 @@ import math
 
 import pytest
 
+from auditor import masks
 from auditor.observe import Observer
+from auditor.readers import locate
 from auditor.redact import Scrubber
 from auditor.results import Control, Observation
+from auditor.spec import Localized, Locator
 
-MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # as evidence.screenshot paints it
+MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # masks.COLOUR, as a style sheet or Playwright paints it
 # Per channel: JPEG at quality 70 rings by up to about 16 levels near the mask's edge (in the same
 # 8x8 block); text or a page's white would be 100 and more away.
 TOLERANCE = 24
@@ -55,6 +58,7 @@ def off_mask(decoder, jpeg: bytes, boxes: list[list[float]]) -> list[int]:
     [
         ("facebook/profile_details", ["picture", "email", "phone"]),
         ("facebook/profile", ["picture", "name"]),
+        ("facebook/posts", ["picture", "profile button"]),
     ],
 )
 def test_the_evidence_screenshot_hides_the_person(page, log_in, replica, flows, vocabulary, tmp_path, flow_id, shown):
@@ -78,6 +82,7 @@ def test_the_evidence_screenshot_hides_the_person(page, log_in, replica, flows, 
         "name": page.get_by_role("main").get_by_role("heading", name=account.name),
         "email": page.get_by_text(account.email),
         "phone": page.get_by_text(account.phone),
+        "profile button": page.get_by_role("button", name="Your profile"),
     }
     boxes = [where[what].first.evaluate(BOX_JS) for what in shown]
     decoder = page.context.new_page()
@@ -88,6 +93,30 @@ def test_the_evidence_screenshot_hides_the_person(page, log_in, replica, flows, 
 
     recorded = json.dumps([o.model_dump() for o in found] + [inventory.model_dump()], ensure_ascii=False)
     assert [text for text in (account.name, account.email, account.phone) if text in recorded] == []
+
+
+def test_a_mask_is_painted_by_css_only_where_that_picks_exactly_its_elements(page, log_in, flows):
+    log_in("demo", "facebook")
+    flow = next(f for f in flows if f.id == "facebook/profile_details")
+    page.goto(flow.spec.url)
+    page.get_by_role("main").wait_for()
+    profile, email, _phone = flow.spec.mask
+    found = locate(page, profile, "en_US")
+    # The navigation around the profile button carries the same aria-label: a bare attribute picks both.
+    assert not masks.same_elements(page, found, "[aria-label='Your profile']")
+    assert masks.same_elements(page, found, masks.css_form(profile, "en_US"))
+    painted, overlaid = masks.split(page, flow.spec.mask, "en_US")
+    assert painted == [masks.css_form(profile, "en_US")]  # the texts with "@" and "+" stay Playwright's masks
+    assert len(overlaid) == 2 and masks.css_form(email, "en_US") is None
+
+
+def test_the_css_form_of_a_mask_names_its_role_its_exact_name_and_where_it_is():
+    button = Locator(role="button", name=Localized(en_US="Your profile", de_DE="Dein Profil"))
+    assert masks.css_form(button, "de_DE") == ':is([role=button], button):is([aria-label="Dein Profil"])'
+    heading = Locator(role="heading", within=Locator(role="main"))
+    assert masks.css_form(heading, "en_US") == ":is([role=main], main) :is([role=heading], h1, h2, h3, h4, h5, h6)"
+    assert masks.css_form(Locator(role="button", name=Localized(en_US="Your"), match="prefix"), "en_US") is None
+    assert masks.css_form(Locator(text=Localized(en_US="@"), match="contains"), "en_US") is None
 
 
 # ---------------------------------------------------------------------- the scrubber on hand-made texts

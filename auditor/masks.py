@@ -1,0 +1,79 @@
+"""How the person is masked in an evidence screenshot: painted over by a style sheet where that is
+proven to cover exactly what the flow masks, by Playwright's own masks elsewhere.
+
+Playwright masks by laying a pane of boxes over the page for the screenshot and taking it away
+after: about 30 ms of the browser's CPU and 25 ms of waiting a screenshot, more than the picture
+itself. A style sheet that paints the masked elements grey costs next to nothing. A flow's mask is
+a role locator, though, and CSS knows no accessible names: a CSS form of it (the role's elements
+with that aria-label) is used only when it picks exactly the elements the locator picks on this
+page; any other mask ("a text containing @", a name from the element's content) stays Playwright's.
+"""
+
+from __future__ import annotations
+
+import json
+
+from auditor.readers import locate, texts
+from auditor.spec import Locator
+
+COLOUR = "#7a7a7a"
+# Always masked: pictures with a description (a profile picture's is the person's name) and email fields.
+PICTURES, EMAIL_FIELDS = "img[alt]:not([alt=''])", "input[type=email]"
+# The HTML elements that have a role without saying so, for the roles flows mask.
+NATIVE = {
+    "button": ["button"],
+    "heading": ["h1", "h2", "h3", "h4", "h5", "h6"],
+    "list": ["ul", "ol"],
+    "img": ["img"],
+    "link": ["a[href]"],
+    "main": ["main"],
+}
+
+
+def split(page, masks: list[Locator], locale: str) -> tuple[list[str], list]:
+    """(CSS selectors to paint, Playwright locators to mask) for a flow's masks on this page."""
+    painted, overlaid = [], []
+    for mask in masks:
+        found = locate(page, mask, locale)
+        css = css_form(mask, locale)
+        if css is not None and same_elements(page, found, css):
+            painted.append(css)
+        else:
+            overlaid.append(found)
+    return painted, overlaid
+
+
+def css_form(mask: Locator, locale: str) -> str | None:
+    """The mask's role's elements (named by an aria-label of its exact name, if it has one), within
+    what its `within` picks; None for a mask CSS cannot say (a text, a name from content)."""
+    if mask.role is None or mask.match != "exact":
+        return None
+    own = f":is({', '.join([f'[role={mask.role}]', *NATIVE.get(mask.role, [])])})"
+    if mask.name is not None:
+        own += (
+            f":is({', '.join(f'[aria-label={json.dumps(n, ensure_ascii=False)}]' for n in texts(mask.name, locale))})"
+        )
+    if mask.within is None:
+        return own
+    outer = css_form(mask.within, locale)
+    return None if outer is None else f"{outer} {own}"
+
+
+def same_elements(page, found, css: str) -> bool:
+    """Does `css` pick exactly the elements `found` picks (each of them, and no other)?"""
+    count = found.count()
+    return found.and_(page.locator(css)).count() == count == page.locator(css).count()
+
+
+def style(painted: list[str]) -> str:
+    """A style sheet painting the pictures, the email fields and these elements grey, box by box."""
+    boxes = ", ".join([EMAIL_FIELDS, *painted])
+    sheet = [
+        f":is({boxes}) {{ background: {COLOUR} !important; color: transparent !important; "
+        f"text-shadow: none !important; border-color: {COLOUR} !important; }}",
+        # Chromium draws an image's `content` instead of its picture: a grey one the picture's size.
+        f"{PICTURES} {{ content: linear-gradient({COLOUR}, {COLOUR}) !important; }}",
+    ]
+    if painted:  # what a painted element holds (its picture, its text in other elements) is hidden
+        sheet.append(f":is({', '.join(f'{css} *' for css in painted)}) {{ visibility: hidden !important; }}")
+    return "\n".join(sheet)
