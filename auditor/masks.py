@@ -70,10 +70,14 @@ def style(painted: list[str]) -> str:
     boxes = ", ".join([EMAIL_FIELDS, *painted])
     sheet = [
         f":is({boxes}) {{ background: {COLOUR} !important; color: transparent !important; "
-        f"text-shadow: none !important; border-color: {COLOUR} !important; }}",
+        "-webkit-text-fill-color: transparent !important; text-shadow: none !important; "
+        f"border-color: {COLOUR} !important; }}",
         # Chromium draws an image's `content` instead of its picture: a grey one the picture's size.
         f"{PICTURES} {{ content: linear-gradient({COLOUR}, {COLOUR}) !important; }}",
     ]
-    if painted:  # what a painted element holds (its picture, its text in other elements) is hidden
-        sheet.append(f":is({', '.join(f'{css} *' for css in painted)}) {{ visibility: hidden !important; }}")
+    if painted:  # what a painted element holds (its pictures, its text in other elements, its icons) is hidden
+        inside = [f"{css} *" for css in painted] + [
+            f"{css}{part}" for css in painted for part in ("::before", "::after")
+        ]
+        sheet.append(f"{', '.join(inside)} {{ visibility: hidden !important; }}")
     return "\n".join(sheet)
