@@ -10,14 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from auditor import data, spec
+from auditor import data, results, spec
 from auditor.apply import plan as plans
+from auditor.apply import record, stage
+from auditor.apply.runner import write_marks
 from auditor.apply.schema import load_changes
 from auditor.consistency import load_checklist
 from auditor.errors import InputError
 from auditor.evaluate import evaluate
 from auditor.network import MAX_WRITES_PER_CHANGE, is_settings_write
+from auditor.report import write_report
 from auditor.results import Findings, Observation, Observations, Run, now
+from auditor.stages import FlowSet
 
 POSTS = data.flows_dir() / "facebook" / "posts.yml"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -200,3 +204,32 @@ def test_without_a_terminal_and_without_yes_nothing_is_agreed(plan, monkeypatch)
     with pytest.raises(InputError, match="no terminal to ask for your consent, so nothing was changed"):
         plans.consent(plan, yes=False)
     assert plans.consent(plan, yes=True) == plan.changes
+
+
+# ---------------------------------------------------------------------- an undo's report
+def test_the_report_after_an_undo_marks_each_change_put_back_and_the_rest_still_changed(plan, tmp_path):
+    findings = some_findings()
+    results.write(tmp_path / "findings.json", findings)
+    first, second = plan.changes[:2]
+    changes = [
+        p.record("verified", before=p.expected, after=p.wanted, time="2026-11-02T10:00:00+00:00", writes=["POST save"])
+        for p in (first, second)
+    ]
+    # The apply named its findings from another folder; apply.json sits beside them, where apply writes it.
+    applied = record.Applied(
+        tool_version="t", started=changes[0].time, platforms=["facebook", "instagram"], source="gone/findings.json"
+    )
+    record.save(tmp_path / "apply.json", applied.model_copy(update={"changes": changes}))
+    given = stage.plan_undo(tmp_path / "apply.json", FlowSet.load())
+    assert given.findings == findings and given.findings_path == tmp_path / "findings.json"
+
+    put_back = first.record("verified", time="2026-11-09T10:00:00+00:00", writes=["POST save"])
+    undone = applied.model_copy(update={"kind": "undo", "changes": [put_back]})
+    marks = write_marks(given.reversed, undone=undone)
+    assert marks[first.check]["changed_on"] == changes[0].time and marks[first.check]["time"] == put_back.time
+    assert marks[second.check]["changed_on"] is None  # not put back: still changed
+    html = write_report(findings, tmp_path / "report", applied=marks).read_text()
+    assert html.count("and put back on") == 1 and html.count("Changed by auditor on") == 2
+
+    (tmp_path / "findings.json").unlink()
+    assert stage.plan_undo(tmp_path / "apply.json", FlowSet.load()).findings is None  # the undo goes on, no report

@@ -132,6 +132,8 @@ def test_a_change_of_each_kind_of_control_is_undone_exactly(replica, first_audit
     assert [c.status for c in undone.changes] == ["verified"] * len(changed)
     assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
     assert (tmp_path / "undo" / "undo.json").exists()
+    report = (tmp_path / "undo" / "report.html").read_text()  # no longer says a setting is changed
+    assert report.count("and put back on ") == report.count("Changed by auditor on ") == len(changed)
 
     restored = audit(replica, tmp_path / "restored")
     first = results.read(first_audit / "observations.json", Observations)

@@ -185,15 +185,20 @@ def applied_record(
     )
 
 
-def write_marks(applied: Applied) -> dict[str, dict]:
-    """For the report: each changed finding's mark (when, verified or why not, the writes sent)."""
+def write_marks(applied: Applied, undone: Applied | None = None) -> dict[str, dict]:
+    """For the report: each changed finding's mark (when, verified or why not, the writes sent); with
+    `undone`, the undo of that apply, whose marks replace those of the changes it put back."""
+    marks = {c.check: _mark(c, applied) | {"changed_on": None} for c in applied.changes if c.check and c.changed}
+    for c in undone.changes if undone is not None else []:
+        if c.check in marks and c.changed:
+            marks[c.check] = _mark(c, undone) | {"changed_on": marks[c.check]["time"]}
+    return marks
+
+
+def _mark(change, applied: Applied) -> dict:
     return {
-        c.check: {
-            "time": c.time or applied.started,
-            "verified": c.status == "verified",
-            "detail": c.detail,
-            "writes": list(c.writes),
-        }
-        for c in applied.changes
-        if c.check and c.changed
+        "time": change.time or applied.started,
+        "verified": change.status == "verified",
+        "detail": change.detail,
+        "writes": list(change.writes),
     }

@@ -2,8 +2,9 @@
 
 `plan_apply` / `plan_undo` read the input and build the plan with no browser; `run_plan` opens a
 guarded browser for the plan's platforms (a saved session or a test account's login, as an
-audit gets in), makes the changes the person agreed to, and writes apply.json (undo.json) and,
-for an apply, report.html with each changed finding marked.
+audit gets in), makes the changes the person agreed to, and writes apply.json (undo.json) and
+report.html with each changed finding marked (after an undo: each one put back, so the report
+beside apply.json no longer says a setting is changed when it is not).
 """
 
 from __future__ import annotations
@@ -29,26 +30,41 @@ class Input:
 
     path: Path
     plan: plans.Plan
-    findings: Findings | None = None  # an apply's; None for an undo
+    findings: Findings | None = None  # the report's: the audit's (an undo's if that apply's are found)
     checklist: Source | None = None
+    reversed: record.Applied | None = None  # the apply an undo reverses
+    findings_path: Path | None = None  # where `findings` came from (the report's screenshots are beside it)
 
 
 def plan_apply(findings_path: Path, flow_set: FlowSet, only: list[str] | None = None) -> Input:
     findings = results.read(findings_path, Findings)
     plan = plans.from_findings(findings, load_changes(flow_set.flows), only)
-    return Input(Path(findings_path), plan, findings, findings.checklist)
+    return Input(Path(findings_path), plan, findings, findings.checklist, findings_path=Path(findings_path))
 
 
 def plan_undo(applied_path: Path, flow_set: FlowSet) -> Input:
     applied = record.load(applied_path)
-    return Input(Path(applied_path), plans.from_applied(applied, load_changes(flow_set.flows)), None, applied.checklist)
+    plan = plans.from_applied(applied, load_changes(flow_set.flows))
+    findings_path = _findings_of(applied, Path(applied_path))
+    findings = results.read(findings_path, Findings) if findings_path is not None else None
+    return Input(Path(applied_path), plan, findings, applied.checklist, applied, findings_path)
+
+
+def _findings_of(applied: record.Applied, applied_path: Path) -> Path | None:
+    """The findings.json the apply started from: as it named it, or beside apply.json (where it is
+    written by default); None when it is in neither place any more."""
+    source = Path(applied.source)
+    for path in (applied_path.parent / source.name, source):
+        if path.is_file():
+            return path
+    return None
 
 
 def run_plan(
     given: Input, agreed: list[plans.Planned], out: Path, options: Options, flow_set: FlowSet, say=say
 ) -> record.Applied:
     """Make the agreed changes; apply.json (or undo.json) is written whatever happens, then the marked report."""
-    kind = "apply" if given.findings is not None else "undo"
+    kind = "undo" if given.reversed is not None else "apply"
     name = record.APPLY_JSON if kind == "apply" else record.UNDO_JSON
     check_output_dir(out)
     started, applier, stopped = now(), None, None
@@ -86,7 +102,10 @@ def run_plan(
             record.save(out / name, applied)  # before the browser closes
             history_error = _record_in_history(applied, browser.context.cookies(), options)
         if given.findings is not None:
-            write_report(given.findings, out, evidence_root=given.path.parent, applied=write_marks(applied))
+            marks = write_marks(applied) if given.reversed is None else write_marks(given.reversed, undone=applied)
+            write_report(given.findings, out, evidence_root=given.findings_path.parent, applied=marks)
+        else:
+            say(f"the report was not rewritten: the findings of that apply ({given.reversed.source}) are gone")
     if history_error is not None:
         raise history_error  # apply.json and the report are written: exit 1
     return applied
