@@ -112,16 +112,11 @@ def capture(page, flow: Loaded, locale: str) -> bytes | None:
     """A screenshot with the person's name, picture and contact details masked; None if it timed out."""
     painted, overlaid = masks.split(page, flow.spec.mask, locale)
     try:
-        # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
-        return page.screenshot(
-            full_page=True,
-            style=masks.style(painted),
-            mask=overlaid,
-            mask_color=masks.COLOUR,
-            animations="disabled",
-            type="jpeg",
-            quality=70,
-        )
+        with masks.painted(page, painted):
+            # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
+            return page.screenshot(
+                full_page=True, mask=overlaid, mask_color=masks.COLOUR, animations="disabled", type="jpeg", quality=70
+            )
     except PlaywrightTimeout:
         return None
 

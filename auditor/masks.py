@@ -7,11 +7,16 @@ itself. A style sheet that paints the masked elements grey costs next to nothing
 a role locator, though, and CSS knows no accessible names: a CSS form of it (the role's elements
 with that aria-label) is used only when it picks exactly the elements the locator picks on this
 page; any other mask ("a text containing @", a name from the element's content) stays Playwright's.
+
+The sheet is one built by script and adopted by the document for the screenshot: a page's
+Content-Security-Policy may forbid <style> elements (which Playwright's own `style` option
+inserts, and the mask would silently fail), not sheets built by script.
 """
 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 from auditor.readers import locate, texts
 from auditor.spec import Locator
@@ -29,6 +34,15 @@ NATIVE = {
     "main": ["main"],
 }
 
+COUNT_JS = "css => document.querySelectorAll(css).length"
+ADOPT_JS = """css => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    return sheet;
+}"""
+DROP_JS = "sheet => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== sheet); }"
+
 
 def split(page, masks: list[Locator], locale: str) -> tuple[list[str], list]:
     """(CSS selectors to paint, Playwright locators to mask) for a flow's masks on this page."""
@@ -40,6 +54,9 @@ def split(page, masks: list[Locator], locale: str) -> tuple[list[str], list]:
             painted.append(css)
         else:
             overlaid.append(found)
+    always = f"{PICTURES}, {EMAIL_FIELDS}"  # painted too, unless some are in a shadow root the sheet does not reach
+    if page.locator(always).count() != page.evaluate(COUNT_JS, always):
+        overlaid.append(page.locator(always))
     return painted, overlaid
 
 
@@ -60,9 +77,21 @@ def css_form(mask: Locator, locale: str) -> str | None:
 
 
 def same_elements(page, found, css: str) -> bool:
-    """Does `css` pick exactly the elements `found` picks (each of them, and no other)?"""
+    """Does `css` pick exactly the elements `found` picks (each of them, and no other, and none in a
+    shadow root, where the document's style sheet does not reach)?"""
     count = found.count()
-    return found.and_(page.locator(css)).count() == count == page.locator(css).count()
+    return found.and_(page.locator(css)).count() == count == page.evaluate(COUNT_JS, css)
+
+
+@contextmanager
+def painted(page, selectors: list[str]):
+    """While inside, the pictures, the email fields and these elements are painted grey."""
+    sheet = page.evaluate_handle(ADOPT_JS, style(selectors))
+    try:
+        yield
+    finally:
+        sheet.evaluate(DROP_JS)
+        sheet.dispose()
 
 
 def style(painted: list[str]) -> str:

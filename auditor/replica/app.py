@@ -37,6 +37,10 @@ LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 STUCK_SECONDS = 30  # the write_stuck fault: a save answered this late (a dialog that never closes)
 
 
+# The `csp` knob's policy: style sheets from Meta's CDNs only, no <style> element or style attribute.
+NO_INLINE_STYLE = "style-src https://*.fbcdn.net https://*.cdninstagram.com"
+
+
 class App:
     """Answers one request at a time from any server thread; all state lives in Store or behind a lock."""
 
@@ -575,7 +579,10 @@ class App:
             overlay = cookie_dialog(self, locale, heading, site)
             bootstrap["consent"] = "/api/v1/web/consent/" if site == "instagram" else "/cookie/consent/"
         doc = pages.settings_shell(page, account, locale, host, self.cx, self._cdn(host), bootstrap, overlay)
-        return html(doc)
+        response = html(doc)
+        if self.knobs.find("csp", page.id):
+            response.headers.append(("Content-Security-Policy", NO_INLINE_STYLE))
+        return response
 
     def _dtsg(self, account: Account) -> str:
         return f"NA{pages.asset_hash(self.seed, 'dtsg:' + account.uid)}:{account.uid}"

@@ -39,6 +39,9 @@ A knob is written `KIND:TARGET[:ARG]`:
                                   "Decline optional cookies" / "Allow all cookies", catalog 9.3,
                                   S-cookiepolicy-2024); the answer is POSTed as on the login page (a
                                   write, as on the real site) and kept per browser (datr / mid)
+  headers csp:PAGE                the page sends a Content-Security-Policy that allows no inline style,
+                                  only the CDN's style sheets (Meta's pages send a policy; a screenshot's
+                                  masks must not depend on what it allows)
           announce:PAGE           a feature announcement over the page (Meta AI; wording made up, as
                                   Meta's vary): role=dialog aria-modal=true, a Close button, Escape closes
                                   it for this page view only; nothing is sent
@@ -76,6 +79,7 @@ KINDS = {
     "choicerow": 1,
     "cookie": 1,
     "announce": 1,
+    "csp": 1,
 }
 # Knobs aimed at a setting (the others aim at a page, or at a label generation).
 SETTING_KINDS = {
