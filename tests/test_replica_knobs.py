@@ -302,6 +302,20 @@ def test_announce_puts_an_unknown_modal_over_the_page(page, replica, log_in):
     off_again(page, replica, POSTS, before)
 
 
+def test_csp_sends_a_policy_that_blocks_an_inline_style_and_keeps_the_cdns(page, replica, log_in):
+    log_in("demo")
+    replica.knobs.set("csp:fb_posts")
+    response = page.goto(POSTS)
+    assert "style-src https://*.fbcdn.net" in response.headers["content-security-policy"]
+    page.get_by_role("heading", name="Posts", level=1).wait_for()
+    assert page.evaluate("() => document.querySelector('link[rel=stylesheet]').sheet !== null")  # the CDN's loads
+    inline = """() => { const tag = document.createElement('style');
+        tag.textContent = 'body { visibility: hidden }'; document.head.append(tag);
+        return getComputedStyle(document.body).visibility; }"""
+    assert page.evaluate(inline) == "visible"  # the policy blocked the inline style
+    assert "content-security-policy" not in page.goto(FIND).headers  # other pages send none
+
+
 def test_rename_with_a_text_gives_two_unknown_switches_in_one_section(page, replica, log_in):
     log_in("demo")
     before = main_snapshot(page, PROFILE_AND_TAGGING)
