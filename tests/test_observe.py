@@ -14,6 +14,7 @@ from conftest import audit_account, ctrl_c_on_stories, ctrl_c_twice, page_reques
 from auditor import results, spec
 from auditor.observe import Observer, detect_locale
 from auditor.outcome import stop_message, too_little_read
+from auditor.pages import settled_snapshot
 from auditor.results import Observation
 
 pytestmark = pytest.mark.long  # several whole audits: the module starts first (see conftest)
@@ -147,3 +148,38 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
     assert status["facebook/posts"].status == "ok"
     assert status["facebook/stories"].reason == "interrupted", "the page in progress is cut short, not waited for"
     assert replica.writes() == []
+
+
+# ---------------------------------------------------------------------- the settle loop, on a stand-in page
+class ChangingPage:
+    """A page whose region shows `looks` one after the other, loading while a look is None."""
+
+    def __init__(self, *looks):
+        self.looks, self.shown, self.waits = list(looks), None, 0
+
+    def evaluate(self, _script):  # the loading check comes first in each look
+        self.shown = self.looks.pop(0)
+        return self.shown is None
+
+    def count(self):
+        return 1
+
+    def aria_snapshot(self):
+        return self.shown or ""
+
+    def wait_for_timeout(self, _ms):
+        self.waits += 1
+
+
+def test_what_is_taken_between_looks_is_the_one_taken_between_the_last_two_alike():
+    page = ChangingPage(None, "a", "b", "b")
+    taken = iter(range(1, 10))
+    snapshot, last = settled_snapshot(page, page, 5_000, between=lambda: next(taken))
+    # Loading: a wait, nothing taken. "a": taken 1. "b" differs: taken 2. "b" again: settled, 2 is the page as read.
+    assert (snapshot, last) == ("b", 2)
+
+
+def test_a_page_still_changing_at_the_deadline_gives_nothing_taken():
+    page = ChangingPage(*"abcdefgh")
+    snapshot, last = settled_snapshot(page, page, 0, between=lambda: "screenshot")
+    assert (snapshot, last) == ("a", None)  # the run's time is up: observe takes them once more itself
