@@ -231,5 +231,7 @@ def test_the_report_after_an_undo_marks_each_change_put_back_and_the_rest_still_
     html = write_report(findings, tmp_path / "report", applied=marks).read_text()
     assert html.count("and put back on") == 1 and html.count("Changed by auditor on") == 2
 
-    (tmp_path / "findings.json").unlink()
+    (tmp_path / "findings.json").write_text("{ damaged")
     assert stage.plan_undo(tmp_path / "apply.json", FlowSet.load()).findings is None  # the undo goes on, no report
+    (tmp_path / "findings.json").unlink()
+    assert stage.plan_undo(tmp_path / "apply.json", FlowSet.load()).findings is None

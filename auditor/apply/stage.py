@@ -17,7 +17,7 @@ from auditor.apply import plan as plans
 from auditor.apply import record
 from auditor.apply.runner import Applier, applied_record, write_marks
 from auditor.apply.schema import load_changes
-from auditor.errors import say
+from auditor.errors import InputError, say
 from auditor.files import check_output_dir, claimed
 from auditor.report import write_report
 from auditor.results import Findings, Source, now
@@ -46,13 +46,16 @@ def plan_undo(applied_path: Path, flow_set: FlowSet) -> Input:
     applied = record.load(applied_path)
     plan = plans.from_applied(applied, load_changes(flow_set.flows))
     findings_path = _findings_of(applied, Path(applied_path))
-    findings = results.read(findings_path, Findings) if findings_path is not None else None
+    try:
+        findings = results.read(findings_path, Findings) if findings_path is not None else None
+    except InputError:  # the undo does not wait on the report: it says the report was not rewritten
+        findings = None
     return Input(Path(applied_path), plan, findings, applied.checklist, applied, findings_path)
 
 
 def _findings_of(applied: record.Applied, applied_path: Path) -> Path | None:
-    """The findings.json the apply started from: as it named it, or beside apply.json (where it is
-    written by default); None when it is in neither place any more."""
+    """The findings.json the apply started from: beside apply.json (where apply writes by default),
+    or where the apply named it; None when it is in neither place any more."""
     source = Path(applied.source)
     for path in (applied_path.parent / source.name, source):
         if path.is_file():
@@ -105,7 +108,8 @@ def run_plan(
             marks = write_marks(applied) if given.reversed is None else write_marks(given.reversed, undone=applied)
             write_report(given.findings, out, evidence_root=given.findings_path.parent, applied=marks)
         else:
-            say(f"the report was not rewritten: the findings of that apply ({given.reversed.source}) are gone")
+            source = given.reversed.source
+            say(f"the report was not rewritten: the findings of that apply ({source}) are gone or unreadable")
     if history_error is not None:
         raise history_error  # apply.json and the report are written: exit 1
     return applied
