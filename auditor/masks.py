@@ -65,11 +65,11 @@ def css_form(mask: Locator, locale: str) -> str | None:
     what its `within` picks; None for a mask CSS cannot say (a text, a name from content)."""
     if mask.role is None or mask.match != "exact":
         return None
-    own = f":is({', '.join([f'[role={mask.role}]', *NATIVE.get(mask.role, [])])})"
+    elements = ", ".join([f"[role={mask.role}]", *NATIVE.get(mask.role, [])])
+    own = f":is({elements})"
     if mask.name is not None:
-        own += (
-            f":is({', '.join(f'[aria-label={json.dumps(n, ensure_ascii=False)}]' for n in texts(mask.name, locale))})"
-        )
+        names = ", ".join(f"[aria-label={json.dumps(n, ensure_ascii=False)}]" for n in texts(mask.name, locale))
+        own += f":is({names})"
     if mask.within is None:
         return own
     outer = css_form(mask.within, locale)
@@ -94,9 +94,9 @@ def painted(page, selectors: list[str]):
         sheet.dispose()
 
 
-def style(painted: list[str]) -> str:
+def style(selectors: list[str]) -> str:
     """A style sheet painting the pictures, the email fields and these elements grey, box by box."""
-    boxes = ", ".join([EMAIL_FIELDS, *painted])
+    boxes = ", ".join([EMAIL_FIELDS, *selectors])
     sheet = [
         f":is({boxes}) {{ background: {COLOUR} !important; color: transparent !important; "
         "-webkit-text-fill-color: transparent !important; text-shadow: none !important; "
@@ -104,9 +104,7 @@ def style(painted: list[str]) -> str:
         # Chromium draws an image's `content` instead of its picture: a grey one the picture's size.
         f"{PICTURES} {{ content: linear-gradient({COLOUR}, {COLOUR}) !important; }}",
     ]
-    if painted:  # what a painted element holds (its pictures, its text in other elements, its icons) is hidden
-        inside = [f"{css} *" for css in painted] + [
-            f"{css}{part}" for css in painted for part in ("::before", "::after")
-        ]
+    if selectors:  # what a painted element holds (its pictures, its text in other elements, its icons) is hidden
+        inside = [f"{css}{part}" for css in selectors for part in (" *", "::before", "::after")]
         sheet.append(f"{', '.join(inside)} {{ visibility: hidden !important; }}")
     return "\n".join(sheet)
