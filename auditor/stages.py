@@ -76,6 +76,7 @@ class Options:
     evidence: bool = True  # screenshots beside the observations
     lang: str | None = None  # the report's language (None: the audited pages')
     history: Path | None = None  # the history database the run is recorded in (None: not recorded)
+    history_names: tuple[str, ...] = ()  # what the account can be found by there (run --name)
     option_lists: bool = False  # open audience and choice dialogs for their options (a baseline does too)
 
 
@@ -106,7 +107,7 @@ def run(
     loaded = flow_set.checklist(checklist)
     before = results.read(baseline, Observations) if baseline is not None else None
     check_output_dir(out)
-    recording = Recording(options.history) if options.history is not None else None
+    recording = Recording(options.history, options.history_names) if options.history is not None else None
     with claimed(out):
         with _opened(platforms, out, options) as (browser, way, deadline):
             observations, findings = audit_in(

@@ -117,7 +117,7 @@ def test_a_bad_accounts_file_is_one_line_and_exit_2(tmp_path, capsys, monkeypatc
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("extra", [["facebook"], ["--session", "s.json"], ["--baseline", "b.json"]])
+@pytest.mark.parametrize("extra", [["facebook"], ["--session", "s.json"], ["--baseline", "b.json"], ["--name", "work"]])
 def test_options_that_the_accounts_file_decides_are_refused(tmp_path, capsys, extra):
     path = write_accounts(tmp_path, "accounts:\n  - name: a\n    platforms: [facebook]\n" + LOGIN)
     code = main(["run", "--accounts", str(path), *extra, "-o", str(tmp_path / "out")])

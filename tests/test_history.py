@@ -328,10 +328,10 @@ class TestTwoAudits:
         assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
         md = (tmp_path / "2" / "report.md").read_text()
         assert "was friends, now public. **Less private.**" in md
-        third = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "3"))
+        third = auditor(env, *audit, "--fail-on-change", "--name", "work", "-o", str(tmp_path / "3"))
         assert third.returncode == 0, third.stderr
         assert "Nothing changed since your last audit" in (tmp_path / "3" / "report.html").read_text()
-        assert main(["history", "--history", str(db)]) == 0
+        assert main(["history", "--history", str(db), "--account", "work"]) == 0  # the name finds all three runs
         lines = capsys.readouterr().out.splitlines()
         changes = [line.strip() for line in lines if line.startswith("    ")]
         assert changes == [

@@ -25,7 +25,7 @@ from auditor.cli.app import (
     _seconds,
     app,
 )
-from auditor.cli.history import HistoryFile, NoHistory, history_file
+from auditor.cli.history import HistoryFile, HistoryName, NoHistory, history_file
 from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
 
 
@@ -199,6 +199,7 @@ def run(
     lang: Lang = None,
     history: HistoryFile = None,
     no_history: NoHistory = False,
+    name: HistoryName = None,
     fail_on_change: Annotated[
         bool,
         typer.Option(
@@ -217,6 +218,7 @@ def run(
             (session, "--session"),
             (baseline, "--baseline"),
             (fail_on_change, "--fail-on-change"),
+            (name, "--name"),
         ):
             if given:
                 raise typer.BadParameter(
@@ -254,6 +256,7 @@ def run(
         timeout=timeout,
         lang=lang and lang.value,
         history=recorded_in,
+        history_names=(name,) if name else (),
     )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
     print(out / "report.html")

@@ -19,6 +19,14 @@ HistoryFile = Annotated[
     ),
 ]
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history.")]
+HistoryName = Annotated[
+    Optional[str],
+    typer.Option(
+        "--name",
+        help="A name to find this account by in `auditor history --account` (kept only as a keyed hash).",
+        show_default=False,
+    ),
+]
 
 
 def history_file(history: Path | None, no_history: bool) -> Path | None:
