@@ -270,14 +270,19 @@ def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(replic
     assert replica.writes() == []  # the dialog was dismissed, never answered
 
 
+def start_apply_of_two(replica, first_audit: Path, out: Path):
+    """`auditor apply --yes` of the first two Facebook changes, in a process of its own (for Ctrl-C)."""
+    account = replica.store.accounts["demo"]
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(out)]
+    return start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
+
+
 def test_ctrl_c_finishes_the_change_in_progress_and_writes_apply_json(replica, first_audit, tmp_path):
     """Ctrl-C lands once the first change is saved, while its page reloads for the read-back (held 2 s): that
     change ends, read back, the rest are not attempted, and apply.json says so."""
     replica.knobs.set("slow:fb_posts:2000")
-    account = replica.store.accounts["demo"]
-    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(tmp_path)]
-    process = start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
+    process = start_apply_of_two(replica, first_audit, tmp_path)
     try:
         wait_until(lambda: len(replica.writes()) == 1)  # saved; the read-back's page load is held
         os.killpg(process.pid, signal.SIGINT)
@@ -297,10 +302,7 @@ def test_a_second_ctrl_c_after_a_save_was_sent_says_so_and_lists_the_write(repli
     """The second Ctrl-C lands once a change's save went out, while its answer is held (30 s): that change is
     not verified, its write is listed, and apply.json says to check it; the rest are not attempted."""
     replica.knobs.set("write_stuck:fb.future_posts_audience")
-    account = replica.store.accounts["demo"]
-    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(tmp_path)]
-    process = start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
+    process = start_apply_of_two(replica, first_audit, tmp_path)
     try:
         wait_until(lambda: len(replica.writes()) == 1)  # received; its answer is held
         err, reader = ctrl_c_twice(process)
