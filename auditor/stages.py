@@ -25,7 +25,7 @@ from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
 from auditor.history import Recording, Since
 from auditor.meta import select_flows
-from auditor.observe import Observer
+from auditor.observe.stage import Observer
 from auditor.outcome import stopped_at_login
 from auditor.report import write_report
 from auditor.results import Findings, Observations

@@ -13,15 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from auditor import spec
-from auditor.observe import Observer
-from auditor.readers import Reader
+from auditor.observe.readers import Reader
+from auditor.observe.snapshot import SnapshotReader
+from auditor.observe.stage import Observer
+from auditor.observe.wording import Words
 from auditor.replica import model
 from auditor.replica.html import page_url
 from auditor.replica.knobs import Knobs
 from auditor.replica.registry import catalog, load_accounts
 from auditor.replica.store import Store
-from auditor.snapshot import SnapshotReader
-from auditor.wording import Words
 
 AC_HOSTS = {"facebook": "accountscenter.facebook.com", "instagram": "accountscenter.instagram.com"}
 AD_SETTINGS = "https://accountscenter.facebook.com/ad_preferences/ad_settings"

@@ -14,8 +14,8 @@ import pytest
 from conftest import audit_account
 from playwright.sync_api import expect
 
-from auditor import aria, evidence
-from auditor.readers import locate
+from auditor.observe import aria, evidence
+from auditor.observe.readers import locate
 from auditor.replica.registry import catalog
 from auditor.replica.store import Write
 

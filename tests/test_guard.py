@@ -19,7 +19,7 @@ from conftest import wait_until
 from auditor import spec
 from auditor.meta import select_flows
 from auditor.network import describe, judge
-from auditor.observe import Observer
+from auditor.observe.stage import Observer
 from auditor.replica.http import Request
 from auditor.replica.store import Write
 from auditor.stages import evaluate_and_report

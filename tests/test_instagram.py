@@ -13,7 +13,7 @@ import pytest
 from conftest import audit_account
 from playwright.sync_api import expect
 
-from auditor.observe import Observer
+from auditor.observe.stage import Observer
 from auditor.replica.registry import catalog
 from auditor.replica.store import Write
 

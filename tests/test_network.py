@@ -16,7 +16,7 @@ from auditor import results, spec
 from auditor.cli import main
 from auditor.meta import select_flows
 from auditor.network import is_meta_host
-from auditor.observe import Observer
+from auditor.observe.stage import Observer
 from auditor.outcome import stop_message
 from auditor.replica.registry import HOSTS
 from auditor.stages import evaluate_and_report

@@ -12,9 +12,9 @@ import math
 
 import pytest
 
-from auditor import masks
-from auditor.observe import Observer
-from auditor.readers import locate
+from auditor.observe import masks
+from auditor.observe.readers import locate
+from auditor.observe.stage import Observer
 from auditor.redact import Scrubber
 from auditor.results import Control, Observation
 from auditor.spec import Localized, Locator

@@ -26,7 +26,7 @@ from auditor.cli import main
 from auditor.errors import AuditorError, InputError
 from auditor.meta import select_flows
 from auditor.network import Network
-from auditor.observe import Observer
+from auditor.observe.stage import Observer
 from auditor.replica.registry import HOSTS
 from auditor.session.saved import read_state, save, session_path, write_private
 from auditor.session.way_in import way_in

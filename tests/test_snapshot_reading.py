@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import saved_pages
 
-from auditor import aria, spec
-from auditor.snapshot import SnapshotReader
-from auditor.wording import NotFound, Words
+from auditor import spec
+from auditor.observe import aria
+from auditor.observe.snapshot import SnapshotReader
+from auditor.observe.wording import NotFound, Words
 
 EXPECTED = Path(__file__).parent / "expected"
 FLOWS = {f.id: f for f in spec.load_flows()}

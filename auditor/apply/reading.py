@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.observe import Observer
+from auditor.observe.stage import Observer
 from auditor.results import Observation
 from auditor.spec import Loaded, Vocabulary
 

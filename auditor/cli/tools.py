@@ -82,7 +82,7 @@ def flows_inspect(
     browser_path: BrowserPath = None,
 ) -> None:
     """Print a page's aria snapshot: the roles and names a flow's locators use."""
-    from auditor.pages import inspect_page
+    from auditor.observe.pages import inspect_page
     from auditor.target import Target
 
     print(inspect_page(url, session=session, target=Target(replica), browser_path=browser_path))

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from auditor.observe.wording import NotFound, UnsupportedLocale, Words, starts_with, strip_prefix
 from auditor.results import Control
 from auditor.spec import SettingRead
-from auditor.wording import NotFound, UnsupportedLocale, Words, starts_with, strip_prefix
 
 BOOLEAN_ROLES = ("switch", "checkbox")  # whatever the element: an input, a labelled checkbox, a div
 # The control a setting of each kind lives in, for inference: only kinds whose control says what it is.

@@ -21,7 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from auditor import meta
 from auditor.browser import browsing
 from auditor.errors import InputError
-from auditor.readers import any_of, locate
+from auditor.observe.readers import any_of, locate
 from auditor.session.saved import read_state
 from auditor.spec import Loaded, Vocabulary
 from auditor.target import META, Target

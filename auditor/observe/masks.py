@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from auditor.readers import locate, texts
+from auditor.observe.readers import locate, texts
 from auditor.spec import Locator
 
 COLOUR = "#7a7a7a"

@@ -16,10 +16,10 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from auditor import aria, masks
 from auditor.errors import AuditorError
 from auditor.files import write_atomic
-from auditor.readers import locate, texts
+from auditor.observe import aria, masks
+from auditor.observe.readers import locate, texts
 from auditor.results import Control, Observation
 from auditor.spec import Loaded
 

@@ -13,10 +13,10 @@ import re
 
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor import aria
-from auditor.snapshot import Reading, SnapshotReader
+from auditor.observe import aria
+from auditor.observe.snapshot import Reading, SnapshotReader
+from auditor.observe.wording import NotFound, UnsupportedLocale, Words, any_of, texts
 from auditor.spec import Locator, SettingRead
-from auditor.wording import NotFound, UnsupportedLocale, Words, any_of, texts
 
 __all__ = ["NotFound", "Reader", "Reading", "UnsupportedLocale", "any_of", "locate", "texts"]
 

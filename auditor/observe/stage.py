@@ -19,10 +19,23 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor import __version__, aria, evidence, interrupt
+from auditor import __version__, interrupt
 from auditor.errors import first_line
 from auditor.meta import flow_url
 from auditor.network import Network
+from auditor.observe import aria, evidence
+from auditor.observe.pages import (
+    covering_dialog,
+    dismiss_dialogs,
+    first_look,
+    load_failure,
+    page_state,
+    run_step,
+    settled_snapshot,
+)
+from auditor.observe.readers import NotFound, Reader, UnsupportedLocale, locate
+from auditor.observe.snapshot import SnapshotReader
+from auditor.observe.wording import Words
 from auditor.outcome import (
     INTERRUPTED,
     NOT_LOADED,
@@ -34,22 +47,10 @@ from auditor.outcome import (
     page_gone,
     too_little_read,
 )
-from auditor.pages import (
-    covering_dialog,
-    dismiss_dialogs,
-    first_look,
-    load_failure,
-    page_state,
-    run_step,
-    settled_snapshot,
-)
-from auditor.readers import NotFound, Reader, UnsupportedLocale, locate
 from auditor.redact import Scrubber, Secrets
 from auditor.results import Observation, Observations, PageInventory, Run, Source, now
 from auditor.session.login import answer_cookie_dialog
-from auditor.snapshot import SnapshotReader
 from auditor.spec import Loaded, NotApplicable, Vocabulary
-from auditor.wording import Words
 
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
