@@ -7,6 +7,7 @@ AUDITOR_UPDATE_GOLDEN=1); test_snapshot_reading reads them offline.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -18,11 +19,16 @@ def path(account: str) -> Path:
     return FOLDER / f"{account}.yml"
 
 
+# What changes from one page load to the next without the page changing: Playwright's element references
+# and the pointer's shape over a control.
+VOLATILE = re.compile(r" \[(?:ref|cursor)=[^\]]*\]")
+
+
 def dump(snapshots: dict[str, str], locales: dict[str, str | None]) -> str:
     """The file's text: a literal block per page, so a diff shows the page's lines."""
     out = []
     for flow in sorted(snapshots):
-        body = "\n".join("    " + line for line in snapshots[flow].splitlines())
+        body = "\n".join("    " + VOLATILE.sub("", line) for line in snapshots[flow].splitlines())
         out.append(f"{flow}:\n  locale: {locales.get(flow)}\n  snapshot: |\n{body}\n")
     return "".join(out)
 

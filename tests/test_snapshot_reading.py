@@ -37,10 +37,8 @@ def expected(account: str) -> dict[str, dict]:
 
 def read_page(snapshot: str, flow_id: str, locale: str) -> dict[str, object]:
     """setting -> Reading, or the NotFound it raised, for every setting the snapshot alone answers."""
-    nodes = aria.parse(snapshot)
-    reader = SnapshotReader(aria.inventory(nodes), aria.texts(nodes), Words(VOCABULARY, locale))
+    reader = SnapshotReader(aria.parse(snapshot), Words(VOCABULARY, locale), FLOWS[flow_id].spec.settings)
     settings = [s for s in FLOWS[flow_id].spec.settings if s.read != "review" and not s.account]
-    reader.claim_labels(FLOWS[flow_id].spec.settings)
     out = {}
     for setting in settings:
         try:
@@ -92,9 +90,9 @@ def test_a_switch_read_as_a_checkbox_or_a_div_switch_keeps_its_value_and_records
 def test_an_audience_shown_as_a_choice_row_is_read_from_the_value_beside_the_question():
     snapshot, locale = demo_page(TAGGING)
     label = "Who can post on your profile?"
-    row = f'  - text: {label}\n  - button "Edit privacy. Sharing with Friends.": Friends\n'
+    row = f'      - generic: {label}\n      - button "Edit privacy. Sharing with Friends.": Friends\n'
     assert row in snapshot
-    choice_row = snapshot.replace(row, f'  - button "{label} Only me"\n')
+    choice_row = snapshot.replace(row, f'      - button "{label} Only me"\n')
     got = read_page(choice_row, TAGGING, locale)["fb.who_can_post_on_profile"]
     assert (got.value, got.control, got.raw) == ("only_me", "button", "Only me")
 

@@ -1,6 +1,9 @@
 """Reading Playwright aria snapshots: the role/name tree that role locators see.
 
-Pure: takes the snapshot text, returns nodes and the inventory of controls. The inventory is
+Pure: takes the snapshot text, returns nodes and the inventory of controls. Observe takes its
+snapshots in Playwright's "ai" mode, which also keeps the page's containers (`generic` nodes,
+which tell a row from the next) and marks each element with a `[ref=...]` that a locator
+(`aria-ref=...`) can find again; the inventory is the same in either mode. The inventory is
 what drift compares, so it keeps what identifies a control (role, accessible name, the row text
 beside it, its section, its options) and leaves out what changes without Meta changing the page
 (the person's values, list items such as app or device names, class names, order of other rows).
@@ -38,6 +41,13 @@ CONTROL_ROLES = (
 )
 
 
+# Nodes that say something (a question, a description, a value shown as text) rather than act.
+TEXT_ROLES = ("text", "paragraph", "generic")
+# What a list box, a combo box or a menu offers, and the attribute that marks the one chosen.
+OPTION_ROLES = ("option", "menuitemradio", "menuitemcheckbox")
+CHOSEN = ("selected", "checked")
+
+
 @dataclass
 class Node:
     role: str
@@ -45,6 +55,16 @@ class Node:
     attrs: dict[str, str] = field(default_factory=dict)
     text: str = ""  # inline text after the colon
     children: list["Node"] = field(default_factory=list)
+    index: int | None = None  # its place in the page's inventory, once `inventory` listed it
+
+    @property
+    def ref(self) -> str | None:
+        """Playwright's reference to the element (ai-mode snapshots): `aria-ref=REF` locates it."""
+        return self.attrs.get("ref")
+
+    @property
+    def chosen(self) -> bool:
+        return any(self.attrs.get(a) in ("", "true") for a in CHOSEN)
 
     @property
     def checked(self) -> bool:
@@ -116,8 +136,15 @@ def texts(nodes: list[Node]) -> list[str]:
         node.text or node.name
         for top in nodes
         for node in top.walk()
-        if node.role in ("text", "paragraph") and not node.children and (node.text or node.name)
+        if node.role in TEXT_ROLES and not node.children and (node.text or node.name)
     ]
+
+
+def options(node: Node) -> tuple[list[str], str | None]:
+    """What a list box, combo box or menu offers, and the one chosen (None if it shows none)."""
+    offered = [n for n in node.walk() if n.role in OPTION_ROLES]
+    chosen = next((n.name or n.text for n in offered if n.chosen), None)
+    return [n.name or n.text for n in offered], chosen
 
 
 def all_texts(nodes: list[Node], own_name: bool = True) -> list[str]:
@@ -145,25 +172,31 @@ def _collect(
     for node in nodes:
         if node.role == "heading":
             section, label = node.name or node.text, None
-        elif node.role in ("text", "paragraph") and not node.children:
+        elif node.role in TEXT_ROLES and not node.children:
             label = label or node.text or node.name or None
-        elif node.role == "list":
-            items = sum(1 for child in node.children if child.role == "listitem")
-            out.append(Control(role="list", name=node.name, label=label, section=section, state=str(items)))
-            label = None
-        elif node.role == "radiogroup":
-            options = [n.name or n.text for n in node.walk() if n.role == "radio"]
-            chosen = next((n.name for n in node.walk() if n.role == "radio" and n.checked), None)
-            out.append(
-                Control(role="radiogroup", name=node.name, label=label, section=section, state=chosen, options=options)
-            )
-            label = None
         elif node.role in CONTROL_ROLES:
-            out.append(Control(role=node.role, name=node.name, label=label, section=section, state=_state(node)))
+            node.index = len(out)
+            out.append(_control(node, label, section))
             label = None
         else:
             section, label = _collect(node.children, out, section, label)
     return section, label
+
+
+def _control(node: Node, label: str | None, section: str | None) -> Control:
+    if node.role == "list":
+        items = sum(1 for child in node.children if child.role == "listitem")
+        return Control(role="list", name=node.name, label=label, section=section, state=str(items))
+    if node.role == "radiogroup":
+        offered = [n.name or n.text for n in node.walk() if n.role == "radio"]
+        chosen = next((n.name for n in node.walk() if n.role == "radio" and n.checked), None)
+        return Control(role="radiogroup", name=node.name, label=label, section=section, state=chosen, options=offered)
+    if node.role in ("listbox", "combobox"):
+        offered, chosen = options(node)
+        return Control(
+            role=node.role, name=node.name, label=label, section=section, state=chosen or _state(node), options=offered
+        )
+    return Control(role=node.role, name=node.name, label=label, section=section, state=_state(node))
 
 
 def _state(node: Node) -> str | None:

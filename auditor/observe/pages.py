@@ -132,7 +132,9 @@ def settled_snapshot(page, region, wait_ms: float, between: Callable[[], T]) -> 
     previous, taken = None, None
     while True:
         loading = _still_loading(page)
-        current = region.aria_snapshot() if region.count() else ""  # no region (an error page): nothing to wait for
+        current = (
+            region.aria_snapshot(mode="ai") if region.count() else ""
+        )  # no region (an error page): nothing to wait for
         if not loading and current == previous or time.monotonic() >= deadline:
             return current, taken if current == previous else None
         previous, taken = None if loading else current, None

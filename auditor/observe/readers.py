@@ -54,11 +54,11 @@ class Reader:
         self.option_lists = option_lists
 
     def read(self, setting: SettingRead) -> Reading:
-        if setting.read == "review":
-            return self._read_review(setting)
         if setting.read == "choice" and setting.account:
             return self._read_choice(setting)  # the row shows one value; the dialog says whose
         reading = self.snapshot.read(setting)
+        if setting.read == "review" and reading.value is None:
+            return self._read_review(setting, reading)
         if self.option_lists and setting.read in ("audience", "choice") and reading.inferred_label is None:
             reading.options = self._options(setting, reading)
         return reading
@@ -130,11 +130,17 @@ class Reader:
             opener = self._find(locate(self.region, setting.open, self.words.locale), setting.open.describe())
         return self._in_dialog(opener, setting, reading.locator).options
 
-    def _read_review(self, setting: SettingRead) -> Reading:
-        row = self._row(setting, locate(self.page, setting.open, self.words.locale))
-        button = locate(row, setting.open, self.words.locale).first
+    def _read_review(self, setting: SettingRead, seen: Reading) -> Reading:
+        """The value behind the setting's own button (the snapshot knows which: its reference)."""
+        if seen.opener is not None:
+            button = self.page.locator(f"aria-ref={seen.opener}")
+        else:
+            row = self._row(setting, locate(self.page, setting.open, self.words.locale))
+            button = locate(row, setting.open, self.words.locale).first
         where = f'row "{self._labels(setting)[0]}" >> {setting.open.describe(self.words.locale)}'
-        return self._in_dialog(button, setting, where)
+        reading = self._in_dialog(button, setting, where)
+        reading.claimed = seen.claimed
+        return reading
 
     def _read_choice(self, setting: SettingRead) -> Reading:
         locale = self.words.locale

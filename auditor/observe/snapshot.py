@@ -1,28 +1,40 @@
-"""Reading a page's settings from one aria snapshot of its main region. Pure: no browser.
+"""Reading a page's settings from one aria snapshot of its main region, as a person reads them. Pure.
 
-Observe takes the snapshot once the page has settled; `aria.inventory` turns it into the region's
-controls in page order, each with its role, accessible name, state and the row text before it.
-A setting's control is the one that carries one of its labels, as its accessible name or as the
-text of its row. Its value is read wherever that control shows one of the setting's known option
-texts (a switch's state, the chosen radio, the audience in an "Edit privacy" button's name, the
-value beside the question on an Accounts Center row), whatever the control's type: the type seen
-is recorded, so drift reports a retype while the value is still read.
+Observe takes the snapshot once the page has settled. A setting's control is one that belongs to
+it (rows.py: its wording in the control's name, or in the control's row); its value is read from
+whatever that control shows (a switch's state, the chosen radio, option or menu item, the audience
+in an "Edit privacy" button's name, the value beside the question on an Accounts Center row),
+whatever the control's type: the type seen is recorded, so drift reports a retype while the value
+is still read. A control that shows no value ("Edit", "Change") leaves it to its row: a text there
+that is one of the setting's options is the value (the older "question · value · Edit" layout).
+Each reading says how the setting was found (`found_by`: "name" or "row_text").
 
-The browser is asked for more only where the snapshot cannot answer ("Review setting" dialogs,
-an audience's list of options): readers.py.
+The browser is asked for more only where the snapshot cannot answer ("Review setting" dialogs or
+subpages, an audience's list of options): readers.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.observe.wording import NotFound, UnsupportedLocale, Words, starts_with, strip_prefix
+from auditor.observe import aria
+from auditor.observe.rows import Layout
+from auditor.observe.wording import NotFound, Shown, UnsupportedLocale, Words, norm
 from auditor.results import Control
 from auditor.spec import SettingRead
 
 BOOLEAN_ROLES = ("switch", "checkbox")  # whatever the element: an input, a labelled checkbox, a div
+CHOICE_ROLES = ("radiogroup", "listbox", "combobox")  # controls that mark the option chosen
 # The control a setting of each kind lives in, for inference: only kinds whose control says what it is.
 INFERABLE = {"switch": BOOLEAN_ROLES, "radio_group": ("radiogroup",), "audience": ("button",)}
+PREFERRED = {
+    "switch": BOOLEAN_ROLES,
+    "radio_group": ("radiogroup", "radio"),
+    "audience": ("button",),
+    "choice": ("button",),
+    "review": CHOICE_ROLES + ("radio",),
+    "status": ("button", "link"),
+}
 
 
 @dataclass
@@ -35,130 +47,143 @@ class Reading:
     control: str | None = None  # the role of the control the value was read from
     inferred_label: str | None = None  # set when read from a control whose label is not one the flow knows
     claimed: list[int] = field(default_factory=list)  # the inventory's controls this setting was read from
+    found_by: str = "name"  # how the setting was found: name, row_text (the page-level ways: readers, stage)
+    opener: str | None = None  # the aria ref of the control that shows the options, where the page has one
 
 
 class SnapshotReader:
-    """Reads a page's settings from its controls: `SnapshotReader(controls, texts, words).read(setting)`.
+    """Reads a page's settings from its snapshot: `SnapshotReader(nodes, words, settings).read(setting)`.
 
-    `texts` is every text of the region in page order (a status shows its value as text, not as a
-    control). Settings are read in flow order; each claims the controls it was read from, so an
-    inference never takes a control that another setting of the page carries.
+    `settings` are every setting of the page's flow: they compete for the page's controls.
     """
 
-    def __init__(self, controls: list[Control], page_texts: list[str], words: Words):
-        self.controls, self.page_texts, self.words = controls, page_texts, words
-        self.claimed: set[int] = set()
+    def __init__(self, nodes: list[aria.Node], words: Words, settings: list[SettingRead]):
+        self.words = words
+        self.controls: list[Control] = aria.inventory(nodes)
+        wordings = {}
+        for setting in settings:
+            try:
+                wordings[setting.id] = words.labels(setting)
+            except UnsupportedLocale:
+                pass
+        self.layout = Layout(nodes, wordings)
+        self.used: set[int] = {self.layout.spots[i].control for i in self.layout.claims}
 
     def read(self, setting: SettingRead) -> Reading:
         reading = getattr(self, f"_read_{setting.read}")(setting)
-        self.claimed.update(reading.claimed)
+        self.used.update(reading.claimed)
         return reading
 
-    def claim_labels(self, settings: list[SettingRead]) -> None:
-        """Mark the controls that carry any of these settings' labels, before inferring one."""
-        for setting in settings:
-            try:
-                self.claimed.update(i for i, _c in self._carrying(setting))
-            except UnsupportedLocale:
-                pass
+    # -- where a setting is
+    def _spot(self, index: int) -> aria.Node:
+        return self.layout.spots[index].node
 
-    # -- finding a setting's controls
-    def _carrying(self, setting: SettingRead, roles: tuple[str, ...] | None = None) -> list[tuple[int, Control]]:
-        """The controls that carry one of the setting's labels, those named by it first."""
-        labels = self.words.labels(setting)
-        named, in_row = [], []
-        for i, control in enumerate(self.controls):
-            if roles is None or control.role in roles:
-                how = self._carries(setting, control, labels)
-                (named if how == "name" else in_row if how == "row" else []).append((i, control))
-        return named + in_row
+    def _mine(self, setting: SettingRead, roles: tuple[str, ...] | None = None) -> list[int]:
+        """The spots of the setting's controls (of these roles), the expected kind first."""
+        preferred = PREFERRED.get(setting.read, ())
+        mine = [i for i in self.layout.controls_of(setting.id) if roles is None or self._spot(i).role in roles]
+        return sorted(mine, key=lambda i: self._spot(i).role not in preferred)
 
-    def _carries(self, setting: SettingRead, control: Control, labels: list[str]) -> str | None:
-        """ "name" when the control's accessible name is the label (a choice row's name goes on with its
-        value), "row" when the row's text starts with it (and the name is generic, as "Edit privacy")."""
-        name = control.name
-        if name in labels:
-            return "name"
-        if name and control.role not in ("button", "link"):
-            return None  # a switch, radio group or list is named by its own label: another label is another setting
-        for label in labels:
-            if name and starts_with(name, label) and self.words.canonical(setting, name[len(label) :])[0] is not None:
-                return "name"
-        if control.label and any(starts_with(control.label, label) for label in labels):
-            return "row"
-        return None
-
-    def _found(self, setting: SettingRead, roles: tuple[str, ...] | None, what: str) -> tuple[int, Control]:
-        found = self._carrying(setting, roles)
-        if not found:
-            raise NotFound(f"{what} not found")
-        return found[0]
-
-    def _where(self, setting: SettingRead, control: Control) -> str:
+    def _reading(self, setting: SettingRead, index: int, value, raw, **more) -> Reading:
+        node, claim = self._spot(index), self.layout.claims.get(index)
+        how = "name" if claim is None or claim.how == "name" else "row_text"
         label = self.words.labels(setting)[0]
-        if control.name and starts_with(control.name, label):
-            return f'role={control.role} name="{label}"'
-        return f'row "{label}" >> role={control.role}'
+        where = f'role={node.role} name="{label}"' if how == "name" else f'row "{label}" >> role={node.role}'
+        return Reading(
+            value,
+            raw,
+            where,
+            control=node.role,
+            claimed=[self.layout.spots[index].control],
+            found_by=how,
+            opener=node.ref,
+            **more,
+        )
 
     # -- a value wherever the setting's control shows one (any control type)
-    def _shown(self, control: Control, labels: list[str]) -> list[str]:
-        """The option texts a control shows as its value, most telling first."""
-        if control.role == "radiogroup":
-            return [control.state] if control.state else []
-        if control.role in BOOLEAN_ROLES:
-            return []
-        shown = []
-        if control.name and any(starts_with(control.name, t) for t in self.words.string("edit_privacy")):
-            shown.append(self.words.audience_text(control.name, labels))
-        if control.name:
-            shown.append(strip_prefix(control.name, labels))  # "Ads shown outside of Meta Allowed" -> "Allowed"
-        if control.state:
-            shown += [control.state, strip_prefix(control.state, self.words.string("sharing_with"))]
-        return [s for s in shown if s]
-
-    def _valued(self, setting: SettingRead, index: int, control: Control, labels: list[str]) -> Reading | None:
-        if control.role in BOOLEAN_ROLES:
+    def _valued(self, setting: SettingRead, index: int) -> Reading | None:
+        node = self._spot(index)
+        if node.role == "radio":
+            return None  # one of several: the row's radios are read together
+        if node.role in BOOLEAN_ROLES:
             if set(self.words.value_texts(setting).values()) != {"on", "off"}:
                 return None  # an audience or a choice is not a switch's on or off
-            checked = control.state == "checked"
-            return Reading(
-                "on" if checked else "off",
-                "checked" if checked else "not checked",
-                self._where(setting, control),
-                control=control.role,
-                claimed=[index],
-            )
-        for text in self._shown(control, labels):
-            value, _problem = self.words.canonical(setting, text)
-            if value is not None:
-                options = control.options or None
-                return Reading(
-                    value, text, self._where(setting, control), options, control=control.role, claimed=[index]
-                )
+            return self._reading(setting, index, "on" if node.checked else "off", "On" if node.checked else "Off")
+        if node.role in CHOICE_ROLES:
+            offered, chosen = (self.controls[node.index].options, self.controls[node.index].state)
+            shown = self.words.option_in(setting, chosen) if chosen else None
+            if shown is not None and shown.value is not None:
+                return self._reading(setting, index, shown.value, shown.text, options=offered or None)
+            return None
+        for text in (node.text, node.name):  # a button's own text ("Public") before its name
+            shown = self.words.option_in(setting, text)
+            if shown.value is not None:
+                return self._reading(setting, index, shown.value, shown.text)
         return None
 
-    def _by_value(self, setting: SettingRead, preferred: tuple[str, ...]) -> Reading:
-        """The value from the setting's control: the expected type first, any type showing a known option next."""
-        labels = self.words.labels(setting)
-        found = self._carrying(setting)
-        found.sort(key=lambda pair: pair[1].role not in preferred)
-        for index, control in found:
-            reading = self._valued(setting, index, control, labels)
+    def _radios(self, setting: SettingRead) -> Reading | None:
+        """Radios of the setting's row that no radio group holds: the one checked."""
+        radios = self._mine(setting, ("radio",))
+        chosen = next((i for i in radios if self._spot(i).checked), None)
+        if chosen is None:
+            return None
+        shown = self.words.option_in(setting, self._spot(chosen).name)
+        offered = [self._spot(i).name for i in radios]
+        reading = self._reading(setting, chosen, shown.value, shown.text, options=offered, unknown_detail=shown.problem)
+        reading.claimed = [self.layout.spots[i].control for i in radios]
+        return reading
+
+    def _in_row(self, setting: SettingRead) -> Reading | None:
+        """A value shown as text in the setting's row: a text that is one of its options, or closes its question."""
+        start = self.layout.label_spot(setting.id)
+        mine = self._mine(setting)
+        if start is None and not mine:
+            return None
+        row = self.layout.row_of(setting.id, start if start is not None else mine[0])
+        texts = self.layout.texts(row)
+        shown = next((s for _j, t in texts if (s := self.words.option_in(setting, t, whole=True)).value), None)
+        if shown is None:
+            labels = [norm(label) for label in self.words.labels(setting)]
+            closing = [self.words.option_in(setting, t) for _j, t in texts if any(w in norm(t) for w in labels)]
+            shown = next((s for s in closing if s.value is not None), None)
+        if shown is None:
+            return None
+        button = next((i for i in mine if self._spot(i).role in ("button", "link")), None)
+        label = self.words.labels(setting)[0]
+        return Reading(
+            shown.value,
+            shown.text,
+            f'row "{label}"',
+            control="text",
+            claimed=[self.layout.spots[i].control for i in mine],
+            found_by="row_text",
+            opener=self._spot(button).ref if button is not None else None,
+        )
+
+    def _by_value(self, setting: SettingRead) -> Reading:
+        """The value from the setting's controls, the expected type first; from its row's text next."""
+        mine = self._mine(setting)
+        for index in mine:
+            reading = self._valued(setting, index)
             if reading is not None:
                 return reading
-        if found:
-            index, control = found[0]
-            shown = next(iter(self._shown(control, labels)), None)
-            value, problem = self.words.canonical(setting, shown)
-            return Reading(
-                value,
-                shown,
-                self._where(setting, control),
-                control=control.role,
-                claimed=[index],
-                unknown_detail=problem,
-            )
+        reading = self._radios(setting) or self._in_row(setting)
+        if reading is not None:
+            return reading
+        if mine:
+            return self._unknown(setting, mine[0])
         return self._inferred(setting)
+
+    def _unknown(self, setting: SettingRead, index: int) -> Reading:
+        """The setting's control is there, showing no option the flow knows: unknown, with what it shows."""
+        node = self._spot(index)
+        shown = next(
+            (s for t in (node.text, node.name) if t and (s := self.words.option_in(setting, t)).text),
+            Shown(None, None, "no option was shown as chosen"),
+        )
+        reading = self._reading(setting, index, None, shown.text)
+        reading.unknown_detail = shown.problem
+        return reading
 
     def _inferred(self, setting: SettingRead) -> Reading:
         """No control carries a known label: read the one unclaimed control of the setting's kind, if only one."""
@@ -167,84 +192,77 @@ class SnapshotReader:
         if roles is None or setting.missing == "not_applicable":  # a control shown only to some: not a guess
             raise NotFound(f'"{label}" not found')
         candidates = [
-            (i, c)
-            for i, c in enumerate(self.controls)
-            if c.role in roles and i not in self.claimed and self._of_kind(setting, c)
+            i
+            for i, spot in enumerate(self.layout.spots)
+            if spot.control is not None
+            and spot.node.role in roles
+            and spot.control not in self.used
+            and not self.layout.said_by_any(spot.own)  # two settings' wordings of one length: not unlabelled
+            and self._of_kind(setting, spot.node)
         ]
         if len(candidates) != 1:
             why = "" if not candidates else f" ({len(candidates)} unlabelled candidates: not guessing)"
             raise NotFound(f'"{label}" not found{why}')
-        index, control = candidates[0]
-        seen = control.name if control.role in BOOLEAN_ROLES + ("radiogroup",) else (control.label or control.name)
-        reading = self._valued(setting, index, control, [seen])
+        index = candidates[0]
+        node, control = self._spot(index), self.controls[self._spot(index).index]
+        seen = control.name if node.role in BOOLEAN_ROLES + ("radiogroup",) else (control.label or control.name)
+        reading = self._valued(setting, index)
         if reading is None:
             raise NotFound(f'"{label}" not found')
         reading.inferred_label = seen
-        reading.locator = f'the only unlabelled {control.role} on the page, "{seen}"'
+        reading.locator = f'the only unlabelled {node.role} on the page, "{seen}"'
         return reading
 
-    def _of_kind(self, setting: SettingRead, control: Control) -> bool:
+    def _of_kind(self, setting: SettingRead, node: aria.Node) -> bool:
         if setting.read == "audience":
-            return any(starts_with(control.name, t) for t in self.words.string("edit_privacy"))
+            return any(norm(node.name).startswith(norm(t)) for t in self.words.string("edit_privacy"))
         return True
 
     # -- one reader per control kind (spec.ReadKind)
     def _read_switch(self, setting: SettingRead) -> Reading:
-        return self._by_value(setting, BOOLEAN_ROLES)
+        return self._by_value(setting)
 
-    def _read_radio_group(self, setting: SettingRead) -> Reading:
-        return self._by_value(setting, ("radiogroup",))
-
-    def _read_audience(self, setting: SettingRead) -> Reading:
-        return self._by_value(setting, ("button",))
-
-    def _read_choice(self, setting: SettingRead) -> Reading:
-        return self._by_value(setting, ("button",))
+    _read_radio_group = _read_audience = _read_choice = _read_review = _read_switch
 
     def _read_status(self, setting: SettingRead) -> Reading:
-        labels = self.words.labels(setting)
-        mapping = self.words.value_texts(setting)
-        for text in self.page_texts:
-            if not any(starts_with(text, label) for label in labels):
-                continue
-            rest = strip_prefix(text, labels)
-            for known in sorted(mapping, key=len, reverse=True):  # the value closes the row: "... Off"
-                if rest == known or rest.endswith(" " + known):
-                    return Reading(mapping[known], known, f'row "{labels[0]}"')
+        reading = self._in_row(setting)
+        if reading is not None:
+            return reading
         try:
-            return self._by_value(setting, ("button", "link"))
+            return self._by_value(setting)
         except NotFound:
-            raise NotFound(f'"{labels[0]}" not found') from None
+            raise NotFound(f'"{self.words.labels(setting)[0]}" not found') from None
 
     def _read_list(self, setting: SettingRead) -> Reading:
-        index, control = self._found(setting, ("list",), "list")
-        count = int(control.state or 0)
-        return Reading(
-            count, str(count), f'role=list name="{self.words.labels(setting)[0]}"', claimed=[index], control="list"
-        )
+        index = self._found(setting, ("list",), "list")
+        count = int(self.controls[self._spot(index).index].state or 0)
+        return self._reading(setting, index, count, str(count))
 
     def _read_presence(self, setting: SettingRead) -> Reading:
         labels = self.words.labels(setting)
         where = f'link or text "{labels[0]}"'
-        found = self._carrying(setting, ("link",))
-        if found:
-            index, control = found[0]
-            return Reading(setting.present, control.name, where, claimed=[index], control="link")
-        shown = next((t for t in self.page_texts if any(starts_with(t, label) for label in labels)), None)
-        if shown is not None:
-            return Reading(setting.present, shown, where)
+        links = self._mine(setting, ("link",))
+        if links:
+            reading = self._reading(setting, links[0], setting.present, self._spot(links[0]).name)
+            reading.locator = where
+            return reading
+        start = self.layout.label_spot(setting.id)
+        if start is not None:
+            return Reading(setting.present, labels[0], where, found_by="row_text")
         if setting.absent is None:
             raise NotFound(f"{where} not found")
         return Reading(setting.absent, None, where)
 
     def _read_link(self, setting: SettingRead) -> Reading:
-        index, control = self._found(setting, ("link",), f'"{self.words.labels(setting)[0]}"')
-        label = self.words.labels(setting)[0]
-        return Reading(setting.present, label, f'row "{label}" >> role=link', claimed=[index], control="link")
+        index = self._found(setting, ("link",), f'"{self.words.labels(setting)[0]}"')
+        return self._reading(setting, index, setting.present, self.words.labels(setting)[0])
 
     def _read_action(self, setting: SettingRead) -> Reading:
-        index, control = self._found(setting, ("button",), f'"{self.words.labels(setting)[0]}"')
-        label = self.words.labels(setting)[0]
-        return Reading(
-            setting.present, control.name, f'row "{label}" >> role=button', claimed=[index], control="button"
-        )
+        index = self._found(setting, ("button",), f'"{self.words.labels(setting)[0]}"')
+        return self._reading(setting, index, setting.present, self._spot(index).name)
+
+    def _found(self, setting: SettingRead, roles: tuple[str, ...], what: str) -> int:
+        found = self._mine(setting, roles)
+        if not found:
+            raise NotFound(f"{what} not found")
+        return found[0]

@@ -230,11 +230,9 @@ class Observer:
         kept = kept or take()  # the run's time ran out before a second look
         if self.snapshots is not None:
             self.snapshots[flow.id] = snapshot
-        nodes = aria.parse(snapshot)
-        controls = aria.inventory(nodes)
         words = Words(self.vocabulary, locale)
-        from_snapshot = SnapshotReader(controls, aria.texts(nodes), words)
-        from_snapshot.claim_labels(flow.spec.settings)
+        from_snapshot = SnapshotReader(aria.parse(snapshot), words, flow.spec.settings)
+        controls = from_snapshot.controls
         reader = Reader(page, region, from_snapshot, words, option_lists=self.option_lists)
         readings = [self._read(reader, flow, setting, page.url) for setting in flow.spec.settings]
         found = [observation for observation, _claimed in readings]
