@@ -42,6 +42,12 @@ Reason = Literal[
     "browser_closed",
     "blocked_by_dialog",
 ]
+# How a setting was found on its page: its wording in a control's name, in the control's row; only after
+# the page was watched for the rest of its content, scrolled through, its sections opened; in the dialog or
+# on the subpage its button leads to; under a dialog auditor does not know (read without a click).
+FoundBy = Literal[
+    "name", "row_text", "after_waiting", "after_scrolling", "after_expanding", "in_dialog", "on_subpage", "under_dialog"
+]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Value = str | int | bool | None
@@ -70,6 +76,7 @@ class Observation(Strict):
     # "inferred": read from the one control of its kind that no known label names; label_seen is its label
     confidence: Literal["read", "inferred"] | None = None
     label_seen: str | None = None
+    found_by: FoundBy | None = None
     url: str | None = None
     flow: str | None = None
     time: str | None = None
@@ -87,6 +94,7 @@ class Control(Strict):
     state: str | None = None  # checked / unchecked / the value text; volatile, ignored by drift
     options: list[str] = []
     setting: str | None = None  # the setting a flow read from this control, if any
+    found_by: FoundBy | None = None  # how that setting was found (Observation.found_by)
 
 
 class PageInventory(Strict):

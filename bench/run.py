@@ -42,7 +42,8 @@ from auditor.browser import audit_context, opened_browser
 from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
 from auditor.meta import flow_url, select_flows
-from auditor.observe.readers import any_of, locate
+from auditor.observe.locate import locate
+from auditor.observe.wording import any_of
 from auditor.replica.server import Replica
 from auditor.report import write_report
 from auditor.results import Observation, Observations, now

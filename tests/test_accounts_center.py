@@ -121,7 +121,7 @@ def test_the_reader_goes_through_select_your_account_and_leaves_nothing_open(pag
     expect(picker).to_have_count(0)
 
     words = Words(vocabulary, "en_US")
-    nothing = SnapshotReader([], [], words)  # the profile's value is only in the dialog: the snapshot is not asked
+    nothing = SnapshotReader([], words, [])  # the profile's value is only in the dialog: the snapshot is not asked
     reading = Reader(page, page.get_by_role("main"), nothing, words).read(
         setting("accounts_center/ad_settings", "ac.social_interactions")
     )
@@ -243,7 +243,7 @@ def test_drift_knobs_act_on_accounts_center_controls(tmp_path, knob):
 
         here = shown(page_def.id)
         if knob == "rename":
-            assert [c["label"] for c in here] == [f"{control.label('en_GB').rstrip('?')} (new)"], control.id
+            assert [c["label"] for c in here] == [model.renamed_text(control.label("en_GB"), "en_GB")], control.id
         elif knob == "options":  # the last option goes, "No one" comes (if it was not there)
             expected = control.options[:-1] + ([] if "no_one" in control.options else ["no_one"])
             texts = [cat.option_text(control, o, "en_GB", account.labels) for o in expected]

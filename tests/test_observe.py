@@ -12,8 +12,9 @@ import pytest
 from conftest import audit_account, ctrl_c_on_stories, ctrl_c_twice, page_requested, wait_until
 
 from auditor import results, spec
+from auditor.observe.page import detect_locale
 from auditor.observe.pages import settled_snapshot
-from auditor.observe.stage import Observer, detect_locale
+from auditor.observe.stage import Observer
 from auditor.outcome import stop_message, too_little_read
 from auditor.results import Observation
 

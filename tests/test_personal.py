@@ -13,8 +13,8 @@ import math
 import pytest
 
 from auditor.observe import masks
-from auditor.observe.readers import locate
-from auditor.observe.stage import Observer
+from auditor.observe.locate import locate
+from auditor.observe.page import PageReader
 from auditor.redact import Scrubber
 from auditor.results import Control, Observation
 from auditor.spec import Localized, Locator
@@ -71,16 +71,9 @@ def test_the_evidence_screenshot_hides_the_person(
     replica.knobs.set(*knobs)
     account = replica.store.accounts["demo"]
     flow = next(f for f in flows if f.id == flow_id)
-    observer = Observer(
-        context=page.context,
-        flows=[flow],
-        vocabulary=vocabulary,
-        not_applicable=[],
-        platforms=["facebook"],
-        evidence_dir=tmp_path,
-        progress=lambda line: None,
-    )
-    found, inventory, _locale = observer._observe_page(page, flow)  # the observer's own page visit and screenshot
+    reader = PageReader(vocabulary, ["facebook"], evidence_dir=tmp_path, progress=lambda line: None)
+    read = reader.read(page, flow)  # the page reader's own visit and screenshot
+    found, inventory = read.observations, read.inventory
     assert inventory.status == "ok" and inventory.screenshot
 
     where = {

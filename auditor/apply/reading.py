@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.observe.stage import Observer
+from auditor.observe.page import PageReader
 from auditor.results import Observation
 from auditor.spec import Loaded, Vocabulary
 
@@ -22,9 +22,5 @@ class PageRead:
 
 def read_page(page, flow: Loaded, vocabulary: Vocabulary, platforms: list[str]) -> PageRead:
     """Open the flow's page (a reload if it is open) and read every setting on it with observe's readers."""
-    observer = Observer(
-        context=page.context, flows=[flow], vocabulary=vocabulary, not_applicable=[], platforms=platforms
-    )
-    found, inventory, _locale = observer._observe_page(page, flow)  # observe's own read of one page
-    reason = inventory.reason if inventory.status != "ok" else None
-    return PageRead({o.setting: o for o in found}, reason, inventory.detail)
+    read = PageReader(vocabulary, platforms).read(page, flow)
+    return PageRead({o.setting: o for o in read.observations}, read.reason, read.inventory.detail)

@@ -24,8 +24,8 @@ from auditor.apply.record import Applied, ChangeRecord
 from auditor.apply.steps import AlreadySet, Changer, Stop
 from auditor.browser import Browsing
 from auditor.errors import first_line, say
-from auditor.observe.readers import locate
-from auditor.observe.stage import detect_locale
+from auditor.observe.locate import locate
+from auditor.observe.page import detect_locale
 from auditor.outcome import STOP_ADVICE, STOPS_THE_RUN
 from auditor.results import now
 from auditor.spec import Vocabulary

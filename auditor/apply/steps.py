@@ -17,7 +17,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor.apply.schema import Changeable, ChangeStep
 from auditor.network import Window, is_settings_write
-from auditor.observe.readers import any_of, locate, texts
+from auditor.observe.locate import locate
+from auditor.observe.wording import any_of, texts
 from auditor.spec import Vocabulary
 
 DIALOG_MS = 5_000  # a dialog opens or closes within this

@@ -19,7 +19,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from auditor.errors import AuditorError
 from auditor.files import write_atomic
 from auditor.observe import aria, masks
-from auditor.observe.readers import locate, texts
+from auditor.observe.locate import locate
+from auditor.observe.wording import texts
 from auditor.results import Control, Observation
 from auditor.spec import Loaded
 
@@ -78,6 +79,7 @@ def inventory(
             control = control.model_copy(
                 update={
                     "setting": observation.setting,
+                    "found_by": observation.found_by,
                     "label": label,
                     "options": control.options or observation.options or [],
                 }

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from auditor.observe.readers import locate, texts
+from auditor.observe.locate import locate
+from auditor.observe.wording import texts
 from auditor.spec import Locator
 
 COLOUR = "#7a7a7a"

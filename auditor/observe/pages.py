@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +22,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from auditor import meta
 from auditor.browser import browsing
 from auditor.errors import InputError
-from auditor.observe.readers import any_of, locate
+from auditor.observe.locate import locate
+from auditor.observe.wording import any_of
 from auditor.session.saved import read_state
 from auditor.spec import Loaded, Vocabulary
 from auditor.target import META, Target
@@ -115,6 +117,31 @@ def covering_dialog(page, vocabulary: Vocabulary) -> tuple[str, str] | None:
     return "other", name[:120]
 
 
+def close_unknown_dialog(page, vocabulary: Vocabulary, network) -> bool:
+    """Close a dialog auditor does not know: Escape, or its own close control (×, "Close"), never a button that
+    answers it. True when it went and the guard saw no request go out or be stopped meanwhile."""
+    dialog = page.locator(MODAL).filter(visible=True).first
+    log = network.log if network is not None else None
+    before = (len(log.blocked), len(log.sent)) if log is not None else None
+    page.keyboard.press("Escape")
+    try:
+        dialog.wait_for(state="hidden", timeout=CLOSE_WAIT_MS)
+    except PlaywrightTimeout:
+        close = dialog.get_by_role("button", name=any_of([*vocabulary.strings["close"].variants(), *CLOSE_SIGNS]))
+        if not close.count():
+            return False
+        close.first.click()
+        try:
+            dialog.wait_for(state="hidden", timeout=CLOSE_WAIT_MS)
+        except PlaywrightTimeout:
+            return False
+    return log is None or (len(log.blocked), len(log.sent)) == before
+
+
+CLOSE_WAIT_MS = 2_000
+CLOSE_SIGNS = ("×", "✕", "✖")  # a close control named by its sign alone
+
+
 T = TypeVar("T")
 SETTLE_POLL_MS = 16  # between two looks at a page that may still change: one frame (60 per second)
 
@@ -154,6 +181,43 @@ LOADING_JS = f"""() => document.readyState === "loading" || [...document.querySe
 def _still_loading(page) -> bool:
     """Is the page still loading its content (a progress bar shown, a region busy, the document not parsed)?"""
     return bool(page.evaluate(LOADING_JS))
+
+
+# The requests that may bring a page's content: its documents, scripts and reads (not pictures or fonts).
+CONTENT_REQUESTS = ("document", "script", "xhr", "fetch")
+
+
+class Traffic:
+    """The page's own requests still on their way, from the browser's request events: `Traffic.of(page)`.
+
+    A page that renders in parts sends a read for the rest and shows nothing while it waits; how
+    many such reads are out is the one sign of it. Counted from the page's first request on (the
+    observer attaches it before the page is opened).
+    """
+
+    _of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __init__(self, page):
+        self.pending: set = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    @classmethod
+    def of(cls, page) -> "Traffic":
+        if page not in cls._of:
+            cls._of[page] = cls(page)
+        return cls._of[page]
+
+    def _started(self, request) -> None:
+        if request.resource_type in CONTENT_REQUESTS:
+            self.pending.add(request)
+
+    def _ended(self, request) -> None:
+        self.pending.discard(request)
+
+    def in_flight(self) -> int:
+        return len(self.pending)
 
 
 def _shows(page, candidates: list[str]) -> bool:

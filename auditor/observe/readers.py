@@ -1,162 +1,127 @@
 """Reading what one aria snapshot cannot show, in the browser. Never changes anything.
 
 Most settings are read from the page's snapshot (snapshot.py). The browser is asked only for what
-is behind a button: a "Review setting" dialog, the profile picked in an Accounts Center choice, and
-when a run compares option lists (a baseline, --options) an audience's or a choice's options. The
-readers click only buttons that open a dialog to show options and close that dialog with Escape (or
-its Close/Cancel button) without confirming. Radios, switches and checkboxes are only looked at.
+is behind a button (behind.py): a setting whose row shows no value but a "Review setting" or "Edit"
+button or link, the profile picked in an Accounts Center choice, and when a run compares option
+lists (a baseline, --options) an audience's or a choice's options. Only buttons, links, tabs and
+menu items are clicked; a dialog is closed without answering it. Radios, switches and checkboxes
+are only looked at. When a dialog auditor does not know covers the page (`covered_by`), nothing
+is clicked: what the snapshot shows is read (`found_by: under_dialog`), the rest is `Blocked`.
 """
 
 from __future__ import annotations
 
 import re
-
-from playwright.sync_api import Error as PlaywrightError
+from collections.abc import Callable
 
 from auditor.observe import aria
+from auditor.observe.behind import DIALOG_TIMEOUT_MS, Behind, from_radios
+from auditor.observe.locate import locate
 from auditor.observe.snapshot import Reading, SnapshotReader
-from auditor.observe.wording import NotFound, UnsupportedLocale, Words, any_of, texts
-from auditor.spec import Locator, SettingRead
-
-__all__ = ["NotFound", "Reader", "Reading", "UnsupportedLocale", "any_of", "locate", "texts"]
-
-DIALOG_TIMEOUT_MS = 5_000
+from auditor.observe.wording import NotFound, Words, any_of
+from auditor.spec import SAFE_CLICK_ROLES, SettingRead
 
 
-def locate(scope, locator: Locator, locale: str | None):
-    """A Playwright locator for a flow locator; locale None accepts the wording of every locale."""
-
-    def words(localized):
-        return localized.variants() if locale is None else texts(localized, locale)
-
-    if locator.within is not None:
-        scope = locate(scope, locator.within, locale)
-    if locator.role:
-        if locator.name is None:
-            return scope.get_by_role(locator.role)
-        return scope.get_by_role(locator.role, name=any_of(words(locator.name), locator.match))
-    if locator.label is not None:
-        return scope.get_by_label(any_of(words(locator.label)))
-    if locator.text is not None:
-        return scope.get_by_text(any_of(words(locator.text), locator.match))
-    return scope.locator(locator.css)
+class Blocked(Exception):
+    """What the setting needs a click for is under a dialog auditor does not know."""
 
 
 class Reader:
     """Reads settings on one page: from its snapshot, and behind a button only where it must.
 
-    `Reader(page, region, snapshot_reader, words, option_lists=False).read(setting)`; with
-    `option_lists` the audience and choice dialogs are opened for their options (drift compares them).
+    `Reader(page, region, snapshot_reader, words, ...).read(setting)`. With `option_lists` the
+    audience and choice dialogs are opened for their options (drift compares them). `fresh` gives a
+    snapshot reader of the page as it is now, for after a subpage (the old references are gone).
     """
 
-    def __init__(self, page, region, snapshot_reader: SnapshotReader, words: Words, option_lists: bool = False):
+    def __init__(
+        self,
+        page,
+        region,
+        snapshot_reader: SnapshotReader,
+        words: Words,
+        option_lists: bool = False,
+        covered_by: str | None = None,
+        fresh: Callable[[], SnapshotReader] | None = None,
+    ):
         self.page, self.region, self.snapshot, self.words = page, region, snapshot_reader, words
-        self.option_lists = option_lists
+        self.option_lists, self.covered_by, self.fresh = option_lists, covered_by, fresh
+        self.behind = Behind(page, words)
 
     def read(self, setting: SettingRead) -> Reading:
         if setting.read == "choice" and setting.account:
+            self._may_click(setting)
             return self._read_choice(setting)  # the row shows one value; the dialog says whose
         reading = self.snapshot.read(setting)
-        if setting.read == "review" and reading.value is None:
-            return self._read_review(setting, reading)
-        if self.option_lists and setting.read in ("audience", "choice") and reading.inferred_label is None:
+        if reading.value is None and not reading.shows_option and (reading.opener or setting.open):
+            self._may_click(setting)
+            return self._follow(setting, reading)
+        if self.covered_by is not None:
+            reading.found_by = "under_dialog"
+        elif self.option_lists and setting.read in ("audience", "choice") and reading.inferred_label is None:
             reading.options = self._options(setting, reading)
         return reading
 
-    # -- helpers
-    def _labels(self, setting: SettingRead) -> list[str]:
-        return self.words.labels(setting)
+    def _may_click(self, setting: SettingRead) -> None:
+        if self.covered_by is not None:
+            raise Blocked(f'the dialog "{self.covered_by}" covers the page, and the value is behind a button')
 
-    def _find(self, locator, what: str):
-        """The control: the page has settled (observe waited for it), so it is there now or not at all."""
-        if not locator.count():
-            raise NotFound(f"{what} not found")
-        return locator.first
+    def _follow(self, setting: SettingRead, seen: Reading) -> Reading:
+        """The value where the setting's own button or link leads (the snapshot knows which: its reference)."""
+        if self.behind.moved and self.fresh is not None:  # back from a subpage: the references are new
+            self.snapshot, self.behind.moved = self.fresh(), False
+            seen = self.snapshot.read(setting)
+        if seen.opener is not None:
+            opener, role = self.page.locator(f"aria-ref={seen.opener}"), seen.control or "button"
+        else:
+            opener, role = self._row_button(setting), setting.open.role
+        if role not in SAFE_CLICK_ROLES:
+            return seen  # a switch, a radio or a list box is only looked at: what it shows is all there is
+        where = f'row "{self.words.labels(setting)[0]}" >> {role}'
+        reading = self.behind.read(opener, setting, where)
+        reading.claimed = seen.claimed
+        return reading
 
-    def _row(self, setting: SettingRead, control):
-        """The innermost block holding the setting's label and the given control.
-
-        Every block that holds both is an ancestor of the label, so the last one in page order is
-        the innermost. `control` must be built from the page: a `has` locator is relative.
-        """
-        label = self.page.get_by_text(any_of(self._labels(setting)))
+    def _row_button(self, setting: SettingRead):
+        """The flow's `open` button in the setting's row, found in the page itself."""
+        locale = self.words.locale
+        label = self.page.get_by_text(any_of(self.words.labels(setting)))
+        control = locate(self.page, setting.open, locale)
+        # Every block holding both is an ancestor of the label: the last one in page order is the innermost.
         rows = self.region.locator("div").filter(has=label).filter(has=control)
-        return self._find(rows.last, f'"{self._labels(setting)[0]}"')
-
-    def _open_dialog(self, opener) -> tuple[object, list[aria.Node]]:
-        opener.click()
-        dialog = self.page.get_by_role("dialog").last
-        dialog.wait_for(state="visible", timeout=DIALOG_TIMEOUT_MS)
-        dialog.get_by_role("radio").first.or_(dialog.get_by_role("button").first).first.wait_for(
-            timeout=DIALOG_TIMEOUT_MS
-        )
-        return dialog, aria.parse(dialog.aria_snapshot())
-
-    def _close_dialog(self, dialog) -> None:
-        """Escape, as a person would; failing that the dialog's own Close or Cancel button. Never Confirm."""
-        self.page.keyboard.press("Escape")
-        try:
-            dialog.wait_for(state="hidden", timeout=DIALOG_TIMEOUT_MS)
-            return
-        except PlaywrightError:
-            pass
-        names = self.words.string("close") + self.words.string("cancel") + self.words.string("back")
-        dialog.get_by_role("button", name=any_of(names)).first.click()
-        dialog.wait_for(state="hidden", timeout=DIALOG_TIMEOUT_MS)
-
-    def _from_radios(self, setting: SettingRead, nodes: list[aria.Node], where: str) -> Reading:
-        options = aria.radios(nodes)
-        chosen = next((name for name, checked in options if checked), None)
-        value, problem = self.words.canonical(setting, chosen)
-        return Reading(value, chosen, where, [name for name, _ in options], problem, control="dialog")
-
-    def _in_dialog(self, opener, setting: SettingRead, where: str) -> Reading:
-        dialog, nodes = self._open_dialog(opener)
-        try:
-            return self._from_radios(setting, nodes, where)
-        finally:
-            self._close_dialog(dialog)
+        if not rows.count():
+            raise NotFound(f'"{self.words.labels(setting)[0]}" not found')
+        return locate(rows.last, setting.open, locale).first
 
     # -- what only a dialog shows
     def _options(self, setting: SettingRead, reading: Reading) -> list[str] | None:
         """The option list behind the control the value was read from (an audience or a choice row)."""
-        if reading.control != "button":
+        if reading.control != "button" or reading.opener is None:
             return reading.options
-        if setting.read == "audience":
-            button_re = any_of(self.words.string("edit_privacy"), "prefix")
-            row = self._row(setting, self.page.get_by_role("button", name=button_re))
-            opener = row.get_by_role("button", name=button_re).first
-        else:
-            opener = self._find(locate(self.region, setting.open, self.words.locale), setting.open.describe())
-        return self._in_dialog(opener, setting, reading.locator).options
-
-    def _read_review(self, setting: SettingRead, seen: Reading) -> Reading:
-        """The value behind the setting's own button (the snapshot knows which: its reference)."""
-        if seen.opener is not None:
-            button = self.page.locator(f"aria-ref={seen.opener}")
-        else:
-            row = self._row(setting, locate(self.page, setting.open, self.words.locale))
-            button = locate(row, setting.open, self.words.locale).first
-        where = f'row "{self._labels(setting)[0]}" >> {setting.open.describe(self.words.locale)}'
-        reading = self._in_dialog(button, setting, where)
-        reading.claimed = seen.claimed
-        return reading
+        place = self.behind.go(self.page.locator(f"aria-ref={reading.opener}"))
+        try:
+            return from_radios(self.words, setting, aria.parse(place.snapshot), reading.locator).options
+        finally:
+            self.behind.come_back(place)
 
     def _read_choice(self, setting: SettingRead) -> Reading:
         locale = self.words.locale
-        opener = self._find(locate(self.region, setting.open, locale), setting.open.describe(locale))
-        dialog, nodes = self._open_dialog(opener)
+        opener = locate(self.region, setting.open, locale)
+        if not opener.count():
+            raise NotFound(f"{setting.open.describe(locale)} not found")
+        place = self.behind.go(opener.first)
+        dialog, nodes = place.dialog, aria.parse(place.snapshot)
         heading = next((n.name for top in nodes for n in top.walk() if n.role == "heading"), "")
-        if heading in self.words.string("select_your_account"):
+        if dialog is not None and heading in self.words.string("select_your_account"):
             platform = (setting.account or "facebook").capitalize()
-            # `dialog` is the last dialog, which the options dialog becomes at once: wait on the picker itself.
+            # The options dialog takes the picker's place at once: wait on the picker itself.
             picker = self.page.get_by_role("dialog", name=any_of(self.words.string("select_your_account")))
             picker.get_by_role("button", name=re.compile(re.escape(platform))).first.click()
             picker.wait_for(state="detached", timeout=DIALOG_TIMEOUT_MS)
             dialog = self.page.get_by_role("dialog").last
             dialog.get_by_role("radio").first.wait_for(timeout=DIALOG_TIMEOUT_MS)
-            nodes = aria.parse(dialog.aria_snapshot())
+            place.dialog, nodes = dialog, aria.parse(dialog.aria_snapshot())
         try:
-            return self._from_radios(setting, nodes, setting.open.describe(locale))
+            return from_radios(self.words, setting, nodes, setting.open.describe(locale))
         finally:
-            self._close_dialog(dialog)
+            self.behind.come_back(place)

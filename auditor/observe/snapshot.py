@@ -49,6 +49,7 @@ class Reading:
     claimed: list[int] = field(default_factory=list)  # the inventory's controls this setting was read from
     found_by: str = "name"  # how the setting was found: name, row_text (the page-level ways: readers, stage)
     opener: str | None = None  # the aria ref of the control that shows the options, where the page has one
+    shows_option: bool = False  # unknown, though the control shows an option's wording (another setting's)
 
 
 class SnapshotReader:
@@ -182,7 +183,7 @@ class SnapshotReader:
             Shown(None, None, "no option was shown as chosen"),
         )
         reading = self._reading(setting, index, None, shown.text)
-        reading.unknown_detail = shown.problem
+        reading.unknown_detail, reading.shows_option = shown.problem, shown.known
         return reading
 
     def _inferred(self, setting: SettingRead) -> Reading:

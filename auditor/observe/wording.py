@@ -66,6 +66,7 @@ class Shown:
     value: str | None
     text: str | None
     problem: str = ""
+    known: bool = False  # a known option's wording was seen (another setting's, or several)
 
 
 def _inside(match: tuple, other: tuple) -> bool:
@@ -151,10 +152,10 @@ class Words:
         found.sort()
         _start, end, (wording, value) = found[-1]
         if len({v for _s, _e, (_w, v) in found}) > 1 and end != len(seen):
-            return Shown(None, wording, f'"{text.strip()[:80]}" shows several options')
+            return Shown(None, wording, f'"{text.strip()[:80]}" shows several options', known=True)
         if value is None:
-            return Shown(None, wording, f'option "{wording}" is not one the flow knows for this setting')
-        return Shown(value, wording)
+            return Shown(None, wording, f'option "{wording}" is not one the flow knows for this setting', known=True)
+        return Shown(value, wording, known=True)
 
     def _not_options(self, setting: SettingRead) -> list[str]:
         words = [*self.labels(setting), *self.string("edit_privacy"), *self.string("sharing_with")]

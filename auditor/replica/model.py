@@ -115,8 +115,15 @@ def _label(control: Control, gen: str, locale: str, knobs: Knobs) -> str:
             return renamed.arg
         if control.renamed:
             return control.renamed(locale)
-        return f"{text.rstrip('?')} ({'neu' if locale == 'de_DE' else 'new'})"
+        return renamed_text(text, locale)
     return text
+
+
+def renamed_text(label: str, locale: str) -> str:
+    """What the rename knob shows by default: a new wording, not the old one with a word added (a reader finds
+    a setting by its wording anywhere in a name, so "... (new)" after the whole label would still be it)."""
+    words = label.rstrip("?").split()
+    return f"{' '.join(words[: max(1, len(words) - 2)])} ({'neu' if locale == 'de_DE' else 'new'})"
 
 
 def control_options(control: Control, knobs: Knobs) -> list[str]:

@@ -22,7 +22,7 @@ from auditor import meta
 from auditor.browser import browsing, say
 from auditor.errors import AuditorError, LoginFailed, first_line
 from auditor.meta import LOGIN_URLS, SESSION_COOKIES
-from auditor.observe.readers import any_of
+from auditor.observe.wording import any_of
 from auditor.session.saved import save, session_path
 from auditor.session.way_in import Credentials
 from auditor.spec import Vocabulary
