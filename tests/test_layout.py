@@ -44,6 +44,7 @@ PURE = [
     "history.compare",
     "history.record",
     "history.timeline",
+    "budget",
     "drift_report",
     "snapshot",
     "wording",

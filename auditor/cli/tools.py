@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from auditor.cli.app import BrowserPath, ReplicaRoute, app, baseline_app, flows_app, replica_app
-from auditor.cli.audit import drift_exit_code, render_drift
+from auditor.cli.exits import drift_exit_code, render_drift
 from auditor.errors import InputError
 
 
