@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 from conftest import audit_account
+from json_schemas import validate_folder
 
 from auditor import results
 from auditor.cli import main
@@ -212,6 +213,7 @@ def test_run_with_a_baseline_exits_3_on_drift_and_writes_the_drift_in_its_folder
     [failure] = suite.iter("failure")
     assert "fb.friend_requests" in failure.text
     assert (tmp_path / "report.html").exists()  # drift or not, the audit's report is written
+    assert validate_folder(tmp_path) == {"observations": 1, "findings": 1, "drift": 1}  # the published schemas
     assert replica.writes() == []
 
 
