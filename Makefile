@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install browser install-browser bench schemas clean
+.PHONY: demo test install browser install-browser bench schemas dist clean
 
 demo: install browser
 	$(BIN)/auditor demo
@@ -26,6 +26,10 @@ bench: install browser
 # The published JSON Schemas of the files auditor writes, made again from the models after one changed.
 schemas: install
 	$(BIN)/auditor schema --write docs/schemas
+
+# The wheel and the sdist a person installs (pipx install dist/*.whl).
+dist: install
+	$(BIN)/python -m build --no-isolation -o dist .
 
 install: $(INSTALLED)
 
