@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install browser install-browser bench clean
+.PHONY: demo test install browser install-browser bench schemas dist clean
 
 demo: install browser
 	$(BIN)/auditor demo
@@ -22,6 +22,14 @@ test: install browser
 
 bench: install browser
 	$(BIN)/python bench/run.py
+
+# The published JSON Schemas of the files auditor writes, made again from the models after one changed.
+schemas: install
+	$(BIN)/auditor schema --write docs/schemas
+
+# The wheel and the sdist a person installs (pipx install dist/*.whl).
+dist: install
+	$(BIN)/python -m build --no-isolation -o dist .
 
 install: $(INSTALLED)
 

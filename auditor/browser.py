@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -52,11 +53,14 @@ SYSTEM_CANDIDATES = (
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
 )
 
-HOW_TO_GET_ONE = (
-    "no Chromium found. Get one with `python -m playwright install chromium` "
-    "(or on Debian/Ubuntu: `sudo apt-get install chromium`), "
-    f"or point {ENV_VAR} / --browser-path at a Chromium or Chrome executable"
-)
+
+def how_to_get_one() -> str:
+    """Playwright's download through this very Python: installed with pipx, its Playwright is not on the PATH."""
+    return (
+        f"no Chromium found. Get Playwright's: `{shlex.quote(sys.executable)} -m playwright install chromium`, "
+        "or the system's package (Debian/Ubuntu: `sudo apt-get install chromium`), "
+        f"or point {ENV_VAR} / --browser-path at a Chromium or Chrome executable"
+    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def resolve(explicit: str | None = None, *, headed: bool = False, playwright=Non
             continue
         if _executable(path):
             return BrowserChoice(path, "system")
-    raise AuditorError(HOW_TO_GET_ONE)
+    raise AuditorError(how_to_get_one())
 
 
 def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: list[str] = ()):

@@ -44,7 +44,11 @@ def check_data() -> bool:
         if not templates.is_file():
             raise AuditorError(f"{templates} is missing")
     except AuditorError as exc:
-        return _line(False, "package data", f"{exc} (reinstall auditor: make, or pip install .)")
+        return _line(
+            False,
+            "package data",
+            f"{exc} (reinstall auditor: `make` in a clone, or `pipx reinstall meta-privacy-auditor`)",
+        )
     return _line(True, f"package data: {len(flows)} flows, {len(checklists)} checklists, report templates")
 
 

@@ -8,6 +8,7 @@ EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
 EXIT_DRIFT = 3
+EXIT_FAIL_ON = 4  # a failing check at or above the --fail-on budget
 
 
 class AuditorError(Exception):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ctrl_c_twice, start_auditor, wait_until
+from json_schemas import validate_folder
 
 from auditor import data, results
 from auditor.apply import record, stage
@@ -99,6 +100,7 @@ def test_the_default_plan_is_applied_verified_and_leaves_nothing_web_fixable(rep
 
     audit(replica, tmp_path / "again")
     assert web_fixable(results.read(tmp_path / "again" / "findings.json", Findings)) == []
+    assert validate_folder(tmp_path) == {"apply": 1, "observations": 1, "findings": 1}  # the published schemas
 
 
 def test_a_change_of_each_kind_of_control_is_undone_exactly(replica, first_audit, tmp_path):
@@ -131,7 +133,7 @@ def test_a_change_of_each_kind_of_control_is_undone_exactly(replica, first_audit
     undone = apply(replica, given_undo, tmp_path / "undo")
     assert [c.status for c in undone.changes] == ["verified"] * len(changed)
     assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
-    assert (tmp_path / "undo" / "undo.json").exists()
+    assert validate_folder(tmp_path / "undo") == {"undo": 1}  # apply's published schema
     report = (tmp_path / "undo" / "report.html").read_text()  # no longer says a setting is changed
     assert report.count("and put back on ") == report.count("Changed by auditor on ") == len(changed)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 from conftest import ctrl_c_on_stories, page_requested, wait_until
+from json_schemas import validate_folder
 
 import auditor
 from auditor import results
@@ -273,6 +274,11 @@ def test_the_summary_agrees_with_each_accounts_findings(cohort):
     assert by_check["fb-future-posts-not-public"]["failing"] == ["demo"]
     counts = [len(c["failing"]) for c in summary["checks"]]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
+
+
+def test_every_file_of_the_cohort_is_valid_against_the_published_schemas(cohort):
+    """summary.json and each account's observations and findings (the broken account wrote none)."""
+    assert validate_folder(cohort["out"]) == {"summary": 1, "observations": 3, "findings": 3}
 
 
 def test_the_summary_page_names_every_account_and_why_one_stopped(cohort):

@@ -1,4 +1,4 @@
-"""The docs say what the code does: the README's first commands, and the CI workflow's auditor commands."""
+"""The docs say what the code does: the README's first commands, the action and the CI workflow that uses it."""
 
 import re
 import subprocess
@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from auditor.cli.exits import Level
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,19 +22,49 @@ def test_ci_runs_the_readme_test_command_and_nothing_else():
     assert script[-1] == "exec make test"
 
 
-def test_the_drift_workflow_uses_options_auditor_has():
+def check_jsonschema(builtin: str, path: Path) -> subprocess.CompletedProcess:
+    """check-jsonschema with one of the schemas it carries (no download)."""
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", builtin, str(path)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_the_action_and_the_workflow_are_valid_against_github_s_published_schemas():
+    action = check_jsonschema("vendor.github-actions", ROOT / "action.yml")
+    assert action.returncode == 0, action.stdout + action.stderr
+    workflow = check_jsonschema("vendor.github-workflows", ROOT / "docs" / "ci-drift.yml")
+    assert workflow.returncode == 0, workflow.stdout + workflow.stderr
+
+
+def test_a_broken_action_is_refused_by_that_schema(tmp_path):
+    """The check above can fail: an action whose step misses the shell a composite step needs."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    del next(step for step in action["runs"]["steps"] if "run" in step)["shell"]
+    (tmp_path / "action.yml").write_text(yaml.safe_dump(action))
+    assert check_jsonschema("vendor.github-actions", tmp_path / "action.yml").returncode == 1
+
+
+def test_the_action_runs_auditor_with_options_it_has():
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    audit = next(step for step in action["runs"]["steps"] if step.get("id") == "audit")
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", audit["run"]))
+    assert {"--checklist", "--baseline", "--fail-on"} <= options
+    help_text = subprocess.run(
+        [sys.executable, "-m", "auditor", "run", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(option in help_text for option in options), options
+    # Every input the script reads is one the action declares.
+    used = set(re.findall(r"\$\{\{ inputs\.([a-z-]+) \}\}", (ROOT / "action.yml").read_text(encoding="utf-8")))
+    assert used == set(action["inputs"]), used ^ set(action["inputs"])
+
+
+def test_the_drift_workflow_uses_the_action_with_inputs_it_declares():
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     workflow = yaml.safe_load((ROOT / "docs" / "ci-drift.yml").read_text(encoding="utf-8"))
-    runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["drift"]["steps"])
-    commands = re.findall(r"\.venv/bin/auditor ((?:[^\n\\]|\\\n)+)", runs)
-    assert commands, "the workflow runs auditor"
-    for command in commands:
-        words = command.replace("\\\n", " ").split()
-        subcommand = words[0]
-        help_text = subprocess.run(
-            [sys.executable, "-m", "auditor", subcommand, "--help"], capture_output=True, text=True, check=True
-        ).stdout
-        for option in (w for w in words if w.startswith("--")):
-            assert option in help_text, f"auditor {subcommand} has no {option}"
+    uses = [step for step in workflow["jobs"]["drift"]["steps"] if step.get("uses") == "./"]
+    assert len(uses) == 1
+    given = uses[0]["with"]
+    assert set(given) <= set(action["inputs"]), set(given) - set(action["inputs"])
+    assert given["fail-on"] in [level.value for level in Level] and given["baseline"]
 
 
 def test_the_readme_names_every_room_of_the_package():

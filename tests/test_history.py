@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import cli_env
+from json_schemas import validate
 
 from auditor import i18n, results
 from auditor.cli import main
@@ -208,6 +209,25 @@ def test_the_csv_export_has_pseudonyms_and_no_formulas(tmp_path, checklist, caps
         rows[0]["account"]
     ) == 12
     assert any(r["kind"] == "finding" and r["status"] == "fail" for r in rows)
+
+
+def test_the_json_export_has_the_csv_rows_with_json_values_and_its_published_schema(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "=HYPERLINK(1)"}))
+    record(db, audited(checklist, "2026-02-05T10:00:00+00:00"))
+    assert main(["history", "--history", str(db), "--export", str(tmp_path / "h.csv")]) == 0
+    assert main(["history", "--history", str(db), "--export", str(tmp_path / "h.json"), "--since", "2026-02-01"]) == 0
+    assert validate(tmp_path / "h.json") == "history"
+    exported = json.loads((tmp_path / "h.json").read_text())
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "h.csv").read_text())))
+    february = [r for r in rows if r["started"].startswith("2026-02")]
+    assert [(r["kind"], r["id"], r["status"]) for r in exported["rows"]] == [
+        (r["kind"], r["id"], r["status"]) for r in february
+    ]
+    values = {r["id"]: r["value"] for r in exported["rows"] if r["kind"] == "setting"}
+    assert values["fb.future_posts_audience"] == "public"
+    counted = {s: v for s, v in values.items() if isinstance(v, int)}  # a count stays a number, as it was read
+    assert counted and all(str(v) == next(r["value"] for r in february if r["id"] == s) for s, v in counted.items())
 
 
 def test_the_cohort_summary_counts_the_accounts_failing_now_and_at_their_previous_run(tmp_path, checklist):

@@ -1,81 +1,149 @@
-"""The wheel carries flows, checklists, templates and the replica, so `pip install .` + `auditor demo`
-works anywhere."""
+"""What a person installs: `python -m build` makes an sdist and, from it, a wheel that carry the flows,
+checklists, templates, translations and the replica; the wheel, installed with pip into a fresh virtual
+environment in a folder of its own (its dependencies resolved from the package index, pinned by
+constraints.txt), runs `auditor --help`, `auditor doctor` and `auditor demo` there, away from this checkout.
+"""
+
+from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from json_schemas import validate_folder
 
-from auditor import results
+from auditor import __version__, results
+from auditor import browser as browsers
 
 ROOT = Path(__file__).resolve().parent.parent
+DISTRIBUTION = "meta-privacy-auditor"  # pip install meta-privacy-auditor; the command is `auditor`
+FILE_STEM = f"{DISTRIBUTION.replace('-', '_')}-{__version__}"
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        check=True,
+def dist(tmp_path_factory) -> Path:
+    """The sdist and the wheel `python -m build` makes (the wheel is built from the unpacked sdist)."""
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "-o", str(out), str(ROOT)],
         capture_output=True,
+        text=True,
         timeout=300,
     )
-    return next(out.glob("auditor-*.whl"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
 
 
-def test_the_wheel_ships_the_data_files(wheel):
-    names = set(zipfile.ZipFile(wheel).namelist())
+def test_the_wheel_ships_the_data_files_and_names_the_distribution(dist):
+    wheel = zipfile.ZipFile(dist / f"{FILE_STEM}-py3-none-any.whl")
+    names = set(wheel.namelist())
     for required in (
         "auditor/flows/vocabulary.yml",
         "auditor/flows/facebook/posts.yml",
         "auditor/checklists/default.yml",
+        "auditor/checklists/sources/catalog.yml",
         "auditor/templates/report.html.j2",
         "auditor/locale/de/LC_MESSAGES/messages.po",  # compiled when a report is written: no build step
-        "auditor/checklists/sources/catalog.yml",
         "auditor/replica/data/catalog.yml",
         "auditor/replica/data/accounts.yml",
         "auditor/replica/static/comet.js",
     ):
         assert required in names, required
-    assert not any(n.startswith(("tests/", "reports/")) for n in names)
+    assert not any(n.startswith(("tests/", "reports/", "flows/", "checklists/")) for n in names)
+    metadata = wheel.read(f"{FILE_STEM}.dist-info/METADATA").decode()
+    assert f"Name: {DISTRIBUTION}\n" in metadata and f"Version: {__version__}\n" in metadata
+    assert "auditor = auditor.cli:main" in wheel.read(f"{FILE_STEM}.dist-info/entry_points.txt").decode()
+
+
+def test_the_sdist_is_the_repository_a_person_builds_and_tests_from(dist):
+    with tarfile.open(dist / f"{FILE_STEM}.tar.gz") as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    for required in (
+        "pyproject.toml",
+        "constraints.txt",
+        "Makefile",
+        "README.md",
+        "CHANGELOG.md",
+        "action.yml",
+        "flows/facebook/posts.yml",
+        "checklists/default.yml",
+        "docs/schemas/findings.schema.json",
+        "tests/conftest.py",
+    ):
+        assert required in names, required
+
+
+def test_the_changelog_has_an_entry_for_this_version():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.startswith("# Changelog\n")
+    assert f"\n## [{__version__}] - " in changelog
+
+
+def person(home: Path) -> dict:
+    """The environment of someone who installed auditor: nothing of this checkout's Python or settings."""
+    keep = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    keep = {k: v for k, v in keep.items() if not k.startswith("AUDITOR_")}
+    path = [p for p in keep.get("PATH", os.defpath).split(os.pathsep) if p and not p.startswith(str(ROOT))]
+    return {**keep, "PATH": os.pathsep.join([str(home / "venv" / "bin"), *path]), "XDG_DATA_HOME": str(home / "data")}
 
 
 @pytest.mark.long
-def test_an_installed_wheel_runs_the_demo_in_another_folder(wheel, tmp_path):
-    """`auditor demo` from the wheel: a real browser on the replica's pages, end to end, and never a write."""
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    done = subprocess.run(
-        [sys.executable, "-m", "auditor", "demo"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    out = elsewhere / "reports" / "demo"
-    assert done.stdout.strip() == str(Path("reports/demo/report.html")) and (out / "report.html").is_file()
-    assert done.stderr.startswith("replica: https://127.0.0.1:") and "\nbrowser: chromium " in done.stderr
+@pytest.mark.browser
+def test_the_wheel_installed_with_pip_elsewhere_runs_help_doctor_and_the_demo(dist, tmp_path, playwright):
+    """pip resolves the dependencies from the index (its cache, where the index allows caching, makes a second
+    run quick); the demo drives a real browser on the replica's pages, end to end, and never writes."""
+    home = tmp_path / "person"
+    home.mkdir()
+    wheel = shutil.copy(dist / f"{FILE_STEM}-py3-none-any.whl", home)
+    shutil.copy(ROOT / "constraints.txt", home / "pins.txt")
+    env = person(home)
+    choice = browsers.resolve(playwright=playwright)  # the browser this suite found, as a person would point at it
+    if choice.path:
+        env["AUDITOR_BROWSER"] = choice.path
+
+    bin = home / "venv" / "bin"
+
+    def in_home(*command, timeout: float = 300) -> subprocess.CompletedProcess:
+        argv = [str(word) for word in command]
+        return subprocess.run(argv, cwd=home, env=env, capture_output=True, text=True, timeout=timeout)
+
+    # A fresh environment without a pip of its own (making one costs more than the install): this suite's pip
+    # installs into it, resolving every dependency from the index as for anyone, pinned by constraints.txt.
+    made = in_home(sys.executable, "-m", "venv", "--without-pip", "venv")
+    assert made.returncode == 0, made.stderr
+    pip = [sys.executable, "-m", "pip", "--python", bin / "python", "install", "--quiet", "--no-compile"]
+    installed = in_home(*pip, "-c", "pins.txt", Path(wheel).name, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    assert in_home(bin / "auditor", "--version").stdout.strip() == f"auditor {__version__}"
+    # It runs from the environment, not from this checkout.
+    located = in_home(bin / "python", "-c", "import auditor.data as d; print(d.flows_dir())")
+    assert Path(located.stdout.strip()).is_relative_to((home / "venv").resolve()), located.stdout + located.stderr
+
+    helped = in_home(bin / "auditor", "--help")
+    assert helped.returncode == 0 and all(f"  {c}" in helped.stdout for c in ("demo", "doctor", "run", "schema"))
+
+    doctor = in_home(bin / "auditor", "doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert [line.split()[0] for line in doctor.stdout.splitlines()] == ["ok"] * 4, doctor.stdout
+
+    demo = in_home(bin / "auditor", "demo")
+    assert demo.returncode == 0, demo.stderr
+    out = home / "reports" / "demo"
+    assert demo.stdout.strip() == str(Path("reports/demo/report.html")) and (out / "report.html").is_file()
+    assert demo.stderr.startswith("replica: https://127.0.0.1:") and "\nbrowser: chromium " in demo.stderr
     observations = results.read(out / "observations.json", results.Observations)
-    seen = {o.setting: o for o in observations.observations}
+    seen = observations.by_setting()
     # The demo account's seeded state (replica/data/accounts.yml), as read from the pages.
     assert (seen["fb.future_posts_audience"].status, seen["fb.future_posts_audience"].value) == ("observed", "public")
     assert seen["ig.private_account"].value == "off"
     assert observations.run.writes_blocked == 0 and observations.run.complete
     assert all((out / p.screenshot).is_file() for p in observations.pages if p.screenshot)
-    findings = results.read(out / "findings.json", results.Findings)
-    assert {f.status for f in findings.findings} >= {"pass", "fail"}
     assert "Your future posts are public" in (out / "report.html").read_text()
     assert (out / "report.md").is_file() and (out / "junit.xml").is_file()
-    # It really ran from the wheel, not from this checkout.
-    check = subprocess.run(
-        [sys.executable, "-c", "import auditor.data as d; print(d.flows_dir())"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert check.stdout.strip() == str(site / "auditor" / "flows")
+    # Every JSON file of the demo run, against the published schemas.
+    assert validate_folder(out) == {"observations": 1, "findings": 1}

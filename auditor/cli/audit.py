@@ -6,7 +6,6 @@ Each parses, calls a stage (auditor.stages) and says where the result is; heavy 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,8 +24,9 @@ from auditor.cli.app import (
     _seconds,
     app,
 )
+from auditor.cli.exits import FailOn, budget, cohort_budget, drift_exit_code, finish, moved, render_drift
 from auditor.cli.history import HistoryFile, HistoryName, NoHistory, history_file
-from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE
+from auditor.errors import EXIT_INCOMPLETE
 
 
 # ---------------------------------------------------------------------- demo and doctor
@@ -126,7 +126,7 @@ def observe(
         connect=connect,
         timeout=timeout,
     )
-    _finish(stages.observe([p.value for p in platforms], out, options))
+    finish(stages.observe([p.value for p in platforms], out, options))
 
 
 @app.command()
@@ -136,11 +136,13 @@ def evaluate(
         str, typer.Option(help="A shipped checklist (default, ai-training, at-risk) or a YAML file.")
     ] = "default",
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write findings.json.")] = Path("findings.json"),
+    fail_on: FailOn = None,
 ) -> None:
     """Compare observations with a checklist and write findings.json (offline)."""
     from auditor import rerun
 
     print(rerun.evaluate_file(observations, checklist, out))
+    budget(fail_on, out)
 
 
 @app.command()
@@ -151,11 +153,13 @@ def report(
     ),
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
     lang: Lang = None,
+    fail_on: FailOn = None,
 ) -> None:
     """Write the report from findings.json (offline)."""
     from auditor import rerun
 
     print(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
+    budget(fail_on, findings)
 
 
 @app.command()
@@ -207,6 +211,7 @@ def run(
             help="Exit 3 when a setting's value moved away from the last recorded run's (CI, test accounts).",
         ),
     ] = False,
+    fail_on: FailOn = None,
 ) -> None:
     """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
     recorded_in = history_file(history, no_history)
@@ -237,6 +242,7 @@ def run(
             timeout=timeout,
             lang=lang and lang.value,
             history=recorded_in,
+            fail_on=fail_on,
         )
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
@@ -262,13 +268,12 @@ def run(
     print(out / "report.html")
     if done.drift is not None:
         print(render_drift(done.drift))
-    _finish(done.observations)
+    finish(done.observations)
     if done.drift is not None and drift_exit_code(done.drift):
         raise typer.Exit(drift_exit_code(done.drift))
-    if fail_on_change and done.since is not None and done.since.moved:
-        moved = ", ".join(f"{c.setting} ({c.before} -> {c.after})" for c in done.since.moved)
-        print(f"auditor: changed since the last run ({done.since.previous[:10]}): {moved}", file=sys.stderr)
-        raise typer.Exit(EXIT_DRIFT)
+    if fail_on_change:
+        moved(done.since)
+    budget(fail_on, done.findings)
 
 
 def _options(replica: str | None, *, timeout: float | None = None, **given):
@@ -279,8 +284,9 @@ def _options(replica: str | None, *, timeout: float | None = None, **given):
     return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)
 
 
-def _run_accounts(accounts: Path, out: Path, **options) -> None:
-    """`run --accounts FILE`: a line per account and the summary's path; exit 1 if any account could not finish."""
+def _run_accounts(accounts: Path, out: Path, fail_on, **options) -> None:
+    """`run --accounts FILE`: a line per account and the summary's path; exit 1 if any account could not finish,
+    else 4 if a failing check breaks --fail-on."""
     from auditor.cohort import SUMMARY_HTML, run_cohort
 
     summary = run_cohort(accounts, out, **options)
@@ -292,27 +298,6 @@ def _run_accounts(accounts: Path, out: Path, **options) -> None:
         )
         print("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
     print(out / SUMMARY_HTML)
+    if summary.exit_code == 0:
+        cohort_budget(fail_on, summary)
     raise typer.Exit(summary.exit_code)
-
-
-def _finish(observations) -> None:
-    """Exit 1 with what to do when the run could not finish; the files are written already."""
-    from auditor.outcome import stop_message
-
-    message = stop_message(observations)
-    if message is not None:
-        print(f"auditor: error: {message}", file=sys.stderr)
-        raise typer.Exit(EXIT_INCOMPLETE)
-
-
-def render_drift(found) -> str:
-    from auditor.drift_report import render
-
-    return render(found)
-
-
-def drift_exit_code(found) -> int:
-    """3 drift, 1 pages not compared, 0 none."""
-    if found.changes:
-        return EXIT_DRIFT
-    return EXIT_INCOMPLETE if found.not_compared else 0

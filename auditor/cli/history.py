@@ -58,12 +58,16 @@ def history(
         Optional[str], typer.Option(callback=_date, help="Only runs from this day on (YYYY-MM-DD).")
     ] = None,
     export: Annotated[
-        Optional[Path], typer.Option(help="Write every recorded setting and finding to this CSV file (pseudonymous).")
+        Optional[Path],
+        typer.Option(
+            help="Write every recorded setting and finding to this file (pseudonymous): CSV, or JSON for a .json name."
+        ),
     ] = None,
 ) -> None:
     """What changed on your accounts between audits: per run the counts, then each change since the run before."""
     from auditor.files import write_atomic
-    from auditor.history.timeline import UnknownAccount, export_csv, timeline
+    from auditor.history.export import export as exported
+    from auditor.history.timeline import UnknownAccount, timeline
 
     path = history_file(history, False)
     if not path.is_file():
@@ -72,7 +76,7 @@ def history(
         if export is None:
             print("\n".join(timeline(path, account, since)))
             return
-        text = export_csv(path, account, since)
+        text = exported(path, export, account, since)
     except UnknownAccount as exc:
         raise InputError(f"{path}:1: --account: {exc}") from None
     try:

@@ -1,15 +1,18 @@
-"""The commands around an audit: drift and baselines (CI), flows (check, inspect), the replica (serve)."""
+"""The commands around an audit: drift and baselines (CI), the files' JSON Schemas, flows (check, inspect),
+the replica (serve)."""
 
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from auditor import schemas
 from auditor.cli.app import BrowserPath, ReplicaRoute, app, baseline_app, flows_app, replica_app
-from auditor.cli.audit import drift_exit_code, render_drift
+from auditor.cli.exits import drift_exit_code, render_drift
 from auditor.errors import InputError
 
 
@@ -56,6 +59,31 @@ def baseline_update(
             "record the baseline's run with `auditor run --options`",
             file=sys.stderr,
         )
+
+
+# ---------------------------------------------------------------------- the files' schemas
+SchemaKind = Enum("SchemaKind", {kind: kind for kind in schemas.KINDS}, type=str)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        Optional[SchemaKind],
+        typer.Argument(help="The kind of file (history: its --export FILE.json).", show_default=False),
+    ] = None,
+    write: Annotated[
+        Optional[Path],
+        typer.Option(help="Write every schema into this folder as KIND.schema.json (as docs/schemas/ holds them)."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of one kind of file auditor writes, or write them all with --write."""
+    if (kind is None) == (write is None):
+        raise typer.BadParameter("give a KIND to print, or --write FOLDER (not both)", param_hint="KIND")
+    if write is not None:
+        for path in schemas.write_all(write):
+            print(path)
+        return
+    print(schemas.text(kind.value), end="")
 
 
 # ---------------------------------------------------------------------- flows

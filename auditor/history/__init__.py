@@ -2,7 +2,7 @@
 
 store: the database (schema versions, migrations, locks, damage); pseudonym: the keyed hash that
 stands for an account; compare: what changed between two runs; record: the one call a run makes;
-timeline: `auditor history` and its CSV export. Pure: no browser, no templates.
+timeline: `auditor history`; export: its export, CSV or JSON. Pure: no browser, no templates.
 """
 
 from auditor.history.compare import Change, Since

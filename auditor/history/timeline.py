@@ -1,4 +1,4 @@
-"""`auditor history`: per account, each run's counts and what changed since the run before; the CSV export.
+"""`auditor history`: per account, each run's counts and what changed since the run before (the export: export.py).
 
 Read-only but for a migration of an older schema. Accounts are shown by pseudonym; `--account`
 takes a pseudonym (or its start) or a name the account was audited under, matched by its keyed hash.
@@ -6,8 +6,6 @@ takes a pseudonym (or its start) or a name the account was audited under, matche
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -20,21 +18,6 @@ from auditor.history.pseudonym import load_key, pseudonym
 from auditor.history.store import opened
 
 SCOPES = ("", "replica:")
-CSV_COLUMNS = (
-    "account",
-    "started",
-    "tool_version",
-    "checklist",
-    "checklist_version",
-    "target",
-    "kind",
-    "id",
-    "setting",
-    "status",
-    "value",
-    "reason",
-    "confidence",
-)
 
 
 class UnknownAccount(LookupError):
@@ -113,32 +96,6 @@ def timeline(path: Path, name: str | None = None, since: date | None = None) -> 
     return lines or ["no audit recorded yet"]
 
 
-def export_csv(path: Path, name: str | None = None, since: date | None = None) -> str:
-    """Every setting and finding of every run, one row each, by pseudonym only."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    with opened(path, create=False) as db:
-        for account, shown in accounts(db, path, name):
-            for run in runs(db, account):
-                if since is not None and run.started[:10] < since.isoformat():
-                    continue
-                head = db.execute(
-                    "SELECT started, tool_version, checklist, checklist_version, target FROM run WHERE id = ?",
-                    (run.id,),
-                ).fetchone()
-                for setting, status, value, reason, confidence in db.execute(
-                    "SELECT setting, status, value, reason, confidence FROM setting WHERE run = ?", (run.id,)
-                ):
-                    row = ("setting", setting, setting, status, _shown(store.decoded(value)), reason, confidence)
-                    writer.writerow([_cell(v) for v in (shown, *head, *row)])
-                for check, setting, status in db.execute(
-                    "SELECT check_id, setting, status FROM finding WHERE run = ?", (run.id,)
-                ):
-                    writer.writerow([_cell(v) for v in (shown, *head, "finding", check, setting, status)] + [""] * 3)
-    return out.getvalue()
-
-
 def _applied(db: sqlite3.Connection, account: int) -> dict[str, list[tuple[str, object]]]:
     found: dict[str, list[tuple[str, object]]] = {}
     for setting, after, time in db.execute(
@@ -176,9 +133,3 @@ def _shown(value) -> str:
     if value is None:
         return ""
     return json.dumps(value) if isinstance(value, bool) else str(value)
-
-
-def _cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ would be taken as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
