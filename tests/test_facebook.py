@@ -231,7 +231,7 @@ def test_a_renamed_row_is_read_from_the_one_unlabelled_control_of_its_kind_and_m
     replica.knobs.set("rename:fb.others_posts_visibility")
     seen = observed(browser, replica, "us", "facebook/profile_and_tagging", flows=flows)["fb.others_posts_visibility"]
     assert (seen.status, seen.value, seen.confidence) == ("observed", "only_me", "inferred")
-    assert seen.label_seen == "Who can see what others post on your (new)"
+    assert seen.label_seen == "Who can see what others post on (new)"
 
 
 def test_two_renamed_rows_of_one_kind_are_never_guessed(browser, replica, flows):

@@ -59,7 +59,7 @@ class Node:
 
     @property
     def ref(self) -> str | None:
-        """Playwright's reference to the element (ai-mode snapshots): `aria-ref=REF` locates it."""
+        """Playwright's reference to the element (ai-mode snapshots): `locate.by_ref` finds it again."""
         return self.attrs.get("ref")
 
     @property

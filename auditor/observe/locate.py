@@ -1,4 +1,5 @@
-"""A flow's locator (role and accessible name, label, text, CSS) as a Playwright locator."""
+"""A flow's locator (role and accessible name, label, text, CSS) as a Playwright locator; an element a snapshot
+named by its reference."""
 
 from __future__ import annotations
 
@@ -23,3 +24,11 @@ def locate(scope, locator: Locator, locale: str | None):
     if locator.text is not None:
         return scope.get_by_text(any_of(words(locator.text), locator.match))
     return scope.locator(locator.css)
+
+
+def by_ref(page, region, ref: str):
+    """The element an ai-mode snapshot of `region` named `ref`. Playwright resolves a reference against the last
+    snapshot taken in the frame (any snapshot: a dialog's, a masked element's), so the region's is taken again
+    first; an element keeps its reference while its role and name stay."""
+    region.aria_snapshot(mode="ai")
+    return page.locator(f"aria-ref={ref}")

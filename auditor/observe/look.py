@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from auditor.observe import aria
 from auditor.observe.evidence import Kept
+from auditor.observe.locate import by_ref
 from auditor.observe.pages import Traffic, settled_snapshot
 from auditor.observe.snapshot import SnapshotReader
 from auditor.observe.wording import NotFound, UnsupportedLocale, Words
@@ -63,7 +64,7 @@ class Looker:
         """The page as it will stay; with `clicks` False (a dialog covers it), no section is opened."""
         snapshot, kept = settled_snapshot(self.page, self.region, wait_ms, between=self.take)
         seen = Seen(snapshot, self._reader(snapshot), kept or self.take())
-        missing = self._missing(seen.reader)
+        missing = self._missing(snapshot)
         until = time.monotonic() + min(MORE_LOOKING_S, max(0.0, seconds_left))
         ways = [("after_waiting", self._wait), ("after_scrolling", self._scroll)]
         for way, step in ways + ([("after_expanding", self._expand)] if clicks else []):
@@ -86,16 +87,16 @@ class Looker:
         if snapshot == seen.snapshot:
             return missing
         seen.snapshot, seen.reader, seen.kept = snapshot, self._reader(snapshot), kept or self.take()
-        still = self._missing(seen.reader)
+        still = self._missing(snapshot)
         seen.found_by.update({setting: way for setting in missing - still})
         return still
 
     def _reader(self, snapshot: str) -> SnapshotReader:
         return SnapshotReader(aria.parse(snapshot), self.words, self.flow.spec.settings)
 
-    def _missing(self, reader: SnapshotReader) -> set[str]:
-        """The settings of the flow the snapshot does not show (a fresh reader each time: reading claims)."""
-        missing = set()
+    def _missing(self, snapshot: str) -> set[str]:
+        """The settings of the flow the snapshot does not show (a reader of its own: reading claims controls)."""
+        reader, missing = self._reader(snapshot), set()
         for setting in self.flow.spec.settings:
             try:
                 reader.read(setting)
@@ -137,7 +138,7 @@ class Looker:
         ]
         opened = False
         for ref in closed[:EXPANDS]:
-            button = self.page.locator(f"aria-ref={ref}")
+            button = by_ref(self.page, self.region, ref)
             if time.monotonic() >= until or button.get_attribute("aria-haspopup") not in (None, "false"):
                 continue
             button.click()

@@ -131,16 +131,28 @@ class PageReader:
         if covered is not None and covered[0] == "cookies":
             self._decline_cookies(page)
         elif covered is not None:
-            under = self._settings(page, flow, locale, wait_ms, seconds_left, covered_by=covered[1])
-            if all(o.reason != "blocked_by_dialog" for o in under.observations):
-                return under
-            if not close_unknown_dialog(page, self.vocabulary, self.network):
-                return under
+            return self._under_dialog(page, flow, locale, wait_ms, seconds_left, covered[1])
+        return self._steps_and_settings(page, flow, locale, wait_ms, seconds_left)
+
+    def _under_dialog(self, page, flow: Loaded, locale: str, wait_ms: float, seconds_left: float, name: str):
+        """What the page shows under a dialog auditor does not know, read without a click; then, if the dialog
+        goes with Escape or its own close control and no request, the rest. Otherwise the rest is blocked."""
+        under = self._settings(page, flow, locale, wait_ms, seconds_left, covered_by=name)
+        if all(o.status == "observed" for o in under.observations):
+            return under
+        if close_unknown_dialog(page, self.vocabulary, self.network):
             after = self._steps_and_settings(page, flow, locale, wait_ms, seconds_left)
             kept = {o.setting: o for o in under.observations if o.status == "observed"}
             after.observations = [kept.get(o.setting, o) for o in after.observations]
             return after
-        return self._steps_and_settings(page, flow, locale, wait_ms, seconds_left)
+        blocked = f'the dialog "{name}" covers the page, and the setting may be behind a click'
+        under.observations = [
+            o
+            if o.status == "observed"
+            else o.model_copy(update={"status": "unknown", "reason": "blocked_by_dialog", "detail": blocked})
+            for o in under.observations
+        ]
+        return under
 
     def _steps_and_settings(self, page, flow: Loaded, locale: str, wait_ms: float, seconds_left: float) -> PageRead:
         try:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from auditor.observe import aria
 from auditor.observe.behind import DIALOG_TIMEOUT_MS, Behind, from_radios
-from auditor.observe.locate import locate
+from auditor.observe.locate import by_ref, locate
 from auditor.observe.snapshot import Reading, SnapshotReader
 from auditor.observe.wording import NotFound, Words, any_of
 from auditor.spec import SAFE_CLICK_ROLES, SettingRead
@@ -72,7 +72,7 @@ class Reader:
             self.snapshot, self.behind.moved = self.fresh(), False
             seen = self.snapshot.read(setting)
         if seen.opener is not None:
-            opener, role = self.page.locator(f"aria-ref={seen.opener}"), seen.control or "button"
+            opener, role = by_ref(self.page, self.region, seen.opener), seen.control or "button"
         else:
             opener, role = self._row_button(setting), setting.open.role
         if role not in SAFE_CLICK_ROLES:
@@ -98,7 +98,7 @@ class Reader:
         """The option list behind the control the value was read from (an audience or a choice row)."""
         if reading.control != "button" or reading.opener is None:
             return reading.options
-        place = self.behind.go(self.page.locator(f"aria-ref={reading.opener}"))
+        place = self.behind.go(by_ref(self.page, self.region, reading.opener))
         try:
             return from_radios(self.words, setting, aria.parse(place.snapshot), reading.locator).options
         finally:
