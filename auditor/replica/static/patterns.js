@@ -191,9 +191,13 @@ CometPatterns.controls = function (api) {
       var d = api.dialog(S.select_audience, button);
       var list = el("div", { role: "radiogroup" });
       c.options.forEach(function (option) {
-        var radio = el("div", { role: "radio", "aria-checked": String(option.checked), tabindex: option.checked ? "0" : "-1", class: cx.radio }, [
-          el("span", { dir: "auto" }, [option.text]),
-          option.description ? el("span", { dir: "auto", class: cx.desc }, [option.description]) : null
+        var textId = nextId(), descId = option.description ? nextId() : null;
+        var radio = el("div", {
+          role: "radio", "aria-checked": String(option.checked), tabindex: option.checked ? "0" : "-1",
+          "aria-labelledby": textId, "aria-describedby": descId, class: cx.radio
+        }, [
+          el("span", { id: textId, dir: "auto" }, [option.text]),
+          option.description ? el("span", { id: descId, dir: "auto", class: cx.desc }, [option.description]) : null
         ]);
         activate(radio, function () {
           choose(c, option, radio).then(function () {
