@@ -43,10 +43,9 @@ def test_a_seed_draws_the_same_patterns_every_time_and_under_any_hash_seed():
     assert printed == describe(fresh_draw(7)) == describe(draw(7))
     assert len(printed.splitlines()) == len(list(catalog().controls()))  # one line per setting
     code = "from auditor.replica.patterns import describe, draw; print(describe(draw(7)))"
-    for hash_seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-        assert other.stdout.rstrip("\n") == printed
+    env = {**os.environ, "PYTHONHASHSEED": "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"}
+    other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert other.stdout.rstrip("\n") == printed  # another Python, another hash seed: the same draw
     assert describe(fresh_draw(8)) != printed
 
 
@@ -67,7 +66,7 @@ def test_every_drawn_pattern_is_one_of_its_setting_types():
 
 
 def test_the_draws_reach_every_control_load_and_placement():
-    drawn = [(catalog().control(s)[1].type, p) for seed in range(200) for s, p in draw(seed).items()]
+    drawn = [(catalog().control(s)[1].type, p) for seed in range(100) for s, p in draw(seed).items()]
     for kind, controls in CONTROLS.items():
         assert {p.control for k, p in drawn if k == kind} == set(controls), kind
     assert {p.load for _k, p in drawn} == set(LOADS)
@@ -160,7 +159,7 @@ def test_the_demo_shows_the_same_values_under_every_variation_and_never_a_settin
     setting_ids = [c.id for _p, c in catalog().controls()]
     for page in pages_of(account):
         plain_page = shown(model.build_page(page, account, account.locale, store, Knobs(), 0))
-        for seed in range(12):
+        for seed in range(8):
             data = model.build_page(page, account, account.locale, store, Knobs([Knob.parse(f"variation:{seed}")]), 0)
             varied = shown(data)
             for key, (checked, text, options, label) in plain_page.items():
