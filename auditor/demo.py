@@ -28,19 +28,23 @@ def run_demo(
     lang: str | None = None,
     history: Path | None = None,
     apply: bool = False,
+    variation: int | None = None,
 ) -> Path:
     """Start the replica, log into its demo account, audit Facebook and Instagram, write the report; returns it.
 
     With `history`, the run is recorded there: a second demo says what changed since the first. With `apply`:
     the first audit goes to OUT/before/, apply.json and the marked report to OUT/applied/, and the audit after
-    the changes to OUT itself.
+    the changes to OUT itself. With `variation`, every setting shows in the pattern that seed draws
+    (auditor/replica/patterns.py), listed in OUT/variation.txt so a failing seed can be replayed.
     """
     from auditor.replica.server import Replica  # the replica loads only for the demo
 
     check_output_dir(out)
-    with Replica() as replica:
+    with Replica(knobs=[f"variation:{variation}"] if variation is not None else []) as replica:
         account = replica.store.accounts[DEMO_ACCOUNT]
         say(f"replica: {replica.url} (demo account: {account.name})")
+        if variation is not None:
+            say(f"variation {variation}: the pattern of every setting is in {write_variation(Path(out), variation)}")
         options = Options(
             target=Target(replica.url),
             browser_path=browser_path,
@@ -56,6 +60,16 @@ def run_demo(
         if apply:
             _apply_and_audit_again(replica, first, Path(out), options)
     return Path(out) / "report.html"
+
+
+def write_variation(out: Path, seed: int) -> Path:
+    """The patterns a variation seed draws, one line per setting (a `pattern:` knob replays one)."""
+    from auditor.replica.patterns import describe, draw
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "variation.txt"
+    path.write_text(f"# auditor demo --variation {seed}\n{describe(draw(seed))}\n", encoding="utf-8")
+    return path
 
 
 def _apply_and_audit_again(replica, audited: Path, out: Path, options: Options) -> None:

@@ -34,6 +34,11 @@ def test_version(capsys):
         (["evaluate"], "Missing argument 'observations'"),
         (["replica", "serve", "--mutate", "explode:fb.friend_requests"], "unknown kind 'explode'"),
         (["replica", "serve", "--mutate", "rename:fb.no_such_setting"], "unknown setting 'fb.no_such_setting'"),
+        (
+            ["replica", "serve", "--mutate", "pattern:fb.search_engine_link:control=listbox"],
+            "control=listbox is not one for switch settings",
+        ),
+        (["replica", "serve", "--variation", "-1"], "Invalid value for '--variation'"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(capsys, argv, needle):

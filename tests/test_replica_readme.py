@@ -40,3 +40,17 @@ def test_the_readme_lists_every_page_with_its_settings_and_sources():
         flags=re.S,
     )
     golden.check(README, wanted)
+
+
+def test_the_readme_describes_the_whole_pattern_space_and_its_knobs():
+    from auditor.replica.knobs import KINDS
+    from auditor.replica.patterns import BUTTONS, CONTROLS, LOADS, NAMES, OVERLAYS, REACHES, SECTIONS, WORDINGS
+
+    text = README.read_text(encoding="utf-8")
+    space = text[text.index("## The pattern space") : text.index("### Goldens")]
+    values = {c for cs in CONTROLS.values() for c in cs} | {n for ns in NAMES.values() for n in ns}
+    values |= {r for rs in REACHES.values() for r in rs} | {*BUTTONS, *WORDINGS, *LOADS, *SECTIONS, *OVERLAYS}
+    assert [v for v in sorted(values) if f"`{v}`" not in space] == []
+    assert [k for k in ("pattern", "variation", "divswitch", "checkbox", "choicerow") if f"`{k}:" not in text] == []
+    assert set(KINDS) >= {"pattern", "variation"}
+    assert "python -m tests.capture_patterns" in text

@@ -43,6 +43,10 @@ def demo(
     lang: Lang = None,
     history: HistoryFile = None,
     no_history: NoHistory = False,
+    variation: Annotated[
+        Optional[int],
+        typer.Option(min=0, help="Show every setting in a pattern drawn by this seed (written to OUT/variation.txt)."),
+    ] = None,
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
     from auditor.demo import run_demo
@@ -55,6 +59,7 @@ def demo(
             lang=lang and lang.value,
             history=history_file(history, no_history),
             apply=apply,
+            variation=variation,
         )
     )
 

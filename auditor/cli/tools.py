@@ -127,12 +127,17 @@ def replica_serve(
         Optional[list[str]], typer.Option(help="A drift or fault knob, KIND:TARGET[:ARG]; repeatable.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated class names.")] = 0,
+    variation: Annotated[
+        Optional[int],
+        typer.Option(min=0, help="Show every setting in a pattern drawn by this seed (the draw is printed)."),
+    ] = None,
 ) -> None:
     """Serve the replica until Ctrl-C."""
     from auditor.replica.knobs import Knob
+    from auditor.replica.patterns import describe, draw
     from auditor.replica.server import Replica
 
-    knobs = [Knob.parse(m) for m in mutate or []]
+    knobs = [Knob.parse(m) for m in [*(mutate or []), *([f"variation:{variation}"] if variation is not None else [])]]
     replica = Replica(accounts_file=seed_file, seed=seed, knobs=knobs)
     try:
         replica.start(port=port)
@@ -141,6 +146,8 @@ def replica_serve(
         raise typer.BadParameter(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", param_hint="'--port'"
         ) from None
+    if variation is not None:  # a line replays with --mutate pattern:SETTING:SPEC
+        print(f"variation {variation}: the pattern of every setting\n{describe(draw(variation))}", flush=True)
     print(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)", flush=True)
     print(
         f"try:     auditor run facebook instagram --replica {replica.url}  "

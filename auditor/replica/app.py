@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 import pyotp
 
 from auditor.replica import html as pages
-from auditor.replica import model
+from auditor.replica import layout, model
 from auditor.replica.http import Request, Response, html, json_response, login_redirect, redirect
 from auditor.replica.knobs import Knobs
 from auditor.replica.login_pages import (
@@ -62,7 +62,8 @@ class App:
         self._lock = threading.Lock()
         self._pending: dict[str, tuple[str, str, float]] = {}  # second-factor token -> (account, site, expiry)
         self._consented: dict[str, str] = {}  # browser id (datr / mid cookie) -> its cookie choice
-        self._script = (STATIC / "comet.js").read_bytes()
+        # One bundle, as Meta serves: the pattern space's controls and page parts, then the page itself.
+        self._script = b"\n".join((STATIC / name).read_bytes() for name in ("patterns.js", "parts.js", "comet.js"))
 
     # ------------------------------------------------------------------ entry
     def handle(self, req: Request) -> Response:
@@ -561,7 +562,17 @@ class App:
         if self._checkpoint_due(account):
             ig = host.endswith("instagram.com")
             return redirect("https://www.instagram.com/challenge/" if ig else "https://www.facebook.com/checkpoint/")
-        route = page.path + ("?" + "&".join(f"{k}={v}" for k, v in page.query.items()) if page.query else "")
+        route = model.page_href(page)
+        screen = req.query.get("screen")
+        if screen is not None and not self._screen_shown(page, account, screen):
+            return self._simple(
+                host,
+                locale,
+                self._s("unavailable_heading", locale),
+                self._s("unavailable_body", locale),
+                404,
+                account=account,
+            )
         bootstrap = {
             "view": "settings",
             "site": site,
@@ -573,6 +584,10 @@ class App:
             "strings": {k: v(locale) for k, v in catalog().strings.items() if k in FRONT_END_STRINGS},
             "stray": bool(self.knobs.find("stray", page.id)),
         }
+        if screen is not None:  # a setting's options on a page of their own (the pattern space's subpage)
+            bootstrap["screen"] = screen
+            bootstrap["query"] = page.query_name.removesuffix("Query") + "SettingScreenQuery"
+            bootstrap["variables"] = {"route": route, "screen": screen}
         overlay = ""
         if self.knobs.find("cookie", page.id) and not self._answered(req, _browser_cookie(host)):
             heading = "ig_cookie_heading" if site == "instagram" else "fb_cookie_heading"
@@ -636,10 +651,17 @@ class App:
         if page is None or not model.page_visible(page, account, self.knobs):
             return json_response({"errors": [{"message": "not found"}]}, 404)
         data = model.build_page(page, account, account.locale, self.store, self.knobs, self.seed)
+        answer, late = layout.answer(data, variables, model.page_href(page))  # the page, a part of it, a subpage
+        if answer is None:
+            return json_response({"errors": [{"message": "not found"}]}, 404)
         slow = self.knobs.find("slow", page.id)
-        resp = json_response({"data": {"settings_page": data}, "extensions": {"is_final": True}})
-        resp.delay = int(slow.arg or 3000) / 1000 if slow else 0.0
+        resp = json_response({"data": answer, "extensions": {"is_final": True}})
+        resp.delay = int(slow.arg or 3000) / 1000 if slow and "settings_page" in answer else late
         return resp
+
+    def _screen_shown(self, page: Page, account: Account, key: str) -> bool:
+        data = model.build_page(page, account, account.locale, self.store, self.knobs, self.seed)
+        return layout.screen_control(data, key) is not None
 
     def _checkpoint_due(self, account: Account) -> bool:
         """The checkpoint fault: after N accepted writes of the account, Meta wants to confirm it's them."""

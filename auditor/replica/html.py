@@ -41,6 +41,13 @@ STYLES = {
     "error": "color:#be4b49;font-size:13px;margin:8px 0",
     "list": "list-style:none;padding:0;margin:0",
     "item": "display:flex;justify-content:space-between;padding:8px 0;border-top:1px solid #e4e6eb",
+    # The pattern space's controls and page parts (static/patterns.js, static/parts.js)
+    "wrap": "display:flex;align-items:center;justify-content:space-between;gap:16px;flex:1;cursor:pointer",
+    "fieldset": "border:0;border-top:1px solid #e4e6eb;margin:0;padding:12px 0",
+    "popup": "background:#fff;border-radius:8px;box-shadow:0 4px 12px rgba(0,0,0,.2);padding:4px;min-width:200px",
+    "skeleton": "height:44px;margin:8px 0;border-radius:6px;background:#e4e6eb",
+    "sentinel": "min-height:1px",
+    "longintro": "min-height:1800px",
 }
 
 

@@ -33,6 +33,14 @@ A knob is written `KIND:TARGET[:ARG]`:
           choicerow:SETTING       an audience setting as an Accounts Center row: the value beside the
                                   question, the row a button opening a dialog of radios with "Confirm";
                                   Escape closes it unchanged (catalog 4 and 9.1: ad settings rows)
+  patterns (the pattern space, patterns.py: the same setting in any equivalent accessible pattern)
+          pattern:SETTING:SPEC    SETTING in the pattern SPEC, `DIMENSION=VALUE` pairs joined by commas
+                                  (control=listbox,name=labelledby2,load=streamed,reach=subpage); what is not
+                                  given is the control's first choice. The three knobs above are its aliases
+                                  (divswitch = control=div_switch, checkbox = control=checkbox, choicerow =
+                                  control=choice_row), as retype is for inline radios
+          variation:SEED          every setting in a pattern drawn from the space by SEED (patterns.draw);
+                                  a `pattern:` knob still wins for its setting
   overlays (modal dialogs over the page: a reader must notice them before reading)
           cookie:PAGE             Meta's cookie consent dialog over the page in a browser that has not
                                   answered it ("Allow the use of cookies from Facebook on this browser?",
@@ -80,6 +88,8 @@ KINDS = {
     "cookie": 1,
     "announce": 1,
     "csp": 1,
+    "pattern": 2,
+    "variation": 1,
 }
 # Knobs aimed at a setting (the others aim at a page, or at a label generation).
 SETTING_KINDS = {
@@ -94,6 +104,7 @@ SETTING_KINDS = {
     "choicerow",
     "write_error",
     "write_stuck",
+    "pattern",
 }
 
 
@@ -132,6 +143,9 @@ class Knob:
                 raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
             return
         settings = {c.id for _p, c in catalog().controls()}
+        if kind in ("pattern", "variation"):
+            _check_pattern(text, kind, parts)
+            return
         if kind == "checkpoint":
             if not (parts[0].isascii() and parts[0].isdigit()):
                 raise InputError(f"--mutate {text}: checkpoint takes a number of writes, not {parts[0]!r}")
@@ -146,6 +160,23 @@ class Knob:
             raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
         if kind == "slow" and len(parts) > 1 and not (parts[1].isascii() and parts[1].isdigit()):
             raise InputError(f"--mutate {text}: slow takes a delay in milliseconds (a whole number), not {parts[1]!r}")
+
+
+def _check_pattern(text: str, kind: str, parts: list[str]) -> None:
+    from auditor.replica.patterns import parse
+    from auditor.replica.registry import catalog
+
+    if kind == "variation":
+        if not (parts[0].isascii() and parts[0].isdigit()):
+            raise InputError(f"--mutate {text}: variation takes a seed (a whole number), not {parts[0]!r}")
+        return
+    found = next((c for _p, c in catalog().controls() if c.id == parts[0]), None)
+    if found is None:
+        raise InputError(f"--mutate {text}: unknown setting {parts[0]!r}")
+    try:
+        parse(found.type, parts[1])
+    except ValueError as exc:
+        raise InputError(f"--mutate {text}: {exc}") from None
 
 
 class Knobs:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 
+from auditor.replica import layout
 from auditor.replica.knobs import Knobs
+from auditor.replica.patterns import Pattern, pattern_for
 from auditor.replica.registry import Account, Control, Page, Text, catalog, personal, shown_in
 from auditor.replica.store import Store
 
@@ -72,12 +74,18 @@ def controls_on(page: Page, account: Account, knobs: Knobs) -> list[tuple[Text |
 
 
 def build_page(page: Page, account: Account, locale: str, store: Store, knobs: Knobs, seed: int) -> dict:
-    """The page's JSON for the front end."""
+    """The page's JSON for the front end, every part in it (layout.answer gives each read its share)."""
     gen = generation(account, page, knobs)
     title = page.title_2026 if gen == "2026" and page.title_2026 else page.title
-    sections = []
-    for section, (heading, controls) in zip(page.sections, controls_on(page, account, knobs)):
-        items = [_control(c, account, locale, store, knobs, seed, gen) for c in controls]
+    href = page_href(page)
+    sections, drawn = [], []
+    for i, (section, (heading, controls)) in enumerate(zip(page.sections, controls_on(page, account, knobs))):
+        entries = []
+        for c in controls:
+            pattern = pattern_for(c, knobs)
+            drawn.append(pattern)
+            entries.append((pattern, _control(c, account, locale, store, knobs, seed, gen, pattern, href)))
+        items = layout.arrange(entries, lambda n, i=i: opaque_id(seed, page.id, "part", str(i), n), locale)
         sections.append(
             {"heading": heading(locale) if heading else None, "collapsed": section.collapsed, "controls": items}
         )
@@ -93,12 +101,23 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
                 "checked": value == "on",
             }
         )
-    return {
+    announce = knobs.find("announce", page.id) or any(p.overlay == "announce" for p in drawn)
+    data = {
         "title": personal(title(locale), account),
         "intro": page.intro(locale) if page.intro else None,
         "sections": sections,
-        "announcement": _announcement(locale) if knobs.find("announce", page.id) else None,
+        "announcement": _announcement(locale) if announce else None,
     }
+    if any(p.load == "scroll" for p in drawn):
+        data["long_intro"] = layout.long_intro(locale)
+    if any(p.load == "delayed" for p in drawn):
+        data["delay"] = layout.PAGE_DELAY
+    return data
+
+
+def page_href(page: Page) -> str:
+    """The page's path and query, as its own links name it."""
+    return page.path + ("?" + "&".join(f"{k}={v}" for k, v in page.query.items()) if page.query else "")
 
 
 def _announcement(locale: str) -> dict:
@@ -134,12 +153,8 @@ def control_options(control: Control, knobs: Knobs) -> list[str]:
 
 
 def control_type(control: Control, knobs: Knobs) -> str:
-    """The control the page shows: its catalog type, or the one a retype or variation knob gives it."""
-    if knobs.find("retype", control.id) and control.type in ("audience", "switch"):
-        return "radio_group"
-    variation = {"switch": ("divswitch", "checkbox"), "audience": ("choicerow",)}.get(control.type, ())
-    shown = next((kind for kind in variation if knobs.find(kind, control.id)), None)
-    return {"divswitch": "div_switch", "checkbox": "checkbox", "choicerow": "choice"}.get(shown, control.type)
+    """The control the page shows: its catalog type, or the one its pattern (a knob, a variation) gives it."""
+    return layout.json_type(control.type, pattern_for(control, knobs))
 
 
 def current_value(control: Control, account: Account, store: Store, knobs: Knobs) -> str | None:
@@ -150,9 +165,19 @@ def current_value(control: Control, account: Account, store: Store, knobs: Knobs
     return value
 
 
-def _control(control: Control, account: Account, locale: str, store: Store, knobs: Knobs, seed: int, gen: str) -> dict:
+def _control(
+    control: Control,
+    account: Account,
+    locale: str,
+    store: Store,
+    knobs: Knobs,
+    seed: int,
+    gen: str,
+    pattern: Pattern,
+    href: str,
+) -> dict:
     cat = catalog()
-    kind = control_type(control, knobs)
+    kind = layout.json_type(control.type, pattern)
     out = {"type": kind, "key": opaque_id(seed, control.id), "label": _label(control, gen, locale, knobs)}
     if control.description:
         out["description"] = personal(control.description(locale), account)
@@ -160,18 +185,19 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
     options = control_options(control, knobs)
     if control.type == "switch":
         options = ["on", "off"]
-        if kind in ("switch", "div_switch", "checkbox"):
+        if kind != "radio_group":  # a boolean shown as one (the retype drift shows On / Off radios)
             out["checked"] = value == "on"
             if control.confirm_title and control.button:  # a switch that asks before it turns on
                 out["confirm_title"], out["button"] = control.confirm_title(locale), control.button(locale)
-            return out
+            if layout.is_boolean_widget(kind):
+                return layout.decorate(out, control, pattern, [], locale, href)
     if options:
         out["options"] = [
             {
                 "id": opaque_id(seed, control.id, option),
                 "text": _option_text(control, option, locale, gen, cat),
                 "description": cat.option_descriptions[option](locale)
-                if option in cat.option_descriptions and kind == "audience"
+                if option in cat.option_descriptions and kind in ("audience", "audience_button")
                 else None,
                 "checked": option == value,
             }
@@ -190,7 +216,7 @@ def _control(control: Control, account: Account, locale: str, store: Store, knob
         out["href"] = control.href
     if control.pick_account:
         out["accounts"] = [f"{account.name} · Facebook", f"{account.ig_username} · Instagram"]
-    return out
+    return layout.decorate(out, control, pattern, options, locale, href)
 
 
 def _option_text(control: Control, option: str, locale: str, generation: str, cat) -> str:

@@ -314,6 +314,20 @@
   var RENDER = { audience: audience, "switch": toggle, div_switch: divSwitch, checkbox: checkbox, review: review,
                  choice: choice, radio_group: radioGroup, link: link, action: action, list: list, status: status };
 
+  // The pattern space (patterns.js, parts.js, loaded first): a control whose data carries `ui` is drawn
+  // there, and so is a part of a page that arrives later or sits collapsed.
+  var patterns = null, parts = null;
+  function render(c) {
+    if (c.type === "part") return parts.part(c);
+    return (c.ui ? patterns.render : RENDER)[c.type](c);
+  }
+  if (window.CometPatterns) {
+    var api = { el: el, activate: activate, nextId: nextId, mutate: mutate, saved: saved, dialog: dialog,
+                graphql: graphql, cx: cx, S: S, boot: boot, render: render };
+    patterns = CometPatterns.controls(api);
+    parts = CometPatterns.parts(api, patterns);
+  }
+
   // A feature announcement over the page: Close or Escape dismisses it for this page view; nothing is sent.
   function announce(a) {
     var d = dialog(a.title);
@@ -326,11 +340,13 @@
   function renderSettings() {
     var main = document.querySelector("[role=main]");
     if (boot.consent) cookieDialog(boot.consent);  // the cookie dialog the server put over the page
+    if (boot.screen) { parts.screen(main); return; }  // a setting's options on a page of their own
     graphql(boot.query, boot.variables).then(function (json) {
       var page = json.data.settings_page;
       main.textContent = "";
       main.appendChild(el("h1", { class: cx.h1 }, [page.title]));
       if (page.intro) main.appendChild(el("p", { class: cx.desc }, [page.intro]));
+      if (page.long_intro) main.appendChild(parts.longIntro(page.long_intro));
       page.sections.forEach(function (section) {
         var block = el("div", { style: "margin-bottom:8px" });
         var body = block;
@@ -351,7 +367,7 @@
         }
         section.controls.forEach(function (c) {
           if (c.type === "switch" && !strayKey) strayKey = c.key;
-          body.appendChild(RENDER[c.type](c));
+          body.appendChild(render(c));
         });
         main.appendChild(block);
       });
