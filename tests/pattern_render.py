@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pattern_cases import url
+from saved_pages import VOLATILE
 
 from auditor.replica import layout, model
 from auditor.replica.patterns import PART_LOADS, Pattern
@@ -72,7 +73,7 @@ def render(page, replica, account_id: str, page_id: str, assignment) -> dict:
         patterns = [p for p, _v in assignment.values()]
         later = any(p.load in PART_LOADS or p.section == "collapsed" for p in patterns)
         if later:
-            out["before"] = main.aria_snapshot()
+            out["before"] = seen(main)
         counts = {s: main.get_by_text(text, exact=True).count() for s, text in labels.items()}
         for route in held:
             route.continue_()
@@ -90,12 +91,18 @@ def render(page, replica, account_id: str, page_id: str, assignment) -> dict:
             _wait_count(page, main.get_by_text(labels[setting], exact=True), want, scroll)
     if scroll:
         page.evaluate("window.scrollTo(0, 0)")
-    out["snapshot"] = main.aria_snapshot()
+    out["snapshot"] = seen(main)
     locale = replica.store.accounts[account_id].locale
     followed = {s: follow(page, main, p, labels[s], locale) for s, (p, _v) in assignment.items() if opens(p)}
     if followed:
         out["followed"] = followed
     return out
+
+
+def seen(element) -> str:
+    """The element's snapshot as observe takes it ("ai" mode: the page's containers kept), without what changes
+    from one load to the next (references, the pointer's shape)."""
+    return "\n".join(VOLATILE.sub("", line) for line in element.aria_snapshot(mode="ai").splitlines())
 
 
 def key(replica, setting: str) -> str:
@@ -146,19 +153,19 @@ def follow(page, main, pattern: Pattern, label: str, locale: str) -> str:
         back = page.url
         control.click()
         page.locator("[role=main][aria-busy=false] h1").wait_for()
-        tree = page.get_by_role("main").aria_snapshot()
+        tree = seen(page.get_by_role("main"))
         page.goto(back)
         page.locator("[role=main][aria-busy=false]").wait_for()
         return tree
     if pattern.reach == "inline":
         control.click()
-        tree = main.aria_snapshot()
+        tree = seen(main)
         control.click()
         return tree
     control.click()
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
-    tree = dialog.aria_snapshot()
+    tree = seen(dialog)
     page.keyboard.press("Escape")
     dialog.wait_for(state="detached")
     return tree
