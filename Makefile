@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install browser install-browser bench schemas dist clean
+.PHONY: demo test install browser install-browser bench sweep schemas dist clean
 
 demo: install browser
 	$(BIN)/auditor demo
@@ -22,6 +22,10 @@ test: install browser
 
 bench: install browser
 	$(BIN)/python bench/run.py
+
+# The demo account audited under 50 generated page variations, each read as the plain replica (bench/sweep.py).
+sweep: install browser
+	$(BIN)/python bench/sweep.py --seeds 50
 
 # The published JSON Schemas of the files auditor writes, made again from the models after one changed.
 schemas: install

@@ -29,10 +29,15 @@ DIALOGS = "[role=dialog], [role=alertdialog], dialog[open]"
 
 @dataclass
 class Place:
-    """Where an opener led: a dialog (its locator) or a subpage (None)."""
+    """Where an opener led: a dialog (its locator), a section it opened in place (the opener), or a subpage."""
 
     dialog: object | None
     snapshot: str
+    opened: object | None = None  # the disclosure that showed the section in place
+
+    @property
+    def found_by(self) -> str:
+        return "in_dialog" if self.dialog is not None else "after_expanding" if self.opened else "on_subpage"
 
 
 class Behind:
@@ -40,17 +45,18 @@ class Behind:
         self.page, self.words = page, words
         self.moved = False  # the browser went to a subpage and back: the settings page's references are new
 
-    def read(self, opener, setting: SettingRead, where: str) -> Reading:
-        place = self.go(opener)
+    def read(self, opener, setting: SettingRead, where: str, region=None) -> Reading:
+        place = self.go(opener, region)
         try:
             reading = self._read_there(place.snapshot, setting, where)
         finally:
             self.come_back(place)
-        reading.found_by = "in_dialog" if place.dialog is not None else "on_subpage"
+        reading.found_by = place.found_by
         return reading
 
-    def go(self, opener) -> Place:
-        """Click the opener and wait for what it opens: a dialog, or another page."""
+    def go(self, opener, region=None) -> Place:
+        """Click the opener and wait for what it opens: a dialog, another page, or (a disclosure) a section of
+        `region` in place."""
         url, dialogs = self.page.url, self.page.locator(DIALOGS).filter(visible=True)
         before = dialogs.count()
         opener.click()
@@ -67,12 +73,18 @@ class Behind:
                 main.wait_for(timeout=DIALOG_TIMEOUT_MS)
                 snapshot, _ = settled_snapshot(self.page, main, DIALOG_TIMEOUT_MS, between=lambda: None)
                 return Place(None, snapshot)
+            if region is not None and opener.get_attribute("aria-expanded") == "true":
+                snapshot, _ = settled_snapshot(self.page, region, DIALOG_TIMEOUT_MS, between=lambda: None)
+                return Place(None, snapshot, opened=opener)
             self.page.wait_for_timeout(16)  # a frame: the click's effect shows meanwhile
         raise NotFound("its button opened neither a dialog nor a page")
 
     def come_back(self, place: Place) -> None:
         if place.dialog is not None:
             self.close(place.dialog)
+            return
+        if place.opened is not None:
+            place.opened.click()  # the disclosure again: the section closes, as it was
             return
         self.page.go_back(wait_until="domcontentloaded")
         self.moved = True

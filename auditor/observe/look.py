@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 from auditor.observe import aria
 from auditor.observe.evidence import Kept
-from auditor.observe.locate import by_ref
 from auditor.observe.pages import Traffic, settled_snapshot
 from auditor.observe.snapshot import SnapshotReader
 from auditor.observe.wording import NotFound, UnsupportedLocale, Words
@@ -32,6 +31,8 @@ MORE_LOOKING_S = 6.0  # the longest a page with a missing setting is watched for
 SCROLLS = 8  # a page that keeps growing as it is scrolled is followed this far
 EXPANDS = 12  # collapsed sections opened on one page, at most
 # Scroll the page and the region to their ends; returns how tall they are, to tell whether more came.
+# A disclosure that is closed: a button with aria-expanded=false and no popup.
+COLLAPSED = ':is(button, [role=button])[aria-expanded="false"]:not([aria-haspopup]:not([aria-haspopup="false"]))'
 SCROLL_END_JS = """region => {
   const page = document.scrollingElement || document.documentElement;
   page.scrollTop = page.scrollHeight;
@@ -53,6 +54,7 @@ class Seen:
     reader: SnapshotReader
     kept: Kept
     found_by: dict[str, str] = field(default_factory=dict)
+    ways: set[str] = field(default_factory=set)  # the ways of looking again that did something
 
 
 class Looker:
@@ -61,16 +63,24 @@ class Looker:
         self.traffic = Traffic.of(page)
 
     def look(self, wait_ms: float, seconds_left: float, clicks: bool = True) -> Seen:
-        """The page as it will stay; with `clicks` False (a dialog covers it), no section is opened."""
+        """The page as it will stay; with `clicks` False (a dialog covers it), no section is opened.
+
+        A setting not on the page calls for every way of looking again; one on it with no value shown (a
+        "Review setting" row, a question whose control is in a closed section) for opening sections too. A
+        section opened may hold a part that loads late or on scroll: waiting and scrolling come again after it.
+        """
         snapshot, kept = settled_snapshot(self.page, self.region, wait_ms, between=self.take)
         seen = Seen(snapshot, self._reader(snapshot), kept or self.take())
-        missing = self._missing(snapshot)
+        missing, unsure = self._missing(snapshot)
         until = time.monotonic() + min(MORE_LOOKING_S, max(0.0, seconds_left))
-        ways = [("after_waiting", self._wait), ("after_scrolling", self._scroll)]
-        for way, step in ways + ([("after_expanding", self._expand)] if clicks else []):
-            if not missing:
-                break
-            missing = self._again(seen, missing, way, step, until)
+        ways = [("after_waiting", self._wait, True), ("after_scrolling", self._scroll, False)]
+        if clicks:  # an opened section may hold a part that loads late or on scroll: look for it too
+            ways += [("after_expanding", step, True) for step in (self._expand, self._wait, self._scroll)]
+        for way, step, also_unsure in ways:
+            if step != self._expand and way == "after_expanding" and "after_expanding" not in seen.ways:
+                break  # no section was opened
+            if missing or (also_unsure and unsure):
+                missing, unsure = self._again(seen, (missing, unsure), way, step, until)
         return seen
 
     def reader_now(self, wait_ms: float) -> SnapshotReader:
@@ -78,33 +88,36 @@ class Looker:
         snapshot, _ = settled_snapshot(self.page, self.region, wait_ms, between=lambda: None)
         return self._reader(snapshot)
 
-    def _again(self, seen: Seen, missing: set[str], way: str, step, until: float) -> set[str]:
+    def _again(self, seen: Seen, lacking: tuple[set[str], set[str]], way: str, step, until: float):
         """Do one way of looking again; what it brought is read, and the settings it found say how."""
         if not step(seen, until):
-            return missing
+            return lacking
+        seen.ways.add(way)
         left_ms = max(1.0, (until - time.monotonic()) * 1000)
         snapshot, kept = settled_snapshot(self.page, self.region, left_ms, between=self.take)
         if snapshot == seen.snapshot:
-            return missing
+            return lacking
         seen.snapshot, seen.reader, seen.kept = snapshot, self._reader(snapshot), kept or self.take()
-        still = self._missing(snapshot)
-        seen.found_by.update({setting: way for setting in missing - still})
-        return still
+        missing, unsure = self._missing(snapshot)
+        seen.found_by.update({setting: way for setting in (lacking[0] | lacking[1]) - missing - unsure})
+        return missing, unsure
 
     def _reader(self, snapshot: str) -> SnapshotReader:
         return SnapshotReader(aria.parse(snapshot), self.words, self.flow.spec.settings)
 
-    def _missing(self, snapshot: str) -> set[str]:
-        """The settings of the flow the snapshot does not show (a reader of its own: reading claims controls)."""
-        reader, missing = self._reader(snapshot), set()
+    def _missing(self, snapshot: str) -> tuple[set[str], set[str]]:
+        """The settings of the flow the snapshot does not show, and those it shows with no value (a reader of its
+        own: reading claims controls)."""
+        reader, missing, unsure = self._reader(snapshot), set(), set()
         for setting in self.flow.spec.settings:
             try:
-                reader.read(setting)
+                if reader.read(setting).value is None:
+                    unsure.add(setting.id)
             except NotFound:
                 missing.add(setting.id)
             except UnsupportedLocale:
                 pass
-        return missing
+        return missing, unsure
 
     # -- the ways of looking again; each returns whether it may have changed the page
     def _wait(self, seen: Seen, until: float) -> bool:
@@ -128,19 +141,11 @@ class Looker:
         return height is not None
 
     def _expand(self, seen: Seen, until: float) -> bool:
-        """Open the region's collapsed sections: disclosures only (a button with a popup opens a menu, a list
-        box or a dialog of choices, which is not a section)."""
-        closed = [
-            node.ref
-            for top in aria.parse(seen.snapshot)
-            for node in top.walk()
-            if node.role == "button" and node.attrs.get("expanded") == "false" and node.ref
-        ]
-        opened = False
-        for ref in closed[:EXPANDS]:
-            button = by_ref(self.page, self.region, ref)
-            if time.monotonic() >= until or button.get_attribute("aria-haspopup") not in (None, "false"):
-                continue
-            button.click()
-            opened = True
-        return opened
+        """Open the region's collapsed sections, one after the other: disclosures only (a snapshot does not show
+        aria-expanded=false); a button with a popup opens a menu, a list box or a dialog of choices instead."""
+        closed = self.region.locator(COLLAPSED)
+        opened = 0
+        while opened < EXPANDS and time.monotonic() < until and closed.count():
+            closed.first.click()  # it opens, and leaves the set: the next one is first
+            opened += 1
+        return opened > 0

@@ -18,8 +18,20 @@ from auditor.observe import aria
 from auditor.observe.behind import DIALOG_TIMEOUT_MS, Behind, from_radios
 from auditor.observe.locate import by_ref, locate
 from auditor.observe.snapshot import Reading, SnapshotReader
-from auditor.observe.wording import NotFound, Words, any_of
+from auditor.observe.wording import NotFound, Words, any_of, norm
 from auditor.spec import SAFE_CLICK_ROLES, SettingRead
+
+# A button whose name starts with one of these acts rather than shows ("Remove", "Turn off", "Log out"): never
+# followed to read a value, though the guard would stop any request it sent.
+ACTING = frozenset(
+    """remove delete turn log clear reset save send submit confirm allow accept decline disconnect deactivate
+    block unblock unfollow follow disable enable add create""".split()
+)
+
+
+def acts(name: str | None) -> bool:
+    first = norm(name or "").split(" ")[0]
+    return first in ACTING
 
 
 class Blocked(Exception):
@@ -49,7 +61,11 @@ class Reader:
         self.behind = Behind(page, words)
 
     def read(self, setting: SettingRead) -> Reading:
-        if setting.read == "choice" and setting.account:
+        if (
+            setting.read == "choice"
+            and setting.account
+            and locate(self.region, setting.open, self.words.locale).count()
+        ):
             self._may_click(setting)
             return self._read_choice(setting)  # the row shows one value; the dialog says whose
         reading = self.snapshot.read(setting)
@@ -75,10 +91,10 @@ class Reader:
             opener, role = by_ref(self.page, self.region, seen.opener), seen.control or "button"
         else:
             opener, role = self._row_button(setting), setting.open.role
-        if role not in SAFE_CLICK_ROLES:
-            return seen  # a switch, a radio or a list box is only looked at: what it shows is all there is
+        if role not in SAFE_CLICK_ROLES or acts(seen.opener_name) or opener.get_attribute("aria-expanded") == "true":
+            return seen  # a switch, a radio, a list box, a button that acts ("Remove"), a section open already
         where = f'row "{self.words.labels(setting)[0]}" >> {role}'
-        reading = self.behind.read(opener, setting, where)
+        reading = self.behind.read(opener, setting, where, self.region)
         reading.claimed = seen.claimed
         return reading
 

@@ -105,23 +105,27 @@ class Layout:
         return any(j in self.claims and self.claims[j].setting != setting for j in self.inside(block))
 
     def label_spot(self, setting: str) -> int | None:
-        """The first node that says the setting's wording and is not a control (its question, or its heading)."""
-        return next(
-            (
-                i
-                for i, spot in enumerate(self.spots)
-                if spot.control is None and spot.node.role in TEXT_ROLES and self._mentioned[i] == setting
-            ),
-            None,
-        )
+        """The node that says the setting's wording and is not a control: its question, or failing one, a heading
+        (a page's title may hold a setting's wording: "Messages and story replies")."""
+        said = [
+            i
+            for i, spot in enumerate(self.spots)
+            if spot.control is None and spot.node.role in TEXT_ROLES and self._mentioned[i] == setting
+        ]
+        return min(said, key=lambda i: (self.spots[i].node.role == "heading", i), default=None)
 
-    def texts(self, block: int) -> list[tuple[int, str]]:
-        """(index, the text as shown) of every node in the block that says something and is not a control."""
-        return [
+    def texts(self, block: int, start: int | None = None) -> list[tuple[int, str]]:
+        """(index, the text as shown) of every node in the block that says something and is neither a control nor
+        a heading (a section's title, never a value); those after `start` (the question) first."""
+        found = [
             (j, " ".join(t for t in (spot.node.name, spot.node.text) if t))
             for j in self.inside(block, itself=True)
-            if (spot := self.spots[j]).own and spot.node.role in TEXT_ROLES and not self._in_control(j)
+            if (spot := self.spots[j]).own
+            and spot.node.role in TEXT_ROLES
+            and spot.node.role != "heading"
+            and not self._in_control(j)
         ]
+        return sorted(found, key=lambda pair: start is not None and pair[0] < start)
 
     def _in_control(self, index: int) -> bool:
         return self.spots[index].control is not None or any(

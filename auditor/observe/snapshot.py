@@ -49,6 +49,7 @@ class Reading:
     claimed: list[int] = field(default_factory=list)  # the inventory's controls this setting was read from
     found_by: str = "name"  # how the setting was found: name, row_text (the page-level ways: readers, stage)
     opener: str | None = None  # the aria ref of the control that shows the options, where the page has one
+    opener_name: str | None = None  # and its accessible name
     shows_option: bool = False  # unknown, though the control shows an option's wording (another setting's)
 
 
@@ -98,6 +99,7 @@ class SnapshotReader:
             claimed=[self.layout.spots[index].control],
             found_by=how,
             opener=node.ref,
+            opener_name=node.name,
             **more,
         )
 
@@ -141,7 +143,7 @@ class SnapshotReader:
         if start is None and not mine:
             return None
         row = self.layout.row_of(setting.id, start if start is not None else mine[0])
-        texts = self.layout.texts(row)
+        texts = self.layout.texts(row, start)
         shown = next((s for _j, t in texts if (s := self.words.option_in(setting, t, whole=True)).value), None)
         if shown is None:
             labels = [norm(label) for label in self.words.labels(setting)]
@@ -159,6 +161,7 @@ class SnapshotReader:
             claimed=[self.layout.spots[i].control for i in mine],
             found_by="row_text",
             opener=self._spot(button).ref if button is not None else None,
+            opener_name=self._spot(button).name if button is not None else None,
         )
 
     def _by_value(self, setting: SettingRead) -> Reading:
