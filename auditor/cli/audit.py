@@ -46,17 +46,16 @@ def demo(
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
     from auditor.demo import run_demo
+    from auditor.history import default_path
 
     out = out or Path("reports/demo-applied" if apply else "reports/demo")
-    print(
-        run_demo(
-            out,
-            browser_path=browser_path,
-            lang=lang and lang.value,
-            history=history_file(history, no_history),
-            apply=apply,
-        )
-    )
+    # A history of its own by default: the demo's accounts are the replica's, not the person's.
+    recorded_in = history_file(history, no_history, default=default_path().with_name("demo-history.sqlite"))
+    done = run_demo(out, browser_path=browser_path, lang=lang and lang.value, history=recorded_in, apply=apply)
+    print(done.report)
+    if done.stopped is not None:
+        print(f"auditor: error: the demo did not finish: {done.stopped}", file=sys.stderr)
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 @app.command()
