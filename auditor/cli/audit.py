@@ -6,6 +6,7 @@ Each parses, calls a stage (auditor.stages) and says where the result is; heavy 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
