@@ -275,6 +275,11 @@ def test_a_file_of_another_site_key_or_of_no_account_is_refused_before_the_brows
         accounts.check_file(Path("a.json"), mine, Target(), history, False)
     with pytest.raises(InputError, match=r"account.key: .* another history"):
         accounts.check_file(Path("a.json"), mine, here, tmp_path / "other.sqlite", False)
+    demo = Target("https://127.0.0.1:9", instance="0a1b2c")  # the replica of one `auditor demo`
+    with pytest.raises(InputError, match=r"the replica of an `auditor demo` \(it ended with that demo\)"):
+        accounts.check_file(
+            Path("a.json"), account_of(cookies_of("1001"), demo.site, account_key(history)), here, history, False
+        )
     with pytest.raises(InputError, match="does not say whose account it is .* --any-account"):
         accounts.check_file(Path("a.json"), None, here, history, False)
     assert accounts.check_file(Path("a.json"), None, here, history, True) == account_key(history)

@@ -446,7 +446,7 @@ class TestWhoseAccount:
         assert writes_of(replica) == [("fb.future_posts_audience", "public", True)]
         assert record.load(tmp_path / "undone" / "undo.json").account == demo
 
-    def test_a_file_of_another_site_or_of_no_known_account_is_refused_before_any_login(self, replica, tmp_path):
+    def test_a_file_of_the_replica_undone_on_meta_or_the_reverse_is_refused_before_any_login(self, replica, tmp_path):
         on_meta = record.save(tmp_path / "meta.json", one_change_made_on(named(replica, "demo", site="meta")))
         refused = undo_as(replica, "demo", on_meta, tmp_path / "x", "--replica", replica.url)
         assert refused.returncode == 2 and len(error_lines(refused)) == 1, refused.stderr
@@ -456,17 +456,8 @@ class TestWhoseAccount:
         to_meta = undo_as(replica, "demo", on_replica, tmp_path / "x")  # no --replica: Meta's own sites
         assert to_meta.returncode == 2 and len(error_lines(to_meta)) == 1, to_meta.stderr
         assert f"on the replica at {replica.url}, and this run is on Meta's sites: nothing" in to_meta.stderr
-
-        of_a_demo = named(replica, "demo", site=Target(replica.url, instance="0a1b2c").site)
-        demo_file = record.save(tmp_path / "demo.json", one_change_made_on(of_a_demo))
-        gone = undo_as(replica, "demo", demo_file, tmp_path / "x", "--replica", replica.url)
-        assert gone.returncode == 2 and "the replica of an `auditor demo` (it ended with that demo)" in gone.stderr
-
-        older = record.save(tmp_path / "older.json", one_change_made_on(None))
-        unsure = undo_as(replica, "demo", older, tmp_path / "x", "--replica", replica.url)
-        assert unsure.returncode == 2 and "the file does not say whose account it is" in unsure.stderr
-        assert "--any-account" in unsure.stderr
         assert replica.store.logins() == [] and replica.writes() == []  # no browser even started
+        # A demo's replica, and a file that names no account: tests/test_apply.py (no browser either).
 
     def test_a_file_edited_to_name_another_account_is_refused(self, replica, tmp_path):
         demo, other = named(replica, "demo"), named(replica, "us")
