@@ -28,7 +28,15 @@ from auditor.results import (
 )
 
 Kind = Literal[
-    "added", "removed", "renamed", "moved", "options_changed", "type_changed", "default_changed", "page_missing"
+    "added",
+    "removed",
+    "renamed",
+    "moved",
+    "options_changed",
+    "type_changed",
+    "default_changed",
+    "page_missing",
+    "changed_by_auditor",  # a value auditor apply (or its undo) set between the runs: not drift (attribution.py)
 ]
 MARK = {
     "added": "+",
@@ -39,6 +47,7 @@ MARK = {
     "type_changed": "!",
     "default_changed": "=",
     "page_missing": "x",
+    "changed_by_auditor": "@",
 }
 
 
@@ -78,6 +87,7 @@ class Drift(Strict):
     current: RunInfo
     changes: list[Change]
     not_compared: list[NotCompared]
+    made: list[Change] = []  # values auditor changed at the person's request between the runs (not drift)
 
 
 @dataclass

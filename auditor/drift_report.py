@@ -17,6 +17,9 @@ def render(drift: Drift) -> str:
         f"between the baseline of {drift.baseline.started} and the run of {drift.current.started}"
     )
     lines = [head, *(c.line() for c in drift.changes)]
+    if drift.made:
+        lines.append(f"changed by auditor at your request, not drift: {len(drift.made)}")
+        lines += [c.line() for c in drift.made]
     for skipped in drift.not_compared:
         lines.append(f"? not compared     [{skipped.flow}] ({skipped.reason}) {skipped.detail}".rstrip())
     if not drift.changes and not drift.not_compared:

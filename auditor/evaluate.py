@@ -192,3 +192,47 @@ def _score(category: str, findings: list[Finding]) -> Score:
         not_applicable=count["not_applicable"],
         score=score,
     )
+
+
+# ---------------------------------------------------------------------- after auditor apply
+def after_changes(
+    findings: Findings, values: dict[str, tuple], titles: dict[str, tuple[str, str]] | None = None
+) -> Findings:
+    """The findings as they stand after auditor apply set some settings anew (setting -> (value, the page's
+    words for it), as read back): each check on such a setting judged again, the derived settings derived
+    again, the scores counted again. `titles`: per check, its title when it passes and when it fails."""
+    if not values:
+        return findings
+    titles, values = titles or {}, dict(values)
+    now = {x.setting: (x.value, x.raw) for x in findings.findings if x.status in ("pass", "fail")} | values
+    inputs = {
+        setting: Observation(setting=setting, platform=platform_of(setting), status="observed", value=v, raw=text)
+        for setting, (v, text) in now.items()
+        if setting in PUBLIC_WHEN and v is not None
+    }
+    if set(inputs) & set(values):
+        derived = public_content_exposure(inputs, findings.run.platforms)
+        if derived.status == "observed":
+            values[derived.setting] = (derived.value, derived.raw)
+    judged = [
+        _judged_again(x, *values[x.setting], titles.get(x.check))
+        if x.setting in values and x.status in ("pass", "fail")
+        else x
+        for x in findings.findings
+    ]
+    categories = sorted({x.category for x in judged})
+    return findings.model_copy(
+        update={
+            "findings": judged,
+            "scores": [_score(c, [x for x in judged if x.category == c]) for c in categories],
+            "overall": _score("overall", judged),
+        }
+    )
+
+
+def _judged_again(x: Finding, value, text: str | None, titles: tuple[str, str] | None) -> Finding:
+    if type(value) is int:  # a count: apply never sets one, and its check may be "at most"
+        return x
+    passed = any(type(value) is type(v) and value == v for v in x.recommended)
+    title = titles[0 if passed else 1] if titles and x.title in titles else x.title
+    return x.model_copy(update={"value": value, "raw": text, "status": "pass" if passed else "fail", "title": title})

@@ -78,6 +78,12 @@ def _shipped(checklist_id: str) -> Checklist | None:
     return load_file(path, Checklist, checklist_id).spec if path.is_file() else None
 
 
+def check_titles(checklist_id: str) -> dict[str, tuple[str, str]]:
+    """Check id -> (its title when it passes, when it fails), for the checks of a shipped checklist."""
+    checklist = _shipped(checklist_id)
+    return {c.id: (c.title, c.failure_title) for c in checklist.checks} if checklist is not None else {}
+
+
 def failure_titles(checklist_id: str, lang: str) -> dict[str, str]:
     """Check id -> what to do, in `lang`, for the checks of a shipped checklist that have it."""
     checklist = _shipped(checklist_id) if lang != SOURCE else None

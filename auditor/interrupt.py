@@ -12,6 +12,7 @@ import threading
 from contextlib import contextmanager
 
 _requested = threading.Event()
+_inside = threading.Event()  # a stop_between_pages is in force (the demo's around its stages, each stage's inside)
 
 
 def requested() -> bool:
@@ -23,12 +24,14 @@ def requested() -> bool:
 def stop_between_pages(say):
     """While inside, the first Ctrl-C sets `requested()` and says so; the second raises KeyboardInterrupt.
 
-    Signal handlers belong to the main thread: elsewhere (a test's worker thread) this does nothing.
+    Signal handlers belong to the main thread: elsewhere (a test's worker thread) this does nothing. Inside
+    another (the demo's, around its stages) it leaves that one in force: a Ctrl-C before a stage stops it too.
     """
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or _inside.is_set():
         yield
         return
     _requested.clear()
+    _inside.set()
 
     def on_ctrl_c(signum, frame):
         if _requested.is_set():
@@ -43,3 +46,4 @@ def stop_between_pages(say):
     finally:
         signal.signal(signal.SIGINT, previous)
         _requested.clear()
+        _inside.clear()

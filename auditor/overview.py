@@ -1,4 +1,5 @@
-"""The report's overview: findings grouped by platform and topic, and how exposed each topic is. Pure."""
+"""The report's overview: what the report is, findings grouped by platform and topic, how exposed each topic
+is, and whether the person's content is public (the answer on AI training turns on it). Pure."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ STATUS_ORDER = ("fail", "manual", "unknown", "pass", "not_applicable")
 # The report's filter: to change, check yourself (by hand, or not read), fine; "does not apply" shows under all only.
 FILTER = {"fail": "fail", "manual": "check", "unknown": "check", "pass": "fine", "not_applicable": "none"}
 PLATFORM_ORDER = ("facebook", "instagram", "accounts_center", "meta")
+PUBLIC_CONTENT = "meta.public_content_exposure"  # derived by evaluate from the posts' and the account's audience
+
+
+def kind_of(made, since) -> str:
+    """What the report is: the audit before an apply (or an undo: apply.marks.Made) with the changes marked,
+    an audit that follows changes auditor made (history.Since says so), or an audit."""
+    if made is not None:
+        return "marked" if made.undone is None else "undone"
+    if since is not None and any(c.by_apply for c in since.changes):
+        return "after"
+    return "audit"
+
+
+def content_public(findings: list[Finding]) -> bool | None:
+    """Is the person's content public, as the checks on it found? None when they could not tell."""
+    found = next((x for x in findings if x.setting == PUBLIC_CONTENT and x.status in ("pass", "fail")), None)
+    return None if found is None or found.value not in ("public", "not_public") else found.value == "public"
 
 
 @dataclass(frozen=True)

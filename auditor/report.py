@@ -6,6 +6,7 @@ Findings are untrusted input: every text is escaped (HTML and XML by autoescape,
 `_markdown`) and loses its control and bidi characters, only https links become links, and only
 images inside the findings' folder are embedded. The report and report.md speak the reader's
 language (auditor/i18n.py: the templates' messages, the checks' texts, dates); junit.xml stays English.
+Every report says what it is (overview.kind_of). `auditor apply`'s words in the terminal are here too.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from markupsafe import Markup
 
 from auditor import data, i18n
 from auditor.errors import InputError
+from auditor.evaluate import after_changes
 from auditor.files import write_atomic
-from auditor.overview import FILTER, SEVERITY_ORDER, Group, Topic, exposure, groups
+from auditor.overview import FILTER, SEVERITY_ORDER, Group, Topic, content_public, exposure, groups, kind_of
 from auditor.results import BIDI_CONTROLS, Finding, Findings
 
 TOP = 5  # the most important changes on the first screen
@@ -65,7 +67,9 @@ class View:
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # source key -> (title, https URL)
     filter: dict[str, str] = field(default_factory=lambda: FILTER)
     lang: str = i18n.SOURCE
-    applied: dict[str, dict] = field(default_factory=dict)  # check id -> what auditor apply changed (apply.write_marks)
+    made: object = None  # what auditor apply (and its undo) changed: apply.marks.Made; None for an audit
+    kind: str = "audit"  # what the report is: audit, marked (an apply's), undone (an undo's), after (changes)
+    content_public: bool | None = None  # is the person's content public (overview.content_public)?
 
     @property
     def top(self) -> list[Finding]:
@@ -73,7 +77,7 @@ class View:
 
 
 def build_view(
-    findings: Findings, evidence_root: Path | None = None, lang: str = i18n.SOURCE, applied: dict | None = None
+    findings: Findings, evidence_root: Path | None = None, lang: str = i18n.SOURCE, made=None, since=None
 ) -> View:
     def worst_first(items: list[Finding]) -> list[Finding]:
         return sorted(
@@ -103,7 +107,9 @@ def build_view(
         exposure=exposure(findings.findings),
         sources=_sources(),
         lang=lang,
-        applied=dict(applied or {}),
+        made=made,
+        kind=kind_of(made, since),
+        content_public=content_public(findings.findings),
     )
 
 
@@ -186,14 +192,19 @@ def _markdown(value):
 
 
 def environment(
-    template_dir: Path | None = None, markdown: bool = False, lang: str = i18n.SOURCE, page_locale: str | None = None
+    template_dir: Path | None = None,
+    markdown: bool = False,
+    lang: str = i18n.SOURCE,
+    page_locale: str | None = None,
+    terminal: bool = False,
 ) -> Environment:
-    """Templates from template_dir first, then the built-in ones (datasette-style overrides), speaking `lang`."""
+    """Templates from template_dir first, then the built-in ones (datasette-style overrides), speaking `lang`;
+    escaped for HTML, for Markdown (`markdown`), or plain text for a terminal (`terminal`)."""
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(data.templates_dir())))
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=not markdown,
+        autoescape=not (markdown or terminal),
         finalize=_markdown if markdown else _clean,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -209,22 +220,30 @@ def environment(
     return env
 
 
+def apply_words(lang: str = i18n.SOURCE):
+    """What `auditor apply` says in the terminal, in `lang`: apply.txt.j2's macros (plan, question, progress,
+    summary), each called with the data apply/stage.py gives it and returning the text."""
+    return environment(lang=lang, terminal=True).get_template("apply.txt.j2").module
+
+
 def render(
     findings: Findings,
     template_dir: Path | None = None,
     evidence_root: Path | None = None,
     lang: str | None = None,
     since=None,
-    applied: dict | None = None,
+    made=None,
 ) -> dict[str, str]:
     """Every output file's text, by file name: the report in `lang` (default: the audited pages'), JUnit in English.
 
-    `since` (history.Since) adds what changed since the account's last audit; `applied` marks the findings
-    auditor apply changed.
+    `since` (history.Since) adds what changed since the account's last audit; `made` (apply.marks.Made), what
+    auditor apply changed: the findings are judged again on the values after the changes, and marked.
     """
     lang = lang or i18n.language_of(findings.run.locale)
+    if made is not None:
+        findings = after_changes(findings, made.values, i18n.check_titles(findings.checklist.id))
     localized = i18n.localize(findings, lang)
-    view = build_view(localized, evidence_root, lang, applied)
+    view = build_view(localized, evidence_root, lang, made, since)
     page = findings.run.locale
     html, markdown = (
         environment(template_dir, lang=lang, page_locale=page),
@@ -235,7 +254,9 @@ def render(
         return {
             "report.html": html.get_template(OUTPUTS["report.html"]).render(v=view, f=localized, since=since),
             "report.md": markdown.get_template(OUTPUTS["report.md"]).render(v=view, f=localized, since=since),
-            "junit.xml": junit.get_template(OUTPUTS["junit.xml"]).render(v=build_view(findings), f=findings),
+            "junit.xml": junit.get_template(OUTPUTS["junit.xml"]).render(
+                v=build_view(findings, made=made, since=since), f=findings
+            ),
         }
     except Exception as exc:  # a template of --template-dir may fail in any way: a syntax error, an unknown name, 1 / 0
         if template_dir is None:
@@ -260,7 +281,7 @@ def write_report(
     evidence_root: Path | None = None,
     lang: str | None = None,
     since=None,
-    applied: dict | None = None,
+    made=None,
 ) -> Path:
     """Write report.html, report.md and junit.xml; returns report.html.
 
@@ -269,7 +290,7 @@ def write_report(
     replaced atomically, so a failure leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang, since, applied)
+    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang, since, made)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor import results
+from auditor import attribution, results
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
 from auditor.drift_report import write as write_drift
@@ -39,13 +39,17 @@ def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
     return out
 
 
-def drift_files(baseline_file: Path, current_file: Path, out: Path) -> Drift:
-    """`auditor drift`: two saved runs compared, drift.json and junit.xml in `out`."""
+def drift_files(
+    baseline_file: Path, current_file: Path, out: Path, applied: list[Path] = (), history: Path | None = None
+) -> Drift:
+    """`auditor drift`: two saved runs compared, drift.json and junit.xml in `out`. A value auditor apply or
+    its undo set in between (their `applied` files say, or the `history`) is listed as auditor's, not drift."""
     before = results.read(baseline_file, Observations)
     after = results.read(current_file, Observations)
+    made = attribution.from_files(list(applied)) + attribution.from_history(history, after.run.account)
     check_output_dir(out)
     with claimed(out):
-        found = compare(before, after)
+        found = attribution.attribute(compare(before, after), made)
         write_drift(found, out, "junit.xml")
     return found
 

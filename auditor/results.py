@@ -118,6 +118,18 @@ class Source(Strict):
     title: str | None = None  # a checklist's title, for the report
 
 
+class Account(Strict):
+    """Whose settings a run read (or apply changed), as the history knows the account: keyed hashes, never an id.
+
+    Apply and undo compare it with the account the browser is logged in to before the first change.
+    """
+
+    site: str  # "meta" (Meta's own sites), a replica's URL, or "demo replica ..." (the demo's own, gone after it)
+    pseudonym: str  # as `auditor history` names the account
+    ids: dict[str, str]  # per platform, the keyed hash of the account's id there (history/pseudonym.py)
+    key: str  # which history key made the hashes: hashes made with two keys cannot be compared
+
+
 class Run(Strict):
     tool_version: str
     started: str
@@ -125,6 +137,7 @@ class Run(Strict):
     platforms: list[str]
     browser: str | None = None
     target: str = "meta"  # "meta" for the real sites, or the replica URL
+    account: Account | None = None  # whose settings these are (None: the pages did not tell, or an older file)
     locale: str | None = None
     region: str | None = None  # as far as the pages tell it (objection form offered or not)
     flows: list[Source] = []

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor import interrupt, results, spec
+from auditor import attribution, interrupt, results, spec
 from auditor.browser import Browsing, browsing, check_connect
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
@@ -23,7 +23,8 @@ from auditor.drift_report import write as write_drift
 from auditor.errors import InputError, LoginFailed, say
 from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
-from auditor.history import Recording, Since
+from auditor.history import Recording, Since, default_path
+from auditor.history.pseudonym import logged_in
 from auditor.meta import select_flows
 from auditor.observe.stage import Observer
 from auditor.outcome import stopped_at_login
@@ -125,7 +126,8 @@ def run(
                 history=recording,
                 option_lists=options.option_lists or before is not None,  # drift compares option lists
             )
-        found = compare(before, observations) if before is not None else None
+        made = attribution.from_history(options.history, observations.run.account) if before is not None else []
+        found = attribution.attribute(compare(before, observations), made) if before is not None else None
         if found is not None:
             write_drift(found, out, "drift-junit.xml")
     if recording is not None and recording.error is not None:
@@ -150,6 +152,8 @@ def observe(platforms: list[str], out: Path, options: Options, flow_set: FlowSet
                 deadline=deadline,
                 option_lists=options.option_lists,
             )
+            history = options.history or default_path()  # its key makes the account's hashes, recorded or not
+            observations.run.account = logged_in(_cookies(browser), options.target.site, history, say)
             return write_observations(out, observations)  # before the browser closes
 
 
@@ -215,6 +219,8 @@ def audit_in(
         option_lists=option_lists,
         say=say,
     )
+    key_of = history.path if history is not None else default_path()  # the history whose key makes the hashes
+    observations.run.account = logged_in(_cookies(browser), target.site, key_of, say)
     write_observations(folder / OBSERVATIONS, observations, say)
     findings = evaluate_to_file(observations, folder, checklist)
     if history is not None:

@@ -10,7 +10,8 @@ asked, never compared with None across the code:
 - whether the replica's throwaway certificate is accepted (Meta's certificates are always checked);
 - whether a person logging in by hand may reach hosts outside Meta (a CAPTCHA may come from elsewhere);
 - the pause between page loads (for the account's sake on Meta's sites; none on a replica);
-- the label the run's files carry, and the command a message tells a person to log in with.
+- the label the run's files carry, the site whose accounts they are (apply.json, the history), and the
+  command a message tells a person to log in with.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Target:
     """Meta's sites (replica_url None) or a replica at https://HOST:PORT."""
 
     replica_url: str | None = None
+    # A replica started for one run alone (the demo's): its id. Its accounts are nobody else's, so the
+    # history keeps them apart from every other run's, and nothing made on it applies anywhere else.
+    instance: str | None = None
 
     @classmethod
     def of(cls, replica: str | None) -> Target:
@@ -63,6 +67,13 @@ class Target:
     def label(self) -> str:
         """What the run's files say they audited: "meta", or the replica's URL."""
         return self.replica_url or "meta"
+
+    @property
+    def site(self) -> str:
+        """Whose accounts a run reads: "meta", a replica's URL, or the demo's own replica (one per demo)."""
+        if self.instance is not None:
+            return f"demo replica {self.instance}"
+        return self.label
 
     def launch_args(self) -> list[str]:
         """Chromium flags that send Meta's host names to the replica; none for Meta's sites."""

@@ -5,23 +5,27 @@ The replica's own logs are the witness for the guard: a write it blocked never r
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
 from auditor import data, results, spec
+from auditor.apply import account as accounts
 from auditor.apply import plan as plans
 from auditor.apply import record, stage
-from auditor.apply.runner import write_marks
+from auditor.apply.marks import made_by
 from auditor.apply.schema import load_changes
 from auditor.consistency import load_checklist
 from auditor.errors import InputError
 from auditor.evaluate import evaluate
+from auditor.history.pseudonym import account_key, account_of
 from auditor.network import MAX_WRITES_PER_CHANGE, is_settings_write
 from auditor.report import write_report
 from auditor.results import Findings, Observation, Observations, Run, now
 from auditor.stages import FlowSet
+from auditor.target import Target
 
 POSTS = data.flows_dir() / "facebook" / "posts.yml"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -225,13 +229,122 @@ def test_the_report_after_an_undo_marks_each_change_put_back_and_the_rest_still_
 
     put_back = first.record("verified", time="2026-11-09T10:00:00+00:00", writes=["POST save"])
     undone = applied.model_copy(update={"kind": "undo", "changes": [put_back]})
-    marks = write_marks(given.reversed, undone=undone)
+    made = made_by(given.reversed, undone=undone)
+    marks = made.marks
     assert marks[first.check]["changed_on"] == changes[0].time and marks[first.check]["time"] == put_back.time
     assert marks[second.check]["changed_on"] is None  # not put back: still changed
-    html = write_report(findings, tmp_path / "report", applied=marks).read_text()
+    html = write_report(findings, tmp_path / "report", made=made).read_text()
     assert html.count("and put back on") == 1 and html.count("Changed by auditor on") == 2
 
     (tmp_path / "findings.json").write_text("{ damaged")
     assert stage.plan_undo(tmp_path / "apply.json", FlowSet.load()).findings is None  # the undo goes on, no report
     (tmp_path / "findings.json").unlink()
     assert stage.plan_undo(tmp_path / "apply.json", FlowSet.load()).findings is None
+
+
+# ---------------------------------------------------------------------- whose account (apply/account.py)
+def cookies_of(uid: str, platforms=("facebook", "instagram")) -> list[dict]:
+    names = {"facebook": ("c_user", ".facebook.com"), "instagram": ("ds_user_id", ".instagram.com")}
+    return [{"name": names[p][0], "domain": names[p][1], "value": uid} for p in platforms]
+
+
+def test_the_account_a_file_names_is_checked_before_any_change(tmp_path):
+    site, key = "https://127.0.0.1:9", account_key(tmp_path / "history.sqlite")
+    mine = account_of(cookies_of("1001"), site, key)
+    assert mine.pseudonym == mine.ids["facebook"][:12] and set(mine.ids) == {"facebook", "instagram"}
+    assert account_of(cookies_of("1001"), "meta", key).ids != mine.ids  # a replica's accounts are not Meta's
+    assert account_of(cookies_of("1001"), "demo replica 0a", key).ids != mine.ids  # nor one demo's another's
+    path = tmp_path / "apply.json"
+    assert accounts.check_logged_in(path, mine, cookies_of("1001"), site, key) == (mine, None)
+    with pytest.raises(InputError, match=f"apply.json:1: account: the file belongs to account {mine.pseudonym}"):
+        accounts.check_logged_in(path, mine, cookies_of("2002"), site, key)
+    edited = mine.model_copy(update={"pseudonym": "0" * 12})  # the hashes still match: the name does not
+    with pytest.raises(InputError, match="belongs to account 000000000000 .* logged in to account "):
+        accounts.check_logged_in(path, edited, cookies_of("1001"), site, key)
+    _shown, stop = accounts.check_logged_in(path, mine, cookies_of("1001", ["facebook"]), site, key)
+    assert "the instagram pages did not show which account" in stop  # not logged in there: the apply stops
+    assert accounts.check_logged_in(path, None, cookies_of("2002"), site, key)[1] is None  # --any-account
+
+
+def test_a_file_of_another_site_key_or_of_no_account_is_refused_before_the_browser(tmp_path):
+    history = tmp_path / "history.sqlite"
+    mine = account_of(cookies_of("1001"), "https://127.0.0.1:9", account_key(history))
+    here = Target("https://127.0.0.1:9")
+    assert accounts.check_file(Path("a.json"), mine, here, history, False) == account_key(history)
+    with pytest.raises(InputError, match=r"a.json:1: account.site: .* on the replica at https://127.0.0.1:9, and this"):
+        accounts.check_file(Path("a.json"), mine, Target(), history, False)
+    with pytest.raises(InputError, match=r"account.key: .* another history"):
+        accounts.check_file(Path("a.json"), mine, here, tmp_path / "other.sqlite", False)
+    demo = Target("https://127.0.0.1:9", instance="0a1b2c")  # the replica of one `auditor demo`
+    with pytest.raises(InputError, match=r"the replica of an `auditor demo` \(it ended with that demo\)"):
+        accounts.check_file(
+            Path("a.json"), account_of(cookies_of("1001"), demo.site, account_key(history)), here, history, False
+        )
+    with pytest.raises(InputError, match="does not say whose account it is .* --any-account"):
+        accounts.check_file(Path("a.json"), None, here, history, False)
+    assert accounts.check_file(Path("a.json"), None, here, history, True) == account_key(history)
+
+
+# ---------------------------------------------------------------------- what each report is
+def test_the_report_of_an_apply_counts_and_answers_as_after_the_changes(plan, tmp_path):
+    findings = some_findings()
+    texts = {"public": "Public", "friends": "Friends", "everyone": "Everyone", "off": "Off", "on": "On"}
+    done = [
+        p.record(
+            "verified",
+            before=p.expected,
+            after=p.wanted,
+            before_text=texts.get(str(p.expected)),
+            after_text=texts.get(p.wanted, p.wanted),
+            time="2026-11-02T10:00:00+00:00",
+            writes=["POST save"],
+        )
+        for p in plan.changes
+    ]
+    applied = record.Applied(
+        tool_version="t",
+        started=done[0].time,
+        platforms=["facebook", "instagram"],
+        source="f",
+        changes=done,
+        writes_sent=len(done),
+    )
+    before = write_report(findings, tmp_path / "before").read_text()
+    marked = write_report(findings, tmp_path / "marked", made=made_by(applied)).read_text()
+
+    # What the audit would have found after the changes, evaluated afresh: the marked report's counts.
+    observations = Observations(
+        run=findings.run,
+        observations=[
+            Observation(setting=s, platform=platform, status="observed", value=value)
+            for s, (platform, value) in {**SEEN, **{c.setting: (SEEN[c.setting][0], c.after) for c in done}}.items()
+        ],
+    )
+    after = evaluate(observations, load_checklist("default"))
+    failing = [x for x in findings.findings if x.status == "fail"]
+    assert f"<strong>{len(failing)}</strong> to change" in before and "An audit: auditor read your" in before
+    assert sum(x.status == "fail" for x in after.findings) < len(failing) - len(done)  # the derived check too
+    assert f"<strong>{sum(x.status == 'fail' for x in after.findings)}</strong> to change" in marked
+    assert "with the 3 changes auditor made at your request on November 2, 2026 marked" in marked
+    assert "auditor changed 3 settings at your request on November 2, 2026, 3 verified; requests sent: 3" in marked
+    assert 'Changed by auditor on November 2, 2026 from "Public" to "Friends", verified' in marked
+    assert "Your future posts are not public" in marked and "Your future posts are public" in before
+
+    def ai_answer(html: str) -> str:
+        return html[html.index('id="ai-answer"') :].split("</section>", 1)[0]
+
+    assert "Yes, for public content." in ai_answer(before) and "Not your new posts" not in ai_answer(before)
+    assert "Not your new posts: they are not public" in ai_answer(marked)
+
+
+def test_an_audit_after_changes_says_so_and_one_after_an_undo_names_the_undo(tmp_path):
+    from auditor.history.compare import Change, Since
+
+    findings = some_findings()
+    by = {"apply": Change("fb.friend_requests", "changed", "everyone", "friends", by="apply", title="Friend requests")}
+    since = Since("2026-11-01T10:00:00+00:00", list(by.values()), [])
+    html = write_report(findings, tmp_path / "after", since=since).read_text()
+    assert "The audit after a change: auditor read your settings on " in html and "by auditor apply" in html
+    undone = Since(since.previous, [dataclasses.replace(by["apply"], by="undo")], [])
+    html = write_report(findings, tmp_path / "undone", since=undone).read_text()
+    assert "by auditor undo" in html and "by auditor apply" not in html

@@ -8,6 +8,7 @@ since each one costs a browser, a login and a page load per change.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,16 +21,20 @@ from conftest import ctrl_c_twice, start_auditor, wait_until
 from json_schemas import validate_folder
 
 from auditor import data, results
+from auditor.apply import plan as plans
 from auditor.apply import record, stage
 from auditor.apply.schema import load_changes
 from auditor.consistency import load_checklist
 from auditor.drift import compare
+from auditor.errors import InputError
 from auditor.evaluate import evaluate
-from auditor.results import Findings, Observations
+from auditor.history import default_path
+from auditor.history.pseudonym import account_key, account_of
+from auditor.results import Account, Findings, Observations, now
 from auditor.session.way_in import Credentials
 from auditor.stages import FlowSet, Options, run
 from auditor.target import Target
-from tests.test_apply import flows_with
+from tests.test_apply import flows_with, some_findings
 
 INSTAGRAM_PRIVACY = data.flows_dir() / "instagram" / "account_privacy.yml"
 
@@ -95,12 +100,39 @@ def test_the_default_plan_is_applied_verified_and_leaves_nothing_web_fixable(rep
     assert applied.complete and applied.writes_sent == len(applied.changes) and applied.writes_blocked == 0
     assert writes_of(replica) == [(c.setting, c.wanted, True) for c in applied.changes]  # one each, nothing else
     assert record.load(tmp_path / "applied" / "apply.json") == applied
+    owner = results.read(first_audit / "findings.json", Findings).run.account
+    assert owner is not None and owner.site == replica.url and set(owner.ids) == {"facebook", "instagram"}
+    assert applied.account == owner  # the pages showed the audit's account before the first change
     report = (tmp_path / "applied" / "report.html").read_text()
-    assert report.count("Changed by auditor on ") == len(applied.changes)
+    n = len(applied.changes)
+    assert report.count("Changed by auditor on ") == n and report.count(", verified</strong>") == n
 
     audit(replica, tmp_path / "again")
-    assert web_fixable(results.read(tmp_path / "again" / "findings.json", Findings)) == []
+    again = results.read(tmp_path / "again" / "findings.json", Findings)
+    assert web_fixable(again) == []
     assert validate_folder(tmp_path) == {"apply": 1, "observations": 1, "findings": 1}  # the published schemas
+    # The marked report is the audit with the changes marked, and its counts and answers are those after them:
+    # the same as the audit after the changes says.
+    assert f"with the {n} changes auditor made at your request on " in report
+    assert f"<strong>{sum(x.status == 'fail' for x in again.findings)}</strong> to change" in report
+    footer = report[report.index("<footer>") :]
+    assert f"auditor changed {n} settings at your request on " in footer
+    assert f", {n} verified; requests sent: {n}" in footer and "never changes" not in report
+    assert report.count("Requests that change settings") == 1
+    ai_answer = report[report.index('id="ai-answer"') :].split("</section>", 1)[0]
+    assert "Not your new posts: they are not public" in ai_answer and "Make your content non-public" not in ai_answer
+    before = (first_audit / "report.html").read_text()  # the counterpart: before the changes it said to make them
+    assert "Make your content non-public" in before[before.index('id="ai-answer"') :].split("</section>", 1)[0]
+    assert "An audit: auditor read your settings on " in before
+
+    words = given.words(FlowSet.load().vocabulary)
+    said = stage.summary(given, applied, tmp_path / "applied", words)
+    assert f"auditor changed {n} settings at your request, {n} verified after a reload." in said
+    assert f"Changed and verified ({n}):" in said
+    assert "Facebook · Who can see your future posts?: Public -> Friends" in said
+    assert "Left for you (" in said and "Two-factor authentication is off" in said
+    assert str(tmp_path / "applied" / "apply.json") in said and str(tmp_path / "applied" / "report.html") in said
+    assert not re.search(r"\b(fb|ig|ac|meta)\.[a-z_]+", said)  # no setting ids
 
 
 def test_a_change_of_each_kind_of_control_is_undone_exactly(replica, first_audit, tmp_path):
@@ -238,10 +270,15 @@ def test_a_value_changed_since_the_audit_is_left_alone(replica, first_audit, tmp
 
 
 # ---------------------------------------------------------------------- consent on the command line
-def auditor(*args: str) -> subprocess.CompletedProcess:
+def auditor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`auditor ARGS` with no terminal on stdin, as in CI."""
     return subprocess.run(
-        [sys.executable, "-m", "auditor", *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "auditor", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 
@@ -249,13 +286,6 @@ def test_without_a_terminal_or_yes_nothing_is_changed(replica, first_audit, tmp_
     done = auditor("apply", str(first_audit / "findings.json"), "--replica", replica.url, "-o", str(tmp_path / "x"))
     assert done.returncode == 2 and "no terminal to ask for your consent" in done.stderr
     assert replica.writes() == [] and not (tmp_path / "x").exists()
-
-
-def test_a_dry_run_prints_the_plan_and_changes_nothing(replica, first_audit, tmp_path):
-    done = auditor("apply", str(first_audit / "findings.json"), "--dry-run", "--yes", "--replica", replica.url)
-    assert done.returncode == 0 and "fb.future_posts_audience: Public -> Friends" in done.stdout
-    assert "to do yourself" in done.stdout and replica.writes() == []
-    assert not (first_audit / "apply.json").exists()
 
 
 def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(replica, first_audit, tmp_path):
@@ -322,3 +352,129 @@ def test_a_second_ctrl_c_after_a_save_was_sent_says_so_and_lists_the_write(repli
     assert "check it" in done[0].detail and done[0].writes == ["POST CometSettingsPrivacySelectorMutation"]
     assert process.returncode == 1 and applied.interrupted, "".join(err)
     assert [w.setting for w in replica.writes()] == ["fb.future_posts_audience"]
+
+
+def test_a_save_answered_but_not_kept_is_not_verified(replica, first_audit, tmp_path):
+    """Meta answers the save as done and keeps nothing: only the read-back after a reload can tell."""
+    replica.knobs.set("write_lost:fb.friend_requests")
+    given = stage.plan_apply(first_audit / "findings.json", FlowSet.load())
+    applied = apply(replica, given, tmp_path, ["fb-friend-requests-limited"])
+    change = next(c for c in applied.changes if c.status != "declined")
+    assert (change.status, change.before, change.after) == ("not_verified", "everyone", "everyone")
+    assert change.detail == "after a reload the page shows Everyone" and not applied.complete
+    assert writes_of(replica) == [("fb.friend_requests", "friends_of_friends", True)]  # answered as made
+    assert replica.store.get("demo", "fb.friend_requests") == "everyone"
+    marked = (tmp_path / "report.html").read_text()
+    assert "not verified: after a reload the page shows Everyone" in marked and ", verified" not in marked
+
+
+def test_a_dry_run_with_a_logged_in_session_prints_the_plan_and_changes_nothing(replica, first_audit, tmp_path):
+    """The test account's login is there (the same command without --dry-run logs in and changes the setting),
+    and a dry run neither logs in nor sends anything."""
+    account = replica.store.accounts["demo"]
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    findings = str(first_audit / "findings.json")
+    command = ["apply", findings, "--yes", "--replica", replica.url, "--only", "fb-future-posts-not-public"]
+    dry = auditor(*command, "--dry-run", "-o", str(tmp_path / "dry"), env=env)
+    assert dry.returncode == 0 and "Facebook · Who can see your future posts?: Public -> Friends" in dry.stdout
+    assert "fb.future_posts_audience" not in dry.stdout  # a person reads the setting's label, never its id
+    assert replica.writes() == [] and replica.store.logins() == [] and not (tmp_path / "dry").exists()
+
+    done = auditor(*command, "-o", str(tmp_path / "made"), env=env)  # the counterpart: the login works
+    assert done.returncode == 0, done.stderr
+    assert [outcome for _site, _who, outcome in replica.store.logins()] == ["ok", "ok"]
+    assert writes_of(replica) == [("fb.future_posts_audience", "friends", True)]
+    assert "Changed and verified (1):\n  - Facebook · Who can see your future posts?: Public -> Friends" in done.stdout
+
+
+# ---------------------------------------------------------------------- whose account: checked before any change
+def named(replica, account_id: str, site: str | None = None) -> Account:
+    """The replica account as findings.json and apply.json name it (keyed hashes, with this test session's key)."""
+    uid = replica.store.accounts[account_id].uid
+    cookies = [
+        {"name": "c_user", "domain": ".facebook.com", "value": uid},
+        {"name": "ds_user_id", "domain": ".instagram.com", "value": uid},
+    ]
+    return account_of(cookies, site or Target(replica.url).site, account_key(default_path()))
+
+
+def one_change_made_on(account: Account | None) -> record.Applied:
+    """apply.json of one change (future posts, Public to Friends) that an apply made on `account`."""
+    plan = plans.from_findings(some_findings(), load_changes(FlowSet.load().flows), ["fb-future-posts-not-public"])
+    change = plan.changes[0].record(
+        "verified", before="public", after="friends", time=now(), writes=["POST CometSettingsPrivacySelectorMutation"]
+    )
+    return record.Applied(
+        tool_version="test",
+        started=now(),
+        platforms=["facebook", "instagram"],
+        source="gone/findings.json",
+        account=account,
+        changes=[change],
+    )
+
+
+def undo_as(replica, account_id: str, applied: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
+    """`auditor apply --undo APPLIED --yes` logged in to a replica account (its login from the environment)."""
+    account = replica.store.accounts[account_id]
+    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    return auditor("apply", "--undo", str(applied), "--yes", "-o", str(out), *more, env=env)
+
+
+def error_lines(done: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in done.stderr.splitlines() if line.startswith("auditor: error:")]
+
+
+class TestWhoseAccount:
+    """An undo in another account, on another site, or of a file edited to name another account sends nothing:
+    exit 2 and one line saying whose account the file belongs to. (A class: another worker may take it.)"""
+
+    def test_an_undo_logged_in_to_another_account_is_refused(self, replica, tmp_path):
+        demo, other = named(replica, "demo"), named(replica, "us")
+        path = record.save(tmp_path / "apply.json", one_change_made_on(demo))
+        for account in ("demo", "us"):  # as the apply left it: an undo would put Public back
+            replica.store.set(account, "fb.future_posts_audience", "friends")
+        refused = undo_as(replica, "us", path, tmp_path / "refused", "--replica", replica.url)
+        assert refused.returncode == 2 and len(error_lines(refused)) == 1, refused.stderr
+        assert f"the file belongs to account {demo.pseudonym} on the replica at {replica.url}" in refused.stderr
+        assert f"the browser is logged in to account {other.pseudonym}: nothing was changed" in refused.stderr
+        assert [outcome for _site, _who, outcome in replica.store.logins()] == ["ok", "ok"]  # refused once logged in
+        assert replica.writes() == [] and not (tmp_path / "refused" / "undo.json").exists()
+
+        undone = undo_as(replica, "demo", path, tmp_path / "undone", "--replica", replica.url)  # its own account
+        assert undone.returncode == 0, undone.stderr
+        assert writes_of(replica) == [("fb.future_posts_audience", "public", True)]
+        assert record.load(tmp_path / "undone" / "undo.json").account == demo
+
+    def test_a_file_of_the_replica_undone_on_meta_or_the_reverse_is_refused_before_any_login(self, replica, tmp_path):
+        on_meta = record.save(tmp_path / "meta.json", one_change_made_on(named(replica, "demo", site="meta")))
+        refused = undo_as(replica, "demo", on_meta, tmp_path / "x", "--replica", replica.url)
+        assert refused.returncode == 2 and len(error_lines(refused)) == 1, refused.stderr
+        assert f"on Meta's sites, and this run is on the replica at {replica.url}: nothing" in refused.stderr
+
+        on_replica = record.save(tmp_path / "replica.json", one_change_made_on(named(replica, "demo")))
+        to_meta = undo_as(replica, "demo", on_replica, tmp_path / "x")  # no --replica: Meta's own sites
+        assert to_meta.returncode == 2 and len(error_lines(to_meta)) == 1, to_meta.stderr
+        assert f"on the replica at {replica.url}, and this run is on Meta's sites: nothing" in to_meta.stderr
+        assert replica.store.logins() == [] and replica.writes() == []  # no browser even started
+        # A demo's replica, and a file that names no account: tests/test_apply.py (no browser either).
+
+    def test_a_file_edited_to_name_another_account_is_refused(self, replica, tmp_path):
+        demo, other = named(replica, "demo"), named(replica, "us")
+        text = record.save(tmp_path / "apply.json", one_change_made_on(demo)).read_text()
+        for field in ("facebook", "instagram", "pseudonym"):  # the hashes whole first: the pseudonym starts one
+            mine = demo.pseudonym if field == "pseudonym" else demo.ids[field]
+            theirs = other.pseudonym if field == "pseudonym" else other.ids[field]
+            assert mine in text
+            text = text.replace(mine, theirs)
+        (tmp_path / "apply.json").write_text(text)
+        replica.store.set("demo", "fb.future_posts_audience", "friends")  # an undo would put Public back
+        given = stage.plan_undo(tmp_path / "apply.json", FlowSet.load())
+        assert given.account == other
+        with pytest.raises(
+            InputError, match=f"belongs to account {other.pseudonym} .* logged in to account {demo.pseudonym}"
+        ):
+            own_thread(
+                stage.run_plan, given, given.plan.changes, tmp_path / "undo", options_for(replica), FlowSet.load()
+            )
+        assert replica.writes() == [] and not (tmp_path / "undo" / "undo.json").exists()

@@ -12,12 +12,18 @@ from conftest import audit_account
 from json_schemas import validate_folder
 
 from auditor import results
+from auditor.apply.record import Applied, ChangeRecord, save
 from auditor.cli import main
 from auditor.drift import Drift, compare
 from auditor.drift_report import render
+from auditor.history import record_apply
+from auditor.history.pseudonym import account_key, account_of
+from auditor.history.record import Applied as HistoryApplied
 from auditor.replica.registry import catalog
+from auditor.results import Control, Observation, Observations, PageInventory, Run
 
 PAGES = ("facebook/posts", "facebook/how_people_find_and_contact_you")
+REPLICA_URL = "https://127.0.0.1:9"
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +230,57 @@ def test_run_with_a_baseline_exits_0_when_the_pages_did_not_change(replica, run_
     drift = results.read(tmp_path / "drift.json", Drift)
     assert drift.changes == drift.not_compared == []
     assert list(ElementTree.parse(tmp_path / "drift-junit.xml").getroot().iter("testcase")) == []
+
+
+# ---------------------------------------------------------------------- a value auditor set is not drift
+def posts_run(started: str, value: str, account=None) -> Observations:
+    """One Facebook page with its audience control, as a run reads it (no browser: drift is pure)."""
+    control = Control(role="button", name="Edit privacy", label="Who can see your future posts?")
+    page = PageInventory(flow="facebook/posts", url="https://www.facebook.com/settings/?tab=posts", status="ok")
+    page.controls = [control.model_copy(update={"setting": "fb.future_posts_audience"})]
+    seen = Observation(
+        setting="fb.future_posts_audience", platform="facebook", status="observed", value=value, flow="facebook/posts"
+    )
+    run = Run(tool_version="t", started=started, platforms=["facebook"], target=REPLICA_URL, account=account)
+    return Observations(run=run, observations=[seen], pages=[page])
+
+
+def made(kind: str, time: str) -> Applied:
+    change = ChangeRecord(
+        setting="fb.future_posts_audience",
+        platform="facebook",
+        flow="facebook/posts",
+        url="https://www.facebook.com/settings/?tab=posts",
+        wanted="friends",
+        before="public",
+        after="friends",
+        status="verified",
+        time=time,
+        writes=["POST CometSettingsPrivacySelectorMutation"],
+    )
+    return Applied(kind=kind, tool_version="t", started=time, platforms=["facebook"], source="f", changes=[change])
+
+
+def test_a_value_auditor_set_between_the_runs_is_named_as_its_change_not_drift(tmp_path, capsys):
+    history = tmp_path / "history.sqlite"
+    cookies = [{"name": "c_user", "domain": ".facebook.com", "value": "1001"}]
+    account = account_of(cookies, REPLICA_URL, account_key(history))
+    base = results.write(tmp_path / "base.json", posts_run("2026-01-01T10:00:00+00:00", "public"))
+    current = results.write(tmp_path / "current.json", posts_run("2026-01-03T10:00:00+00:00", "friends", account))
+
+    def drift(*more: str) -> tuple[int, str]:
+        code = main(["drift", str(base), str(current), "-o", str(tmp_path / "out"), *more])
+        return code, capsys.readouterr().out
+
+    code, out = drift("--no-history")  # nothing says auditor set it: Meta may have
+    assert code == 3 and "default changed" in out and "by auditor" not in out
+    earlier = save(tmp_path / "earlier.json", made("apply", "2025-12-31T10:00:00+00:00"))  # before the baseline
+    assert drift("--no-history", "--applied", str(earlier))[0] == 3
+    code, out = drift("--no-history", "--applied", str(save(tmp_path / "apply.json", made("apply", "2026-01-02T10"))))
+    assert code == 0 and "public -> friends: by auditor apply on 2026-01-02, at your request (not Meta)" in out
+    assert results.read(tmp_path / "out" / "drift.json", Drift).changes == []
+
+    put_back = [HistoryApplied("fb.future_posts_audience", "public", "friends", "2026-01-02T11:00:00+00:00")]
+    record_apply(history, cookies, REPLICA_URL, put_back, kind="undo")  # the history says so, with no file
+    code, out = drift("--history", str(history))
+    assert code == 0 and "by auditor undo on 2026-01-02" in out and "changed by auditor at your request" in out

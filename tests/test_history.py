@@ -23,9 +23,10 @@ from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
 from auditor.history import Recording, record_apply
 from auditor.history.record import Applied
-from auditor.history.store import SCHEMA_VERSION
+from auditor.history.store import MIGRATIONS, SCHEMA_VERSION
+from auditor.history.timeline import timeline
 from auditor.report import render
-from auditor.results import Observation, Observations, Run
+from auditor.results import Account, Observation, Observations, Run
 
 EXPECTED = Path(__file__).parent / "expected"
 UID = "100000000000001"
@@ -140,6 +141,63 @@ def test_the_report_marks_a_change_by_auditor_apply(tmp_path, checklist):
     assert "by auditor apply" in html and "notice" not in html
     assert "Changed since your last audit (January 5, 2026)" in texts["report.md"]  # in the reader's format
     assert "By auditor apply." in texts["report.md"] and "Less private" not in texts["report.md"]
+
+
+def test_an_undo_is_named_as_the_undo_in_the_report_and_the_timeline(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    record_apply(
+        db, COOKIES, "https://127.0.0.1:2", [Applied("fb.lookup_by_email", "everyone", "friends", "2026-01-06")]
+    )
+    applied = record(db, audited(checklist, "2026-01-07T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    undo = [Applied("fb.lookup_by_email", "friends", "everyone", "2026-01-08T10:00:00+00:00")]
+    record_apply(db, COOKIES, "https://127.0.0.1:2", undo, kind="undo")
+    undone = record(db, audited(checklist, "2026-01-09T10:00:00+00:00"))
+    assert [(c.by, c.alarming) for c in applied.since.changes] == [("apply", False)]
+    assert [(c.by, c.alarming, c.less_private) for c in undone.since.changes] == [("undo", False, True)]
+    html = render(audited(checklist, "2026-01-09T10:00:00+00:00")[1], since=undone.since)
+    assert "by auditor undo" in html["report.html"] and "by auditor apply" not in html["report.html"]
+    lines = timeline(db)
+    assert "    fb.lookup_by_email: everyone -> friends (by auditor apply)" in lines
+    assert "    fb.lookup_by_email: friends -> everyone (by auditor undo)" in lines
+
+
+def test_a_history_of_the_first_schema_is_migrated_and_its_changes_were_applies(tmp_path, checklist):
+    db = tmp_path / "history.sqlite"
+    with sqlite3.connect(db) as old:
+        for statement in MIGRATIONS[0]:
+            old.execute(statement)
+        old.execute("PRAGMA user_version = 1")
+        old.execute("INSERT INTO account (pseudonym) VALUES ('abc')")
+        old.execute("INSERT INTO applied (account, setting, before, after, time) VALUES (1, 's', '1', '2', 't')")
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) and SCHEMA_VERSION == 2
+        assert check.execute("SELECT setting, kind FROM applied").fetchall() == [("s", "apply")]
+
+
+def test_each_demo_replica_is_an_account_of_its_own(tmp_path, checklist):
+    """Every `auditor demo` starts a fresh replica: a demo after `demo --apply` is a first audit, not an alarm."""
+    db = tmp_path / "history.sqlite"
+
+    def on(site: str, started: str, **values):
+        observations, findings = audited(checklist, started, **values)
+        account = Account(site=site, pseudonym="-", ids={}, key="-")
+        observations.run.account = findings.run.account = account
+        return observations, findings
+
+    record(db, on("demo replica a1", "2026-01-05T10:00:00+00:00"))
+    record_apply(
+        db, COOKIES, "demo replica a1", [Applied("fb.lookup_by_email", "everyone", "friends", "2026-01-05T11")]
+    )
+    after = record(db, on("demo replica a1", "2026-01-05T12:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
+    assert [(c.by, c.alarming) for c in after.since.changes] == [("apply", False)]
+    next_demo = record(db, on("demo replica b2", "2026-01-06T10:00:00+00:00"))  # seeded afresh
+    assert next_demo.since is None  # its account's first audit: nothing to compare, nothing to alarm
+    same_replica = record(db, on("demo replica a1", "2026-01-06T11:00:00+00:00"))  # the counterpart
+    assert [(c.setting, c.alarming) for c in same_replica.since.changes] == [("fb.lookup_by_email", True)]
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT count(*) FROM account").fetchone() == (2,)
 
 
 def test_runs_of_other_accounts_and_of_meta_are_kept_apart(tmp_path, checklist):
@@ -343,7 +401,8 @@ class TestTwoAudits:
         section = html.split('<section id="since"', 1)[1].split("</section>", 1)[0]
         assert f"Changed since your last audit ({first_started(tmp_path / '1')})" in section
         changed, newly_failing = section.split("<li")[1:]
-        assert changed.startswith(' class="notice">') and "<code>fb.future_posts_audience</code>" in changed
+        assert changed.startswith(' class="notice">') and "Your future posts are public</strong>" in changed
+        assert "fb.future_posts_audience" not in section  # a person reads the check's title, never the id
         assert "was friends, now public." in changed and "Meta or someone else may have" in changed
         assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
         md = (tmp_path / "2" / "report.md").read_text()

@@ -58,6 +58,9 @@ def test_the_cookie_dialog_of_either_generation_is_declined_for_an_eu_visitor(lo
     log_in("eu", platform)
     consent = [r for r in replica.store.requests() if r[3].startswith(CONSENT_PATHS[platform])]
     assert len(consent) == 1 and consent[0][2] == "POST"  # the dialog was there and answered, once
+    # ... with its most private button: "Decline optional cookies" (or "Only allow essential cookies"), never
+    # "Allow all cookies" (accept_button), which would send the same one request.
+    assert list(replica.app.cookie_choices().values()) == ["accept_only_essential_button"]
     assert outcomes(replica) == [(platform, "ok")]  # no "needs_cookie_choice": the login went through first time
 
 

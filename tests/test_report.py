@@ -219,7 +219,8 @@ def test_provenance(tmp_path):
     )
     html = write_report(findings, tmp_path).read_text(encoding="utf-8")
     footer = html[html.index("<footer>") :]
-    assert "writes sent: 1 (requests not known to be reads, stopped by auditor's guard: 3)" in footer
+    assert "requests sent: 1; requests not known to be reads, stopped by auditor's guard: 3" in footer
+    assert "this audit only read your settings" in footer and "never changes" not in footer
     assert "auditor 0.1.0" in footer and "chromium 140.0 (test)" in footer
     assert "http://127.0.0.1:8765" in footer and "a stand-in for Meta" in footer
     assert f"sha256 {findings.checklist.sha256}" in footer and "version 1" in footer
@@ -267,7 +268,7 @@ def test_markdown_report(eu_report):
     assert headings[1] == ("##", "What to change")
     assert headings[2] == ("###", "1. Two-factor authentication is off")
     assert "Direct link: <https://accountscenter.facebook.com/password_and_security/two_factor>" in md
-    assert "1. Turn it on." in md and "writes sent: 0" in md
+    assert "1. Turn it on." in md and "requests sent: 0" in md
 
 
 @pytest.mark.parametrize("case", ["eu", "us", "facebook_only"])

@@ -1,5 +1,5 @@
 """The plan: which failing checks apply can fix on the web, and to what; what stays a change by hand;
-how the plan is shown, and the person's consent to each change.
+and the person's consent to each change (apply/words.py says them).
 
 Built from findings.json (an apply) or apply.json (an undo), with no browser. A check is
 changeable when a flow's `change:` part can set one of the values the check recommends; the
@@ -113,28 +113,29 @@ def from_applied(applied: Applied, changeable: dict[str, Changeable]) -> Plan:
     return plan
 
 
-# ---------------------------------------------------------------------- showing it, and asking
-def value_text(item: Changeable, value: Value, vocabulary: Vocabulary) -> str:
-    """An option's English text ("Only me"), else the value itself."""
+# ---------------------------------------------------------------------- the page's words
+def page_words(item: Changeable, value: Value, vocabulary: Vocabulary, locale: str, raw: str | None = None) -> str:
+    """A value as the page words it: the text read from the page (`raw`), except for an on/off control,
+    whose state has no words of its own ("checked"): then, as for a value not read, the flow's text."""
+    if raw and item.change.how != "flip":
+        return raw
     values = item.read.values
     localized = values.get(str(value)) if isinstance(values, dict) else vocabulary.values.get(str(value))
-    return (localized.get("en_US") if localized else None) or str(value)
+    if localized is None:
+        return "" if value is None else str(value)
+    return localized.get(locale) or localized.get("en_GB" if locale == "en_US" else "en_US") or localized.en_US
 
 
-def describe(plan: Plan, vocabulary: Vocabulary) -> list[str]:
-    lines = [f"{len(plan.changes)} change(s) auditor can make, each read back after a reload:"]
-    for n, p in enumerate(plan.changes, 1):
-        now, to = value_text(p.item, p.expected, vocabulary), value_text(p.item, p.wanted, vocabulary)
-        lines += [f"  {n:>2}. {p.title}", f"      {p.setting}: {now} -> {to}", f"      {p.url}"]
-    if plan.by_hand:
-        lines.append(f"{len(plan.by_hand)} to do yourself (auditor does not touch these):")
-        for b in plan.by_hand:
-            lines.append(f"   - {b.title} ({b.why})" + (f": {b.url}" if b.url else ""))
-    return lines
-
-
-def consent(plan: Plan, *, yes: bool, ask: Callable[[str], str] | None = None, say=print) -> list[Planned]:
-    """The changes the person agreed to: all with --yes; else each asked on the terminal (default no).
+# ---------------------------------------------------------------------- asking
+def consent(
+    plan: Plan,
+    *,
+    yes: bool,
+    ask: Callable[[str], str] | None = None,
+    question: Callable[[int, int, Planned], str] | None = None,
+) -> list[Planned]:
+    """The changes the person agreed to: all with --yes; else each asked on the terminal (default no), in
+    the words of `question(n, total, planned)` (apply/words.py).
 
     y yes, n no, a yes to this and all the rest, q no to this and all the rest. Without a terminal
     and without --yes nothing is changed: that is bad input (exit 2), said before any browser starts.
@@ -151,7 +152,9 @@ def consent(plan: Plan, *, yes: bool, ask: Callable[[str], str] | None = None, s
     agreed: list[Planned] = []
     for n, p in enumerate(plan.changes, 1):
         try:
-            answer = ask(f"[{n}/{len(plan.changes)}] change {p.setting} to {p.wanted}? {ANSWERS} ").strip().lower()
+            total = len(plan.changes)
+            asked = question(n, total, p) if question else f"[{n}/{total}] {p.title}? {ANSWERS} "
+            answer = ask(asked).strip().lower()
         except EOFError:
             answer = "q"
         if answer == "a":

@@ -2,7 +2,9 @@
 
 Per change: the value before (read just before it), the value wanted, the value read back after
 a reload, whether that proves the change (`verified`), when, and every write request the change
-step sent or had blocked. Nothing secret: setting ids, values, page URLs and "METHOD name" lines.
+step sent or had blocked; and whose account it is (results.Account: keyed hashes, as the history keeps
+them), which an undo checks before its first change. Nothing secret: setting ids, values, the page's
+words for them, page URLs and "METHOD name" lines.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from auditor.models import Strict
-from auditor.results import SCHEMA_VERSION, Source, Value, read, write
+from auditor.results import SCHEMA_VERSION, Account, Source, Value, read, write
 
 ChangeStatus = Literal[
     "verified",  # read back after a reload: the page shows the new value
@@ -34,6 +36,8 @@ class ChangeRecord(Strict):
     wanted: Value
     before: Value = None  # read from the page just before the change
     after: Value = None  # read back after a reload
+    before_text: str | None = None  # the page's words for `before` ("Public")
+    after_text: str | None = None  # the page's words for `after` ("Friends")
     status: ChangeStatus
     detail: str = ""
     time: str | None = None
@@ -63,6 +67,7 @@ class Applied(Strict):
     started: str
     finished: str | None = None
     target: str = "meta"
+    account: Account | None = None  # the account changed (None: the pages did not say, or an older file)
     platforms: list[str]
     source: str  # the findings.json (or apply.json, for an undo) the plan came from
     checklist: Source | None = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor import __version__, interrupt
-from auditor.apply.plan import Plan, Planned
+from auditor.apply.plan import Plan, Planned, page_words
 from auditor.apply.reading import PageRead, read_page
 from auditor.apply.record import Applied, ChangeRecord
 from auditor.apply.steps import AlreadySet, Changer, Stop
@@ -27,7 +27,7 @@ from auditor.errors import first_line, say
 from auditor.observe.locate import locate
 from auditor.observe.page import detect_locale
 from auditor.outcome import STOP_ADVICE, STOPS_THE_RUN
-from auditor.results import now
+from auditor.results import Observation, now
 from auditor.spec import Vocabulary
 
 
@@ -39,6 +39,7 @@ class Applier:
     pace_seconds: float = 0.0
     deadline: float | None = None
     say: Callable[[str], None] = say
+    progress: Callable[[int, int, Planned, ChangeRecord], str] | None = None  # the line said per change (words.py)
     stopped: str | None = None
     interrupted: bool = False
     _page: object = None
@@ -60,7 +61,8 @@ class Applier:
                     continue
                 record = self._apply(planned)
                 self.records.append(record)
-                self.say(f"[{n}/{len(agreed)}] {planned.setting}: {record.status.replace('_', ' ')} {record.detail}")
+                if self.progress is not None:
+                    self.say(self.progress(n, len(agreed), planned, record))
         except KeyboardInterrupt:  # the second Ctrl-C: no more browser calls, keep what was done
             self.interrupted, self.stopped = True, "interrupted (Ctrl-C twice)"
             if self._saving is not None and self._saving[1].sent:  # its save went out: it may have taken
@@ -91,13 +93,17 @@ class Applier:
         if seen is None or seen.status != "observed":
             detail = seen.detail if seen is not None else "not on the page"
             return planned.record("not_attempted", f"could not read it before the change: {detail}")
+        said = self._words(planned, seen)  # the page's words for it
         if seen.value == planned.wanted:
-            return planned.record("dropped", "the page already shows the new value", before=seen.value)
+            already = "the page already shows the new value"
+            return planned.record("dropped", already, before=seen.value, before_text=said)
         if seen.value != planned.expected:
             return planned.record(
                 "dropped",
-                f"the page shows {seen.value} now, not {planned.expected}: changed since the audit, so left alone",
+                f"the page shows {said} now, not {self._words(planned, planned.expected)}: changed since the audit, "
+                "so left alone",
                 before=seen.value,
+                before_text=said,
             )
         started, problem = now(), ""
         with self.browser.network.change(planned.setting) as window:
@@ -108,7 +114,9 @@ class Applier:
                 )
                 problem = saved.run(planned.wanted).note
             except AlreadySet:
-                return planned.record("dropped", "the page already showed the new value", before=seen.value)
+                return planned.record(
+                    "dropped", "the page already showed the new value", before=seen.value, before_text=said
+                )
             except Stop as exc:
                 problem = self.stopped = str(exc)
             except PlaywrightError as exc:
@@ -121,7 +129,7 @@ class Applier:
         elif value is None or value.status != "observed":
             problem = problem or "could not be read back after a reload"
         elif value.value != planned.wanted:
-            problem = problem or f"after a reload the page shows {value.value}"
+            problem = problem or f"after a reload the page shows {self._words(planned, value)}"
         verified = value is not None and value.status == "observed" and value.value == planned.wanted
         self._saving = None
         return planned.record(
@@ -129,6 +137,8 @@ class Applier:
             problem,
             before=seen.value,
             after=value.value if value is not None else None,
+            before_text=said,
+            after_text=self._words(planned, value),
             time=started,
             writes=list(window.sent),
             blocked=list(window.blocked),
@@ -150,6 +160,14 @@ class Applier:
         if page.reason in STOPS_THE_RUN:
             self.stopped = f"{page.detail} ({STOP_ADVICE[page.reason]})"
         return f"the page could not be read: {page.detail or page.reason}"
+
+    def _words(self, planned: Planned, seen) -> str | None:
+        """The page's words for a value read, or for a canonical value (apply.json and the report show them)."""
+        if not isinstance(seen, Observation):
+            return page_words(planned.item, seen, self.vocabulary, self._locale())
+        if seen.status != "observed":
+            return None
+        return page_words(planned.item, seen.value, self.vocabulary, self._locale(), seen.raw)
 
     def _region(self, planned: Planned):
         return locate(self._page, planned.item.flow.spec.region, None).first
@@ -183,22 +201,3 @@ def applied_record(
         interrupted=bool(applier and applier.interrupted),
         **fields,
     )
-
-
-def write_marks(applied: Applied, undone: Applied | None = None) -> dict[str, dict]:
-    """For the report: each changed finding's mark (when, verified or why not, the writes sent); with
-    `undone`, the undo of that apply, whose marks replace those of the changes it put back."""
-    marks = {c.check: _mark(c, applied) | {"changed_on": None} for c in applied.changes if c.check and c.changed}
-    for c in undone.changes if undone is not None else []:
-        if c.check in marks and c.changed:
-            marks[c.check] = _mark(c, undone) | {"changed_on": marks[c.check]["time"]}
-    return marks
-
-
-def _mark(change, applied: Applied) -> dict:
-    return {
-        "time": change.time or applied.started,
-        "verified": change.status == "verified",
-        "detail": change.detail,
-        "writes": list(change.writes),
-    }

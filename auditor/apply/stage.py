@@ -1,10 +1,12 @@
 """The apply stage from its inputs to its files: plan, consent, a guarded browser, apply.json, the report.
 
-`plan_apply` / `plan_undo` read the input and build the plan with no browser; `run_plan` opens a
-guarded browser for the plan's platforms (a saved session or a test account's login, as an
-audit gets in), makes the changes the person agreed to, and writes apply.json (undo.json) and
-report.html with each changed finding marked (after an undo: each one put back, so the report
-beside apply.json no longer says a setting is changed when it is not).
+`plan_apply` / `plan_undo` read the input and build the plan with no browser; `run_plan` checks
+that the input is of this site, opens a guarded browser for the plan's platforms (a saved session
+or a test account's login, as an audit gets in), checks that it is logged in to the input's account
+(apply/account.py), makes the changes the person agreed to, and writes apply.json (undo.json) and
+report.html: the audit with each changed finding marked and its counts those after the changes
+(after an undo: each one put back, so the report beside apply.json no longer says a setting is
+changed when it is not). Then it says what happened, in words (apply/words.py).
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import results, stages
+from auditor.apply import account as accounts
 from auditor.apply import plan as plans
 from auditor.apply import record
-from auditor.apply.runner import Applier, applied_record, write_marks
+from auditor.apply.marks import made_by
+from auditor.apply.runner import Applier, applied_record
 from auditor.apply.schema import load_changes
+from auditor.apply.words import Words
 from auditor.errors import InputError, say
 from auditor.files import check_output_dir, claimed
+from auditor.history import default_path
 from auditor.report import write_report
-from auditor.results import Findings, Source, now
+from auditor.results import Account, Findings, Source, now
 from auditor.stages import FlowSet, Options
 
 
@@ -34,12 +40,18 @@ class Input:
     checklist: Source | None = None
     reversed: record.Applied | None = None  # the apply an undo reverses
     findings_path: Path | None = None  # where `findings` came from (the report's screenshots are beside it)
+    account: Account | None = None  # whose account the input says it is (None: an older file does not say)
+
+    def words(self, vocabulary, lang: str | None = None) -> Words:
+        """What apply says of this plan in the terminal, in the report's language."""
+        return Words(self.plan, vocabulary, self.findings, lang, undo=self.reversed is not None)
 
 
 def plan_apply(findings_path: Path, flow_set: FlowSet, only: list[str] | None = None) -> Input:
     findings = results.read(findings_path, Findings)
     plan = plans.from_findings(findings, load_changes(flow_set.flows), only)
-    return Input(Path(findings_path), plan, findings, findings.checklist, findings_path=Path(findings_path))
+    path = Path(findings_path)
+    return Input(path, plan, findings, findings.checklist, findings_path=path, account=findings.run.account)
 
 
 def plan_undo(applied_path: Path, flow_set: FlowSet) -> Input:
@@ -50,7 +62,7 @@ def plan_undo(applied_path: Path, flow_set: FlowSet) -> Input:
         findings = results.read(findings_path, Findings) if findings_path is not None else None
     except InputError:  # the undo does not wait on the report: it says the report was not rewritten
         findings = None
-    return Input(Path(applied_path), plan, findings, applied.checklist, applied, findings_path)
+    return Input(Path(applied_path), plan, findings, applied.checklist, applied, findings_path, applied.account)
 
 
 def _findings_of(applied: record.Applied, applied_path: Path) -> Path | None:
@@ -64,13 +76,26 @@ def _findings_of(applied: record.Applied, applied_path: Path) -> Path | None:
 
 
 def run_plan(
-    given: Input, agreed: list[plans.Planned], out: Path, options: Options, flow_set: FlowSet, say=say
+    given: Input,
+    agreed: list[plans.Planned],
+    out: Path,
+    options: Options,
+    flow_set: FlowSet,
+    say=say,
+    *,
+    any_account: bool = False,
+    words: Words | None = None,
 ) -> record.Applied:
-    """Make the agreed changes; apply.json (or undo.json) is written whatever happens, then the marked report."""
+    """Make the agreed changes; apply.json (or undo.json) is written whatever happens, then the marked report.
+
+    A file of another site or account is bad input, before any change (apply/account.py); `any_account`
+    lets a file that does not say whose it is through. `words` says a line per change."""
     kind = "undo" if given.reversed is not None else "apply"
     name = record.APPLY_JSON if kind == "apply" else record.UNDO_JSON
+    history = options.history or default_path()  # its key names the account, recorded or not
+    key = accounts.check_file(given.path, given.account, options.target, history, any_account)
     check_output_dir(out)
-    started, applier, stopped = now(), None, None
+    started, applier, stopped, account = now(), None, None, None
     with claimed(out):
         # An audit's way in, shared with stages: the same guard, session rules, time limit and Ctrl-C.
         with stages._opened(given.plan.platforms, out, options) as (browser, way, deadline):
@@ -79,10 +104,16 @@ def run_plan(
                 failed = stages._log_in(browser, given.plan.platforms, way.credentials, flow_set.vocabulary, say)
             if failed is not None:
                 stopped = f"login failed: {failed}"
-            elif agreed:
+            else:  # before the first change: is the browser in the file's account?
+                cookies = browser.context.cookies()
+                account, stopped = accounts.check_logged_in(
+                    given.path, given.account, cookies, options.target.site, key
+                )
+            if stopped is None and agreed:
                 applier = Applier(
                     browser, flow_set.vocabulary, given.plan.platforms, options.target.pace(options.pace), deadline, say
                 )
+                applier.progress = words.progress if words is not None else None
                 applier.run(agreed)
             applied = applied_record(
                 given.plan,
@@ -92,6 +123,7 @@ def run_plan(
                 started=started,
                 finished=now(),
                 target=options.target.label,
+                account=account,
                 source=str(given.path),
                 checklist=given.checklist,
                 flows=[Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in flow_set.flows],
@@ -105,8 +137,8 @@ def run_plan(
             record.save(out / name, applied)  # before the browser closes
             history_error = _record_in_history(applied, browser.context.cookies(), options)
         if given.findings is not None:
-            marks = write_marks(applied) if given.reversed is None else write_marks(given.reversed, undone=applied)
-            write_report(given.findings, out, evidence_root=given.findings_path.parent, applied=marks)
+            made = made_by(applied) if given.reversed is None else made_by(given.reversed, undone=applied)
+            write_report(given.findings, out, evidence_root=given.findings_path.parent, lang=options.lang, made=made)
         else:
             source = given.reversed.source
             say(f"the report was not rewritten: the findings of that apply ({source}) are gone or unreadable")
@@ -116,7 +148,7 @@ def run_plan(
 
 
 def _record_in_history(applied: record.Applied, cookies: list[dict], options: Options):
-    """The changes made, in the history of runs: the next audit says "by auditor apply". The error, if any."""
+    """The changes made, in the history of runs: the next audit says "by auditor apply" (or undo). The error, if any."""
     from auditor.history import HistoryError, record_apply
     from auditor.history.record import Applied as Made
 
@@ -124,20 +156,14 @@ def _record_in_history(applied: record.Applied, cookies: list[dict], options: Op
     if options.history is None or not made:
         return None
     try:
-        record_apply(options.history, cookies, applied.target, made)
+        record_apply(options.history, cookies, options.target.site, made, kind=applied.kind)
     except HistoryError as exc:
         return exc
     return None
 
 
-def summary(applied: record.Applied) -> list[str]:
-    """What happened, a line per change that was agreed to, and the count of writes."""
-    lines = [
-        f"{c.setting}: {c.status.replace('_', ' ')}" + (f" ({c.detail})" if c.detail else "")
-        for c in applied.changes
-        if c.status != "declined"
-    ]
-    lines.append(f"writes sent: {applied.writes_sent}, blocked: {applied.writes_blocked}")
-    if applied.stopped:
-        lines.append(f"stopped: {applied.stopped}")
-    return lines
+def summary(given: Input, applied: record.Applied, out: Path, words: Words) -> str:
+    """The closing summary in words: what was changed and verified, what not and why, what is left for the
+    person, and where apply.json (undo.json) and the marked report are."""
+    name = record.APPLY_JSON if applied.kind == "apply" else record.UNDO_JSON
+    return words.summary(applied, out / name, out / "report.html" if given.findings is not None else None)

@@ -40,6 +40,14 @@ def apply_command(
     browser_path: BrowserPath = None,
     history: HistoryFile = None,
     no_history: NoHistory = False,
+    any_account: Annotated[
+        bool,
+        typer.Option(
+            "--any-account",
+            help="Apply a file that does not say whose account it is (an older auditor made it): "
+            "make sure yourself that the browser is logged in to that account.",
+        ),
+    ] = False,
 ) -> None:
     """Make the changes an audit recommends, each with your consent, and read each one back."""
     from auditor.apply import plan as plans
@@ -53,11 +61,11 @@ def apply_command(
         raise typer.BadParameter("does not go with --undo", param_hint="--only")
     flow_set = FlowSet.load()
     given = stage.plan_undo(undo, flow_set) if undo is not None else stage.plan_apply(findings, flow_set, only)
-    for line in plans.describe(given.plan, flow_set.vocabulary):
-        print(line)
+    words = given.words(flow_set.vocabulary)
+    print(words.described(), end="")
     if dry_run or not given.plan.changes:
         return
-    agreed = plans.consent(given.plan, yes=yes)
+    agreed = plans.consent(given.plan, yes=yes, question=words.question)
     options = _options(
         replica,
         session=session,
@@ -66,9 +74,9 @@ def apply_command(
         timeout=timeout,
         history=history_file(history, no_history),
     )
-    applied = stage.run_plan(given, agreed, out or given.path.parent, options, flow_set)
-    for line in stage.summary(applied):
-        print(line)
+    folder = out or given.path.parent
+    applied = stage.run_plan(given, agreed, folder, options, flow_set, any_account=any_account, words=words)
+    print(stage.summary(given, applied, folder, words), end="")
     if not applied.complete:
         print("auditor: error: not every change was made and verified; apply.json says why", file=sys.stderr)
         raise typer.Exit(EXIT_INCOMPLETE)

@@ -6,6 +6,7 @@ Each parses, calls a stage (auditor.stages) and says where the result is; heavy 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -50,18 +51,18 @@ def demo(
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
     from auditor.demo import run_demo
+    from auditor.history import default_path
 
     out = out or Path("reports/demo-applied" if apply else "reports/demo")
-    print(
-        run_demo(
-            out,
-            browser_path=browser_path,
-            lang=lang and lang.value,
-            history=history_file(history, no_history),
-            apply=apply,
-            variation=variation,
-        )
+    # A history of its own by default: the demo's accounts are the replica's, not the person's.
+    recorded_in = history_file(history, no_history, default=default_path().with_name("demo-history.sqlite"))
+    done = run_demo(
+        out, browser_path=browser_path, lang=lang and lang.value, history=recorded_in, apply=apply, variation=variation
     )
+    print(done.report)
+    if done.stopped is not None:
+        print(f"auditor: error: the demo did not finish: {done.stopped}", file=sys.stderr)
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 @app.command()

@@ -29,13 +29,13 @@ HistoryName = Annotated[
 ]
 
 
-def history_file(history: Path | None, no_history: bool) -> Path | None:
-    """Where a run is recorded: --history, else the default; None with --no-history."""
+def history_file(history: Path | None, no_history: bool, default: Path | None = None) -> Path | None:
+    """Where a run is recorded: --history, else `default` (the user's history); None with --no-history."""
     from auditor.history import default_path
 
     if history is not None and no_history:
         raise typer.BadParameter("--history and --no-history do not go together", param_hint="--no-history")
-    return None if no_history else history or default_path()
+    return None if no_history else history or default or default_path()
 
 
 def _date(value: str | None) -> date | None:

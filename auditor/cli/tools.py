@@ -13,6 +13,7 @@ import typer
 from auditor import schemas
 from auditor.cli.app import BrowserPath, ReplicaRoute, app, baseline_app, flows_app, replica_app
 from auditor.cli.exits import drift_exit_code, render_drift
+from auditor.cli.history import HistoryFile, NoHistory, history_file
 from auditor.errors import InputError
 
 
@@ -21,11 +22,23 @@ def drift(
     baseline: Annotated[Path, typer.Argument(help="observations.json of the baseline run.")],
     current: Annotated[Path, typer.Argument(help="observations.json of the run to check.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for drift.json and junit.xml.")] = Path("."),
+    applied: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--applied",
+            help="apply.json or undo.json of a change auditor made between the runs (repeatable): its values "
+            "are listed as auditor's, not drift.",
+        ),
+    ] = None,
+    history: HistoryFile = None,
+    no_history: NoHistory = False,
 ) -> None:
-    """Compare two runs' pages and settings; exit 3 when Meta changed something, 0 when not."""
+    """Compare two runs' pages and settings; exit 3 when Meta changed something, 0 when not.
+
+    A value auditor apply or its undo set between the runs (the history says, or --applied) is not drift."""
     from auditor import rerun
 
-    found = rerun.drift_files(baseline, current, out)
+    found = rerun.drift_files(baseline, current, out, applied or [], history_file(history, no_history))
     print(render_drift(found))
     raise typer.Exit(drift_exit_code(found))
 

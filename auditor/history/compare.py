@@ -3,7 +3,8 @@
 Only what both runs could tell is compared: a setting the page did not show this time (a
 timeout, a rate limit) did not change, and a platform one run did not audit has no settings gone.
 A change is "less private" when a check on the setting fails now: the value moved to one the check
-does not expect. A change `auditor apply` recorded is the person's own ("by auditor apply").
+does not expect. A change `auditor apply` (or its undo) recorded is the person's own ("by auditor apply",
+"by auditor undo").
 """
 
 from __future__ import annotations
@@ -66,8 +67,13 @@ class Change:
     before: Value = None
     after: Value = None
     less_private: bool = False  # a check on the setting fails with the value it has now
-    by_apply: bool = False  # `auditor apply` made this change
+    by: str | None = None  # "apply" or "undo": the auditor command that made this change; None: not auditor
     title: str = ""  # the title of a check on the setting, for the report
+
+    @property
+    def by_apply(self) -> bool:
+        """Made by auditor at the person's request (an apply, or the undo of one)."""
+        return self.by is not None
 
     @property
     def alarming(self) -> bool:
@@ -98,10 +104,13 @@ class Since:
 
 
 def compare(
-    before: Snapshot, after: Snapshot, applied: dict[str, list[Value]] | None = None, titles: dict | None = None
+    before: Snapshot,
+    after: Snapshot,
+    applied: dict[str, list[tuple[Value, str]]] | None = None,
+    titles: dict | None = None,
 ) -> Since:
-    """`after` against `before`; `applied`: per setting, the values `auditor apply` set in between;
-    `titles`: per check, its title in the report."""
+    """`after` against `before`; `applied`: per setting, the values auditor set in between, each with the
+    command that set it ("apply" or "undo"), oldest first; `titles`: per check, its title in the report."""
     applied, titles = applied or {}, titles or {}
     title_of = {
         setting: titles[check] for check, (setting, _status) in reversed(after.checks.items()) if check in titles
@@ -129,7 +138,7 @@ def compare(
                 before=then.value if then is not None else None,
                 after=now.value if now is not None else None,
                 less_private=kind != "gone" and setting in failing_now,
-                by_apply=kind == "changed" and any(_same(now.value, v) for v in applied.get(setting, [])),
+                by=_made_by(now.value, applied.get(setting, [])) if kind == "changed" else None,
                 title=title_of.get(setting, ""),
             )
         )
@@ -140,6 +149,11 @@ def compare(
         if status == "fail" and before.checks.get(check, ("", ""))[1] == "pass" and setting not in changed
     ]
     return Since(before.started, changes, now_failing, before.failing())
+
+
+def _made_by(value: Value, made: list[tuple[Value, str]]) -> str | None:
+    """The command that last set this value ("apply" or "undo"), or None when auditor did not set it."""
+    return next((kind for set_to, kind in reversed(made) if _same(value, set_to)), None)
 
 
 def _same(a: Value, b: Value) -> bool:

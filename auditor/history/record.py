@@ -1,8 +1,8 @@
 """The one call a run makes: record it under the account's pseudonym and say what changed since the last run.
 
-The account is known by the ids Meta's own cookies carry once logged in (`c_user` on Facebook,
-`ds_user_id` on Instagram) and by the names it was audited under (an accounts file's name, a test
-account's login), each kept only as a keyed hash. A replica's accounts are kept apart from Meta's.
+The account is known by its ids (history/pseudonym.py) and by the names it was audited under (an
+accounts file's name, a test account's login), each kept only as a keyed hash. A replica's accounts
+are kept apart from Meta's, and each demo's from every other run's.
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ from pathlib import Path
 from auditor.errors import say
 from auditor.history import store
 from auditor.history.compare import Since, Snapshot, compare
-from auditor.history.pseudonym import load_key, pseudonym
+from auditor.history.pseudonym import SHOWN, account_ids, key_check, keys, load_key
 from auditor.history.store import BUSY_SECONDS, HistoryError, encoded, opened, transaction
-from auditor.results import Findings, Observations, Value, now
-
-ACCOUNT_COOKIES = {"facebook": ("c_user", "facebook.com"), "instagram": ("ds_user_id", "instagram.com")}
-SHOWN = 12  # hex digits of the pseudonym `auditor history` shows
+from auditor.results import Account, Findings, Observations, Value, now
 
 
 @dataclass
@@ -47,29 +44,11 @@ class Recording:
         say(f"history: recorded in {self.path}")
 
 
-def account_ids(cookies: list[dict]) -> dict[str, str]:
-    """The account's id on each platform, from the cookies Meta sets at login."""
-    found = {}
-    for platform, (name, site) in ACCOUNT_COOKIES.items():
-        for cookie in cookies:
-            domain = str(cookie.get("domain", "")).lstrip(".")
-            if cookie.get("name") == name and (domain == site or domain.endswith("." + site)) and cookie.get("value"):
-                found[platform] = str(cookie["value"])
-    return found
-
-
-def keys(key: bytes, target: str, ids: dict[str, str], names=()) -> list[str]:
-    """Every keyed hash the account is known by; its ids first."""
-    scope = "" if target == "meta" else "replica:"
-    ids_first = [f"{scope}{platform}:{uid}" for platform, uid in sorted(ids.items())]
-    return [pseudonym(key, what) for what in ids_first + [f"{scope}name:{name}" for name in names]]
-
-
 def _record(recording: Recording, observations: Observations, findings: Findings, ids: dict[str, str]) -> Since | None:
     with opened(recording.path, busy_seconds=recording.busy_seconds) as db:
         key = load_key(recording.path, create=True)
         with transaction(db):
-            account = _account(db, keys(key, observations.run.target, ids, recording.names))
+            account = _account(db, keys(key, site_of(observations), ids, recording.names))
             previous = _latest_run(db, account)
             _insert_run(db, account, observations, findings)
             before = store.snapshot(db, previous) if previous is not None else None
@@ -78,6 +57,12 @@ def _record(recording: Recording, observations: Observations, findings: Findings
         return None
     titles = {f.check: f.title for f in findings.findings}
     return compare(before, Snapshot.of(observations, findings), applied, titles)
+
+
+def site_of(observations: Observations) -> str:
+    """Whose accounts the run read: the site its account names (the demo's own replica), else its target."""
+    account = observations.run.account
+    return account.site if account is not None else observations.run.target
 
 
 def _account(db: sqlite3.Connection, known_by: list[str]) -> int:
@@ -128,12 +113,13 @@ def _insert_run(db: sqlite3.Connection, account: int, observations: Observations
     return run_id
 
 
-def _applied(db: sqlite3.Connection, account: int, since: str) -> dict[str, list[Value]]:
-    found: dict[str, list[Value]] = {}
-    for setting, after in db.execute(
-        "SELECT setting, after FROM applied WHERE account = ? AND time >= ? ORDER BY time", (account, since)
+def _applied(db: sqlite3.Connection, account: int, since: str) -> dict[str, list[tuple[Value, str]]]:
+    """Per setting, the values auditor set since `since` and which command set each (apply or undo)."""
+    found: dict[str, list[tuple[Value, str]]] = {}
+    for setting, after, kind in db.execute(
+        "SELECT setting, after, kind FROM applied WHERE account = ? AND time >= ? ORDER BY time", (account, since)
     ):
-        found.setdefault(setting, []).append(store.decoded(after))
+        found.setdefault(setting, []).append((store.decoded(after), kind))
     return found
 
 
@@ -149,12 +135,18 @@ class Applied:
 
 
 def record_apply(
-    path: Path, cookies: list[dict], target: str, changes: list[Applied], *, busy_seconds: float = BUSY_SECONDS
+    path: Path,
+    cookies: list[dict],
+    site: str,
+    changes: list[Applied],
+    *,
+    kind: str = "apply",
+    busy_seconds: float = BUSY_SECONDS,
 ) -> bool:
-    """Record the changes an apply made, so the next audit shows them as "by auditor apply".
+    """Record the changes an apply (`kind` "apply") or an undo ("undo") made, so the next audit names them.
 
-    `cookies`: the browser context's (they say which account); `target`: the run's target label
-    ("meta" or a replica's URL). False when the cookies name no account. Raises HistoryError.
+    `cookies`: the browser context's (they say which account); `site`: the run's (Target.site: "meta", a
+    replica's URL, a demo's replica). False when the cookies name no account. Raises HistoryError.
     """
     ids = account_ids(cookies)
     if not ids:
@@ -162,9 +154,26 @@ def record_apply(
     with opened(path, busy_seconds=busy_seconds) as db:
         key = load_key(path, create=True)
         with transaction(db):
-            account = _account(db, keys(key, target, ids))
+            account = _account(db, keys(key, site, ids))
             db.executemany(
-                "INSERT INTO applied (account, setting, before, after, time) VALUES (?, ?, ?, ?, ?)",
-                [(account, c.setting, encoded(c.before), encoded(c.after), c.time or now()) for c in changes],
+                "INSERT INTO applied (account, setting, before, after, time, kind) VALUES (?, ?, ?, ?, ?, ?)",
+                [(account, c.setting, encoded(c.before), encoded(c.after), c.time or now(), kind) for c in changes],
             )
     return True
+
+
+def made_on(path: Path, account: Account) -> list[tuple[str, Value, str, str]]:
+    """(setting, value set, "apply" or "undo", time) of every change auditor recorded on this account (a
+    results.Account, named with this history's key; none when another key named it)."""
+    with opened(path, create=False) as db:
+        key = load_key(path, create=False)
+        if key is None or key_check(key) != account.key:
+            return []
+        known_by = list(account.ids.values())
+        marks = ",".join("?" * len(known_by))
+        rows = db.execute(
+            "SELECT setting, after, kind, time FROM applied WHERE account IN"
+            f" (SELECT account FROM account_key WHERE key IN ({marks})) ORDER BY time",
+            known_by,
+        ).fetchall()
+    return [(setting, store.decoded(after), kind, time) for setting, after, kind, time in rows]

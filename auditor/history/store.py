@@ -44,6 +44,8 @@ MIGRATIONS: list[tuple[str, ...]] = [
         " setting TEXT NOT NULL, before TEXT, after TEXT, time TEXT NOT NULL)",
         "CREATE INDEX applied_by_account ON applied (account, setting, time)",
     ),
+    # Which command made a change: `auditor apply`, or the undo of one (reports and drift say which).
+    ("ALTER TABLE applied ADD COLUMN kind TEXT NOT NULL DEFAULT 'apply'",),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -88,7 +88,8 @@ def timeline(path: Path, name: str | None = None, since: date | None = None) -> 
                 if n > 0 and every[n - 1].digest != run.digest:
                     before, after = store.snapshot(db, every[n - 1].id), store.snapshot(db, run.id)
                     between = {
-                        s: [v for t, v in done if before.started <= t < after.started] for s, done in applied.items()
+                        s: [(v, kind) for t, v, kind in done if before.started <= t < after.started]
+                        for s, done in applied.items()
                     }
                     found = compare(before, after, between)
                     lines += [f"    {_change(c)}" for c in found.changes]
@@ -96,12 +97,12 @@ def timeline(path: Path, name: str | None = None, since: date | None = None) -> 
     return lines or ["no audit recorded yet"]
 
 
-def _applied(db: sqlite3.Connection, account: int) -> dict[str, list[tuple[str, object]]]:
-    found: dict[str, list[tuple[str, object]]] = {}
-    for setting, after, time in db.execute(
-        "SELECT setting, after, time FROM applied WHERE account = ? ORDER BY time", (account,)
+def _applied(db: sqlite3.Connection, account: int) -> dict[str, list[tuple[str, object, str]]]:
+    found: dict[str, list[tuple[str, object, str]]] = {}
+    for setting, after, time, kind in db.execute(
+        "SELECT setting, after, time, kind FROM applied WHERE account = ? ORDER BY time", (account,)
     ):
-        found.setdefault(setting, []).append((time, store.decoded(after)))
+        found.setdefault(setting, []).append((time, store.decoded(after), kind))
     return found
 
 
@@ -125,7 +126,7 @@ def _change(c: Change) -> str:
         text = f"{c.setting}: gone (was {_shown(c.before)})"
     else:
         text = f"{c.setting}: {_shown(c.before)} -> {_shown(c.after)}"
-    notes = [n for n, on in (("by auditor apply", c.by_apply), ("less private", c.alarming)) if on]
+    notes = [n for n, on in ((f"by auditor {c.by}", c.by_apply), ("less private", c.alarming)) if on]
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 

@@ -687,7 +687,8 @@ class App:
             value = f"removed: {variables['remove_item']}"
         elif value is None:
             value = "done"  # a one-way action such as "Limit past posts"
-        if not value.startswith("removed: ") and value != "done":
+        lost = self.knobs.find("write_lost", setting)  # the fault: answered as saved, nothing kept
+        if not value.startswith("removed: ") and value != "done" and not lost:
             self.store.set(account.id, setting, value)
         self.store.record_write(account.id, host, name, setting, value)
         answer = json_response({"data": {"setting_update": {"ok": True}}})

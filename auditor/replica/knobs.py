@@ -20,6 +20,8 @@ A knob is written `KIND:TARGET[:ARG]`:
           expire:PAGE             the session expires when PAGE is opened
   apply   write_error:SETTING     saving SETTING answers HTTP 500 and changes nothing
           write_stuck:SETTING     saving SETTING works, but its answer comes only after 30 s
+          write_lost:SETTING      saving SETTING is answered as a success, and nothing is kept (a reload
+                                  shows the old value: only a read-back can tell)
           stray:PAGE              a save on PAGE also saves another control of the page first answered
           checkpoint:N            after N writes, every settings page shows Meta's security check
 
@@ -80,6 +82,7 @@ KINDS = {
     "expire": 1,
     "write_error": 1,
     "write_stuck": 1,
+    "write_lost": 1,
     "stray": 1,
     "checkpoint": 1,
     "divswitch": 1,
@@ -104,6 +107,7 @@ SETTING_KINDS = {
     "choicerow",
     "write_error",
     "write_stuck",
+    "write_lost",
     "pattern",
 }
 
