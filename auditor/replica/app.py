@@ -28,6 +28,7 @@ from auditor.replica.login_pages import (
 )
 from auditor.replica.registry import CDN_HOSTS, HOSTS, Account, Page, catalog
 from auditor.replica.store import Store
+from auditor.replica.strays import stray_writes
 
 STATIC = Path(__file__).parent / "static"
 FB_LOGIN = "https://www.facebook.com/login/"
@@ -402,7 +403,7 @@ class App:
                     body=onetap_ig(self, account.locale, req.query.get("next", "/")),
                     cx=self.cx,
                     cdn=self._cdn(host),
-                    bootstrap={"view": "ig_onetap"},
+                    bootstrap={"view": "ig_onetap", "script": stray_writes(self, "instagram", account, "")},
                 )
             )
         if path == "/":
@@ -572,6 +573,7 @@ class App:
             "locale": locale,
             "strings": {k: v(locale) for k, v in catalog().strings.items() if k in FRONT_END_STRINGS},
             "stray": bool(self.knobs.find("stray", page.id)),
+            "script": stray_writes(self, site, account, self._dtsg(account)),
         }
         overlay = ""
         if self.knobs.find("cookie", page.id) and not self._answered(req, _browser_cookie(host)):
