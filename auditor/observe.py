@@ -21,14 +21,15 @@ from playwright.sync_api import Error as PlaywrightError
 
 from auditor import __version__, aria, evidence, interrupt
 from auditor.errors import first_line
+from auditor.guard import Network
 from auditor.meta import flow_url
-from auditor.network import Network
 from auditor.outcome import (
     INTERRUPTED,
     NOT_LOADED,
     OUT_OF_TIME,
     STOP_ADVICE,
     STOPS_THE_RUN,
+    UNGUARDED,
     not_applicable_observations,
     not_read,
     page_gone,
@@ -109,11 +110,11 @@ class Observer:
                     stop = ("interrupted", INTERRUPTED)
                 if stop is None and self._seconds_left() <= 0:
                     stop = ("timeout", OUT_OF_TIME)
+                if stop is None and self.network is not None and self.network.log.unguarded:
+                    stop = ("error", UNGUARDED)
                 if stop is None:
-                    if index and self.pace_seconds:
-                        time.sleep(
-                            min(self.pace_seconds, self._seconds_left())
-                        )  # for the account's sake, not synchronisation
+                    if index and self.pace_seconds:  # for the account's sake, not synchronisation
+                        time.sleep(min(self.pace_seconds, self._seconds_left()))
                     found, inventory, locale = self._observe_page(page, flow)
                     run.locale = run.locale or locale
                     if inventory.reason in STOPS_THE_RUN:
@@ -159,6 +160,8 @@ class Observer:
             run.writes_blocked = len(self.network.log.blocked)
             run.writes_sent = len(self.network.log.sent)
             run.egress_blocked = len(self.network.log.egress)
+            run.unguarded = list(self.network.log.unguarded)
+            run.complete = run.complete and not run.unguarded
         run.cookie_dialogs_declined = self.cookie_dialogs_declined
         return Observations(run=run, observations=observations, pages=pages)
 

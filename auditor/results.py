@@ -125,6 +125,8 @@ class Run(Strict):
         0  # requests not known to be reads that the network guard stopped; the replica's log must agree
     )
     egress_blocked: int = 0
+    # requests that went out without the guard's judgement ("METHOD name-or-path"): any stops the run (auditor.guard)
+    unguarded: list[str] = []
     # Meta's cookie dialog over a settings page, answered with its most private choice (optional cookies declined)
     cookie_dialogs_declined: int = 0
     interrupted: bool = False

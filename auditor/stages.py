@@ -245,7 +245,7 @@ def observe_in(
     snapshots: dict[str, str] | None = None,
     say=say,
 ) -> Observations:
-    """Log in if need be (the guard is off only for that), then read every page of the platforms.
+    """Log in if need be (the guard lets only the login's own requests through), then read every page.
 
     Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
     """
@@ -253,7 +253,9 @@ def observe_in(
     if way.credentials is not None:
         failed = _log_in(browser, platforms, way.credentials, flow_set.vocabulary, say)
         if failed is not None:
-            return stopped_at_login(platforms, flows, flow_set.not_applicable, failed, browser.browser, target)
+            return stopped_at_login(
+                platforms, flows, flow_set.not_applicable, failed, browser.browser, target, browser.network.log
+            )
     observer = Observer(
         context=browser.context,
         flows=flows,
@@ -278,16 +280,15 @@ def observe_in(
 def _log_in(
     browser: Browsing, platforms: list[str], credentials, vocabulary: spec.Vocabulary, say=say
 ) -> LoginFailed | None:
-    """Log in to each platform once, with the guard off for the login only. Returns the failure, if any."""
-    browser.network.audit = False
+    """Log in to each platform once, the guard on: only the login's own requests go out (auditor.openings).
+    Returns the failure, if any."""
     try:
         for platform in platforms:
             say(f"logging in to {platform}")
-            login(browser.context, platform, credentials, vocabulary)
+            with browser.network.login(platform, credentials.identifier):
+                login(browser.context, platform, credentials, vocabulary)
     except LoginFailed as failure:
         return failure
-    finally:
-        browser.network.audit = True
     return None
 
 
