@@ -145,39 +145,46 @@ def _try_lock(handle) -> bool:
     return True
 
 
-def check_output_dir(out_dir: Path) -> Path:
+def check_output_dir(out_dir: Path, option: str = "-o") -> Path:
     """Refuse an output folder we cannot write before any work is done (bad input, exit 2)."""
-    return _check_output(Path(out_dir), folder=True)
+    return _check_output(Path(out_dir), folder=True, option=option)
 
 
-def check_output_file(path: Path) -> Path:
-    """Refuse an output file we cannot write before any work is done: a folder by that name, or a place
-    check_output_dir refuses."""
-    return _check_output(Path(path), folder=False)
+def check_output_file(path: Path, option: str = "-o") -> Path:
+    """Refuse an output file we cannot write before any work is done: a folder by that name, anything else
+    that is not a regular file (a device node, a FIFO, a symbolic link: replacing it would not write where it
+    points, and would destroy it), or a place check_output_dir refuses."""
+    return _check_output(Path(path), folder=False, option=option)
 
 
-def _check_output(path: Path, *, folder: bool) -> Path:
+def _check_output(path: Path, *, folder: bool, option: str) -> Path:
     """Creating nothing: the nearest folder that exists takes a file (tried with a temporary one, as
     permissions do not tell: /proc, a read-only mount, root), and the names still to create fit."""
     if "\0" in str(path):
         shown = str(path).replace("\0", "\\0")
-        raise InputError(f"{shown}:1: -o: a path cannot hold a NUL byte")
+        raise InputError(f"{shown}:1: {option}: a path cannot hold a NUL byte")
     probe = path
     try:
+        if path.is_symlink() and not (folder and path.is_dir()):
+            what = "not a folder" if folder and path.exists() else "a symbolic link: give a regular file"
+            raise InputError(f"{path}:1: {option}: {path} is {what}")
         while not probe.exists():
             probe = probe.parent
         if probe == path and not folder:
             if probe.is_dir():
-                raise InputError(f"{path}:1: -o: {path} is a folder: give the file to write")
+                raise InputError(f"{path}:1: {option}: {path} is a folder: give the file to write")
+            if not probe.is_file():
+                raise InputError(f"{path}:1: {option}: {path} is not a regular file")
             probe = probe.parent  # the file is replaced through a new file beside it
         if not probe.is_dir():
-            raise InputError(f"{path}:1: -o: {probe} is a file, not a folder")
+            what = "not a folder" if probe == path else "a file, not a folder"
+            raise InputError(f"{path}:1: {option}: {probe} is {what}")
         name_max = os.pathconf(probe, "PC_NAME_MAX")
         too_long = [name for name in path.relative_to(probe).parts if len(os.fsencode(name)) > name_max]
         if too_long:
-            raise InputError(f"{path}:1: -o: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
+            raise InputError(f"{path}:1: {option}: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
         tempfile.TemporaryFile(dir=probe).close()
     except OSError as exc:
         where = f" in {probe}" if probe != path else ""
-        raise InputError(f"{path}:1: -o: cannot write{where} ({exc.strerror or exc})") from None
+        raise InputError(f"{path}:1: {option}: cannot write{where} ({exc.strerror or exc})") from None
     return path

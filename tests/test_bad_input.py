@@ -394,6 +394,37 @@ def test_an_output_path_with_a_nul_byte_is_bad_input(check, tmp_path):
     assert "\0" not in str(refused.value) and list(tmp_path.iterdir()) == []
 
 
+def not_regular(tmp_path: Path) -> dict[str, Path]:
+    """A FIFO (stands for a device node: a test must never aim at a real one) and symbolic links."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "target.json").write_text("kept")
+    (tmp_path / "link.json").symlink_to(tmp_path / "target.json")
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere.json")
+    return {"fifo": tmp_path / "fifo", "link": tmp_path / "link.json", "dangling": tmp_path / "dangling.json"}
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        ("evaluate {c}/good-observations.json -o {fifo}", "{fifo}:1: -o: {fifo} is not a regular file"),
+        ("evaluate {c}/good-observations.json -o {link}", "{link}:1: -o: {link} is a symbolic link"),
+        ("evaluate {c}/good-observations.json -o {dangling}", "{dangling}:1: -o: {dangling} is a symbolic link"),
+        ("baseline update {c}/good-observations.json -o {link}", "{link}:1: -o: {link} is a symbolic link"),
+        ("report {c}/good-findings.json -o {fifo}", "{fifo}:1: -o: {fifo} is not a folder"),
+        ("report {c}/good-findings.json -o {link}", "{link}:1: -o: {link} is not a folder"),
+        ("history --history {c}/none.sqlite --export {fifo}", "{fifo}:1: --export: {fifo} is not a regular file"),
+        ("history --history {c}/none.sqlite --export {link}", "{link}:1: --export: {link} is a symbolic link"),
+    ],
+)
+def test_an_output_that_is_not_a_regular_file_or_folder_is_refused_and_kept(argv, says, tmp_path, capsys):
+    """A device node, a FIFO or a symbolic link named by -o or --export is never replaced by a file."""
+    where = {"c": str(CORPUS), **{k: str(v) for k, v in not_regular(tmp_path).items()}}
+    code = main([arg.format(**where) for arg in shlex.split(argv)])
+    assert_one_line(code, *capsys.readouterr(), says.format(**where))
+    assert (tmp_path / "fifo").is_fifo() and (tmp_path / "link.json").is_symlink()
+    assert (tmp_path / "dangling.json").is_symlink() and (tmp_path / "target.json").read_text() == "kept"
+
+
 def test_the_caps_leave_room_for_every_real_file(tmp_path):
     """The shipped YAML files are far under the YAML cap, and observations of 10,000 settings (the
     benchmark's) far under the JSON cap, and read back."""

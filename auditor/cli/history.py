@@ -65,10 +65,12 @@ def history(
     ] = None,
 ) -> None:
     """What changed on your accounts between audits: per run the counts, then each change since the run before."""
-    from auditor.files import write_atomic
+    from auditor.files import check_output_file, write_atomic
     from auditor.history.export import export as exported
     from auditor.history.timeline import UnknownAccount, timeline
 
+    if export is not None:
+        check_output_file(export, "--export")
     path = history_file(history, False)
     if not path.is_file():
         raise InputError(f"{path}:1: --history: no history here yet (`auditor run` records one)")
