@@ -31,6 +31,7 @@ from playwright.sync_api import Error as PlaywrightError
 from auditor.errors import AuditorError, InputError, first_line, say
 from auditor.guard import Network
 from auditor.redact import Secrets, public_url
+from auditor.shown import echo
 from auditor.target import META, Target, split_url
 from auditor.traces import scrub_trace
 from auditor.watchdog import Watchdog, browser_pid
@@ -316,10 +317,10 @@ def main(argv: list[str]) -> int:
             path = choice.path or playwright.chromium.executable_path
     except AuditorError as exc:
         if "--quiet" not in argv:
-            print(f"auditor: {exc}")
+            echo(f"auditor: {exc}")
         return 1
     if "--quiet" not in argv:
-        print(choice.describe(version_of(path)))
+        echo(choice.describe(version_of(path)))
     return 0
 
 

@@ -8,11 +8,10 @@ and every setting not yet read is recorded with that reason. Ctrl-C keeps what w
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor import __version__, aria, evidence, interrupt
-from auditor.errors import first_line
+from auditor.errors import first_line, say
 from auditor.guard import Network
 from auditor.meta import flow_url
 from auditor.outcome import (
@@ -79,7 +78,7 @@ class Observer:
     target: str = "meta"
     browser: str | None = None
     pace_seconds: float = 0.0  # pause between page loads, for the account's sake (0 on the replica)
-    progress: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    progress: Callable[[str], None] = say
     network: Network | None = None  # for the count of requests blocked and sent
     deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
     secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added

@@ -6,7 +6,6 @@ sha256), and timestamps. `None` always means "not seen", never "off".
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from auditor.errors import InputError
 from auditor.files import write_atomic
 from auditor.models import Strict
+from auditor.shown import shown
 from auditor.userfile import load_json
 
 SCHEMA_VERSION = 1
@@ -45,11 +45,6 @@ Reason = Literal[
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Value = str | int | bool | None
-# Bidirectional controls (embeddings, overrides, isolates, marks). A page can use them to make a
-# text read differently from what it says ("\u202eevil" shows as "live"); no file we write keeps
-# them, so every text reads in the order it was written. Removed, not marked: Meta's pages put
-# marks around names and numbers everywhere, and a marker would be noise in every diff.
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def now() -> str:
@@ -199,5 +194,6 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
 
 
 def write(path: Path, result: BaseModel) -> Path:
-    """Write atomically: a reader never sees half a file, and a failure keeps the old one. Without bidi controls."""
-    return write_atomic(Path(path), BIDI_CONTROLS.sub("", result.model_dump_json(indent=2)) + "\n")
+    """Write atomically: a reader never sees half a file, and a failure keeps the old one. Without what no output
+    may carry (auditor.shown: JSON escapes the C0 controls, but would keep bidi and C1 controls as they are)."""
+    return write_atomic(Path(path), shown(result.model_dump_json(indent=2)) + "\n")

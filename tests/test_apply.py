@@ -15,6 +15,7 @@ from auditor.apply import plan as plans
 from auditor.apply import record, stage
 from auditor.apply.runner import write_marks
 from auditor.apply.schema import load_changes
+from auditor.cli import main
 from auditor.consistency import load_checklist
 from auditor.errors import InputError
 from auditor.evaluate import evaluate
@@ -169,6 +170,18 @@ def test_the_plan_changes_what_a_flow_can_set_and_leaves_the_rest_to_the_person(
     by_hand = {b.setting: b.why for b in plan.by_hand}
     assert by_hand["ac.two_factor"] == "no control on the web that auditor can change"
     assert by_hand["fb.limit_past_posts"] == "a check only you can make"
+
+
+def test_the_plan_shows_findings_titles_without_terminal_escapes_or_bidi_controls(tmp_path, capsys):
+    """findings.json is a file anyone could have edited: its titles reach the terminal only as plain text."""
+    findings = some_findings()
+    for x in findings.findings:
+        x.title = "Evil\x1b]0;owned\x07 \u202ereversed " + x.title
+    path = tmp_path / "findings.json"
+    path.write_text(findings.model_dump_json(), encoding="utf-8")  # as written by hand: the bidi control kept
+    assert main(["apply", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Evil]0;owned reversed" in out and not {"\x1b", "\x07", "\u202e"} & set(out)
 
 
 def test_only_limits_the_plan_and_an_unknown_check_is_bad_input():

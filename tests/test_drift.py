@@ -224,3 +224,15 @@ def test_run_with_a_baseline_exits_0_when_the_pages_did_not_change(replica, run_
     drift = results.read(tmp_path / "drift.json", Drift)
     assert drift.changes == drift.not_compared == []
     assert list(ElementTree.parse(tmp_path / "drift-junit.xml").getroot().iter("testcase")) == []
+
+
+def test_a_label_holding_terminal_escapes_reaches_neither_the_terminal_nor_junit_raw(audit, baseline, tmp_path, capsys):
+    """A page's label with ESC sequences (clear the screen, retitle the window) and a bidi override."""
+    evil = "Evil\x1b[2J\x1b]0;owned\x07 \u202ereversed"
+    code, out, drift, cases = drift_command(
+        tmp_path, capsys, baseline, audit("demo", f"rename:fb.search_engine_link:{evil}")
+    )
+    assert code == 3 and "Evil[2J]0;owned reversed" in out  # the words stay, readable
+    assert not {"\x1b", "\x07", "\u202e"} & set(out)
+    failure = cases["facebook/how_people_find_and_contact_you"].find("failure").text  # junit.xml parsed
+    assert "Evil[2J]0;owned reversed" in failure and not {"\x1b", "\x07", "\u202e"} & set(failure)

@@ -17,6 +17,7 @@ from auditor.apply.schema import Changeable
 from auditor.errors import InputError
 from auditor.meta import flow_url
 from auditor.results import Findings, Value
+from auditor.shown import shown
 from auditor.spec import Vocabulary
 
 ANSWERS = "[y/N/a/q]"
@@ -122,6 +123,7 @@ def value_text(item: Changeable, value: Value, vocabulary: Vocabulary) -> str:
 
 
 def describe(plan: Plan, vocabulary: Vocabulary) -> list[str]:
+    """The plan in lines for the terminal (titles come from findings.json, a file: auditor.shown cleans them)."""
     lines = [f"{len(plan.changes)} change(s) auditor can make, each read back after a reload:"]
     for n, p in enumerate(plan.changes, 1):
         now, to = value_text(p.item, p.expected, vocabulary), value_text(p.item, p.wanted, vocabulary)
@@ -130,7 +132,7 @@ def describe(plan: Plan, vocabulary: Vocabulary) -> list[str]:
         lines.append(f"{len(plan.by_hand)} to do yourself (auditor does not touch these):")
         for b in plan.by_hand:
             lines.append(f"   - {b.title} ({b.why})" + (f": {b.url}" if b.url else ""))
-    return lines
+    return [shown(line) for line in lines]
 
 
 def consent(plan: Plan, *, yes: bool, ask: Callable[[str], str] | None = None, say=print) -> list[Planned]:
@@ -151,7 +153,8 @@ def consent(plan: Plan, *, yes: bool, ask: Callable[[str], str] | None = None, s
     agreed: list[Planned] = []
     for n, p in enumerate(plan.changes, 1):
         try:
-            answer = ask(f"[{n}/{len(plan.changes)}] change {p.setting} to {p.wanted}? {ANSWERS} ").strip().lower()
+            question = shown(f"[{n}/{len(plan.changes)}] change {p.setting} to {p.wanted}? {ANSWERS} ")
+            answer = ask(question).strip().lower()
         except EOFError:
             answer = "q"
         if answer == "a":

@@ -27,6 +27,7 @@ from auditor.cli.app import (
 from auditor.cli.exits import FailOn, budget, cohort_budget, drift_exit_code, finish, moved, render_drift
 from auditor.cli.history import HistoryFile, HistoryName, NoHistory, history_file
 from auditor.errors import EXIT_INCOMPLETE
+from auditor.shown import echo
 
 
 # ---------------------------------------------------------------------- demo and doctor
@@ -48,7 +49,7 @@ def demo(
     from auditor.demo import run_demo
 
     out = out or Path("reports/demo-applied" if apply else "reports/demo")
-    print(
+    echo(
         run_demo(
             out,
             browser_path=browser_path,
@@ -90,7 +91,7 @@ def login(
     from auditor.session.login import login_by_hand
     from auditor.target import Target
 
-    print(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
+    echo(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
 
 
 # ---------------------------------------------------------------------- the stages
@@ -141,7 +142,7 @@ def evaluate(
     """Compare observations with a checklist and write findings.json (offline)."""
     from auditor import rerun
 
-    print(rerun.evaluate_file(observations, checklist, out))
+    echo(rerun.evaluate_file(observations, checklist, out))
     budget(fail_on, out)
 
 
@@ -158,7 +159,7 @@ def report(
     """Write the report from findings.json (offline)."""
     from auditor import rerun
 
-    print(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
+    echo(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
     budget(fail_on, findings)
 
 
@@ -265,9 +266,9 @@ def run(
         history_names=(name,) if name else (),
     )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
-    print(out / "report.html")
+    echo(out / "report.html")
     if done.drift is not None:
-        print(render_drift(done.drift))
+        echo(render_drift(done.drift))
     finish(done.observations)
     if done.drift is not None and drift_exit_code(done.drift):
         raise typer.Exit(drift_exit_code(done.drift))
@@ -296,8 +297,8 @@ def _run_accounts(accounts: Path, out: Path, fail_on, **options) -> None:
             if row.counts
             else ""
         )
-        print("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
-    print(out / SUMMARY_HTML)
+        echo("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
+    echo(out / SUMMARY_HTML)
     if summary.exit_code == 0:
         cohort_budget(fail_on, summary)
     raise typer.Exit(summary.exit_code)

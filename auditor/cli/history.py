@@ -10,6 +10,7 @@ import typer
 
 from auditor.cli.app import app
 from auditor.errors import AuditorError, InputError
+from auditor.shown import echo
 
 HistoryFile = Annotated[
     Optional[Path],
@@ -76,7 +77,7 @@ def history(
         raise InputError(f"{path}:1: --history: no history here yet (`auditor run` records one)")
     try:
         if export is None:
-            print("\n".join(timeline(path, account, since)))
+            echo("\n".join(timeline(path, account, since)))
             return
         text = exported(path, export, account, since)
     except UnknownAccount as exc:
@@ -85,4 +86,4 @@ def history(
         write_atomic(export, text)
     except AuditorError as exc:  # a file the person named that cannot be written: bad input, nothing written
         raise InputError(f"{export}:1: --export: {exc}") from None
-    print(export)
+    echo(export)
