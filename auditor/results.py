@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from auditor.errors import InputError
 from auditor.files import write_atomic
@@ -21,6 +21,8 @@ from auditor.userfile import load_json
 SCHEMA_VERSION = 1
 
 Platform = Literal["facebook", "instagram", "accounts_center", "meta"]
+# What a run audits (a person's choice on the command line): a file naming anything else is not ours.
+Audited = Annotated[list[Literal["facebook", "instagram"]], Field(min_length=1)]
 ObservationStatus = Literal["observed", "unknown", "not_applicable"]
 # Why a setting is unknown or not applicable; the run goes on either way.
 Reason = Literal[
@@ -109,7 +111,7 @@ class Run(Strict):
     tool_version: str
     started: str
     finished: str | None = None
-    platforms: list[str]
+    platforms: Audited
     browser: str | None = None
     target: str = "meta"  # "meta" for the real sites, or the replica URL
     locale: str | None = None
@@ -183,8 +185,15 @@ class Findings(Strict):
 
 
 def read(path: Path, model: type[BaseModel]) -> BaseModel:
-    """Load a results file; a broken or foreign file is an InputError naming the field."""
+    """Load a results file; a broken or foreign file, or one a newer auditor wrote, is an InputError naming it."""
     data = load_json(path)
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and not 1 <= version <= SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
+            why = f"is newer than this auditor reads ({SCHEMA_VERSION}); update auditor to read it"
+        else:
+            why = "is not a version auditor writes"
+        raise InputError(f"{path}:1: schema_version: {version} {why}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from auditor.models import Strict
-from auditor.results import SCHEMA_VERSION, Source, Value, read, write
+from auditor.results import SCHEMA_VERSION, Audited, Source, Value, read, write
 
 ChangeStatus = Literal[
     "verified",  # read back after a reload: the page shows the new value
@@ -63,7 +63,7 @@ class Applied(Strict):
     started: str
     finished: str | None = None
     target: str = "meta"
-    platforms: list[str]
+    platforms: Audited
     source: str  # the findings.json (or apply.json, for an undo) the plan came from
     checklist: Source | None = None
     flows: list[Source] = []
