@@ -242,9 +242,10 @@ class Observer:
         try:
             if kept.error is not None:
                 raise kept.error
+            personal = kept.personal + reader.personal
             if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
-                self.secrets.add_personal(kept.personal)
-            scrub = Scrubber(kept.personal)
+                self.secrets.add_personal(personal)
+            scrub = Scrubber(personal)
             inventory = PageInventory(
                 flow=flow.id,
                 url=page.url,

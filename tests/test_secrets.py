@@ -29,13 +29,14 @@ PASSWORD = 'Pl4nted "pa$$" & <wörd>~*! %41'
 TOTP_SECRET = "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK"
 UID = "731904418265590"
 NAME, EMAIL, PHONE = "Quinn Planted", "quinn.planted@example.com", "+1 202-555-0177"
+USERNAME = "qp_gallery_7781"  # Instagram's: Accounts Center's account picker shows it
 ACCOUNT = f"""
 accounts:
   - id: planted
     name: {NAME}
     email: {EMAIL}
     password: '{PASSWORD}'
-    ig_username: quinn.planted
+    ig_username: {USERNAME}
     uid: "{UID}"
     locale: en_US
     region: US
@@ -175,7 +176,7 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     blobs |= {name: body for name, body in kept.items() if not name.endswith(".key")}
     assert leaks(blobs, secrets) == []
     assert whole_words(blobs, {f"two-factor code {code}": code for code in issued["code"]}) == []
-    assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE}) == []
+    assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE, "Instagram username": USERNAME}) == []
 
 
 # ---------------------------------------------------------------------- the scrubber on its own
