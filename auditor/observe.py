@@ -54,6 +54,7 @@ from auditor.wording import Words
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
 RETRY_UNREACHABLE_S = 2.0  # one more try after a network error: a blip should not end an audit
+TIMEOUTS_IN_A_ROW = 3  # pages that did not load in time, one after the other: the site stopped answering
 
 
 def detect_locale(page) -> str | None:
@@ -98,6 +99,7 @@ class Observer:
         observations: list[Observation] = []
         pages: list[PageInventory] = []
         stop: tuple[str, str] | None = None
+        timeouts = 0  # pages in a row that did not load in time
         try:
             page = self.context.new_page()
         except PlaywrightError as exc:
@@ -116,11 +118,14 @@ class Observer:
                         time.sleep(min(self.pace_seconds, self._seconds_left()))
                     found, inventory, locale = self._observe_page(page, flow)
                     run.locale = run.locale or locale
+                    timeouts = timeouts + 1 if inventory.reason == "timeout" else 0
                     if inventory.reason in STOPS_THE_RUN:
                         stop = (
                             inventory.reason,
                             f"not read: the run stopped at {flow.id} ({STOP_ADVICE[inventory.reason]})",
                         )
+                    elif timeouts >= TIMEOUTS_IN_A_ROW:
+                        stop = ("site_unreachable", f"not read: {timeouts} pages in a row did not load in time")
                 else:
                     found = not_read(flow, self.platforms, stop[0], stop[1])
                     inventory = PageInventory(
