@@ -20,8 +20,9 @@ from auditor.browser import Browsing, browsing, check_connect
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
 from auditor.drift_report import write as write_drift
-from auditor.errors import InputError, LoginFailed, say
+from auditor.errors import AuditorError, InputError, LoginFailed, say
 from auditor.evaluate import evaluate
+from auditor.evidence import give_way
 from auditor.files import check_output_dir, check_output_file, claimed
 from auditor.history import Recording, Since
 from auditor.meta import select_flows
@@ -293,7 +294,14 @@ def _log_in(
 
 
 def write_observations(out: Path, observations: Observations, say=say) -> Observations:
-    results.write(out, observations)
+    """observations.json, whatever happened to the evidence: on a disk the screenshots filled, they give way."""
+    try:
+        results.write(out, observations)
+    except AuditorError:
+        if not give_way(observations, Path(out).parent):
+            raise
+        say("warning: the disk is full: this run's screenshots were deleted so that its observations could be kept")
+        results.write(out, observations)
     counts = {
         s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")
     }

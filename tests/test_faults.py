@@ -236,6 +236,52 @@ def test_a_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_file(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json"]
 
 
+def disk_of(folder, capacity: int):
+    """A stand-in for files._write_all on a disk that holds `capacity` bytes, of which `folder`'s files use some."""
+
+    def write_all(fd, data):
+        used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        if used + len(data) > capacity:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.write(fd, bytes(data))
+
+    return write_all
+
+
+def test_a_disk_the_screenshots_filled_still_takes_the_observations(browser, replica, tmp_path, monkeypatch):
+    """The screenshots are written page by page, the observations at the end: when the screenshots have filled
+    the disk, they give way, and every reading is kept."""
+    from auditor.browser import Opened, audit_context
+    from auditor.session.way_in import Credentials, WayIn
+    from auditor.stages import FlowSet, observe_in, write_observations
+    from auditor.target import Target
+
+    flow_set = FlowSet.load()
+    flows = [f for f in flow_set.flows if f.id in ("facebook/posts", "facebook/stories")]
+    account = replica.store.accounts["demo"]
+    said = []
+    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as guarded:
+        observations = observe_in(
+            guarded,
+            ["facebook"],
+            WayIn(credentials=Credentials(account.email, account.password)),
+            FlowSet(flows, flow_set.vocabulary, []),
+            target=Target(replica.url),
+            evidence_in=tmp_path,
+            say=lambda line: None,
+        )
+    shots = list((tmp_path / "evidence").iterdir())
+    assert len(shots) == 2 and all(p.screenshot for p in observations.pages)
+    used = sum(p.stat().st_size for p in shots)
+    monkeypatch.setattr(files, "_write_all", disk_of(tmp_path, used + 1_000))  # less than the observations need
+    write_observations(tmp_path / "observations.json", observations, said.append)
+    kept = results.read(tmp_path / "observations.json", results.Observations)
+    assert [o.value for o in kept.observations] == [o.value for o in observations.observations]
+    assert sum(o.status == "observed" for o in kept.observations) >= 3
+    assert [p.screenshot for p in kept.pages] == [None, None] and list((tmp_path / "evidence").iterdir()) == []
+    assert any("screenshots" in line and "disk" in line for line in said)
+
+
 def test_a_full_disk_during_a_run_is_one_line_exit_1(tmp_path, monkeypatch, capsys):
     """`auditor report` on a disk that fills up half way: one line, exit 1, the old report whole, no temporary files."""
     from test_report import GOLDEN
