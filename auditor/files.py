@@ -2,7 +2,9 @@
 
 A file is written under a temporary name beside it, then renamed over the old one: a reader never
 sees half a file, and a failure (a full disk, a folder that went read-only) keeps what was there.
-A failure is one line (exit 1) and leaves no temporary file behind.
+A failure is one line (exit 1) and leaves no temporary file behind. Every file is the person's
+only (0600), and so is every folder created for one (0700): they hold a person's settings,
+screenshots and sessions.
 
 A folder a run writes into is claimed for the run's duration with a lock on `.auditor.lock`, so
 a second run into the same folder stops at once instead of mixing its files with the first's.
@@ -25,15 +27,15 @@ _claimed: set[Path] = set()  # folders this process holds: a stage inside a clai
 _claimed_lock = threading.Lock()
 
 
-def write_atomic(path: Path, data: str | bytes, *, private: bool = False) -> Path:
-    """Write `data` to `path` whole or not at all; `private` files are created 0600 (never chmod after)."""
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write `data` to `path` whole or not at all, created 0600 (never chmod after: no moment it is readable)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+        make_folders(path.parent)
         tmp.unlink(missing_ok=True)  # O_EXCL below: a leftover file would keep its old mode
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             _write_all(fd, raw)
         finally:
@@ -45,6 +47,12 @@ def write_atomic(path: Path, data: str | bytes, *, private: bool = False) -> Pat
             f"could not write {path}: {exc.strerror or exc}; the files already there were kept"
         ) from None
     return path
+
+
+def make_folders(folder: Path) -> None:
+    """Create `folder` and the parents it lacks, each 0700; a folder that exists is the person's: left as it is."""
+    for missing in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -74,7 +82,7 @@ def claimed(folder: Path, option: str = "-o"):
         return
     created = not folder.exists()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder)
         handle, holder = _locked(folder / LOCK_NAME)
     except OSError as exc:
         raise InputError(f"{folder}:1: {option}: cannot write into this folder: {exc.strerror or exc}") from None

@@ -168,6 +168,9 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
         where.startswith("trace.zip:screencast/") for where in trace
     )  # but no screenshots: they show the person
     assert any(name.startswith("evidence/") for name in blobs)
+    # They hold the person's settings and screenshots: the person's only, as the sessions and the history.
+    assert {oct(p.stat().st_mode & 0o777) for p in [out, *out.rglob("*")] if p.is_dir()} == {"0o700"}
+    assert {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()} == {"0o600"}
     blobs |= {"stdout": done.stdout.encode(), "stderr": done.stderr.encode()}
     # An unattended run saves no session: auditor's data folder holds the history of runs (and its key) only.
     data = tmp_path / "data" / "auditor"

@@ -44,7 +44,7 @@ def save(context, path: Path) -> Path:
 def write_private(path: Path, text: str) -> Path:
     """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
     private_folder(path.parent)
-    return write_atomic(path, text, private=True)
+    return write_atomic(path, text)
 
 
 def private_folder(folder: Path) -> Path:
