@@ -127,14 +127,8 @@ class Observer:
                     elif timeouts >= TIMEOUTS_IN_A_ROW:
                         stop = ("site_unreachable", f"not read: {timeouts} pages in a row did not load in time")
                 else:
-                    found = not_read(flow, self.platforms, stop[0], stop[1])
-                    inventory = PageInventory(
-                        flow=flow.id,
-                        url=flow_url(flow, self.platforms),
-                        status="unknown",
-                        reason=stop[0],
-                        detail=stop[1],
-                    )
+                    found, url = not_read(flow, self.platforms, stop[0], stop[1]), flow_url(flow, self.platforms)
+                    inventory = PageInventory(flow=flow.id, url=url, status="unknown", reason=stop[0], detail=stop[1])
                 observations += found
                 pages.append(inventory)
                 self._report(flow, found)
