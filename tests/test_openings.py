@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from auditor.apply.reading import parsed
 from auditor.apply.schema import Save
 from auditor.openings import Expected, expected_save, is_the_save, login_shape
 
@@ -160,7 +161,6 @@ SAVE_ROWS = [
         graphql(extra=[("fb_api_req_friendly_name", "CometSettingsToggleMutation")]),
         "fetch",
         False,
-        False,
         id="two friendly names",
     ),
     pytest.param(graphql(extra=[("variables", "{}")]), "fetch", False, id="two variables"),
@@ -267,3 +267,17 @@ def test_two_rows_with_the_label_leave_the_save_unknown():
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        (json.dumps(READ), 1),
+        ("for (;;);" + json.dumps(READ), 1),
+        (json.dumps(READ) + "\n" + json.dumps({"label": "streamed part"}) + "\n", 2),
+        ("<html>not JSON</html>", 0),
+    ],
+)
+def test_a_reads_answer_is_taken_whole_or_a_document_a_line(text, count):
+    found = parsed(text)
+    assert len(found) == count and (count == 0 or found[0] == READ)

@@ -7,6 +7,7 @@ they name the ids the page's save of a setting carries (auditor.openings.expecte
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -50,7 +51,23 @@ def documents(answers) -> list:
     found = []
     for response in answers:
         try:
-            found.append(response.json())
-        except Exception:  # Playwright's Error, or a body that is not JSON: that answer names nothing
+            found += parsed(response.text())
+        except Exception:  # Playwright's Error: that answer names nothing
             continue
     return found
+
+
+def parsed(text: str) -> list:
+    """An answer's JSON documents: one, or one a line (a read whose parts are streamed), after the
+    `for (;;);` some of Meta's answers start with; what is not JSON is left out."""
+    text = text.removeprefix("for (;;);")
+    for chunks in ([text], text.splitlines()):
+        found = []
+        for chunk in chunks:
+            try:
+                found.append(json.loads(chunk))
+            except ValueError:
+                continue
+        if found:
+            return found
+    return []
