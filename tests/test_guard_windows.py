@@ -201,7 +201,8 @@ def test_a_change_whose_save_the_guard_blocks_is_not_verified_and_says_why(apply
         return expected.__class__("CometSettingsSomethingElseMutation", expected.variables)
 
     monkeypatch.setattr(steps.Changer, "_expected", another_operation)
-    monkeypatch.setattr(steps, "SAVE_MS", 1_000)
+    monkeypatch.setattr(steps, "SAVE_MS", 1_000)  # the bounds of waits that end unanswered here: short
+    monkeypatch.setattr(steps, "DIALOG_MS", 1_000)
     since = len(replica.writes())
     change = apply("fb.search_engine_link", "off")
     assert change.status == "not_verified" and "blocked" in change.detail, change.detail
