@@ -122,7 +122,7 @@ def audit_account(
     snapshots=None,
 ):
     """A full audit of one replica account through the product's own chain (auditor.stages.observe_in), in a
-    guarded context of pytest-playwright's browser: the login with the guard off, the reading with it on.
+    guarded context of pytest-playwright's browser, the guard on throughout (the login lets its own requests out).
 
     `option_lists` opens the audience and choice dialogs (as a run with a baseline does); `snapshots`, a dict,
     gets each page's region snapshot. Returns (observations, replica writes).
