@@ -52,6 +52,7 @@ class Reader:
     def __init__(self, page, region, snapshot_reader: SnapshotReader, words: Words, option_lists: bool = False):
         self.page, self.region, self.snapshot, self.words = page, region, snapshot_reader, words
         self.option_lists = option_lists
+        self.personal: list[str] = []  # the person's names seen in dialogs (the account picker's profiles)
 
     def read(self, setting: SettingRead) -> Reading:
         if setting.read == "review":
@@ -142,6 +143,7 @@ class Reader:
         dialog, nodes = self._open_dialog(opener)
         heading = next((n.name for top in nodes for n in top.walk() if n.role == "heading"), "")
         if heading in self.words.string("select_your_account"):
+            self.personal += profiles(nodes)
             platform = (setting.account or "facebook").capitalize()
             # `dialog` is the last dialog, which the options dialog becomes at once: wait on the picker itself.
             picker = self.page.get_by_role("dialog", name=any_of(self.words.string("select_your_account")))
@@ -154,3 +156,14 @@ class Reader:
             return self._from_radios(setting, nodes, setting.open.describe(locale))
         finally:
             self._close_dialog(dialog)
+
+
+def profiles(nodes) -> list[str]:
+    """The person's profiles an account picker lists ("Alex Demo · Facebook", "alex.demo · Instagram"): each
+    whole and without its platform, for the trace's scrubber (a username is as personal as a name)."""
+    found = []
+    for node in (n for top in nodes for n in top.walk() if n.role == "button" and n.name):
+        bare = re.sub(r"\s*[·•|-]?\s*\b(Facebook|Instagram)\b\s*", " ", node.name).strip(" ·•|-")
+        if bare != node.name.strip():  # names a platform: a profile, not the dialog's Close button
+            found += [node.name, bare]
+    return found
