@@ -21,7 +21,6 @@ from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
 from auditor.drift_report import write as write_drift
 from auditor.errors import AuditorError, InputError, LoginFailed, say
-from auditor.evaluate import evaluate
 from auditor.evidence import give_way
 from auditor.files import check_output_dir, check_output_file, claimed
 from auditor.history import Recording, Since, default_path
@@ -30,12 +29,13 @@ from auditor.meta import select_flows
 from auditor.observe import Observer
 from auditor.outcome import stopped_at_login
 from auditor.report import write_report
+from auditor.rerun import evaluate_to_file
 from auditor.results import Findings, Observations
 from auditor.session.login import login
 from auditor.session.way_in import Credentials, WayIn, way_in
 from auditor.target import META, Target
 
-OBSERVATIONS, FINDINGS, EVIDENCE = "observations.json", "findings.json", "evidence"
+OBSERVATIONS, EVIDENCE = "observations.json", "evidence"
 # The longest a run may take (--timeout): an audit of both platforms on Meta's sites, paced, takes
 # about four minutes; a site this slow gives partial results instead of running for hours.
 DEFAULT_TIMEOUT = 900
@@ -317,19 +317,3 @@ def write_observations(out: Path, observations: Observations, say=say) -> Observ
         f"blocked: {observations.run.writes_blocked})"
     )
     return observations
-
-
-# ---------------------------------------------------------------------- offline stages
-def evaluate_to_file(observations: Observations, out_dir: Path, checklist: spec.Loaded) -> Findings:
-    """Evaluate against a loaded checklist and write findings.json into `out_dir`."""
-    findings = evaluate(observations, checklist)
-    results.write(Path(out_dir) / FINDINGS, findings)
-    return findings
-
-
-def evaluate_and_report(
-    observations: Observations, folder: Path, checklist: str = "default", lang: str | None = None
-) -> Path:
-    """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json;
-    returns report.html."""
-    return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder, lang=lang)

@@ -19,7 +19,7 @@ from auditor.network import is_meta_host
 from auditor.observe import Observer
 from auditor.outcome import stop_message
 from auditor.replica.registry import HOSTS
-from auditor.stages import evaluate_and_report
+from auditor.rerun import evaluate_and_report
 from auditor.target import META, META_PACE, Target
 
 MUTATION = "fb_api_req_friendly_name=CometPrivacySelectorSaveMutation&variables=%7B%7D"

@@ -21,7 +21,7 @@ import xmlschema
 from auditor import data, results
 from auditor.cli import main
 from auditor.report import render, write_report
-from auditor.stages import evaluate_and_report
+from auditor.rerun import evaluate_and_report
 
 GOLDEN = Path(__file__).parent / "golden" / "findings"
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "junit-10.xsd")
