@@ -7,7 +7,7 @@ Which Chromium, first hit wins:
 3. a system Chromium or Chrome (Debian's headless shell first: it starts three times faster).
 `make` installs Debian's packages when it runs as root and finds none of these.
 
-Every context is made here, with the network guard installed (auditor.network) and, for a replica,
+Every context is made here, with the network guard installed (auditor.guard) and, for a replica,
 its certificate accepted (auditor.target). A browser launched here gets a watchdog
 (auditor.watchdog) that kills it if closing it or one of its contexts hangs.
 """
@@ -29,8 +29,9 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor.errors import AuditorError, InputError, first_line, say
-from auditor.network import Network
+from auditor.guard import Network
 from auditor.redact import Secrets, public_url
+from auditor.shown import echo
 from auditor.target import META, Target, split_url
 from auditor.traces import scrub_trace
 from auditor.watchdog import Watchdog, browser_pid
@@ -316,10 +317,10 @@ def main(argv: list[str]) -> int:
             path = choice.path or playwright.chromium.executable_path
     except AuditorError as exc:
         if "--quiet" not in argv:
-            print(f"auditor: {exc}")
+            echo(f"auditor: {exc}")
         return 1
     if "--quiet" not in argv:
-        print(choice.describe(version_of(path)))
+        echo(choice.describe(version_of(path)))
     return 0
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from auditor import checklist, data
 from auditor.errors import AuditorError
+from auditor.shown import echo
 
 
 def _line(ok: bool, what: str, advice: str = "") -> bool:
-    print(f"{'ok  ' if ok else 'FAIL'}  {what}" + ("" if ok else f"\n      fix: {advice}"))
+    echo(f"{'ok  ' if ok else 'FAIL'}  {what}" + ("" if ok else f"\n      fix: {advice}"))
     return ok
 
 

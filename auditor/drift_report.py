@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 from auditor import results
 from auditor.drift import Drift
 from auditor.files import write_atomic
+from auditor.shown import shown
 
 
 def render(drift: Drift) -> str:
@@ -24,7 +25,7 @@ def render(drift: Drift) -> str:
         lines.append(f"? not compared     [{skipped.flow}] ({skipped.reason}) {skipped.detail}".rstrip())
     if not drift.changes and not drift.not_compared:
         lines.append("no drift: every page looks as it did")
-    return "\n".join(lines)
+    return shown("\n".join(lines))  # labels are the pages' words: no terminal escape gets through
 
 
 def junit(drift: Drift) -> str:
@@ -44,10 +45,10 @@ def junit(drift: Drift) -> str:
         found = [c for c in drift.changes if c.flow == flow]
         if found:
             failure = ET.SubElement(case, "failure", message=f"{len(found)} change(s)", type="drift")
-            failure.text = "\n".join(c.line() for c in found)
+            failure.text = shown("\n".join(c.line() for c in found))  # XML 1.0 forbids most controls
         else:
             skipped = next(n for n in drift.not_compared if n.flow == flow)
-            ET.SubElement(case, "skipped", message=f"not compared: {skipped.reason}")
+            ET.SubElement(case, "skipped", message=shown(f"not compared: {skipped.reason}"))
     return ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode", xml_declaration=True) + "\n"
 
 

@@ -2,8 +2,6 @@
 speaks to the person: progress and warnings on stderr, one line per error.
 """
 
-import sys
-
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
@@ -39,4 +37,6 @@ def first_line(exc: BaseException) -> str:
 
 def say(line: str) -> None:
     """A line of progress or a warning, on stderr: stdout carries only what a command produces (a path)."""
-    print(line, file=sys.stderr)
+    from auditor.shown import echo
+
+    echo(line, err=True)

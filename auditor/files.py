@@ -2,7 +2,9 @@
 
 A file is written under a temporary name beside it, then renamed over the old one: a reader never
 sees half a file, and a failure (a full disk, a folder that went read-only) keeps what was there.
-A failure is one line (exit 1) and leaves no temporary file behind.
+A failure is one line (exit 1) and leaves no temporary file behind. Every file is the person's
+only (0600), and so is every folder created for one (0700): they hold a person's settings,
+screenshots and sessions.
 
 A folder a run writes into is claimed for the run's duration with a lock on `.auditor.lock`, so
 a second run into the same folder stops at once instead of mixing its files with the first's.
@@ -25,15 +27,15 @@ _claimed: set[Path] = set()  # folders this process holds: a stage inside a clai
 _claimed_lock = threading.Lock()
 
 
-def write_atomic(path: Path, data: str | bytes, *, private: bool = False) -> Path:
-    """Write `data` to `path` whole or not at all; `private` files are created 0600 (never chmod after)."""
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write `data` to `path` whole or not at all, created 0600 (never chmod after: no moment it is readable)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+        make_folders(path.parent)
         tmp.unlink(missing_ok=True)  # O_EXCL below: a leftover file would keep its old mode
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             _write_all(fd, raw)
         finally:
@@ -45,6 +47,12 @@ def write_atomic(path: Path, data: str | bytes, *, private: bool = False) -> Pat
             f"could not write {path}: {exc.strerror or exc}; the files already there were kept"
         ) from None
     return path
+
+
+def make_folders(folder: Path) -> None:
+    """Create `folder` and the parents it lacks, each 0700; a folder that exists is the person's: left as it is."""
+    for missing in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -74,7 +82,7 @@ def claimed(folder: Path, option: str = "-o"):
         return
     created = not folder.exists()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder)
         handle, holder = _locked(folder / LOCK_NAME)
     except OSError as exc:
         raise InputError(f"{folder}:1: {option}: cannot write into this folder: {exc.strerror or exc}") from None
@@ -145,39 +153,46 @@ def _try_lock(handle) -> bool:
     return True
 
 
-def check_output_dir(out_dir: Path) -> Path:
+def check_output_dir(out_dir: Path, option: str = "-o") -> Path:
     """Refuse an output folder we cannot write before any work is done (bad input, exit 2)."""
-    return _check_output(Path(out_dir), folder=True)
+    return _check_output(Path(out_dir), folder=True, option=option)
 
 
-def check_output_file(path: Path) -> Path:
-    """Refuse an output file we cannot write before any work is done: a folder by that name, or a place
-    check_output_dir refuses."""
-    return _check_output(Path(path), folder=False)
+def check_output_file(path: Path, option: str = "-o") -> Path:
+    """Refuse an output file we cannot write before any work is done: a folder by that name, anything else
+    that is not a regular file (a device node, a FIFO, a symbolic link: replacing it would not write where it
+    points, and would destroy it), or a place check_output_dir refuses."""
+    return _check_output(Path(path), folder=False, option=option)
 
 
-def _check_output(path: Path, *, folder: bool) -> Path:
+def _check_output(path: Path, *, folder: bool, option: str) -> Path:
     """Creating nothing: the nearest folder that exists takes a file (tried with a temporary one, as
     permissions do not tell: /proc, a read-only mount, root), and the names still to create fit."""
     if "\0" in str(path):
         shown = str(path).replace("\0", "\\0")
-        raise InputError(f"{shown}:1: -o: a path cannot hold a NUL byte")
+        raise InputError(f"{shown}:1: {option}: a path cannot hold a NUL byte")
     probe = path
     try:
+        if path.is_symlink() and not (folder and path.is_dir()):
+            what = "not a folder" if folder and path.exists() else "a symbolic link: give a regular file"
+            raise InputError(f"{path}:1: {option}: {path} is {what}")
         while not probe.exists():
             probe = probe.parent
         if probe == path and not folder:
             if probe.is_dir():
-                raise InputError(f"{path}:1: -o: {path} is a folder: give the file to write")
+                raise InputError(f"{path}:1: {option}: {path} is a folder: give the file to write")
+            if not probe.is_file():
+                raise InputError(f"{path}:1: {option}: {path} is not a regular file")
             probe = probe.parent  # the file is replaced through a new file beside it
         if not probe.is_dir():
-            raise InputError(f"{path}:1: -o: {probe} is a file, not a folder")
+            what = "not a folder" if probe == path else "a file, not a folder"
+            raise InputError(f"{path}:1: {option}: {probe} is {what}")
         name_max = os.pathconf(probe, "PC_NAME_MAX")
         too_long = [name for name in path.relative_to(probe).parts if len(os.fsencode(name)) > name_max]
         if too_long:
-            raise InputError(f"{path}:1: -o: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
+            raise InputError(f"{path}:1: {option}: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
         tempfile.TemporaryFile(dir=probe).close()
     except OSError as exc:
         where = f" in {probe}" if probe != path else ""
-        raise InputError(f"{path}:1: -o: cannot write{where} ({exc.strerror or exc})") from None
+        raise InputError(f"{path}:1: {option}: cannot write{where} ({exc.strerror or exc})") from None
     return path

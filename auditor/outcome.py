@@ -18,6 +18,7 @@ from auditor.target import META, META_PACE, Target
 
 INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
 OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
+UNGUARDED = "not read: the run stopped: a request went out without the network guard's check"
 LOGIN_FAILED = "not read: login failed: "  # how a login failure's detail starts
 STOPS_THE_RUN = ("login_wall", "checkpoint", "rate_limited", "site_unreachable", "browser_closed")
 # Pages that could not be loaded: the run could not finish (exit 1), unlike a setting not on a loaded page (a finding).
@@ -47,6 +48,12 @@ def stop_message(observations: Observations) -> str | None:
     """Why the run could not finish and what to do, in one line; None when it finished."""
     if observations.run.complete:
         return None
+    if observations.run.unguarded:
+        return (
+            f"{len(observations.run.unguarded)} request(s) went out without the network guard's check (first: "
+            f"{observations.run.unguarded[0]}), so the run stopped; they are listed in observations.json. "
+            "Open your settings pages to check that nothing changed, and report this as a bug"
+        )
     failed = next((p for p in observations.pages if p.detail.startswith(LOGIN_FAILED)), None)
     if failed is not None:
         return failed.detail.removeprefix(LOGIN_FAILED)
@@ -154,8 +161,10 @@ def stopped_at_login(
     failure: LoginFailed,
     browser: str,
     target: Target = META,
+    log=None,
 ) -> Observations:
-    """Observations for a run that never got past the login: every setting unknown, with why."""
+    """Observations for a run that never got past the login: every setting unknown, with why, and what the
+    guard's `log` (auditor.guard.Log) counted meanwhile."""
     run = Run(
         tool_version=__version__,
         started=now(),
@@ -165,6 +174,8 @@ def stopped_at_login(
         target=target.label,
         complete=False,
     )
+    if log is not None:
+        run.writes_blocked, run.writes_sent, run.unguarded = len(log.blocked), len(log.sent), list(log.unguarded)
     detail = f"{LOGIN_FAILED}{failure}"
     observations = [
         Observation(

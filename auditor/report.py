@@ -27,15 +27,13 @@ from auditor.errors import InputError
 from auditor.evaluate import after_changes
 from auditor.files import write_atomic
 from auditor.overview import FILTER, SEVERITY_ORDER, Group, Topic, content_public, exposure, groups, kind_of
-from auditor.results import BIDI_CONTROLS, Finding, Findings
+from auditor.results import Finding, Findings
+from auditor.shown import shown
 
 TOP = 5  # the most important changes on the first screen
 OUTPUTS = {"report.html": "report.html.j2", "report.md": "report.md.j2", "junit.xml": "junit.xml.j2"}
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$")
-# Characters XML 1.0 forbids (and HTML cannot show): C0 controls but tab and newlines, lone surrogates;
-# and bidi controls, which would make a text read as it does not say (see results.BIDI_CONTROLS).
-UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|" + BIDI_CONTROLS.pattern)
 # Markdown that could turn a finding's text into HTML, a link, an image, code, emphasis or a table cell.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*<\[\]|])")
 
@@ -169,7 +167,7 @@ def _clean(value):
     """Every template output loses the unprintable (Markup is a macro's output, whose own outputs passed here)."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return UNPRINTABLE.sub("", value)
+    return shown(value)  # what XML forbids, what HTML cannot show, terminal escapes and bidi controls
 
 
 def _cleaning(translate):

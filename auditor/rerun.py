@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor import attribution, results
+from auditor import attribution, results, spec
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
 from auditor.drift_report import write as write_drift
@@ -17,6 +17,8 @@ from auditor.evaluate import evaluate
 from auditor.files import check_output_dir, check_output_file, claimed
 from auditor.report import write_report
 from auditor.results import Findings, Observations
+
+FINDINGS = "findings.json"
 
 
 def evaluate_file(observations_file: Path, checklist: str, out: Path) -> Path:
@@ -64,3 +66,19 @@ def report_file(findings_file: Path, out: Path, template_dir: Path | None = None
     with claimed(out):
         # Screenshot paths in findings.json are relative to its folder.
         return write_report(findings, out, template_dir, evidence_root=findings_file.parent, lang=lang)
+
+
+# ---------------------------------------------------------------------- the stages' offline half, for a run
+def evaluate_to_file(observations: Observations, out_dir: Path, checklist: spec.Loaded) -> Findings:
+    """Evaluate against a loaded checklist and write findings.json into `out_dir`."""
+    findings = evaluate(observations, checklist)
+    results.write(Path(out_dir) / FINDINGS, findings)
+    return findings
+
+
+def evaluate_and_report(
+    observations: Observations, folder: Path, checklist: str = "default", lang: str | None = None
+) -> Path:
+    """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json;
+    returns report.html."""
+    return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder, lang=lang)

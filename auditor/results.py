@@ -6,21 +6,23 @@ sha256), and timestamps. `None` always means "not seen", never "off".
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from auditor.errors import InputError
 from auditor.files import write_atomic
 from auditor.models import Strict
+from auditor.shown import shown
 from auditor.userfile import load_json
 
 SCHEMA_VERSION = 1
 
 Platform = Literal["facebook", "instagram", "accounts_center", "meta"]
+# What a run audits (a person's choice on the command line): a file naming anything else is not ours.
+Audited = Annotated[list[Literal["facebook", "instagram"]], Field(min_length=1)]
 ObservationStatus = Literal["observed", "unknown", "not_applicable"]
 # Why a setting is unknown or not applicable; the run goes on either way.
 Reason = Literal[
@@ -51,11 +53,6 @@ FoundBy = Literal[
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Value = str | int | bool | None
-# Bidirectional controls (embeddings, overrides, isolates, marks). A page can use them to make a
-# text read differently from what it says ("\u202eevil" shows as "live"); no file we write keeps
-# them, so every text reads in the order it was written. Removed, not marked: Meta's pages put
-# marks around names and numbers everywhere, and a marker would be noise in every diff.
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def now() -> str:
@@ -134,7 +131,7 @@ class Run(Strict):
     tool_version: str
     started: str
     finished: str | None = None
-    platforms: list[str]
+    platforms: Audited
     browser: str | None = None
     target: str = "meta"  # "meta" for the real sites, or the replica URL
     account: Account | None = None  # whose settings these are (None: the pages did not tell, or an older file)
@@ -146,6 +143,8 @@ class Run(Strict):
         0  # requests not known to be reads that the network guard stopped; the replica's log must agree
     )
     egress_blocked: int = 0
+    # requests that went out without the guard's judgement ("METHOD name-or-path"): any stops the run (auditor.guard)
+    unguarded: list[str] = []
     # Meta's cookie dialog over a settings page, answered with its most private choice (optional cookies declined)
     cookie_dialogs_declined: int = 0
     interrupted: bool = False
@@ -207,8 +206,15 @@ class Findings(Strict):
 
 
 def read(path: Path, model: type[BaseModel]) -> BaseModel:
-    """Load a results file; a broken or foreign file is an InputError naming the field."""
+    """Load a results file; a broken or foreign file, or one a newer auditor wrote, is an InputError naming it."""
     data = load_json(path)
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and not 1 <= version <= SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
+            why = f"is newer than this auditor reads ({SCHEMA_VERSION}); update auditor to read it"
+        else:
+            why = "is not a version auditor writes"
+        raise InputError(f"{path}:1: schema_version: {version} {why}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -218,5 +224,6 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
 
 
 def write(path: Path, result: BaseModel) -> Path:
-    """Write atomically: a reader never sees half a file, and a failure keeps the old one. Without bidi controls."""
-    return write_atomic(Path(path), BIDI_CONTROLS.sub("", result.model_dump_json(indent=2)) + "\n")
+    """Write atomically: a reader never sees half a file, and a failure keeps the old one. Without what no output
+    may carry (auditor.shown: JSON escapes the C0 controls, but would keep bidi and C1 controls as they are)."""
+    return write_atomic(Path(path), shown(result.model_dump_json(indent=2)) + "\n")

@@ -20,21 +20,22 @@ from auditor.browser import Browsing, browsing, check_connect
 from auditor.consistency import load_checklist
 from auditor.drift import Drift, compare
 from auditor.drift_report import write as write_drift
-from auditor.errors import InputError, LoginFailed, say
-from auditor.evaluate import evaluate
+from auditor.errors import AuditorError, InputError, LoginFailed, say
 from auditor.files import check_output_dir, check_output_file, claimed
 from auditor.history import Recording, Since, default_path
 from auditor.history.pseudonym import logged_in
 from auditor.meta import select_flows
+from auditor.observe.evidence import give_way
 from auditor.observe.stage import Observer
 from auditor.outcome import stopped_at_login
 from auditor.report import write_report
+from auditor.rerun import evaluate_to_file
 from auditor.results import Findings, Observations
 from auditor.session.login import login
 from auditor.session.way_in import Credentials, WayIn, way_in
 from auditor.target import META, Target
 
-OBSERVATIONS, FINDINGS, EVIDENCE = "observations.json", "findings.json", "evidence"
+OBSERVATIONS, EVIDENCE = "observations.json", "evidence"
 # The longest a run may take (--timeout): an audit of both platforms on Meta's sites, paced, takes
 # about four minutes; a site this slow gives partial results instead of running for hours.
 DEFAULT_TIMEOUT = 900
@@ -251,7 +252,7 @@ def observe_in(
     snapshots: dict[str, str] | None = None,
     say=say,
 ) -> Observations:
-    """Log in if need be (the guard is off only for that), then read every page of the platforms.
+    """Log in if need be (the guard lets only the login's own requests through), then read every page.
 
     Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
     """
@@ -259,7 +260,9 @@ def observe_in(
     if way.credentials is not None:
         failed = _log_in(browser, platforms, way.credentials, flow_set.vocabulary, say)
         if failed is not None:
-            return stopped_at_login(platforms, flows, flow_set.not_applicable, failed, browser.browser, target)
+            return stopped_at_login(
+                platforms, flows, flow_set.not_applicable, failed, browser.browser, target, browser.network.log
+            )
     observer = Observer(
         context=browser.context,
         flows=flows,
@@ -284,21 +287,27 @@ def observe_in(
 def _log_in(
     browser: Browsing, platforms: list[str], credentials, vocabulary: spec.Vocabulary, say=say
 ) -> LoginFailed | None:
-    """Log in to each platform once, with the guard off for the login only. Returns the failure, if any."""
-    browser.network.audit = False
+    """Log in to each platform once, the guard on: only the login's own requests go out (auditor.openings).
+    Returns the failure, if any."""
     try:
         for platform in platforms:
             say(f"logging in to {platform}")
-            login(browser.context, platform, credentials, vocabulary)
+            with browser.network.login(platform, credentials.identifier):
+                login(browser.context, platform, credentials, vocabulary)
     except LoginFailed as failure:
         return failure
-    finally:
-        browser.network.audit = True
     return None
 
 
 def write_observations(out: Path, observations: Observations, say=say) -> Observations:
-    results.write(out, observations)
+    """observations.json, whatever happened to the evidence: on a disk the screenshots filled, they give way."""
+    try:
+        results.write(out, observations)
+    except AuditorError:
+        if not give_way(observations, Path(out).parent):
+            raise
+        say("warning: the disk is full: this run's screenshots were deleted so that its observations could be kept")
+        results.write(out, observations)
     counts = {
         s: sum(o.status == s for o in observations.observations) for s in ("observed", "unknown", "not_applicable")
     }
@@ -308,19 +317,3 @@ def write_observations(out: Path, observations: Observations, say=say) -> Observ
         f"blocked: {observations.run.writes_blocked})"
     )
     return observations
-
-
-# ---------------------------------------------------------------------- offline stages
-def evaluate_to_file(observations: Observations, out_dir: Path, checklist: spec.Loaded) -> Findings:
-    """Evaluate against a loaded checklist and write findings.json into `out_dir`."""
-    findings = evaluate(observations, checklist)
-    results.write(Path(out_dir) / FINDINGS, findings)
-    return findings
-
-
-def evaluate_and_report(
-    observations: Observations, folder: Path, checklist: str = "default", lang: str | None = None
-) -> Path:
-    """findings.json, report.html, report.md and junit.xml in `folder`, beside observations.json;
-    returns report.html."""
-    return write_report(evaluate_to_file(observations, folder, load_checklist(checklist)), folder, lang=lang)

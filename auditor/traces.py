@@ -17,11 +17,11 @@ import binascii
 import json
 import os
 import re
-import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+from auditor.errors import say
 from auditor.redact import MIN_COOKIE_VALUE, MIN_TOKEN, REDACTED, Secrets, contact_details
 
 SENSITIVE_HEADERS = {
@@ -107,16 +107,10 @@ def scrub_trace(path: Path, secrets: Secrets, warn=None) -> bool:
     except (Unscrubbable, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
         for doomed in (tmp, path):
             doomed.unlink(missing_ok=True)
-        (warn or _stderr)(
-            f"warning: the trace was deleted, not kept: its secrets could not be removed for certain ({exc})"
-        )
+        (warn or say)(f"warning: the trace was deleted, not kept: its secrets could not be removed for certain ({exc})")
         return False
     os.replace(tmp, path)
     return True
-
-
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr)
 
 
 def _json_lines(data: bytes) -> list:

@@ -14,7 +14,7 @@ import pytest
 from auditor import browser as browsers
 from auditor import spec
 from auditor.browser import Opened, audit_context
-from auditor.network import Network
+from auditor.guard import Network
 from auditor.replica.server import Replica
 from auditor.session.login import login
 from auditor.session.way_in import Credentials, WayIn
@@ -91,11 +91,17 @@ def vocabulary():
 
 @pytest.fixture
 def log_in(context, routed, replica, vocabulary):
-    """log_in(account_id, platform): an unattended login to the replica, as the product does it."""
+    """log_in(account_id, platform): an unattended login to the replica, as the product does it: with the guard
+    on, which lets through the login's own requests only (whatever mode the test keeps it in otherwise)."""
 
     def _log_in(account_id: str, platform: str = "facebook") -> None:
         account = replica.store.accounts[account_id]
-        login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
+        mode, routed.audit = routed.audit, True
+        try:
+            with routed.login(platform, account.email):
+                login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
+        finally:
+            routed.audit = mode
 
     return _log_in
 
@@ -116,7 +122,7 @@ def audit_account(
     snapshots=None,
 ):
     """A full audit of one replica account through the product's own chain (auditor.stages.observe_in), in a
-    guarded context of pytest-playwright's browser: the login with the guard off, the reading with it on.
+    guarded context of pytest-playwright's browser, the guard on throughout (the login lets its own requests out).
 
     `option_lists` opens the audience and choice dialogs (as a run with a baseline does); `snapshots`, a dict,
     gets each page's region snapshot. Returns (observations, replica writes).

@@ -257,7 +257,7 @@ def flat(snapshot: str) -> str:
 
     def walk(items, depth):
         for item in items or []:
-            key, value = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+            key, value = next(iter(item.items())) if isinstance(item, dict) else (item, None)
             key = str(key)
             if key.split(" ")[0] in ("generic", "text") and not isinstance(value, list):
                 texts.append(str(value if value is not None else ""))

@@ -17,18 +17,19 @@ from auditor.apply import plan as plans
 from auditor.apply import record, stage
 from auditor.apply.marks import made_by
 from auditor.apply.schema import load_changes
+from auditor.cli import main
 from auditor.consistency import load_checklist
 from auditor.errors import InputError
 from auditor.evaluate import evaluate
 from auditor.history.pseudonym import account_key, account_of
-from auditor.network import MAX_WRITES_PER_CHANGE, is_settings_write
+from auditor.network import SAVE_VARIABLES
+from auditor.openings import Expected
 from auditor.report import write_report
 from auditor.results import Findings, Observation, Observations, Run, now
 from auditor.stages import FlowSet
 from auditor.target import Target
 
 POSTS = data.flows_dir() / "facebook" / "posts.yml"
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def flows_with(tmp_path: Path, old: str, new: str, flow: Path = POSTS) -> Path:
@@ -78,28 +79,31 @@ def test_a_change_may_only_open_with_a_button(tmp_path):
 
 
 # ---------------------------------------------------------------------- the guard's window
-@pytest.mark.parametrize(
-    "method, url, body, save",
-    [
-        ("POST", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXMutation", True),
-        ("POST", "https://www.instagram.com/api/v1/web/accounts/set_private/", "", True),
-        ("POST", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXQuery", False),
-        ("POST", "https://www.facebook.com/ajax/bz", "q=log", False),  # Meta's logging is never a save
-        ("GET", "https://www.facebook.com/api/graphql/", "fb_api_req_friendly_name=CometXMutation", False),
-        ("POST", "https://example.org/api/graphql/", "fb_api_req_friendly_name=CometXMutation", False),
-        (
-            "POST",
-            "https://www.facebook.com/api/graphql/",
-            "fb_api_req_friendly_name=AMutation&fb_api_req_friendly_name=BMutation",
-            False,
-        ),
-    ],
-)
-def test_what_counts_as_a_settings_save(method, url, body, save):
-    assert is_settings_write(method, url, FORM, body.encode()) is save
+def test_a_change_without_a_save_is_refused_with_its_line(tmp_path):
+    """The guard lets through only the save a change names: a change that names none cannot be made."""
+    root = flows_with(
+        tmp_path,
+        "    save: {request: CometSettingsPrivacySelectorMutation, setting: key, value: option}\n",
+        "",
+    )
+    with pytest.raises(InputError, match=r"posts\.yml:\d+: change\.0\.save: Field required"):
+        load_changes(spec.load_flows(root))
 
 
-MUTATION = """() => fetch('/api/graphql/', {method: 'POST', body: 'fb_api_req_friendly_name=CometStrayMutation',
+def test_a_save_must_name_a_mutation(tmp_path):
+    root = flows_with(tmp_path, "request: CometSettingsPrivacySelectorMutation", "request: CometSettingsPageQuery")
+    with pytest.raises(InputError, match=r"posts\.yml:\d+: change\.0\.save\.request: "):
+        load_changes(spec.load_flows(root))
+
+
+def test_the_guard_knows_every_shipped_saves_variables():
+    """A read carrying a save's variables is refused (auditor.network.SAVE_VARIABLES): it must know every save's."""
+    saves = {(c.change.save.setting, c.change.save.value) for c in load_changes(spec.load_flows()).values()}
+    assert saves and saves <= set(SAVE_VARIABLES)
+
+
+MUTATION = """() => fetch('/api/graphql/', {method: 'POST',
+    body: 'fb_api_req_friendly_name=CometStrayMutation&variables=%7B%7D',
     headers: {'Content-Type': 'application/x-www-form-urlencoded'}}).then(() => 'sent', () => 'blocked')"""
 
 
@@ -115,14 +119,17 @@ def strays_received(replica) -> int:
     return sum(r[4] == "CometStrayMutation" for r in replica.store.requests())
 
 
-def test_a_change_step_sends_one_save_and_the_guard_blocks_and_counts_the_next(settings_page, routed, replica):
-    assert MAX_WRITES_PER_CHANGE == 1
+def test_a_window_that_expects_nothing_or_is_not_armed_lets_nothing_through(settings_page, routed, replica):
     with routed.change("fb.future_posts_audience") as window:
+        assert settings_page.evaluate(MUTATION) == "blocked"  # nothing expected yet
+        window.expect(Expected("CometStrayMutation", {}))
+        assert settings_page.evaluate(MUTATION) == "blocked"  # not armed: the confirmed click has not begun
+        window.arm()
         assert settings_page.evaluate(MUTATION) == "sent"
-        assert settings_page.evaluate(MUTATION) == "blocked"
-    assert window.sent == ["POST CometStrayMutation"] and window.blocked == ["POST CometStrayMutation"]
-    assert strays_received(replica) == 1  # the second never left the browser
-    assert routed.log.sent == ["POST CometStrayMutation"] and routed.log.blocked == ["POST CometStrayMutation"]
+        assert settings_page.evaluate(MUTATION) == "blocked"  # one save per change
+    assert window.sent == ["POST CometStrayMutation"] and len(window.blocked) == 3
+    assert window.displaced == ["POST CometStrayMutation"] and window.after_click == ["POST CometStrayMutation"]
+    assert strays_received(replica) == 1
 
 
 def test_outside_a_change_step_every_write_is_blocked_as_in_an_audit(settings_page, routed, replica):
@@ -167,6 +174,18 @@ def test_the_plan_changes_what_a_flow_can_set_and_leaves_the_rest_to_the_person(
     by_hand = {b.setting: b.why for b in plan.by_hand}
     assert by_hand["ac.two_factor"] == "no control on the web that auditor can change"
     assert by_hand["fb.limit_past_posts"] == "a check only you can make"
+
+
+def test_the_plan_shows_findings_titles_without_terminal_escapes_or_bidi_controls(tmp_path, capsys):
+    """findings.json is a file anyone could have edited: its titles reach the terminal only as plain text."""
+    findings = some_findings()
+    for x in findings.findings:
+        x.title = "Evil\x1b]0;owned\x07 \u202ereversed " + x.title
+    path = tmp_path / "findings.json"
+    path.write_text(findings.model_dump_json(), encoding="utf-8")  # as written by hand: the bidi control kept
+    assert main(["apply", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Evil]0;owned reversed" in out and not {"\x1b", "\x07", "\u202e"} & set(out)
 
 
 def test_only_limits_the_plan_and_an_unknown_check_is_bad_input():

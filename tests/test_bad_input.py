@@ -8,6 +8,7 @@ seconds instead of eating the machine's memory.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shlex
@@ -392,6 +393,78 @@ def test_an_output_path_with_a_nul_byte_is_bad_input(check, tmp_path):
     with pytest.raises(InputError, match=r"-o: a path cannot hold a NUL byte$") as refused:
         check(tmp_path / "a\0b")
     assert "\0" not in str(refused.value) and list(tmp_path.iterdir()) == []
+
+
+def not_regular(tmp_path: Path) -> dict[str, Path]:
+    """A FIFO (stands for a device node: a test must never aim at a real one) and symbolic links."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "target.json").write_text("kept")
+    (tmp_path / "link.json").symlink_to(tmp_path / "target.json")
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere.json")
+    return {"fifo": tmp_path / "fifo", "link": tmp_path / "link.json", "dangling": tmp_path / "dangling.json"}
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        ("evaluate {c}/good-observations.json -o {fifo}", "{fifo}:1: -o: {fifo} is not a regular file"),
+        ("evaluate {c}/good-observations.json -o {link}", "{link}:1: -o: {link} is a symbolic link"),
+        ("evaluate {c}/good-observations.json -o {dangling}", "{dangling}:1: -o: {dangling} is a symbolic link"),
+        ("baseline update {c}/good-observations.json -o {link}", "{link}:1: -o: {link} is a symbolic link"),
+        ("report {c}/good-findings.json -o {fifo}", "{fifo}:1: -o: {fifo} is not a folder"),
+        ("report {c}/good-findings.json -o {link}", "{link}:1: -o: {link} is not a folder"),
+        ("history --history {c}/none.sqlite --export {fifo}", "{fifo}:1: --export: {fifo} is not a regular file"),
+        ("history --history {c}/none.sqlite --export {link}", "{link}:1: --export: {link} is a symbolic link"),
+    ],
+)
+def test_an_output_that_is_not_a_regular_file_or_folder_is_refused_and_kept(argv, says, tmp_path, capsys):
+    """A device node, a FIFO or a symbolic link named by -o or --export is never replaced by a file."""
+    where = {"c": str(CORPUS), **{k: str(v) for k, v in not_regular(tmp_path).items()}}
+    code = main([arg.format(**where) for arg in shlex.split(argv)])
+    assert_one_line(code, *capsys.readouterr(), says.format(**where))
+    assert (tmp_path / "fifo").is_fifo() and (tmp_path / "link.json").is_symlink()
+    assert (tmp_path / "dangling.json").is_symlink() and (tmp_path / "target.json").read_text() == "kept"
+
+
+def edited(tmp_path: Path, name: str, source: Path, **change) -> Path:
+    """A copy of a results file with top-level fields or run fields (run_*) changed, as anyone could edit it."""
+    data = json.loads(source.read_text(encoding="utf-8"))
+    for key, value in change.items():
+        (data["run"] if key.startswith("run_") else data)[key.removeprefix("run_")] = value
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command, change, says",
+    [
+        ("report {f} -o {out}", {"run_platforms": ["myspace"]}, "run.platforms.0: Input should be 'facebook' or"),
+        ("report {f} -o {out}", {"run_platforms": []}, "run.platforms: List should have at least 1 item"),
+        ("apply {f} --dry-run", {"run_platforms": ["myspace"]}, "run.platforms.0: Input should be 'facebook' or"),
+        ("apply {f} --dry-run", {"run_platforms": ["facebook", "myspace"]}, "run.platforms.1: Input should be"),
+        ("apply {f} --dry-run", {"run_platforms": []}, "run.platforms: List should have at least 1 item"),
+        ("apply {f} --dry-run", {"schema_version": 2}, "schema_version: 2 is newer than this auditor reads (1)"),
+        ("report {f} -o {out}", {"schema_version": 99}, "schema_version: 99 is newer than this auditor reads (1)"),
+        ("evaluate {f} -o {out}/f.json", {"schema_version": 2}, "schema_version: 2 is newer than this auditor reads"),
+        ("evaluate {f} -o {out}/f.json", {"run_platforms": []}, "run.platforms: List should have at least 1 item"),
+        ("apply --undo {a} --dry-run", {"platforms": ["myspace"]}, "platforms.0: Input should be 'facebook' or"),
+        ("apply --undo {a} --dry-run", {"platforms": []}, "platforms: List should have at least 1 item"),
+        ("apply --undo {a} --dry-run", {"schema_version": 3}, "schema_version: 3 is newer than this auditor reads"),
+    ],
+)
+def test_a_results_file_of_another_platform_or_a_newer_auditor_is_bad_input(command, change, says, tmp_path, capsys):
+    """findings.json, observations.json and apply.json name the platforms audited (facebook, instagram: at
+    least one) and the schema they were written in: anything else is one line and exit 2, not a traceback."""
+    source = CORPUS / ("good-observations.json" if command.startswith("evaluate") else "good-findings.json")
+    where = {"f": "", "a": "", "out": str(tmp_path / "out")}
+    if "{a}" in command:
+        where["a"] = str(edited(tmp_path, "apply.json", CORPUS / "good-apply.json", **change))
+    else:
+        where["f"] = str(edited(tmp_path, "results.json", source, **change))
+    code = main([arg.format(**where) for arg in shlex.split(command)])
+    assert_one_line(code, *capsys.readouterr(), says)
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_caps_leave_room_for_every_real_file(tmp_path):

@@ -284,3 +284,15 @@ def test_a_value_auditor_set_between_the_runs_is_named_as_its_change_not_drift(t
     record_apply(history, cookies, REPLICA_URL, put_back, kind="undo")  # the history says so, with no file
     code, out = drift("--history", str(history))
     assert code == 0 and "by auditor undo on 2026-01-02" in out and "changed by auditor at your request" in out
+
+
+def test_a_label_holding_terminal_escapes_reaches_neither_the_terminal_nor_junit_raw(audit, baseline, tmp_path, capsys):
+    """A page's label with ESC sequences (clear the screen, retitle the window) and a bidi override."""
+    evil = "Evil\x1b[2J\x1b]0;owned\x07 \u202ereversed"
+    code, out, drift, cases = drift_command(
+        tmp_path, capsys, baseline, audit("demo", f"rename:fb.search_engine_link:{evil}")
+    )
+    assert code == 3 and "Evil[2J]0;owned reversed" in out  # the words stay, readable
+    assert not {"\x1b", "\x07", "\u202e"} & set(out)
+    failure = cases["facebook/how_people_find_and_contact_you"].find("failure").text  # junit.xml parsed
+    assert "Evil[2J]0;owned reversed" in failure and not {"\x1b", "\x07", "\u202e"} & set(failure)

@@ -110,6 +110,36 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
     assert replica.writes() == []
 
 
+def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, replica, monkeypatch):
+    """Every request hangs (a server that takes connections and never answers): after a few pages in a row
+    that did not load in time the run stops, the rest marked as the site having stopped answering."""
+    from auditor import observe
+    from auditor.browser import Opened, audit_context
+    from auditor.meta import select_flows
+    from auditor.outcome import stop_message
+    from auditor.spec import load_flows, load_vocabulary
+    from auditor.target import Target
+
+    monkeypatch.setattr(observe, "READY_TIMEOUT_MS", 1_000)  # each page's own bound, short for the test
+    flows = select_flows(load_flows(), ["facebook"])
+    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as guarded:
+        guarded.context.route("**/*", lambda route: None)  # after the guard's, so first: never answered
+        observations = observe.Observer(
+            context=guarded.context,
+            flows=flows,
+            vocabulary=load_vocabulary(),
+            not_applicable=[],
+            platforms=["facebook"],
+            network=guarded.network,
+            progress=lambda line: None,
+        ).run()
+    tried = [p.reason for p in observations.pages][: observe.TIMEOUTS_IN_A_ROW]
+    rest = {(p.status, p.reason) for p in observations.pages[observe.TIMEOUTS_IN_A_ROW :]}
+    assert len(flows) > observe.TIMEOUTS_IN_A_ROW and tried == ["timeout"] * observe.TIMEOUTS_IN_A_ROW
+    assert rest == {("unknown", "site_unreachable")}
+    assert "the site stopped answering" in stop_message(observations)
+
+
 # ---------------------------------------------------------------------- time
 def test_a_slow_site_ends_at_the_time_limit_with_pages_marked_timeout(tmp_path, replica):
     account = replica.store.accounts["demo"]
@@ -204,6 +234,52 @@ def test_a_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_file(tmp_
     assert str(raised.value) == f"could not write {target}: No space left on device; the files already there were kept"
     assert target.read_text() == "the previous run's findings"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json"]
+
+
+def disk_of(folder, capacity: int):
+    """A stand-in for files._write_all on a disk that holds `capacity` bytes, of which `folder`'s files use some."""
+
+    def write_all(fd, data):
+        used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        if used + len(data) > capacity:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.write(fd, bytes(data))
+
+    return write_all
+
+
+def test_a_disk_the_screenshots_filled_still_takes_the_observations(browser, replica, tmp_path, monkeypatch):
+    """The screenshots are written page by page, the observations at the end: when the screenshots have filled
+    the disk, they give way, and every reading is kept."""
+    from auditor.browser import Opened, audit_context
+    from auditor.session.way_in import Credentials, WayIn
+    from auditor.stages import FlowSet, observe_in, write_observations
+    from auditor.target import Target
+
+    flow_set = FlowSet.load()
+    flows = [f for f in flow_set.flows if f.id in ("facebook/posts", "facebook/stories")]
+    account = replica.store.accounts["demo"]
+    said = []
+    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as guarded:
+        observations = observe_in(
+            guarded,
+            ["facebook"],
+            WayIn(credentials=Credentials(account.email, account.password)),
+            FlowSet(flows, flow_set.vocabulary, []),
+            target=Target(replica.url),
+            evidence_in=tmp_path,
+            say=lambda line: None,
+        )
+    shots = list((tmp_path / "evidence").iterdir())
+    assert len(shots) == 2 and all(p.screenshot for p in observations.pages)
+    used = sum(p.stat().st_size for p in shots)
+    monkeypatch.setattr(files, "_write_all", disk_of(tmp_path, used + 1_000))  # less than the observations need
+    write_observations(tmp_path / "observations.json", observations, said.append)
+    kept = results.read(tmp_path / "observations.json", results.Observations)
+    assert [o.value for o in kept.observations] == [o.value for o in observations.observations]
+    assert sum(o.status == "observed" for o in kept.observations) >= 3
+    assert [p.screenshot for p in kept.pages] == [None, None] and list((tmp_path / "evidence").iterdir()) == []
+    assert any("screenshots" in line and "disk" in line for line in said)
 
 
 def test_a_full_disk_during_a_run_is_one_line_exit_1(tmp_path, monkeypatch, capsys):

@@ -178,6 +178,19 @@ SHAPES = [
         id="a Query name carrying client_mutation_id",
     ),
     pytest.param(
+        graphql(QUERY, {"key": "368847572316143", "option": "811781330194776"}),
+        False,
+        "a settings save's variables",
+        id="a Query name carrying a save's variables",
+    ),
+    pytest.param(
+        graphql(QUERY, {"key": "368847572316143", "enabled": True}),
+        False,
+        "a settings save's variables",
+        id="a Query name carrying a switch's save",
+    ),
+    pytest.param(graphql(QUERY, {"key": "368847572316143"}), True, "a GraphQL Query", id="a read naming an id"),
+    pytest.param(
         graphql(QUERY, None, ("fb_api_req_friendly_name", MUTATION)), False, "twice", id="two names, the Query first"
     ),
     pytest.param(
@@ -426,10 +439,26 @@ def test_no_write_shaped_request_from_a_page_reaches_the_replica_in_audit_mode(p
     assert len(routed.log.blocked) == len(WRITES) and routed.log.sent == []
 
 
+def by_doc_id(name: str, doc_id: str) -> Shape:
+    return post(f"{FB}/api/graphql/", ("fb_api_req_friendly_name", name), ("variables", "{}"), ("doc_id", doc_id))
+
+
+def test_a_query_under_a_writes_doc_id_or_under_a_second_name_is_blocked(pages, routed):
+    """Meta runs a request by its doc_id: a Query name on a write's doc_id, or a doc_id that answered to
+    another name before, is not a known read."""
+    routed.audit = True
+    assert send(pages, by_doc_id(QUERY, "111"), "response")  # a read: its doc_id runs under this name
+    assert "BLOCKED_BY_CLIENT" in send(pages, by_doc_id(MUTATION, "222"), "requestfailed").failure
+    assert "BLOCKED_BY_CLIENT" in send(pages, by_doc_id(QUERY, "222"), "requestfailed").failure
+    assert "BLOCKED_BY_CLIENT" in send(pages, by_doc_id("CometOtherPageQuery", "111"), "requestfailed").failure
+    assert send(pages, by_doc_id(QUERY, "111"), "response")  # the same read again still passes
+    assert routed.log.blocked == [f"POST {MUTATION}", f"POST {QUERY}", "POST CometOtherPageQuery"]
+
+
 def test_with_the_guard_off_every_one_reaches_the_replica(pages, routed, replica):
     """The counterpart: the test above could fail, because each of these does reach the replica."""
     received_before = len(replica.store.requests())
-    unguarded_before = len(routed.log.sent_unguarded)
+    unguarded_before = len(routed.log.unguarded)
     private_before = replica.store.get("demo", "ig.private_account")
     for shape in WRITES:
         send(pages, shape, "request")
@@ -443,7 +472,7 @@ def test_with_the_guard_off_every_one_reaches_the_replica(pages, routed, replica
     wait_until(lambda: pages[FB].evaluate("true") and not_received() == [], timeout=30)
     # Each is logged as sent with the guard off (and so are the redirects some get after the logout).
     sent = Counter(describe(s.method, s.url, s.body) for s in WRITES)
-    assert sent <= Counter(routed.log.sent_unguarded[unguarded_before:]) and routed.log.sent == []
+    assert sent <= Counter(routed.log.unguarded[unguarded_before:]) and routed.log.sent == []
     # Writes by GET, HEAD or PUT are refused, as Meta refuses them, and still logged. The requests
     # run concurrently, so the replica may log them in any order.
     assert Counter((w.friendly_name, w.setting, w.value, w.accepted) for w in replica.writes()) == Counter(
@@ -464,7 +493,7 @@ def test_a_redirect_the_guard_cannot_stop_is_counted_as_sent_up_to_the_report(
 ):
     """Playwright routes a redirect's first request only: a hop to a write goes out, and the count says so."""
     log_in("demo", "facebook")
-    assert "POST /login/device-based/regular/login/" in routed.log.sent_unguarded  # the login's writes, logged apart
+    assert routed.log.login == ["Facebook login form"] and routed.log.unguarded == []
     flow = select_flows(spec.load_flows(), ["facebook"])[0]
     # Stands in for Meta answering the page with a redirect to the logout.
     context.route(flow.spec.url, lambda route: route.fulfill(status=302, headers={"Location": f"{FB}/logout.php"}))

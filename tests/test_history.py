@@ -288,6 +288,25 @@ def test_the_json_export_has_the_csv_rows_with_json_values_and_its_published_sch
     assert counted and all(str(v) == next(r["value"] for r in february if r["id"] == s) for s, v in counted.items())
 
 
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0"),  # a tab first: some spreadsheets skip it
+        ("\r=1+1", "'=1+1"),  # a carriage return is no text: dropped, and what follows neutralised
+        ("friends\rpublic", "friendspublic"),
+        ("-1", "'-1"),
+    ],
+)
+def test_a_csv_cell_starting_with_a_tab_or_a_carriage_return_is_text_too(tmp_path, checklist, capsys, value, cell):
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": value}))
+    assert main(["history", "--history", str(db), "--export", str(tmp_path / "h.csv")]) == 0
+    raw = (tmp_path / "h.csv").read_bytes()
+    assert b"\r" not in raw  # no carriage return, quoted or not, that would split a row in some readers
+    rows = list(csv.DictReader(io.StringIO(raw.decode())))
+    assert next(r for r in rows if r["id"] == "fb.lookup_by_email")["value"] == cell
+
+
 def test_the_cohort_summary_counts_the_accounts_failing_now_and_at_their_previous_run(tmp_path, checklist):
     db, bob = tmp_path / "history.sqlite", [{"name": "c_user", "domain": ".facebook.com", "value": "42"}]
     record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))

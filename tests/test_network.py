@@ -19,7 +19,7 @@ from auditor.network import is_meta_host
 from auditor.observe.stage import Observer
 from auditor.outcome import stop_message
 from auditor.replica.registry import HOSTS
-from auditor.stages import evaluate_and_report
+from auditor.rerun import evaluate_and_report
 from auditor.target import META, META_PACE, Target
 
 MUTATION = "fb_api_req_friendly_name=CometPrivacySelectorSaveMutation&variables=%7B%7D"
@@ -64,7 +64,7 @@ def test_the_same_mutation_goes_through_with_the_guard_off(audited, routed, repl
     routed.audit = False
     audited.evaluate(POST_MUTATION)
     assert mutations_received(replica) == 1 and routed.log.blocked == []
-    assert routed.log.sent_unguarded[-1] == "POST CometPrivacySelectorSaveMutation"
+    assert routed.log.unguarded[-1] == "POST CometPrivacySelectorSaveMutation"
 
 
 def test_while_the_cookie_dialog_is_answered_only_the_answer_goes_out(audited, routed, replica):
@@ -135,11 +135,11 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
     assert (properties["writes_sent"], properties["writes_blocked"]) == ("0", str(blocked))
     # The counterpart: with the guard off, the same script's write does reach the replica.
     routed.audit = False
-    unguarded_before = len(routed.log.sent_unguarded)
+    unguarded_before = len(routed.log.unguarded)
     page = context.new_page()
     page.goto("https://www.facebook.com/settings/?tab=posts")
     wait_until(lambda: page.evaluate("true") and mutations_received(replica) > 0, timeout=30)
-    assert "POST CometPrivacySelectorSaveMutation" in routed.log.sent_unguarded[unguarded_before:]
+    assert "POST CometPrivacySelectorSaveMutation" in routed.log.unguarded[unguarded_before:]
 
 
 def mutations_received(replica) -> int:

@@ -338,6 +338,10 @@ def test_rename_with_a_text_gives_two_unknown_switches_in_one_section(page, repl
         ("choicerow:fb.search_engine_link", "choicerow takes a audience setting"),
         ("labels:2025", "unknown label generation '2025'"),
         ("cookie:fb.friend_requests", "unknown page 'fb.friend_requests'"),
+        ("script:fb_posts:fetch", "unknown setting 'fb_posts'"),
+        ("script:fb.friend_requests:carrier_pigeon", "unknown script shape 'carrier_pigeon'"),
+        ("script:fb.friend_requests:fetch:later", "unknown moment 'later'"),
+        ("script:fb.friend_requests", "takes 2 or 3 argument"),
     ],
 )
 def test_bad_variation_knobs_are_refused_with_a_reason(text, message):
@@ -380,3 +384,20 @@ def test_the_reader_reads_the_page_through_each_variation(browser, replica, knob
     if knob.startswith("cookie:"):  # answered with the most private choice
         assert list(replica.app.cookie_choices().values()) == ["accept_only_essential_button"]
         assert observations.run.cookie_dialogs_declined == 1
+
+
+# -- a page script's own write
+
+
+@pytest.mark.parametrize("shape", ["fetch", "blob", "arraybuffer", "large", "beacon", "keepalive", "form", "worker"])
+def test_script_sends_a_write_that_changes_the_setting_when_nothing_stops_it(page, replica, log_in, shape):
+    """The counterpart of the guard's tests (tests/test_guard_windows.py): with the guard off (the test's
+    context), the page's script changes the setting, whatever way it sends its write."""
+    log_in("demo")
+    replica.knobs.set(f"script:fb.search_engine_link:{shape}:at")
+    main = loaded(page, FIND)
+    main.get_by_role("heading", level=1).click()  # a click on nothing: the script writes at it
+    # Each look lets the browser's events through first (the route calls that send the write on).
+    wait_until(lambda: page.evaluate("true") and replica.writes(), timeout=30)
+    assert [(w.setting, w.value, w.accepted) for w in replica.writes()] == [("fb.search_engine_link", "off", True)]
+    assert page.evaluate("window.__strays") == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import golden
 import pytest
 
-from auditor.network import Network
+from auditor.guard import Network
 from auditor.replica.html import page_url
 from auditor.replica.registry import catalog
 from auditor.session.login import login

@@ -21,7 +21,7 @@ import xmlschema
 from auditor import data, results
 from auditor.cli import main
 from auditor.report import render, write_report
-from auditor.stages import evaluate_and_report
+from auditor.rerun import evaluate_and_report
 
 GOLDEN = Path(__file__).parent / "golden" / "findings"
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "junit-10.xsd")
@@ -548,3 +548,19 @@ def test_report_in_a_browser(page, eu_report, request):
     assert shot.stat().st_size > 10_000
     page.emulate_media(media="print")
     assert page.get_by_role("link", name="Skip to the report").is_hidden()
+
+
+def modes(root: Path) -> dict[str, str]:
+    """Each path under root (and root), as its permission bits in octal."""
+    return {p.relative_to(root.parent).as_posix(): oct(p.stat().st_mode & 0o777) for p in [root, *root.rglob("*")]}
+
+
+def test_a_report_folder_and_its_files_are_the_persons_only(tmp_path):
+    """They hold a person's settings and screenshots: folders 0700, files 0600, as the sessions and the history."""
+    assert main(["report", str(GOLDEN / "eu.json"), "-o", str(tmp_path / "reports" / "me")]) == 0
+    assert main(["evaluate", str(Path(__file__).parent / "bad_input" / "good-observations.json"),
+                 "-o", str(tmp_path / "reports" / "again" / "findings.json")]) == 0  # fmt: skip
+    found = modes(tmp_path / "reports")
+    assert {m for p, m in found.items() if (tmp_path / p).is_dir()} == {"0o700"}, found
+    assert {m for p, m in found.items() if (tmp_path / p).is_file()} == {"0o600"}, found
+    assert {"reports/me/report.html", "reports/me/junit.xml", "reports/again/findings.json"} <= set(found)

@@ -29,13 +29,14 @@ PASSWORD = 'Pl4nted "pa$$" & <wörd>~*! %41'
 TOTP_SECRET = "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK"
 UID = "731904418265590"
 NAME, EMAIL, PHONE = "Quinn Planted", "quinn.planted@example.com", "+1 202-555-0177"
+USERNAME = "qp_gallery_7781"  # Instagram's: Accounts Center's account picker shows it
 ACCOUNT = f"""
 accounts:
   - id: planted
     name: {NAME}
     email: {EMAIL}
     password: '{PASSWORD}'
-    ig_username: quinn.planted
+    ig_username: {USERNAME}
     uid: "{UID}"
     locale: en_US
     region: US
@@ -167,6 +168,9 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
         where.startswith("trace.zip:screencast/") for where in trace
     )  # but no screenshots: they show the person
     assert any(name.startswith("evidence/") for name in blobs)
+    # They hold the person's settings and screenshots: the person's only, as the sessions and the history.
+    assert {oct(p.stat().st_mode & 0o777) for p in [out, *out.rglob("*")] if p.is_dir()} == {"0o700"}
+    assert {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()} == {"0o600"}
     blobs |= {"stdout": done.stdout.encode(), "stderr": done.stderr.encode()}
     # An unattended run saves no session: auditor's data folder holds the history of runs (and its key) only.
     data = tmp_path / "data" / "auditor"
@@ -175,7 +179,7 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     blobs |= {name: body for name, body in kept.items() if not name.endswith(".key")}
     assert leaks(blobs, secrets) == []
     assert whole_words(blobs, {f"two-factor code {code}": code for code in issued["code"]}) == []
-    assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE}) == []
+    assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE, "Instagram username": USERNAME}) == []
 
 
 # ---------------------------------------------------------------------- the scrubber on its own

@@ -24,8 +24,8 @@ from auditor import results, spec
 from auditor.browser import Opened, audit_context
 from auditor.cli import main
 from auditor.errors import AuditorError, InputError
+from auditor.guard import Network
 from auditor.meta import select_flows
-from auditor.network import Network
 from auditor.observe.stage import Observer
 from auditor.replica.registry import HOSTS
 from auditor.session.saved import read_state, save, session_path, write_private

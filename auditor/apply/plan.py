@@ -17,6 +17,7 @@ from auditor.apply.schema import Changeable
 from auditor.errors import InputError
 from auditor.meta import flow_url
 from auditor.results import Findings, Value
+from auditor.shown import shown
 from auditor.spec import Vocabulary
 
 ANSWERS = "[y/N/a/q]"
@@ -154,7 +155,7 @@ def consent(
         try:
             total = len(plan.changes)
             asked = question(n, total, p) if question else f"[{n}/{total}] {p.title}? {ANSWERS} "
-            answer = ask(asked).strip().lower()
+            answer = ask(shown(asked)).strip().lower()
         except EOFError:
             answer = "q"
         if answer == "a":

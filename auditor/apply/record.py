@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from auditor.models import Strict
-from auditor.results import SCHEMA_VERSION, Account, Source, Value, read, write
+from auditor.results import SCHEMA_VERSION, Account, Audited, Source, Value, read, write
 
 ChangeStatus = Literal[
     "verified",  # read back after a reload: the page shows the new value
@@ -68,7 +68,7 @@ class Applied(Strict):
     finished: str | None = None
     target: str = "meta"
     account: Account | None = None  # the account changed (None: the pages did not say, or an older file)
-    platforms: list[str]
+    platforms: Audited
     source: str  # the findings.json (or apply.json, for an undo) the plan came from
     checklist: Source | None = None
     flows: list[Source] = []

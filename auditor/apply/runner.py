@@ -21,7 +21,7 @@ from auditor import __version__, interrupt
 from auditor.apply.plan import Plan, Planned, page_words
 from auditor.apply.reading import PageRead, read_page
 from auditor.apply.record import Applied, ChangeRecord
-from auditor.apply.steps import AlreadySet, Changer, Stop
+from auditor.apply.steps import AlreadySet, Changer, Stop, Unidentified
 from auditor.browser import Browsing
 from auditor.errors import first_line, say
 from auditor.observe.locate import locate
@@ -29,6 +29,12 @@ from auditor.observe.page import detect_locale
 from auditor.outcome import STOP_ADVICE, STOPS_THE_RUN
 from auditor.results import Observation, now
 from auditor.spec import Vocabulary
+
+UNGUARDED = "a request went out without the network guard's check (open your settings pages to check them)"
+DISPLACED = (
+    "a second, identical save of this setting was blocked: a script of the page sent the same save, and which "
+    "of the two was the page's own cannot be told; open the page to check it"
+)
 
 
 @dataclass
@@ -56,6 +62,8 @@ class Applier:
                     self.interrupted, self.stopped = True, "interrupted (Ctrl-C)"
                 if self.stopped is None and self.deadline is not None and time.monotonic() > self.deadline:
                     self.stopped = "the time limit (--timeout) passed"
+                if self.stopped is None and self.browser.network.log.unguarded:
+                    self.stopped = UNGUARDED
                 if self.stopped is not None:
                     self.records.append(planned.record("not_attempted", f"the apply stopped: {self.stopped}"))
                     continue
@@ -81,6 +89,8 @@ class Applier:
             self.records += [
                 p.record("not_attempted", "the apply was interrupted") for p in agreed if p.setting not in done
             ]
+        if self.stopped is None and self.browser.network.log.unguarded:  # during the last change
+            self.stopped = UNGUARDED
         return self.records
 
     # ------------------------------------------------------------------ one change
@@ -105,18 +115,20 @@ class Applier:
                 before=seen.value,
                 before_text=said,
             )
-        started, problem = now(), ""
+        started, problem, answers = now(), "", shown.answers
         with self.browser.network.change(planned.setting) as window:
             self._saving = (planned, window, seen.value, started)
             try:
                 saved = Changer(
-                    self._page, self._region(planned), planned.item, self.vocabulary, self._locale(), window
+                    self._page, self._region(planned), planned.item, self.vocabulary, self._locale(), window, answers
                 )
                 problem = saved.run(planned.wanted).note
             except AlreadySet:
                 return planned.record(
                     "dropped", "the page already showed the new value", before=seen.value, before_text=said
                 )
+            except Unidentified as exc:
+                return planned.record("not_attempted", str(exc), before=seen.value, blocked=list(window.blocked))
             except Stop as exc:
                 problem = self.stopped = str(exc)
             except PlaywrightError as exc:
@@ -130,7 +142,10 @@ class Applier:
             problem = problem or "could not be read back after a reload"
         elif value.value != planned.wanted:
             problem = problem or f"after a reload the page shows {self._words(planned, value)}"
-        verified = value is not None and value.status == "observed" and value.value == planned.wanted
+        if window.displaced:
+            problem = DISPLACED  # the cause of whatever else went wrong after it
+        verified = not window.displaced and value is not None and value.status == "observed"
+        verified = verified and value.value == planned.wanted
         self._saving = None
         return planned.record(
             "verified" if verified else "not_verified",

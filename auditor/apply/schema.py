@@ -10,6 +10,12 @@ a short list of steps from its own closed vocabulary, and exactly one of them ch
   confirm: TEXT       click the open dialog's button with this name (the save, or a confirmation Meta asks for)
 
 `to` lists the values the steps can set; a checklist's other values stay a change by hand.
+
+`save` names the one request the page sends to save the setting, the only write the guard lets
+through during the change (auditor.openings): `request`, its GraphQL friendly name; `setting`,
+the variable that carries the setting's id; `value`, the one that carries the new value (true or
+false for a switch, the option's id for a pick). The ids themselves are the page's own: the
+guard takes them from the page's read, from the row that holds the setting's label.
 """
 
 from __future__ import annotations
@@ -52,9 +58,16 @@ class ChangeStep(Frozen):
         return "pick" if self.pick else "flip" if self.flip else None
 
 
+class Save(Frozen):
+    request: str = Field(pattern=r"^[A-Za-z0-9_]+Mutation$")
+    setting: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    value: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+
+
 class Change(Frozen):
     setting: str
     to: list[str] = Field(min_length=1)
+    save: Save
     steps: list[ChangeStep] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -1,7 +1,10 @@
 """One change on an open settings page: the steps of the flow's `change:` part, and what came of them.
 
 Only this module clicks a control that changes a setting, and only inside `Network.change`, the
-guard's window for the setting the person confirmed. It never tries twice: whatever happens is
+guard's window for the setting the person confirmed. Before the first step it tells the window
+which save to expect (the flow's `save:`, with the ids the page's own read gives the setting and
+the new value), and arms it as the changing click begins: that save, sent from then on, is the
+only write the guard lets through (auditor.guard). It never tries twice: whatever happens is
 reported, and anything the flow does not know (a dialog it does not expect, a confirmation it
 has no answer for, a save that gets no answer) stops the whole apply with the dialog dismissed,
 never answered.
@@ -15,10 +18,12 @@ from dataclasses import dataclass
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from auditor.apply.reading import documents
 from auditor.apply.schema import Changeable, ChangeStep
-from auditor.network import Window, is_settings_write
+from auditor.guard import Window
 from auditor.observe.locate import locate
 from auditor.observe.wording import any_of, texts
+from auditor.openings import Expected, expected_save
 from auditor.spec import Vocabulary
 
 DIALOG_MS = 5_000  # a dialog opens or closes within this
@@ -33,6 +38,10 @@ class AlreadySet(Exception):
     """The page already shows the new value: nothing to change."""
 
 
+class Unidentified(Exception):
+    """The page's own read does not say which request would save this setting: nothing is clicked."""
+
+
 @dataclass(frozen=True)
 class Saved:
     status: int | None  # HTTP status of the save's answer; None: no answer came
@@ -42,18 +51,28 @@ class Saved:
 class Changer:
     """Runs one change's steps on a page whose settings are shown: `Changer(...).run(value)`."""
 
-    def __init__(self, page, region, item: Changeable, vocabulary: Vocabulary, locale: str, window: Window):
+    def __init__(self, page, region, item: Changeable, vocabulary: Vocabulary, locale: str, window: Window, answers=()):
         self.page, self.region, self.item, self.vocab, self.locale = page, region, item, vocabulary, locale
-        self.window = window  # the guard's record of this change's writes
+        self.window = window  # the guard's window for this change: what it expects, let through and blocked
+        self.answers = answers  # the page's answers to its own reads (auditor.apply.reading.PageRead)
         self.dialog = None
 
     def run(self, value: str) -> Saved:
         dialogs = self.page.get_by_role("dialog")
         if dialogs.count():
             raise Stop("a dialog was open before the change began (one the flow does not know)")
+        expected = self._expected(value)
+        if expected is None:
+            raise Unidentified(
+                f"the page's own read does not name the setting's save ({self.item.change.save.request}, "
+                "its row and the new value's id), so nothing was clicked; the page may have changed"
+            )
+        self.window.expect(expected)
         try:
-            with self.page.expect_response(_is_save, timeout=SAVE_MS) as answer:
+            with self.page.expect_response(lambda r: self.window.let_through(r.request), timeout=SAVE_MS) as answer:
                 for step in self.item.change.steps:
+                    if step.changes:
+                        self.window.arm()  # the confirmed click: its save may go out from here on
                     self._step(step, value)
             status = answer.value.status
         except PlaywrightTimeout:
@@ -66,6 +85,11 @@ class Changer:
             self._dismiss()
             if self.window.sent:
                 raise Stop(f"the save got no answer within {SAVE_MS // 1000} s")
+            if self.window.after_click:
+                raise Stop(
+                    f"its save was blocked by the guard: the page sent {self.window.after_click[0]}, not the save "
+                    f"the flow names ({expected.name} for this setting and value); the flow may need updating"
+                )
             if left_open:
                 raise Stop("the page asked something the flow does not know (a dialog stayed open, nothing was saved)")
             raise Stop("the page sent no save after the flow's change steps (the page may have changed)")
@@ -76,6 +100,11 @@ class Changer:
             if status < 400:
                 raise Stop("the dialog did not close after the save") from None
         return Saved(status, "" if status < 400 else f"Meta answered the save with HTTP {status}")
+
+    def _expected(self, value: str) -> Expected | None:
+        change = self.item.change
+        options = self._value_texts(value) if change.how == "pick" else []
+        return expected_save(change.save, documents(self.answers), self._labels(), change.how, value, options)
 
     # -- the steps (auditor/apply/schema.py)
     def _step(self, step: ChangeStep, value: str) -> None:
@@ -159,8 +188,3 @@ class Changer:
                 self.page.keyboard.press("Escape")
         except PlaywrightError:
             pass
-
-
-def _is_save(response) -> bool:
-    request = response.request
-    return is_settings_write(request.method, request.url, request.headers, request.post_data_buffer)

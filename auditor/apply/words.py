@@ -16,10 +16,10 @@ from auditor.apply.marks import made_by
 from auditor.apply.plan import ANSWERS, Plan, Planned, page_words
 from auditor.apply.record import Applied, ChangeRecord
 from auditor.evaluate import after_changes
+from auditor.observe.wording import UnsupportedLocale, texts
 from auditor.report import apply_words
 from auditor.results import Findings, Value
 from auditor.spec import Vocabulary
-from auditor.observe.wording import UnsupportedLocale, texts
 
 PAGE_LOCALE = "en_US"  # the page's words when the findings do not say which language the pages spoke
 

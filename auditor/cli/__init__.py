@@ -6,14 +6,13 @@ commands of an audit, `tools` drift, flows and the replica. Every expected failu
 
 from __future__ import annotations
 
-import sys
-
 import typer
 from typer._click import exceptions as click_exceptions  # typer vendors click; its usage errors live here
 
 from auditor.cli import apply, audit, history, tools  # noqa: F401  (they register their commands on the app)
 from auditor.cli.app import app
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError
+from auditor.shown import echo
 
 EXIT_INTERRUPTED = 130  # what typer returns for a KeyboardInterrupt that ended a command
 
@@ -24,18 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=argv, prog_name="auditor", standalone_mode=False)
     except click_exceptions.UsageError as exc:
-        print(f"auditor: error: {exc.format_message()}", file=sys.stderr)
+        echo(f"auditor: error: {exc.format_message()}", err=True)
         return EXIT_BAD_INPUT
     except click_exceptions.ClickException as exc:
-        print(f"auditor: error: {exc.format_message()}", file=sys.stderr)
+        echo(f"auditor: error: {exc.format_message()}", err=True)
         return exc.exit_code
     except AuditorError as exc:
-        print(f"auditor: error: {exc}", file=sys.stderr)
+        echo(f"auditor: error: {exc}", err=True)
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
         result = EXIT_INTERRUPTED
     if result == EXIT_INTERRUPTED:  # typer's code for a Ctrl-C that ended the command
-        print("auditor: interrupted", file=sys.stderr)
+        echo("auditor: interrupted", err=True)
         return EXIT_INCOMPLETE
     return result if isinstance(result, int) else 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,6 +10,7 @@ import typer
 from auditor.cli.app import BrowserPath, Pace, ReplicaRoute, Timeout, app
 from auditor.cli.history import HistoryFile, NoHistory, history_file
 from auditor.errors import EXIT_INCOMPLETE
+from auditor.shown import echo
 
 
 @app.command("apply")
@@ -62,7 +62,7 @@ def apply_command(
     flow_set = FlowSet.load()
     given = stage.plan_undo(undo, flow_set) if undo is not None else stage.plan_apply(findings, flow_set, only)
     words = given.words(flow_set.vocabulary)
-    print(words.described(), end="")
+    echo(words.described().rstrip("\n"))
     if dry_run or not given.plan.changes:
         return
     agreed = plans.consent(given.plan, yes=yes, question=words.question)
@@ -76,7 +76,7 @@ def apply_command(
     )
     folder = out or given.path.parent
     applied = stage.run_plan(given, agreed, folder, options, flow_set, any_account=any_account, words=words)
-    print(stage.summary(given, applied, folder, words), end="")
+    echo(stage.summary(given, applied, folder, words).rstrip("\n"))
     if not applied.complete:
-        print("auditor: error: not every change was made and verified; apply.json says why", file=sys.stderr)
+        echo("auditor: error: not every change was made and verified; apply.json says why", err=True)
         raise typer.Exit(EXIT_INCOMPLETE)

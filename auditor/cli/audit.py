@@ -6,7 +6,6 @@ Each parses, calls a stage (auditor.stages) and says where the result is; heavy 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,6 +27,7 @@ from auditor.cli.app import (
 from auditor.cli.exits import FailOn, budget, cohort_budget, drift_exit_code, finish, moved, render_drift
 from auditor.cli.history import HistoryFile, HistoryName, NoHistory, history_file
 from auditor.errors import EXIT_INCOMPLETE
+from auditor.shown import echo
 
 
 # ---------------------------------------------------------------------- demo and doctor
@@ -59,9 +59,9 @@ def demo(
     done = run_demo(
         out, browser_path=browser_path, lang=lang and lang.value, history=recorded_in, apply=apply, variation=variation
     )
-    print(done.report)
+    echo(done.report)
     if done.stopped is not None:
-        print(f"auditor: error: the demo did not finish: {done.stopped}", file=sys.stderr)
+        echo(f"auditor: error: the demo did not finish: {done.stopped}", err=True)
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
@@ -96,7 +96,7 @@ def login(
     from auditor.session.login import login_by_hand
     from auditor.target import Target
 
-    print(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
+    echo(login_by_hand(platform.value, target=Target(replica), browser_path=browser_path, timeout_s=timeout))
 
 
 # ---------------------------------------------------------------------- the stages
@@ -147,7 +147,7 @@ def evaluate(
     """Compare observations with a checklist and write findings.json (offline)."""
     from auditor import rerun
 
-    print(rerun.evaluate_file(observations, checklist, out))
+    echo(rerun.evaluate_file(observations, checklist, out))
     budget(fail_on, out)
 
 
@@ -164,7 +164,7 @@ def report(
     """Write the report from findings.json (offline)."""
     from auditor import rerun
 
-    print(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
+    echo(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
     budget(fail_on, findings)
 
 
@@ -271,9 +271,9 @@ def run(
         history_names=(name,) if name else (),
     )
     done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
-    print(out / "report.html")
+    echo(out / "report.html")
     if done.drift is not None:
-        print(render_drift(done.drift))
+        echo(render_drift(done.drift))
     finish(done.observations)
     if done.drift is not None and drift_exit_code(done.drift):
         raise typer.Exit(drift_exit_code(done.drift))
@@ -302,8 +302,8 @@ def _run_accounts(accounts: Path, out: Path, fail_on, **options) -> None:
             if row.counts
             else ""
         )
-        print("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
-    print(out / SUMMARY_HTML)
+        echo("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
+    echo(out / SUMMARY_HTML)
     if summary.exit_code == 0:
         cohort_budget(fail_on, summary)
     raise typer.Exit(summary.exit_code)

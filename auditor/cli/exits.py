@@ -5,7 +5,6 @@ them in that order is the exit code; each says why in one line on stderr.
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from auditor.errors import EXIT_DRIFT, EXIT_FAIL_ON, EXIT_INCOMPLETE
+from auditor.shown import echo
 
 SHOWN = 5  # failing checks named in the line; the report lists them all
 
@@ -44,7 +44,7 @@ def finish(observations) -> None:
 
     message = stop_message(observations)
     if message is not None:
-        print(f"auditor: error: {message}", file=sys.stderr)
+        echo(f"auditor: error: {message}", err=True)
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
@@ -65,7 +65,7 @@ def moved(since) -> None:
     """`--fail-on-change`: exit 3 when a value moved since the last recorded run."""
     if since is not None and since.moved:
         values = ", ".join(f"{c.setting} ({c.before} -> {c.after})" for c in since.moved)
-        print(f"auditor: changed since the last run ({since.previous[:10]}): {values}", file=sys.stderr)
+        echo(f"auditor: changed since the last run ({since.previous[:10]}): {values}", err=True)
         raise typer.Exit(EXIT_DRIFT)
 
 
@@ -100,5 +100,5 @@ def _broken(level: Level, titles: list[str]) -> None:
         return
     severity = "any severity" if level is Level.any else f"{level.value} severity or graver"
     named = "; ".join(titles[:SHOWN]) + (f"; and {len(titles) - SHOWN} more" if len(titles) > SHOWN else "")
-    print(f"auditor: --fail-on {level.value}: {len(titles)} failing check(s) of {severity}: {named}", file=sys.stderr)
+    echo(f"auditor: --fail-on {level.value}: {len(titles)} failing check(s) of {severity}: {named}", err=True)
     raise typer.Exit(EXIT_FAIL_ON)

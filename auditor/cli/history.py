@@ -10,6 +10,7 @@ import typer
 
 from auditor.cli.app import app
 from auditor.errors import AuditorError, InputError
+from auditor.shown import echo
 
 HistoryFile = Annotated[
     Optional[Path],
@@ -65,16 +66,18 @@ def history(
     ] = None,
 ) -> None:
     """What changed on your accounts between audits: per run the counts, then each change since the run before."""
-    from auditor.files import write_atomic
+    from auditor.files import check_output_file, write_atomic
     from auditor.history.export import export as exported
     from auditor.history.timeline import UnknownAccount, timeline
 
+    if export is not None:
+        check_output_file(export, "--export")
     path = history_file(history, False)
     if not path.is_file():
         raise InputError(f"{path}:1: --history: no history here yet (`auditor run` records one)")
     try:
         if export is None:
-            print("\n".join(timeline(path, account, since)))
+            echo("\n".join(timeline(path, account, since)))
             return
         text = exported(path, export, account, since)
     except UnknownAccount as exc:
@@ -83,4 +86,4 @@ def history(
         write_atomic(export, text)
     except AuditorError as exc:  # a file the person named that cannot be written: bad input, nothing written
         raise InputError(f"{export}:1: --export: {exc}") from None
-    print(export)
+    echo(export)

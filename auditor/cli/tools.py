@@ -3,7 +3,6 @@ the replica (serve)."""
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,6 +14,7 @@ from auditor.cli.app import BrowserPath, ReplicaRoute, app, baseline_app, flows_
 from auditor.cli.exits import drift_exit_code, render_drift
 from auditor.cli.history import HistoryFile, NoHistory, history_file
 from auditor.errors import InputError
+from auditor.shown import echo
 
 
 @app.command()
@@ -39,7 +39,7 @@ def drift(
     from auditor import rerun
 
     found = rerun.drift_files(baseline, current, out, applied or [], history_file(history, no_history))
-    print(render_drift(found))
+    echo(render_drift(found))
     raise typer.Exit(drift_exit_code(found))
 
 
@@ -65,12 +65,12 @@ def baseline_update(
         results.write(
             out, loaded.model_copy(update={"pages": [p.model_copy(update={"screenshot": None}) for p in loaded.pages]})
         )
-    print(out)
+    echo(out)
     if not any(o.options for o in loaded.observations):
-        print(
+        echo(
             "note: this run recorded no option lists, so drift will not compare them: "
             "record the baseline's run with `auditor run --options`",
-            file=sys.stderr,
+            err=True,
         )
 
 
@@ -94,9 +94,9 @@ def schema(
         raise typer.BadParameter("give a KIND to print, or --write FOLDER (not both)", param_hint="KIND")
     if write is not None:
         for path in schemas.write_all(write):
-            print(path)
+            echo(path)
         return
-    print(schemas.text(kind.value), end="")
+    print(schemas.text(kind.value), end="")  # our own JSON Schema, whole
 
 
 # ---------------------------------------------------------------------- flows
@@ -112,7 +112,7 @@ def flows_check(
     from auditor.consistency import check_all
 
     for line in check_all(flows, checklists):
-        print(line)
+        echo(line)
 
 
 @flows_app.command("inspect")
@@ -126,7 +126,7 @@ def flows_inspect(
     from auditor.observe.pages import inspect_page
     from auditor.target import Target
 
-    print(inspect_page(url, session=session, target=Target(replica), browser_path=browser_path))
+    echo(inspect_page(url, session=session, target=Target(replica), browser_path=browser_path))
 
 
 # ---------------------------------------------------------------------- replica
@@ -160,12 +160,11 @@ def replica_serve(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", param_hint="'--port'"
         ) from None
     if variation is not None:  # a line replays with --mutate pattern:SETTING:SPEC
-        print(f"variation {variation}: the pattern of every setting\n{describe(draw(variation))}", flush=True)
-    print(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)", flush=True)
-    print(
+        echo(f"variation {variation}: the pattern of every setting\n{describe(draw(variation))}")
+    echo(f"replica: {replica.url} (write log: {replica.url}/__replica/writes)")
+    echo(
         f"try:     auditor run facebook instagram --replica {replica.url}  "
-        "(with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)",
-        flush=True,
+        "(with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)"
     )
     try:
         import threading

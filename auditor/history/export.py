@@ -19,6 +19,7 @@ from auditor.history.store import opened
 from auditor.history.timeline import _shown, accounts, runs
 from auditor.models import Strict
 from auditor.results import SCHEMA_VERSION, Value, now
+from auditor.shown import shown
 
 
 class ExportRow(Strict):
@@ -100,7 +101,7 @@ def export_csv(path: Path, name: str | None = None, since: date | None = None) -
 
 
 def export_json(path: Path, name: str | None = None, since: date | None = None) -> str:
-    return HistoryExport(exported=now(), rows=list(rows(path, name, since))).model_dump_json(indent=2) + "\n"
+    return shown(HistoryExport(exported=now(), rows=list(rows(path, name, since))).model_dump_json(indent=2)) + "\n"
 
 
 def export(path: Path, to: Path, name: str | None = None, since: date | None = None) -> str:
@@ -109,6 +110,8 @@ def export(path: Path, to: Path, name: str | None = None, since: date | None = N
 
 
 def _cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ would be taken as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A cell a spreadsheet shows as text: without what no output carries (auditor.shown: a carriage return,
+    which some readers take for a new row, and other controls), and neutralised when it starts with = + - @ or
+    a tab, which a spreadsheet would take for (or skip to) a formula."""
+    text = shown("" if value is None else str(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t") else text

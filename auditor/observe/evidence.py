@@ -134,3 +134,15 @@ def save(image: bytes | None, flow: Loaded, folder: Path, prefix: str, warn: Cal
         warn(f"warning: no screenshot of {flow.id}: {exc}")
         return None
     return f"{prefix}{name}"
+
+
+def give_way(observations, folder: Path) -> bool:
+    """Delete the run's screenshots (in `folder`, beside its observations) and forget them: when they have
+    filled the disk, the readings come first. False when there were none to delete."""
+    shots = [Path(folder) / p.screenshot for p in observations.pages if p.screenshot]
+    if not any(shot.is_file() for shot in shots):
+        return False
+    for shot in shots:
+        shot.unlink(missing_ok=True)
+    observations.pages = [p.model_copy(update={"screenshot": None}) for p in observations.pages]
+    return True

@@ -14,19 +14,18 @@ inventory says so), never an exception.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor.errors import first_line
+from auditor.errors import first_line, say
+from auditor.guard import Network
 from auditor.meta import flow_url
-from auditor.network import Network
 from auditor.observe import evidence, look
 from auditor.observe.locate import locate
 from auditor.observe.pages import (
@@ -86,7 +85,7 @@ class PageReader:
     evidence_prefix: str = ""  # path of evidence_dir as stored in the JSON (relative to it)
     option_lists: bool = False  # open audience and choice dialogs for their option lists (drift compares them)
     snapshots: dict[str, str] | None = None  # flow id -> the region's snapshot, kept for tests that save them
-    progress: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    progress: Callable[[str], None] = say
     cookie_dialogs_declined: int = 0
 
     def read(self, page, flow: Loaded, seconds_left: float = float("inf")) -> PageRead:
@@ -186,18 +185,19 @@ class PageReader:
             fresh=lambda: looker.look(wait_ms, 0).reader,
         )
         readings = [observe_setting(reader, flow, setting, page.url, seen.found_by) for setting in flow.spec.settings]
-        return self._finish(page, flow, locale, seen, readings)
+        return self._finish(page, flow, locale, seen, readings, reader.personal)
 
-    def _finish(self, page, flow: Loaded, locale: str, seen: look.Seen, readings) -> PageRead:
+    def _finish(self, page, flow: Loaded, locale: str, seen: look.Seen, readings, in_dialogs: list[str]) -> PageRead:
         """The page's inventory and screenshot beside the settings read, the person scrubbed out of all of them."""
         found = [observation for observation, _claimed in readings]
         kept = seen.kept
         try:
             if kept.error is not None:
                 raise kept.error
+            personal = kept.personal + in_dialogs  # the account picker's profiles too
             if self.secrets is not None:  # the trace holds every page: it is scrubbed of what all of them masked
-                self.secrets.add_personal(kept.personal)
-            scrub = Scrubber(kept.personal)
+                self.secrets.add_personal(personal)
+            scrub = Scrubber(personal)
             controls = evidence.inventory(seen.reader.controls, readings, flow, locale)
             inventory = PageInventory(
                 flow=flow.id, url=page.url, status="ok", locale=locale, controls=[scrub.control(c) for c in controls]

@@ -59,6 +59,7 @@ class Reader:
         self.page, self.region, self.snapshot, self.words = page, region, snapshot_reader, words
         self.option_lists, self.covered_by, self.fresh = option_lists, covered_by, fresh
         self.behind = Behind(page, words)
+        self.personal: list[str] = []  # the person's names seen in dialogs (the account picker's profiles)
 
     def read(self, setting: SettingRead) -> Reading:
         if (
@@ -129,6 +130,7 @@ class Reader:
         dialog, nodes = place.dialog, aria.parse(place.snapshot)
         heading = next((n.name for top in nodes for n in top.walk() if n.role == "heading"), "")
         if dialog is not None and heading in self.words.string("select_your_account"):
+            self.personal += profiles(nodes)
             platform = (setting.account or "facebook").capitalize()
             # The options dialog takes the picker's place at once: wait on the picker itself.
             picker = self.page.get_by_role("dialog", name=any_of(self.words.string("select_your_account")))
@@ -141,3 +143,14 @@ class Reader:
             return from_radios(self.words, setting, nodes, setting.open.describe(locale))
         finally:
             self.behind.come_back(place)
+
+
+def profiles(nodes) -> list[str]:
+    """The person's profiles an account picker lists ("Alex Demo · Facebook", "alex.demo · Instagram"): each
+    whole and without its platform, for the trace's scrubber (a username is as personal as a name)."""
+    found = []
+    for node in (n for top in nodes for n in top.walk() if n.role == "button" and n.name):
+        bare = re.sub(r"\s*[·•|-]?\s*\b(Facebook|Instagram)\b\s*", " ", node.name).strip(" ·•|-")
+        if bare != node.name.strip():  # names a platform: a profile, not the dialog's Close button
+            found += [node.name, bare]
+    return found

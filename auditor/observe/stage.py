@@ -8,19 +8,18 @@ and every setting not yet read is recorded with that reason. Ctrl-C keeps what w
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor import __version__, interrupt
-from auditor.errors import first_line
+from auditor.errors import first_line, say
+from auditor.guard import Network
 from auditor.meta import flow_url
-from auditor.network import Network
 from auditor.observe.page import PageReader
 from auditor.observe.pages import (
     load_failure,
@@ -31,6 +30,7 @@ from auditor.outcome import (
     OUT_OF_TIME,
     STOP_ADVICE,
     STOPS_THE_RUN,
+    UNGUARDED,
     not_applicable_observations,
     not_read,
     too_little_read,
@@ -38,6 +38,8 @@ from auditor.outcome import (
 from auditor.redact import Secrets
 from auditor.results import Observation, Observations, PageInventory, Run, Source, now
 from auditor.spec import Loaded, NotApplicable, Vocabulary
+
+TIMEOUTS_IN_A_ROW = 3  # pages that did not load in time, one after the other: the site stopped answering
 
 
 @dataclass
@@ -52,7 +54,7 @@ class Observer:
     target: str = "meta"
     browser: str | None = None
     pace_seconds: float = 0.0  # pause between page loads, for the account's sake (0 on the replica)
-    progress: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    progress: Callable[[str], None] = say
     network: Network | None = None  # for the count of requests blocked and sent
     deadline: float | None = None  # time.monotonic() after which no page is started, and waits end
     secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added
@@ -84,6 +86,7 @@ class Observer:
         observations: list[Observation] = []
         pages: list[PageInventory] = []
         stop: tuple[str, str] | None = None
+        timeouts = 0  # pages in a row that did not load in time
         try:
             page = self.context.new_page()
         except PlaywrightError as exc:
@@ -95,28 +98,25 @@ class Observer:
                     stop = ("interrupted", INTERRUPTED)
                 if stop is None and self._seconds_left() <= 0:
                     stop = ("timeout", OUT_OF_TIME)
+                if stop is None and self.network is not None and self.network.log.unguarded:
+                    stop = ("error", UNGUARDED)
                 if stop is None:
-                    if index and self.pace_seconds:
-                        time.sleep(
-                            min(self.pace_seconds, self._seconds_left())
-                        )  # for the account's sake, not synchronisation
+                    if index and self.pace_seconds:  # for the account's sake, not synchronisation
+                        time.sleep(min(self.pace_seconds, self._seconds_left()))
                     read = self.reader.read(page, flow, self._seconds_left())
                     found, inventory = read.observations, read.inventory
                     run.locale = run.locale or read.locale
+                    timeouts = timeouts + 1 if inventory.reason == "timeout" else 0
                     if inventory.reason in STOPS_THE_RUN:
                         stop = (
                             inventory.reason,
                             f"not read: the run stopped at {flow.id} ({STOP_ADVICE[inventory.reason]})",
                         )
+                    elif timeouts >= TIMEOUTS_IN_A_ROW:
+                        stop = ("site_unreachable", f"not read: {timeouts} pages in a row did not load in time")
                 else:
-                    found = not_read(flow, self.platforms, stop[0], stop[1])
-                    inventory = PageInventory(
-                        flow=flow.id,
-                        url=flow_url(flow, self.platforms),
-                        status="unknown",
-                        reason=stop[0],
-                        detail=stop[1],
-                    )
+                    found, url = not_read(flow, self.platforms, stop[0], stop[1]), flow_url(flow, self.platforms)
+                    inventory = PageInventory(flow=flow.id, url=url, status="unknown", reason=stop[0], detail=stop[1])
                 observations += found
                 pages.append(inventory)
                 self._report(flow, found)
@@ -146,6 +146,8 @@ class Observer:
             run.writes_blocked = len(self.network.log.blocked)
             run.writes_sent = len(self.network.log.sent)
             run.egress_blocked = len(self.network.log.egress)
+            run.unguarded = list(self.network.log.unguarded)
+            run.complete = run.complete and not run.unguarded
         run.cookie_dialogs_declined = self.reader.cookie_dialogs_declined
         return Observations(run=run, observations=observations, pages=pages)
 

@@ -28,6 +28,7 @@ from auditor.replica.login_pages import (
 )
 from auditor.replica.registry import CDN_HOSTS, HOSTS, Account, Page, catalog
 from auditor.replica.store import Store
+from auditor.replica.strays import stray_writes
 
 STATIC = Path(__file__).parent / "static"
 FB_LOGIN = "https://www.facebook.com/login/"
@@ -403,7 +404,7 @@ class App:
                     body=onetap_ig(self, account.locale, req.query.get("next", "/")),
                     cx=self.cx,
                     cdn=self._cdn(host),
-                    bootstrap={"view": "ig_onetap"},
+                    bootstrap={"view": "ig_onetap", "script": stray_writes(self, "instagram", account, "")},
                 )
             )
         if path == "/":
@@ -583,6 +584,7 @@ class App:
             "locale": locale,
             "strings": {k: v(locale) for k, v in catalog().strings.items() if k in FRONT_END_STRINGS},
             "stray": bool(self.knobs.find("stray", page.id)),
+            "script": stray_writes(self, site, account, self._dtsg(account)),
         }
         if screen is not None:  # a setting's options on a page of their own (the pattern space's subpage)
             bootstrap["screen"] = screen

@@ -24,6 +24,14 @@ A knob is written `KIND:TARGET[:ARG]`:
                                   shows the old value: only a read-back can tell)
           stray:PAGE              a save on PAGE also saves another control of the page first answered
           checkpoint:N            after N writes, every settings page shows Meta's security check
+  page script
+          script:SETTING:SHAPE[:WHEN]  a script of the page (as a page's own script could) sends a write that
+                                  would change SETTING to another value, shaped like the page's own save of it
+                                  (auditor/replica/strays.py), on every page of SETTING's site the account is
+                                  logged in to (settings pages, Instagram's "Save your login info?" page).
+                                  SHAPE: fetch, blob, arraybuffer, large, beacon, keepalive, form, worker.
+                                  WHEN: before (when the pointer first comes over the page), at (in each click,
+                                  before the control's own handler), after (50 ms after each click); default at
 
   control variations (the same setting, another control Meta has used for it)
           divswitch:SETTING       a boolean as a `div` with role=switch and aria-checked, no input: Meta's
@@ -85,6 +93,7 @@ KINDS = {
     "write_lost": 1,
     "stray": 1,
     "checkpoint": 1,
+    "script": (2, 3),
     "divswitch": 1,
     "checkbox": 1,
     "choicerow": 1,
@@ -109,6 +118,7 @@ SETTING_KINDS = {
     "write_stuck",
     "write_lost",
     "pattern",
+    "script",
 }
 
 
@@ -131,7 +141,7 @@ class Knob:
                 f"--mutate {text}: {kind} takes {' or '.join(map(str, allowed))} argument(s) after the colon"
             )
         cls._check_target(text, kind, parts)
-        return cls(kind, parts[0], parts[1] if len(parts) > 1 else None)
+        return cls(kind, parts[0], ":".join(parts[1:]) or None)
 
     @staticmethod
     def _check_target(text: str, kind: str, parts: list[str]) -> None:
@@ -162,6 +172,13 @@ class Knob:
             raise InputError(f"--mutate {text}: {kind} takes a {wanted} setting")
         if kind == "move" and parts[1] not in pages:
             raise InputError(f"--mutate {text}: unknown page {parts[1]!r}")
+        if kind == "script":
+            from auditor.replica.strays import MOMENTS, SHAPES
+
+            if parts[1] not in SHAPES:
+                raise InputError(f"--mutate {text}: unknown script shape {parts[1]!r} (one of {', '.join(SHAPES)})")
+            if len(parts) > 2 and parts[2] not in MOMENTS:
+                raise InputError(f"--mutate {text}: unknown moment {parts[2]!r} (one of {', '.join(MOMENTS)})")
         if kind == "slow" and len(parts) > 1 and not (parts[1].isascii() and parts[1].isdigit()):
             raise InputError(f"--mutate {text}: slow takes a delay in milliseconds (a whole number), not {parts[1]!r}")
 

@@ -167,7 +167,9 @@ def login_by_hand(
         require_display(platform, target)
     path = session_path(platform, target)
     with browsing(browser_path=browser_path, target=target, headed=headed) as browser:
-        browser.network.audit = False  # the person logs in, answers the cookie dialog and checks: all writes
+        # A person drives this window: what they send (the form, a check, the cookie dialog, a CAPTCHA) is
+        # theirs, as in their own browser, so the guard does not judge it; the window closes once they are in.
+        browser.network.audit = False
         browser.network.meta_only = target.hand_login_meta_only
         page = browser.context.new_page()
         page.goto(LOGIN_URLS[platform], wait_until="domcontentloaded")

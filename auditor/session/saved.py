@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from auditor.errors import InputError
+from auditor.errors import InputError, say
 from auditor.files import write_atomic
 from auditor.target import META, Target
 from auditor.userfile import load_json
@@ -45,7 +44,7 @@ def save(context, path: Path) -> Path:
 def write_private(path: Path, text: str) -> Path:
     """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
     private_folder(path.parent)
-    return write_atomic(path, text, private=True)
+    return write_atomic(path, text)
 
 
 def private_folder(folder: Path) -> Path:
@@ -62,10 +61,9 @@ def private_folder(folder: Path) -> Path:
     ours = data_folder()
     for existing in chain:
         if existing.is_relative_to(ours) and existing.stat().st_mode & 0o077:
-            print(
+            say(
                 f"note: {existing} could be read by others (mode {existing.stat().st_mode & 0o777:o}); "
-                "made it yours only (0700)",
-                file=sys.stderr,
+                "made it yours only (0700)"
             )
             existing.chmod(0o700)
     return folder

@@ -456,6 +456,54 @@
     });
   }
 
+  // ------------------------------------------------------------------ the script knob (auditor/replica/strays.py)
+  // A script of the page sends a write of its own, in one of the ways a script can send a request.
+  function sendStray(s) {
+    var type = "application/x-www-form-urlencoded";
+    var body = new URLSearchParams(s.fields).toString();
+    var csrf = boot.site === "instagram" ? { "X-CSRFToken": cookie("csrftoken") } : {};
+    var headers = Object.assign({ "Content-Type": type }, csrf);
+    var url = location.origin + s.path;
+    function send(init) { return fetch(url, Object.assign({ method: "POST", credentials: "include" }, init)); }
+    var senders = {
+      fetch: function () { return send({ body: body, headers: headers }); },
+      keepalive: function () { return send({ body: body, headers: headers, keepalive: true }); },
+      blob: function () { return send({ body: new Blob([body], { type: type }), headers: csrf }); },
+      arraybuffer: function () { return send({ body: new TextEncoder().encode(body).buffer, headers: headers }); },
+      large: function () { return send({ body: body + "&pad=" + "x".repeat(1 << 20), headers: headers }); },
+      beacon: function () { navigator.sendBeacon(url, new Blob([body], { type: type })); },
+      form: function () {
+        var sink = el("iframe", { name: "stray_sink", hidden: true });
+        var form = el("form", { method: "post", action: url, target: "stray_sink", hidden: true });
+        Object.keys(s.fields).forEach(function (name) {
+          form.appendChild(el("input", { type: "hidden", name: name, value: s.fields[name] }));
+        });
+        document.body.appendChild(sink);
+        document.body.appendChild(form);
+        form.submit();
+      },
+      worker: function () {
+        var init = { method: "POST", body: body, headers: headers, credentials: "include" };
+        var source = "fetch(" + JSON.stringify(url) + ", " + JSON.stringify(init) + ").catch(function () {});";
+        new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+      }
+    };
+    window.__strays = (window.__strays || 0) + 1;  // how many the page sent: tests compare the guard's count
+    try { Promise.resolve(senders[s.shape]()).catch(function () {}); } catch (e) { /* blocked: as a script would */ }
+  }
+
+  function stray(s) {
+    if (s.when === "before") {
+      var once = function () { document.removeEventListener("pointerover", once, true); sendStray(s); };
+      document.addEventListener("pointerover", once, true);
+    } else {
+      document.addEventListener("click", function () {
+        if (s.when === "at") sendStray(s); else setTimeout(function () { sendStray(s); }, 50);
+      }, true);
+    }
+  }
+
+  (boot.script || []).forEach(stray);
   var VIEWS = { settings: renderSettings, fb_login: facebookLogin, fb_two_factor: facebookTwoFactor,
                 ig_login: instagramLogin, ig_two_factor: instagramTwoFactor, ig_onetap: instagramOneTap };
   if (VIEWS[boot.view]) VIEWS[boot.view]();

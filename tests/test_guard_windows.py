@@ -1,0 +1,210 @@
+"""The guard from the first request to the last: during the unattended login, during apply's change, and
+when something goes out that it never saw.
+
+A script of the page (the replica's `script` knob) sends a write that would change a setting, in
+every way a script can send one and at every moment around a click; the replica's own record of
+writes is the witness that none of them changed anything. With the guard off, each of them does
+(tests/test_replica_knobs.py), so these tests could fail.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+from auditor.apply import plan as plans
+from auditor.apply.runner import Applier
+from auditor.apply.schema import load_changes
+from auditor.browser import Opened, audit_context
+from auditor.meta import flow_url
+from auditor.outcome import stop_message
+from auditor.replica.strays import MOMENTS, SHAPES
+from auditor.session.way_in import Credentials, WayIn
+from auditor.stages import FlowSet, _log_in, observe_in
+from auditor.target import Target
+from auditor.watchdog import Watchdog
+
+FB = "https://www.facebook.com"
+
+
+def credentials(replica, account_id: str) -> Credentials:
+    account = replica.store.accounts[account_id]
+    return Credentials(account.email, account.password, account.totp_secret)
+
+
+@contextmanager
+def guarded(browser, replica):
+    """A context as a run has it: the guard on, in audit mode, from its first request."""
+    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as opened:
+        yield opened
+
+
+# ---------------------------------------------------------------------- the login
+@pytest.mark.parametrize(
+    "platform, account, region, expected",
+    [
+        ("facebook", "totp", None, ["Facebook login form", "Facebook two-factor code"]),
+        ("instagram", "totp", None, ["Instagram login", "Instagram two-factor code"]),
+        ("facebook", "eu", "EU", ["Facebook cookie answer", "Facebook login form"]),
+        ("instagram", "eu", "EU", ["Instagram cookie answer", "Instagram login"]),
+    ],
+)
+def test_the_unattended_login_lets_through_exactly_its_own_requests(
+    browser, replica, vocabulary, platform, account, region, expected
+):
+    replica.app.visitor_region = region
+    with guarded(browser, replica) as opened:
+        assert _log_in(opened, [platform], credentials(replica, account), vocabulary, lambda line: None) is None
+        assert opened.network.audit  # never switched off
+        assert opened.network.log.login == expected
+        assert opened.network.log.blocked == [] and opened.network.log.unguarded == []
+    assert [outcome for _site, _who, outcome in replica.store.logins()][-1] == "ok"
+
+
+@pytest.mark.parametrize("moment", ["before", "at"])
+def test_a_page_scripts_write_during_the_login_is_blocked_and_counted(browser, replica, moment):
+    """The probe's case: at Instagram's "Save your login info?" a page script makes the account public."""
+    replica.knobs.set(f"script:ig.private_account:fetch:{moment}")
+    flow_set = FlowSet.load()
+    flows = [f for f in flow_set.flows if f.id == "instagram/account_privacy"]
+    private = replica.store.get("demo", "ig.private_account")
+    with guarded(browser, replica) as opened:
+        observations = observe_in(
+            opened,
+            ["instagram"],
+            WayIn(credentials=credentials(replica, "demo")),
+            FlowSet(flows, flow_set.vocabulary, []),
+            target=Target(replica.url),
+            say=lambda line: None,
+        )
+        login_blocked = [b for b in opened.network.log.blocked if b == "POST PolarisSettingsToggleMutation"]
+    assert replica.writes() == [] and replica.store.get("demo", "ig.private_account") == private
+    assert login_blocked and observations.run.writes_blocked >= len(login_blocked)
+    assert observations.run.writes_sent == 0 and observations.run.complete
+
+
+def test_a_request_that_leaves_without_the_guard_stops_the_run_and_is_written(browser, replica):
+    """Whatever way a request could get past the guard, it is noticed when it is done, and the run stops.
+
+    The way here is a route of the test's own, registered after the guard's (so it comes first),
+    that sends a page script's write on without asking the guard.
+    """
+    replica.knobs.set("script:fb.search_engine_link:fetch:at")
+    flow_set = FlowSet.load()
+    ids = ["facebook/how_people_find_and_contact_you", "facebook/posts"]
+    flows = [next(f for f in flow_set.flows if f.id == i) for i in ids]
+
+    def around_the_guard(route):
+        if "Mutation" in (route.request.post_data or ""):
+            route.continue_()
+        else:
+            route.fallback()
+
+    with guarded(browser, replica) as opened:
+        assert _log_in(opened, ["facebook"], credentials(replica, "demo"), flow_set.vocabulary) is None
+        opened.context.route("**/api/graphql/", around_the_guard)
+        observations = observe_in(
+            opened,
+            ["facebook"],
+            WayIn(),
+            FlowSet(flows, flow_set.vocabulary, []),
+            target=Target(replica.url),
+            option_lists=True,  # opens the audience dialogs: clicks, at which the script writes
+            say=lambda line: None,
+        )
+    assert replica.writes()  # it did go out: the guard never saw it
+    assert observations.run.unguarded and set(observations.run.unguarded) == {"POST CometSettingsToggleMutation"}
+    assert not observations.run.complete
+    assert [p.status for p in observations.pages] == ["ok", "unknown"]  # the run stopped after that page
+    assert "without the network guard" in stop_message(observations)
+
+
+# ---------------------------------------------------------------------- apply's change
+@pytest.fixture
+def applying(browser, replica, vocabulary):
+    """apply(setting, wanted) in a guarded, logged-in context: (the change's record, the guard's log)."""
+    flow_set = FlowSet.load()
+    changes = load_changes(flow_set.flows)
+    with guarded(browser, replica) as opened:
+        logged_in = set()
+
+        def apply(setting: str, wanted: str):
+            item = changes[setting]
+            platform = item.flow.spec.platform
+            if platform not in logged_in:
+                assert _log_in(opened, [platform], credentials(replica, "demo"), vocabulary, lambda line: None) is None
+                logged_in.add(platform)
+            before = replica.store.get("demo", setting)
+            url = flow_url(item.flow, ["facebook", "instagram"])
+            planned = plans.Planned(item, None, setting, before, wanted, url)
+            applier = Applier(opened, vocabulary, ["facebook", "instagram"], say=lambda line: None)
+            return applier.run([planned])[0]
+
+        yield apply, opened.network
+
+
+def written(replica, since: int) -> list[tuple[str, str, bool]]:
+    return [(w.setting, w.value, w.accepted) for w in replica.writes()[since:]]
+
+
+def test_no_page_script_write_before_at_or_after_the_click_changes_anything(applying, replica):
+    """Every way a script can send a request, at every moment: the same operation as the change's own save,
+    for another setting of the same page. Only the confirmed save reaches the replica."""
+    apply, network = applying
+    for shape in SHAPES:
+        replica.knobs.clear()
+        replica.knobs.set(*(f"script:fb.friends_list_visibility:{shape}:{moment}" for moment in MOMENTS))
+        replica.store.set("demo", "fb.friend_requests", "everyone")
+        since, blocked_before = len(replica.writes()), len(network.log.blocked)
+        change = apply("fb.friend_requests", "friends_of_friends")
+        assert (shape, change.status) == (shape, "verified"), change.detail
+        assert written(replica, since) == [("fb.friend_requests", "friends_of_friends", True)], shape
+        assert change.writes == ["POST CometSettingsPrivacySelectorMutation"]
+        # before (the pointer over "Edit privacy"), at its click and at the option's: blocked and counted
+        assert len(change.blocked) >= 3 and len(network.log.blocked) - blocked_before >= 3, (shape, change.blocked)
+    assert replica.store.get("demo", "fb.friends_list_visibility") == "public"
+
+
+def test_on_instagram_a_script_that_would_make_the_account_public_changes_nothing(applying, replica):
+    apply, _network = applying
+    replica.knobs.set(*(f"script:ig.private_account:fetch:{moment}" for moment in MOMENTS))
+    since = len(replica.writes())
+    change = apply("ig.activity_status", "off")
+    assert change.status == "verified", change.detail
+    assert written(replica, since) == [("ig.activity_status", "off", True)]
+    assert replica.store.get("demo", "ig.private_account") == "off"
+    assert change.blocked and set(change.blocked) == {"POST PolarisSettingsToggleMutation"}
+
+
+def test_a_save_displaced_by_a_script_sending_the_same_save_first_is_not_verified(applying, replica):
+    """At the option's click a script sends the very save the page is about to send: one of the two goes out,
+    which one was the page's own cannot be told, so the change is not claimed as verified."""
+    apply, _network = applying
+    replica.knobs.set("script:fb.friend_requests:fetch:at")
+    since = len(replica.writes())
+    change = apply("fb.friend_requests", "friends_of_friends")
+    assert change.status == "not_verified" and "identical save" in change.detail, change.detail
+    assert written(replica, since) == [("fb.friend_requests", "friends_of_friends", True)]  # nothing else
+    assert change.blocked.count("POST CometSettingsPrivacySelectorMutation") >= 1
+
+
+def test_a_change_whose_save_the_guard_blocks_is_not_verified_and_says_why(applying, replica, monkeypatch):
+    """A flow whose `change:` part names another operation than the page's save: the save is blocked."""
+    apply, _network = applying
+    from auditor.apply import steps
+
+    real = steps.Changer._expected
+
+    def another_operation(self, value):
+        expected = real(self, value)
+        return expected.__class__("CometSettingsSomethingElseMutation", expected.variables)
+
+    monkeypatch.setattr(steps.Changer, "_expected", another_operation)
+    monkeypatch.setattr(steps, "SAVE_MS", 1_000)  # the bounds of waits that end unanswered here: short
+    monkeypatch.setattr(steps, "DIALOG_MS", 1_000)
+    since = len(replica.writes())
+    change = apply("fb.search_engine_link", "off")
+    assert change.status == "not_verified" and "blocked" in change.detail, change.detail
+    assert written(replica, since) == [] and change.writes == []
+    assert change.blocked == ["POST CometSettingsToggleMutation"]
