@@ -21,8 +21,9 @@ from auditor import interrupt
 from auditor.errors import AuditorError, say
 from auditor.files import check_output_dir
 from auditor.outcome import stop_message
+from auditor.rerun import FINDINGS
 from auditor.session.way_in import Credentials
-from auditor.stages import FINDINGS, FlowSet, Options, run
+from auditor.stages import FlowSet, Options, run
 from auditor.target import Target
 
 DEMO_ACCOUNT = "demo"
