@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from auditor import results
-from auditor.stages import evaluate_and_report
+from auditor.rerun import evaluate_and_report
 
 EXPECTED = Path(__file__).parent / "expected"
 PAGE_LOCALE = {"de": "de_DE", "uk": "en_GB"}  # the language each account's pages are in; the others en_US

@@ -22,7 +22,7 @@ from auditor.network import describe, judge
 from auditor.observe.stage import Observer
 from auditor.replica.http import Request
 from auditor.replica.store import Write
-from auditor.stages import evaluate_and_report
+from auditor.rerun import evaluate_and_report
 
 FB = "https://www.facebook.com"
 IG = "https://www.instagram.com"
