@@ -113,18 +113,18 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
 def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, replica, monkeypatch):
     """Every request hangs (a server that takes connections and never answers): after a few pages in a row
     that did not load in time the run stops, the rest marked as the site having stopped answering."""
-    from auditor import observe
     from auditor.browser import Opened, audit_context
+    from auditor.observe import page, stage
     from auditor.meta import select_flows
     from auditor.outcome import stop_message
     from auditor.spec import load_flows, load_vocabulary
     from auditor.target import Target
 
-    monkeypatch.setattr(observe, "READY_TIMEOUT_MS", 1_000)  # each page's own bound, short for the test
+    monkeypatch.setattr(page, "READY_TIMEOUT_MS", 1_000)  # each page's own bound, short for the test
     flows = select_flows(load_flows(), ["facebook"])
     with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as guarded:
         guarded.context.route("**/*", lambda route: None)  # after the guard's, so first: never answered
-        observations = observe.Observer(
+        observations = stage.Observer(
             context=guarded.context,
             flows=flows,
             vocabulary=load_vocabulary(),
@@ -133,9 +133,9 @@ def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, rep
             network=guarded.network,
             progress=lambda line: None,
         ).run()
-    tried = [p.reason for p in observations.pages][: observe.TIMEOUTS_IN_A_ROW]
-    rest = {(p.status, p.reason) for p in observations.pages[observe.TIMEOUTS_IN_A_ROW :]}
-    assert len(flows) > observe.TIMEOUTS_IN_A_ROW and tried == ["timeout"] * observe.TIMEOUTS_IN_A_ROW
+    tried = [p.reason for p in observations.pages][: stage.TIMEOUTS_IN_A_ROW]
+    rest = {(p.status, p.reason) for p in observations.pages[stage.TIMEOUTS_IN_A_ROW :]}
+    assert len(flows) > stage.TIMEOUTS_IN_A_ROW and tried == ["timeout"] * stage.TIMEOUTS_IN_A_ROW
     assert rest == {("unknown", "site_unreachable")}
     assert "the site stopped answering" in stop_message(observations)
 
