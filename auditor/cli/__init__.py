@@ -13,6 +13,7 @@ from typer._click import exceptions as click_exceptions  # typer vendors click; 
 
 from auditor.cli import apply, audit, history, tools  # noqa: F401  (they register their commands on the app)
 from auditor.cli.app import app
+from auditor.cli.conventions import conventional, plain
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError
 
 EXIT_INTERRUPTED = 130  # what typer returns for a KeyboardInterrupt that ended a command
@@ -21,16 +22,17 @@ EXIT_INTERRUPTED = 130  # what typer returns for a KeyboardInterrupt that ended 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and an exit code."""
     command = typer.main.get_command(app)
+    conventional(command)
     try:
         result = command.main(args=argv, prog_name="auditor", standalone_mode=False)
     except click_exceptions.UsageError as exc:
-        print(f"auditor: error: {exc.format_message()}", file=sys.stderr)
+        print(f"auditor: error: {plain(exc.format_message())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except click_exceptions.ClickException as exc:
-        print(f"auditor: error: {exc.format_message()}", file=sys.stderr)
+        print(f"auditor: error: {plain(exc.format_message())}", file=sys.stderr)
         return exc.exit_code
     except AuditorError as exc:
-        print(f"auditor: error: {exc}", file=sys.stderr)
+        print(f"auditor: error: {plain(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
         result = EXIT_INTERRUPTED
