@@ -39,6 +39,16 @@ def _pages() -> dict[str, object]:
 
 
 @lru_cache
+def _flow_of() -> dict[str, str]:
+    return {s.id: flow.id for flow in load_flows() for s in flow.spec.settings}
+
+
+def flow_of(setting: str) -> str | None:
+    """The flow (settings page) that reads `setting`, if a shipped one does."""
+    return _flow_of().get(setting)
+
+
+@lru_cache
 def _vocabulary() -> dict[str, Localized]:
     return dict(load_vocabulary().values)
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import i18n, sources
+from auditor import i18n, sources, values
 from auditor.overview import FILTER, SEVERITY_ORDER, Group, Topic, content_public, exposure, groups, kind_of
 from auditor.results import Finding, Findings
 
@@ -31,6 +31,7 @@ class Evidence:
     path: str  # as findings.json names it
     src: str  # what the report's <img> loads: evidence/NAME beside the report, or a data URI (--single-file)
     file: Path | None = None  # the screenshot to copy beside the report (None: inlined)
+    flow: str | None = None  # the settings page it shows (a flow id), for its caption
 
 
 @dataclass
@@ -132,19 +133,19 @@ def _evidence(findings: Findings, root: Path | None, single_file: bool) -> tuple
             path = _image(root, x.evidence)
             if path is None:
                 continue
-            n = len(shots) + 1
+            n, page = len(shots) + 1, values.flow_of(x.setting)
             if single_file:
                 try:
                     inlined = base64.b64encode(path.read_bytes()).decode("ascii")
                 except OSError:  # gone or unreadable since it was found
                     continue
                 kind = IMAGE_TYPES[path.suffix.lower()]
-                shots[x.evidence] = Evidence(f"shot-{n}", x.evidence, f"data:{kind};base64,{inlined}")
+                shots[x.evidence] = Evidence(f"shot-{n}", x.evidence, f"data:{kind};base64,{inlined}", None, page)
             else:
                 name = path.name if SAFE_NAME.match(path.name) else f"shot-{n}{path.suffix.lower()}"
                 taken = {e.src for e in shots.values()}
                 src = f"{EVIDENCE}/{name}" if f"{EVIDENCE}/{name}" not in taken else f"{EVIDENCE}/shot-{n}-{name}"
-                shots[x.evidence] = Evidence(f"shot-{n}", x.evidence, src, path)
+                shots[x.evidence] = Evidence(f"shot-{n}", x.evidence, src, path, page)
         evidence_of[x.check] = shots[x.evidence].id
     return list(shots.values()), evidence_of
 

@@ -125,6 +125,11 @@ class TestApplyInGermanThenAnotherDemo:
         for text in said:
             assert codes(text) == [] and english(text) == [], (codes(text), english(text))
         assert "Geändert seit Ihrer letzten Prüfung" in said[2] and "durch auditor apply" in said[2]
+        # Small enough to open on a phone: the screenshots are files beside each report, each one there.
+        for folder, html in zip((before, marked, after), pages.values()):
+            shots = re.findall(r'<img src="(evidence/[^"]+)"', html)
+            assert len(shots) > 20 and all((folder / shot).is_file() for shot in shots), folder
+            assert (folder / "report.html").stat().st_size < 400_000 and "data:image" not in html
         first = results.read(before / "findings.json", Findings).run.account
         assert first is not None and first.site.startswith("demo replica ")
 
