@@ -39,7 +39,12 @@ class Topic:
     category: str
     failed: int
     passed: int
-    to_check: int  # by hand, or could not be read
+    by_hand: int  # for the person to check
+    unknown: int  # could not be read
+
+    @property
+    def to_check(self) -> int:
+        return self.by_hand + self.unknown
 
     @property
     def share(self) -> int:
@@ -91,7 +96,8 @@ def exposure(findings: list[Finding]) -> list[tuple[str, list[Topic]]]:
                 category,
                 failed=sum(x.status == "fail" for x in items),
                 passed=sum(x.status == "pass" for x in items),
-                to_check=sum(x.status in ("manual", "unknown") for x in items),
+                by_hand=sum(x.status == "manual" for x in items),
+                unknown=sum(x.status == "unknown" for x in items),
             )
             for category, items in counted[platform].items()
         ]

@@ -1,165 +1,39 @@
 """The report stage: findings.json -> report.html, report.md, junit.xml. Pure: no browser, no network.
 
-The only module that imports Jinja2. Python decides what goes where (grouping, order, which
-links and screenshots are safe to include); the templates only lay it out and hold the words.
-Findings are untrusted input: every text is escaped (HTML and XML by autoescape, Markdown by
-`_markdown`) and loses its control and bidi characters, only https links become links, and only
-images inside the findings' folder are embedded. The report and report.md speak the reader's
-language (auditor/i18n.py: the templates' messages, the checks' texts, dates); junit.xml stays English.
-Every report says what it is (overview.kind_of). `auditor apply`'s words in the terminal are here too.
+The only module that imports Jinja2. Python decides what goes where (auditor.view: grouping, order,
+which links, sources and screenshots are safe to show; auditor.values: every value in words); the
+templates only lay it out and hold the words. Findings are untrusted input: every text is escaped
+(HTML and XML by autoescape, Markdown by `_markdown`) and loses its control and bidi characters,
+only https links become links, and only images inside the findings' folder are shown. Screenshots
+are files in evidence/ beside report.html (shown lazily), or inlined with `single_file`. The report
+and report.md speak the reader's language (auditor/i18n.py: the templates' messages, the checks'
+texts, the notes, dates and times); junit.xml stays English. Every report says what it is
+(overview.kind_of). `auditor apply`'s words in the terminal are here too.
 """
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 import re
+import shutil
 import traceback
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from auditor import data, i18n
+from auditor import data, i18n, texts, values
 from auditor.errors import InputError
 from auditor.evaluate import after_changes
 from auditor.files import write_atomic
-from auditor.overview import FILTER, SEVERITY_ORDER, Group, Topic, content_public, exposure, groups, kind_of
-from auditor.results import Finding, Findings
+from auditor.results import Findings
 from auditor.shown import shown
+from auditor.view import build_view
 
-TOP = 5  # the most important changes on the first screen
 OUTPUTS = {"report.html": "report.html.j2", "report.md": "report.md.j2", "junit.xml": "junit.xml.j2"}
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
-SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$")
 # Markdown that could turn a finding's text into HTML, a link, an image, code, emphasis or a table cell.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*<\[\]|])")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    id: str  # the anchor findings link to
-    path: str  # as findings.json names it
-    data_uri: str
-
-
-@dataclass
-class View:
-    """What the templates show, in the order they show it."""
-
-    f: Findings
-    to_change: list[Finding]  # failures, most severe first
-    by_hand: list[Finding]  # manual checks, most severe first
-    fine: list[Finding]
-    unknown: list[tuple[str | None, list[Finding]]]  # grouped by reason: one cause, one explanation
-    not_applicable: list[Finding]
-    ai: list[Finding]
-    region: str  # eu_uk, elsewhere or unknown (evaluate.regions_of)
-    evidence: list[Evidence] = field(default_factory=list)
-    evidence_of: dict[str, str] = field(default_factory=dict)  # check id -> Evidence.id
-    links: dict[str, str] = field(default_factory=dict)  # check id -> safe https URL
-    groups: list[Group] = field(default_factory=list)  # by platform and topic, most important first
-    exposure: list[tuple[str, list[Topic]]] = field(default_factory=list)  # per platform audited
-    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # source key -> (title, https URL)
-    filter: dict[str, str] = field(default_factory=lambda: FILTER)
-    lang: str = i18n.SOURCE
-    made: object = None  # what auditor apply (and its undo) changed: apply.marks.Made; None for an audit
-    kind: str = "audit"  # what the report is: audit, marked (an apply's), undone (an undo's), after (changes)
-    content_public: bool | None = None  # is the person's content public (overview.content_public)?
-
-    @property
-    def top(self) -> list[Finding]:
-        return self.to_change[:TOP]
-
-
-def build_view(
-    findings: Findings, evidence_root: Path | None = None, lang: str = i18n.SOURCE, made=None, since=None
-) -> View:
-    def worst_first(items: list[Finding]) -> list[Finding]:
-        return sorted(
-            items, key=lambda x: SEVERITY_ORDER.index(x.severity)
-        )  # stable: checklist order within a severity
-
-    def having(status: str) -> list[Finding]:
-        return [x for x in findings.findings if x.status == status]
-
-    unknown: dict[str | None, list[Finding]] = {}
-    for x in having("unknown"):
-        unknown.setdefault(x.reason, []).append(x)
-    evidence, evidence_of = _evidence(findings, evidence_root)
-    return View(
-        f=findings,
-        to_change=worst_first(having("fail")),
-        by_hand=worst_first(having("manual")),
-        fine=having("pass"),
-        unknown=sorted(unknown.items(), key=lambda item: -len(item[1])),
-        not_applicable=having("not_applicable"),
-        ai=[x for x in findings.findings if x.category == "ai"],
-        region=_region(findings.regions),
-        evidence=evidence,
-        evidence_of=evidence_of,
-        links={x.check: x.url for x in findings.findings if x.url and SAFE_URL.match(x.url)},
-        groups=groups(findings.findings),
-        exposure=exposure(findings.findings),
-        sources=_sources(),
-        lang=lang,
-        made=made,
-        kind=kind_of(made, since),
-        content_public=content_public(findings.findings),
-    )
-
-
-@lru_cache
-def _sources() -> dict[str, tuple[str, str]]:
-    """Source key -> (title, URL) from the checklists' sources file; only https addresses become links."""
-    path = data.checklists_dir() / "sources" / "catalog.yml"
-    listed = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
-    return {
-        key: (entry["title"], entry["url"])
-        for key, entry in listed.items()
-        if isinstance(entry, dict) and SAFE_URL.match(str(entry.get("url", "")))
-    }
-
-
-def _region(regions: list[str] | None) -> str:
-    if regions and set(regions) <= {"EU", "UK"}:
-        return "eu_uk"
-    if regions and not set(regions) & {"EU", "UK"}:
-        return "elsewhere"
-    return "unknown"
-
-
-def _evidence(findings: Findings, root: Path | None) -> tuple[list[Evidence], dict[str, str]]:
-    """Each screenshot once, as a data URI; a missing file, a non-image or a path outside root is skipped."""
-    if root is None:
-        return [], {}
-    root = Path(root).resolve()
-    shots: dict[str, Evidence] = {}
-    evidence_of: dict[str, str] = {}
-    for x in findings.findings:
-        if not x.evidence:
-            continue
-        if x.evidence not in shots:
-            image = _image(root, x.evidence)
-            if image is None:
-                continue
-            shots[x.evidence] = Evidence(f"shot-{len(shots) + 1}", x.evidence, image)
-        evidence_of[x.check] = shots[x.evidence].id
-    return list(shots.values()), evidence_of
-
-
-def _image(root: Path, relative: str) -> str | None:
-    """The image at root/relative as a data URI, or None when it is missing, not an image, or outside root."""
-    try:
-        path = (root / relative).resolve()
-        kind = IMAGE_TYPES.get(path.suffix.lower())
-        if kind is None or not path.is_relative_to(root) or not path.is_file():
-            return None
-        return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-    except (OSError, ValueError):  # unreadable, or a name no file system allows (a NUL byte)
-        return None
 
 
 # ---------------------------------------------------------------------- rendering
@@ -189,6 +63,7 @@ def _markdown(value):
     return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(_clean(str(value)).split()))
 
 
+@lru_cache(maxsize=32)  # a process renders many reports: each environment compiles its templates once
 def environment(
     template_dir: Path | None = None,
     markdown: bool = False,
@@ -214,6 +89,15 @@ def environment(
     for name in ("gettext", "ngettext"):  # a message's %(variables)s come from findings: clean them too
         env.globals[name] = _cleaning(env.globals[name])
     env.filters["day"] = lambda timestamp: i18n.day(timestamp, lang, page_locale)
+    env.filters["moment"] = lambda timestamp: i18n.moment(timestamp, lang, page_locale)  # in the person's zone
+    env.filters["language"] = lambda locale: i18n.language_name(locale, lang)
+    env.filters["regions"] = lambda regions: texts.regions(regions, lang)
+    # Values in the page's words: a finding's (x | value), a setting's (value_of(setting, value)), and the label.
+    env.filters["value"] = lambda x: values.shown(x.setting, x.value, x.raw, lang, page_locale)
+    env.filters["recommended"] = lambda x: values.recommended(x.setting, x.recommended, x.recommended_text, lang)
+    env.filters["label"] = lambda setting: values.label(setting, lang, page_locale)
+    env.globals["value_of"] = lambda setting, value: values.shown(setting, value, None, lang, page_locale)
+    env.globals["page_name"] = lambda flow: values.page(flow, lang, page_locale)
     env.globals["lang"] = lang
     return env
 
@@ -231,25 +115,35 @@ def render(
     lang: str | None = None,
     since=None,
     made=None,
+    single_file: bool = False,
 ) -> dict[str, str]:
     """Every output file's text, by file name: the report in `lang` (default: the audited pages'), JUnit in English.
 
     `since` (history.Since) adds what changed since the account's last audit; `made` (apply.marks.Made), what
     auditor apply changed: the findings are judged again on the values after the changes, and marked.
     """
+    return _rendered(findings, template_dir, evidence_root, lang, since, made, single_file)[0]
+
+
+def _rendered(findings, template_dir, evidence_root, lang, since, made, single_file):
+    """The texts by file name, and the screenshots the report shows (auditor.view.Evidence)."""
     lang = lang or i18n.language_of(findings.run.locale)
     if made is not None:
         findings = after_changes(findings, made.values, i18n.check_titles(findings.checklist.id))
-    localized = i18n.localize(findings, lang)
-    view = build_view(localized, evidence_root, lang, made, since)
     page = findings.run.locale
+    foreign = set()  # notes no catalog has in the reader's language: kept in English, and marked so
+    if lang != i18n.SOURCE:
+        foreign = {x.check for x in findings.findings if x.detail and texts.note(x.detail, lang, page) is None}
+    localized = i18n.localize(findings, lang)
+    since = _localized_since(since, findings, localized, lang)
+    view = build_view(localized, evidence_root, lang, made, since, single_file, foreign)
     html, markdown = (
         environment(template_dir, lang=lang, page_locale=page),
         environment(template_dir, markdown=True, lang=lang, page_locale=page),
     )
     junit = environment(template_dir)  # for machines: the same English words whatever the reader's language
     try:
-        return {
+        rendered = {
             "report.html": html.get_template(OUTPUTS["report.html"]).render(v=view, f=localized, since=since),
             "report.md": markdown.get_template(OUTPUTS["report.md"]).render(v=view, f=localized, since=since),
             "junit.xml": junit.get_template(OUTPUTS["junit.xml"]).render(
@@ -260,6 +154,22 @@ def render(
         if template_dir is None:
             raise  # in the built-in templates: a bug, not bad input
         raise InputError(_template_error(exc, template_dir)) from None
+    return rendered, view.evidence
+
+
+def _localized_since(since, findings: Findings, localized: Findings, lang: str):
+    """What changed since the last audit (history.Since), each check by its title in the report's language."""
+    if since is None or lang == i18n.SOURCE:
+        return since
+    title = i18n.titles_in(findings.checklist.id, lang) | {
+        x.title: y.title for x, y in zip(findings.findings, localized.findings)
+    }
+    by_check = {y.check: y.title for y in localized.findings}
+    return dataclasses.replace(
+        since,
+        changes=[dataclasses.replace(c, title=title.get(c.title, c.title)) for c in since.changes],
+        now_failing=[(check, by_check.get(check, title.get(said, said))) for check, said in since.now_failing],
+    )
 
 
 def _template_error(exc: Exception, template_dir: Path) -> str:
@@ -280,15 +190,35 @@ def write_report(
     lang: str | None = None,
     since=None,
     made=None,
+    single_file: bool = False,
 ) -> Path:
-    """Write report.html, report.md and junit.xml; returns report.html.
+    """Write report.html, report.md and junit.xml, and the screenshots report.html shows into evidence/ beside
+    it (unless `single_file`: then they are inlined); returns report.html.
 
     Screenshot paths in findings are relative to findings.json's folder (evidence_root, by
-    default out_dir). Everything is rendered before anything is written, and each file is
-    replaced atomically, so a failure leaves the previous report whole.
+    default out_dir). Everything is rendered before anything is written, the screenshots are in
+    place before the report that links them, and each file is replaced atomically, so a failure
+    leaves the previous report whole.
     """
     out_dir = Path(out_dir)
-    texts = render(findings, template_dir, out_dir if evidence_root is None else evidence_root, lang, since, made)
-    for name, text in texts.items():
+    root = out_dir if evidence_root is None else evidence_root
+    rendered, shots = _rendered(findings, template_dir, root, lang, since, made, single_file)
+    for shot in shots:
+        if shot.file is not None:
+            _copy(shot.file, out_dir / shot.src)
+    for name, text in rendered.items():
         write_atomic(out_dir / name, text)
     return out_dir / "report.html"
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A screenshot into the report's evidence/ folder; nothing to do when it is already there."""
+    try:
+        if target.exists() and target.resolve() == source.resolve():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copyfile(source, partial)
+        partial.replace(target)
+    except OSError as exc:
+        raise InputError(f"{target.parent}: -o: cannot write the screenshots here ({exc.strerror or exc})") from None

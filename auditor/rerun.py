@@ -56,16 +56,20 @@ def drift_files(
     return found
 
 
-def report_file(findings_file: Path, out: Path, template_dir: Path | None = None, lang: str | None = None) -> Path:
-    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json;
-    returns report.html."""
+def report_file(
+    findings_file: Path, out: Path, template_dir: Path | None = None, lang: str | None = None, single_file=False
+) -> Path:
+    """`auditor report`: report.html, report.md and junit.xml in `out` from a saved findings.json, the screenshots
+    in evidence/ beside them (or inlined: `single_file`); returns report.html."""
     findings = results.read(findings_file, Findings)
     check_output_dir(out)
     if template_dir is not None and not template_dir.is_dir():
         raise InputError(f"{template_dir}:1: --template-dir: no such folder")
     with claimed(out):
         # Screenshot paths in findings.json are relative to its folder.
-        return write_report(findings, out, template_dir, evidence_root=findings_file.parent, lang=lang)
+        return write_report(
+            findings, out, template_dir, evidence_root=findings_file.parent, lang=lang, single_file=single_file
+        )
 
 
 # ---------------------------------------------------------------------- the stages' offline half, for a run

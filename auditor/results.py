@@ -214,13 +214,18 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
             why = f"is newer than this auditor reads ({SCHEMA_VERSION}); update auditor to read it"
         else:
             why = "is not a version auditor writes"
-        raise InputError(f"{path}:1: schema_version: {version} {why}")
+        raise InputError(f"{path}: schema_version: {version} {why}")
+    from auditor.kinds import wrong_kind  # a file of another kind: say what it is, and what to do
+
+    wanted = model.model_fields["kind"].default if "kind" in model.model_fields else None
+    if wanted is not None and (wrong := wrong_kind(path, data, wanted)):
+        raise InputError(wrong)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise InputError(f"{path}:1: {field}: {err['msg']}") from None
+        raise InputError(f"{path}:1: {field}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
 def write(path: Path, result: BaseModel) -> Path:

@@ -213,3 +213,20 @@ def ctrl_c_twice(process: subprocess.Popen) -> tuple[list[str], threading.Thread
     assert heard.wait(60), "".join(err)
     os.killpg(process.pid, signal.SIGINT)
     return err, reader
+
+
+@pytest.fixture
+def zone():
+    """Sets this machine's time zone for one test (a person reads times in their own zone), then puts it back."""
+    before = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

@@ -137,8 +137,8 @@ CASES = [
     # Files larger than auditor reads; /dev/zero never ends.
     case(EVALUATE + " --checklist {big}", "{big}:1: (file): larger than 2 MB"),
     case("run --accounts {big} -o {out}", "{big}:1: (file): larger than 2 MB"),
-    case(EVALUATE + " --checklist /dev/zero", "/dev/zero:1: (file): larger than 2 MB"),
-    case("evaluate /dev/zero -o {out}/findings.json", "/dev/zero:1: (file): larger than 64 MB"),
+    case(EVALUATE + " --checklist /dev/zero", "/dev/zero: larger than 2 MB"),
+    case("evaluate /dev/zero -o {out}/findings.json", "/dev/zero: larger than 64 MB"),
     # Report templates of --template-dir that do not parse or render.
     case(
         "report {c}/good-findings.json -o {out} --template-dir {c}/template-syntax-error",
@@ -234,39 +234,39 @@ CASES = [
         secrets=SECRETS,
     ),
     # Numbers of seconds and ports.
-    case(OBSERVE + " --pace inf", "Invalid value for '--pace': give a number of seconds, 0 or more"),
-    case(OBSERVE + " --pace nan", "Invalid value for '--pace': give a number of seconds, 0 or more"),
-    case(RUN + " --pace -1", "Invalid value for '--pace': give a number of seconds, 0 or more"),
-    case("login facebook --timeout inf", "Invalid value for '--timeout': give a number of seconds, 1 or more"),
-    case("replica serve --port 70000", "Invalid value for '--port'"),
-    case("replica serve --port -5", "Invalid value for '--port'"),
+    case(OBSERVE + " --pace inf", "auditor: error: --pace: give a number of seconds, 0 or more"),
+    case(OBSERVE + " --pace nan", "auditor: error: --pace: give a number of seconds, 0 or more"),
+    case(RUN + " --pace -1", "auditor: error: --pace: give a number of seconds, 0 or more"),
+    case("login facebook --timeout inf", "auditor: error: --timeout: give a number of seconds, 1 or more"),
+    case("replica serve --port 70000", "auditor: error: --port: give 65535 or less"),
+    case("replica serve --port -5", "auditor: error: --port: give 0 or more"),
     case(
         "replica serve --mutate slow:fb_posts:soon", "--mutate slow:fb_posts:soon: slow takes a delay in milliseconds"
     ),
     # Output places that cannot take files.
     case(
         "evaluate {c}/good-observations.json -o /proc/auditor/findings.json",
-        "/proc/auditor/findings.json:1: -o: cannot write in /proc",
+        "/proc/auditor/findings.json: -o: cannot write in /proc",
     ),
     case(
         "observe facebook --session {c}/good-session.json -o /proc/auditor/observations.json",
-        "/proc/auditor/observations.json:1: -o: cannot write in /proc",
+        "/proc/auditor/observations.json: -o: cannot write in /proc",
     ),
-    case(RUN.replace("{out}", "/proc/auditor"), "/proc/auditor:1: -o: cannot write in /proc"),
-    case("report {c}/good-findings.json -o /proc/auditor", "/proc/auditor:1: -o: cannot write in /proc"),
+    case(RUN.replace("{out}", "/proc/auditor"), "/proc/auditor: -o: cannot write in /proc"),
+    case("report {c}/good-findings.json -o /proc/auditor", "/proc/auditor: -o: cannot write in /proc"),
     case(
         "drift {c}/good-observations.json {c}/good-observations.json -o /proc/auditor",
-        "/proc/auditor:1: -o: cannot write in /proc",
+        "/proc/auditor: -o: cannot write in /proc",
     ),
     case(
         "baseline update {c}/good-observations.json -o /proc/auditor/baseline.json",
-        "/proc/auditor/baseline.json:1: -o: cannot write in /proc",
+        "/proc/auditor/baseline.json: -o: cannot write in /proc",
     ),
     case(
         "report {c}/good-findings.json -o {c}/good-session.json/report",
         "-o: {c}/good-session.json is a file, not a folder",
     ),
-    case("evaluate {c}/good-observations.json -o {tmp}", "{tmp}:1: -o: {tmp} is a folder: give the file to write"),
+    case("evaluate {c}/good-observations.json -o {tmp}", "{tmp}: -o: {tmp} is a folder: give the file to write"),
     case(
         f"drift {{c}}/good-observations.json {{c}}/good-observations.json -o {{out}}/{TOO_LONG}/x",
         "-o: a name is longer than 255 bytes",
@@ -278,7 +278,7 @@ CASES = [
     ),
     case(
         "evaluate {c}/good-observations.json -o {out}/a\0b.json",
-        "Invalid value for '-o' / '--out': Value error, embedded null byte",
+        "auditor: error: --out: embedded null byte",
     ),
 ]
 
@@ -372,7 +372,7 @@ def test_a_replica_port_in_use_is_named(capsys):
         code = main(["replica", "serve", "--port", str(port)])
     out, err = capsys.readouterr()
     assert_one_line(
-        code, out, err, f"Invalid value for '--port': cannot listen on 127.0.0.1:{port} (Address already in use)"
+        code, out, err, f"auditor: error: --port: cannot listen on 127.0.0.1:{port} (Address already in use)"
     )
 
 
@@ -382,7 +382,7 @@ def test_a_read_only_folder_is_bad_input(tmp_path, capsys):
     folder.mkdir(mode=0o500)
     code = main(["report", str(CORPUS / "good-findings.json"), "-o", str(folder / "report")])
     assert_one_line(
-        code, *capsys.readouterr(), f"{folder / 'report'}:1: -o: cannot write in {folder} (Permission denied)"
+        code, *capsys.readouterr(), f"{folder / 'report'}: -o: cannot write in {folder} (Permission denied)"
     )
     assert list(folder.iterdir()) == []
 

@@ -168,7 +168,7 @@ def test_every_cited_source_has_a_title_and_a_public_https_address(name, checkli
     assert sorted(cited - set(catalog)) == []
     for key in sorted(cited):
         entry = catalog[key]
-        assert set(entry) <= {"title", "url", "read_via"} and entry["title"].strip(), key
+        assert set(entry) <= {"title", "url", "read_via", "class"} and entry["title"].strip(), key
         url = urlsplit(entry["url"])
         assert url.scheme == "https" and url.hostname and "." in url.hostname, (key, entry["url"])
         assert not re.fullmatch(r"[\d.]+", url.hostname), (key, "an IP address is not a public page")
@@ -177,26 +177,83 @@ def test_every_cited_source_has_a_title_and_a_public_https_address(name, checkli
         assert not re.search(r"https?:/|/proxy/|/goto/", entry["url"][len("https://") :]), key
 
 
-def test_the_report_shows_sources_as_links_and_never_the_catalog_keys():
+# How far each shipped source can be trusted, as a privacy NGO would cite it (checklists/sources/catalog.yml).
+# Every source not named here is "other": kept as the provenance of a wording, never shown to a person.
+TRUSTED = {
+    "official": {
+        "S-metahelp-ac", "S-fbhelp-adprefs", "S-fbhelp-lessperso", "S-fbhelp-1266", "S-familycenter",
+        "S-cookiepolicy-2024", "S-genai-pc", "S-fblogin-2026-footer",
+    },
+    "regulator": {"S-dpc-2025"},
+    "ngo": {"S-privint", "S-noyb-vznrw"},
+    "press": {
+        "S-fastco-2024", "S-tg24-2025", "S-newsmax-2025", "S-hansindia-2025", "S-xda-2022", "S-ilpost-2025",
+        "S-rtl-2025", "S-pplware-2025", "S-slashgear", "S-gadgets360", "S-mediapost",
+    },
+}  # fmt: skip
+META_HOSTS = re.compile(r"(^|\.)(facebook\.com|meta\.com|instagram\.com)$")
+LOW_AUTHORITY = ("howtohack.in", "namegenerator.biz", "twicsy.com", "qainsta.com", "tinygrab.com", "clrn.org")
+
+
+def test_every_shipped_source_is_classed_as_the_project_holds_it():
+    from auditor import sources
+
+    catalog = yaml.safe_load((data.checklists_dir() / "sources" / "catalog.yml").read_text(encoding="utf-8"))["sources"]
+    held = {key: next((kind for kind, keys in TRUSTED.items() if key in keys), "other") for key in catalog}
+    assert {key: entry.get("class") for key, entry in catalog.items()} == held
+    assert all(entry["class"] in sources.CLASSES for entry in catalog.values())
+    for key, entry in catalog.items():
+        host = urlsplit(entry["url"]).hostname
+        assert (entry["class"] == "official") == bool(META_HOSTS.search(host)), (key, "official means Meta's own page")
+        if any(host == low or host.endswith("." + low) for low in LOW_AUTHORITY):
+            assert entry["class"] == "other", key
+
+
+def test_a_card_shows_trusted_sources_first_never_other_and_each_page_once():
+    from auditor import sources
     from auditor.report import render
+
+    checklist = {c.id: c for c in load_checklist("default").spec.checks}
+    objection, form, lock = (
+        checklist[c] for c in ("meta-ai-objection-facebook", "meta-ai-third-party-form", "fb-profile-locked")
+    )
+    shown = sources.shown(objection.sources, objection.url)
+    assert [s.kind for s in shown] == ["official", "regulator", "ngo", "press"]  # the checklist's order within a class
+    assert [s.key for s in shown] == ["S-genai-pc", "S-dpc-2025", "S-noyb-vznrw", "S-tg24-2025"]
+    assert "S-fbhelp-1266" in form.sources and form.url == sources.catalog()["S-fbhelp-1266"].url
+    assert all(s.url != form.url for s in sources.shown(form.sources, form.url))  # the card links it already
+    assert [s.key for s in sources.shown(lock.sources)] == ["S-gadgets360"]  # howtohack.in and the like: never
+    findings = _findings([objection, form, lock])
+    html = render(findings)["report.html"].replace("&#39;", "'")
+    for check in (objection, form, lock):
+        card = html[html.index(f'id="f-{check.id}"') :]
+        card = card[: card.index("</li>")]
+        linked = re.findall(r'<a href="(https://[^"]+)"', card)
+        assert len(linked) == len(set(linked)), (check.id, linked)  # no page twice
+    for key in TRUSTED["official"] & set(objection.sources):
+        entry = sources.catalog()[key]
+        assert f'<span class="kind">Meta</span> <a href="{entry.url}">{entry.title}</a>' in html
+    for key in (k for k in lock.sources + objection.sources if sources.catalog()[k].kind == "other"):
+        assert sources.catalog()[key].url not in html, key
+    assert not re.search(r"\bS-[a-z0-9]", html) and "catalog" not in html  # no keys, no notes
+
+
+def _findings(checks) -> results.Findings:
     from auditor.results import Finding, Findings, Run, Score, Source
 
-    check = load_checklist("default").spec.checks[0]
-    finding = Finding(
-        check=check.id, setting=check.setting, status="fail", severity=check.severity, category=check.category,
-        platform="facebook", title=check.failure_title, sources=check.sources, why=check.why, how=list(check.how),
-    )  # fmt: skip
+    found = [
+        Finding(
+            check=c.id, setting=c.setting, status="fail", severity=c.severity, category=c.category, platform="meta",
+            title=c.failure_title, sources=c.sources, why=c.why, how=list(c.how), url=c.url,
+        )
+        for c in checks
+    ]  # fmt: skip
     run = Run(tool_version="0.1.0", started="2026-11-23T10:00:00+00:00", platforms=["facebook"])
-    score = Score(category="overall", passed=0, failed=1, unknown=0, score=0)
-    findings = Findings(
-        run=run, checklist=Source(id="default", sha256="0" * 64), evaluated=run.started, findings=[finding],
+    score = Score(category="overall", passed=0, failed=len(found), unknown=0, score=0)
+    return Findings(
+        run=run, checklist=Source(id="default", sha256="0" * 64), evaluated=run.started, findings=found,
         scores=[score], overall=score,
     )  # fmt: skip
-    html = render(findings)["report.html"]
-    catalog = yaml.safe_load((data.checklists_dir() / "sources" / "catalog.yml").read_text(encoding="utf-8"))["sources"]
-    for key in check.sources:
-        assert f'<a href="{catalog[key]["url"]}">{catalog[key]["title"]}</a>' in html.replace("&#39;", "'")
-    assert not re.search(r"\bS-[a-z0-9]", html) and "catalog" not in html  # no keys, no notes
 
 
 @pytest.mark.parametrize("name", SHIPPED)

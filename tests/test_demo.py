@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pytest
 from conftest import cli_env, start_auditor
+from human_text import codes, english, readable
 
 from auditor import results
 from auditor.apply import record
 from auditor.results import Findings, Observations
 
+# What the demo says of its own progress on stderr, for the person who runs it (page by page, in English).
+PROGRESS = ("browser:", "logging in", "accounts_center/", "facebook/", "instagram/", "meta/", "observations:")
 pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 
@@ -114,6 +117,19 @@ class TestApplyInGermanThenAnotherDemo:
         # The marked report counts as the audit after the changes found; the first audit found more to change.
         assert to_change(marked / "report.html") == to_change(after / "report.html") < to_change(before / "report.html")
         assert "Geändert und bestätigt (" in applied.stderr and "Für Sie (" in applied.stderr  # the summary, too
+        # Every output a person reads, in words and in German (tests/human_text.py): the three reports, as HTML
+        # and Markdown, with the changes marked and the changes since the first audit, and apply's words.
+        said = [readable(html, without=("sources",)) for html in pages.values()]
+        said += [(folder / "report.md").read_text() for folder in (before, marked, after)]
+        said.append("\n".join(line for line in applied.stderr.splitlines() if not line.startswith(PROGRESS)))
+        for text in said:
+            assert codes(text) == [] and english(text) == [], (codes(text), english(text))
+        assert "Geändert seit Ihrer letzten Prüfung" in said[2] and "durch auditor apply" in said[2]
+        # Small enough to open on a phone: the screenshots are files beside each report, each one there.
+        for folder, html in zip((before, marked, after), pages.values()):
+            shots = re.findall(r'<img src="(evidence/[^"]+)"', html)
+            assert len(shots) > 20 and all((folder / shot).is_file() for shot in shots), folder
+            assert (folder / "report.html").stat().st_size < 400_000 and "data:image" not in html
         first = results.read(before / "findings.json", Findings).run.account
         assert first is not None and first.site.startswith("demo replica ")
 

@@ -114,8 +114,8 @@ def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, rep
     """Every request hangs (a server that takes connections and never answers): after a few pages in a row
     that did not load in time the run stops, the rest marked as the site having stopped answering."""
     from auditor.browser import Opened, audit_context
-    from auditor.observe import page, stage
     from auditor.meta import select_flows
+    from auditor.observe import page, stage
     from auditor.outcome import stop_message
     from auditor.spec import load_flows, load_vocabulary
     from auditor.target import Target

@@ -158,8 +158,9 @@ def test_an_undo_is_named_as_the_undo_in_the_report_and_the_timeline(tmp_path, c
     html = render(audited(checklist, "2026-01-09T10:00:00+00:00")[1], since=undone.since)
     assert "by auditor undo" in html["report.html"] and "by auditor apply" not in html["report.html"]
     lines = timeline(db)
-    assert "    fb.lookup_by_email: everyone -> friends (by auditor apply)" in lines
-    assert "    fb.lookup_by_email: friends -> everyone (by auditor undo)" in lines
+    assert "    People with your email address: Everyone -> Friends (by auditor apply)" in lines
+    assert "    People with your email address: Friends -> Everyone (by auditor undo)" in lines
+    assert not any("fb.lookup_by_email" in line or "everyone" in line for line in lines)  # no id, no code
 
 
 def test_a_history_of_the_first_schema_is_migrated_and_its_changes_were_applies(tmp_path, checklist):
@@ -215,7 +216,8 @@ def test_runs_of_other_accounts_and_of_meta_are_kept_apart(tmp_path, checklist):
     assert again.since is not None and again.since.previous.startswith("2026-01-05")
 
 
-def test_the_timeline_and_its_filters(tmp_path, checklist, capsys):
+def test_the_timeline_and_its_filters(tmp_path, checklist, capsys, zone):
+    zone("Europe/Berlin")  # times in the person's zone
     db = tmp_path / "history.sqlite"
     record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
     record(db, audited(checklist, "2026-02-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))
@@ -228,8 +230,10 @@ def test_the_timeline_and_its_filters(tmp_path, checklist, capsys):
     assert main(["history", "--history", str(db), "--account", "alice"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4 and lines[0].startswith("account ")
-    assert lines[1].startswith("  2026-01-05 10:00  facebook, instagram  default") and "to change" in lines[1]
-    assert lines[3] == "    fb.lookup_by_email: everyone -> friends"
+    said = lines[1].replace("\u202f", " ")  # CLDR puts a narrow no-break space before AM
+    assert said.startswith("  January 5, 2026, 11:00 AM CET  Facebook, Instagram  ") and "to change" in said
+    assert "could not be read" in said and "T10:00" not in said
+    assert lines[3] == "    People with your email address: Everyone -> Friends"
     shown = lines[0].split()[1]
     assert main(["history", "--history", str(db), "--account", shown[:6], "--since", "2026-02-01"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == lines[2:]
@@ -415,17 +419,18 @@ class TestTwoAudits:
         replica.store.set("demo", "fb.future_posts_audience", "public")
         second = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "2"))
         assert second.returncode == 3, second.stderr
-        assert "fb.future_posts_audience (friends -> public)" in second.stderr
+        assert "Your future posts are public: Friends -> Public" in second.stderr
+        assert "fb.future_posts_audience" not in second.stderr and "friends" not in second.stderr
         html = (tmp_path / "2" / "report.html").read_text()
         section = html.split('<section id="since"', 1)[1].split("</section>", 1)[0]
         assert f"Changed since your last audit ({first_started(tmp_path / '1')})" in section
         changed, newly_failing = section.split("<li")[1:]
         assert changed.startswith(' class="notice">') and "Your future posts are public</strong>" in changed
         assert "fb.future_posts_audience" not in section  # a person reads the check's title, never the id
-        assert "was friends, now public." in changed and "Meta or someone else may have" in changed
+        assert "was Friends, now Public." in changed and "Meta or someone else may have" in changed
         assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
         md = (tmp_path / "2" / "report.md").read_text()
-        assert "was friends, now public. **Less private.**" in md
+        assert "was Friends, now Public. **Less private.**" in md
         third = auditor(env, *audit, "--fail-on-change", "--name", "work", "-o", str(tmp_path / "3"))
         assert third.returncode == 0, third.stderr
         assert "Nothing changed since your last audit" in (tmp_path / "3" / "report.html").read_text()
@@ -433,8 +438,9 @@ class TestTwoAudits:
         lines = capsys.readouterr().out.splitlines()
         changes = [line.strip() for line in lines if line.startswith("    ")]
         assert changes == [
-            "fb.future_posts_audience: friends -> public (less private)",
-            "check meta-content-not-public: passed, now fails",
+            "Who can see your future posts?: Friends -> Public (less private)",
+            "Some of your content is public, and Meta may use it to train its AI: "
+            "passed at the audit before, fails now",
         ], lines
         assert replica.writes() == []
 

@@ -114,8 +114,9 @@ def eu_report(tmp_path, capsys):
     return out
 
 
-def test_report_writes_three_files(eu_report):
-    assert sorted(p.name for p in eu_report.iterdir()) == ["junit.xml", "report.html", "report.md"]
+def test_report_writes_three_files_and_the_screenshots_it_shows(eu_report):
+    assert sorted(p.name for p in eu_report.iterdir()) == ["evidence", "junit.xml", "report.html", "report.md"]
+    assert (eu_report / "evidence" / "facebook-posts.png").read_bytes() == png()
 
 
 def test_html_answers_three_questions_first_then_every_finding_by_platform_and_topic(eu_report):
@@ -124,9 +125,9 @@ def test_html_answers_three_questions_first_then_every_finding_by_platform_and_t
     outline = Outline(html)
     assert [h for lvl, h, _ in outline.headings if lvl == 1] == ["Your privacy settings report"]
     assert [h for lvl, h, _ in outline.headings if lvl == 2] == [
-        "How exposed you are",
         "What matters most",
         "Can Meta train its AI on your posts?",
+        "How exposed you are",
         "Your settings by platform and topic",
         "AI training: what you can and cannot control",
         "What auditor could not check",
@@ -136,8 +137,9 @@ def test_html_answers_three_questions_first_then_every_finding_by_platform_and_t
     ]
     # Exposure per platform audited, each topic with its counts.
     assert outline.in_section("exposure", 3) == ["Facebook", "Instagram", "Accounts Center", "Meta"]
-    exposure = html[html.index('id="exposure"') : html.index('id="top"')]
-    assert "1 of 1 to change" in exposure and "nothing read · 1 to check" in exposure
+    exposure = html[html.index('id="exposure"') : html.index('id="findings"')]
+    assert "1 of 1 to change" in exposure and "1 to check yourself" in exposure and "1 could not be read" in exposure
+    assert "nothing read" not in exposure and "to check<" not in exposure
     # The most important changes, most severe first, each linked to its card.
     failed = [f for f in findings.findings if f.status == "fail"]
     top = html[html.index('id="top"') : html.index('id="ai-answer"')]
@@ -145,9 +147,11 @@ def test_html_answers_three_questions_first_then_every_finding_by_platform_and_t
     assert linked == [f.check for f in sorted(failed, key=lambda f: SEVERITY.index(f.severity))][:5]
     assert linked[0] == "two-factor-on"  # critical, though sixth in the checklist
     assert all(f'id="f-{check}"' in html for check in linked)
-    # Groups: the one with the most severe change first; what is to change open, the rest closed.
+    # Groups: the one with the most severe change first, and only it open; in it, what is to change open.
     groups = outline.in_section("findings", 3)
     assert groups[0] == "Accounts Center · Account security"
+    opened = re.findall(r'<details class="group"( open)?>\n<summary><h3>([^<]+)</h3>', html)
+    assert [name for state, name in opened if state] == [groups[0]] and len(opened) == len(groups)
     assert sorted(groups) == sorted({f"{p} · {c}" for p, c in re.findall(r"(\w[\w ]*) · ([^<]+)</h3>", html)})
     assert sorted(outline.in_section("findings", 4)) == sorted(f.title for f in findings.findings)
     cards = re.findall(r'<li class="card [^"]*" id="f-([a-z0-9-]+)" data-show="(\w+)">\n<details( open)?>', html)
@@ -169,19 +173,30 @@ def test_each_change_says_why_and_where_to_click(eu_report):
     assert 'Now: <strong dir="auto">Off</strong>' in card
 
 
-def test_html_is_one_self_contained_file_with_the_screenshot_inlined(eu_report):
+def test_html_links_its_screenshots_as_files_and_loads_them_lazily(eu_report):
     html = (eu_report / "report.html").read_text(encoding="utf-8")
     outline = Outline(html)
     assert not [t for t, a in outline.tags if t in ("link", "iframe", "object")]
     assert [a for t, a in outline.tags if t == "script"] == [{}]  # the filter's, inline
-    external = [a.get("src") for t, a in outline.tags if a.get("src") and not a["src"].startswith("data:")]
-    assert external == []
-    assert "url(" not in html and "@import" not in html
     images = [a for t, a in outline.tags if t == "img"]
-    assert [a["src"] for a in images] == ["data:image/png;base64," + base64.b64encode(png()).decode()]
+    assert [(a["src"], a["loading"]) for a in images] == [("evidence/facebook-posts.png", "lazy")]
+    assert (eu_report / images[0]["src"]).read_bytes() == png()  # beside the report, whatever folder it is in
     assert images[0]["alt"].startswith("Screenshot of the settings page")
-    assert 'href="#shot-1"' in html and 'id="shot-1"' in html
+    assert 'href="#shot-1"' in html and 'id="shot-1"' in html and '<a href="evidence/facebook-posts.png">' in html
+    assert "data:" not in html and "url(" not in html and "@import" not in html
     assert ".card{" in html  # the CSS is inlined
+
+
+def test_single_file_inlines_the_screenshots(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    (run_dir / "evidence").mkdir(parents=True)
+    shutil.copy(GOLDEN / "eu.json", run_dir / "findings.json")
+    (run_dir / "evidence" / "facebook-posts.png").write_bytes(png())
+    out = tmp_path / "one"
+    assert main(["report", str(run_dir / "findings.json"), "-o", str(out), "--single-file"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["junit.xml", "report.html", "report.md"]
+    images = [a for t, a in Outline((out / "report.html").read_text(encoding="utf-8")).tags if t == "img"]
+    assert [a["src"] for a in images] == ["data:image/png;base64," + base64.b64encode(png()).decode()]
 
 
 def test_only_screenshots_inside_the_findings_folder_are_embedded(tmp_path):
@@ -205,10 +220,12 @@ def test_only_screenshots_inside_the_findings_folder_are_embedded(tmp_path):
     ]
     findings = findings.model_copy(update={"findings": hostile + findings.findings[5:]})
     html = write_report(findings, tmp_path / "out", evidence_root=run_dir).read_text(encoding="utf-8")
-    assert "data:" not in html and "See the screenshot" not in html and "Screenshots</h2>" not in html
+    assert "<img" not in html and "See the screenshot" not in html and "Screenshots</h2>" not in html
+    assert not (tmp_path / "out" / "evidence").exists() and not (tmp_path / "out" / "secret.png").exists()
 
 
-def test_provenance(tmp_path):
+def test_provenance(tmp_path, zone):
+    zone("UTC")
     findings = golden("eu")
     findings = findings.model_copy(
         update={
@@ -224,9 +241,11 @@ def test_provenance(tmp_path):
     assert "auditor 0.1.0" in footer and "chromium 140.0 (test)" in footer
     assert "http://127.0.0.1:8765" in footer and "a stand-in for Meta" in footer
     assert f"sha256 {findings.checklist.sha256}" in footer and "version 1" in footer
-    assert "<code>facebook/posts</code> 2026-11-22" in footer
-    assert "started 2026-11-23T10:00:00+00:00" in footer
-    assert "EU or UK" in footer
+    assert "Facebook · Posts (November 22, 2026)" in footer and "facebook/posts" not in footer
+    said = footer.replace("\u202f", " ")  # CLDR puts a narrow no-break space before AM
+    assert "started November 23, 2026, 10:00 AM UTC" in said and "T10:00" not in footer  # TZ=UTC in this test
+    assert "the EU and EEA or the UK" in footer and "EU or UK" not in footer
+    assert "Platforms</dt><dd>Facebook, Instagram" in footer
 
 
 @pytest.mark.parametrize(
@@ -257,7 +276,7 @@ def test_what_could_not_be_checked_says_why_in_plain_words():
     section = html[html.index('id="unknown"') : html.index('id="scores"')]
     assert "Meta showed its login page (2)" in section
     assert "Log in again (auditor login), then run the audit again." in section
-    assert "Does not apply to you" in section and "instagram was not audited" in section
+    assert "Does not apply to you" in section and "Instagram was not audited" in section
     assert "Your future posts are not public" in section  # the goal, not a claim that it failed
 
 
@@ -527,7 +546,7 @@ def test_report_in_a_browser(page, eu_report, request):
         assert page.get_by_role(landmark).count() == 1
     assert page.get_by_role("heading", level=1).all_inner_texts() == ["Your privacy settings report"]
     main_region = page.get_by_role("main")
-    assert main_region.get_by_role("heading", level=2).first.inner_text() == "How exposed you are"
+    assert main_region.get_by_role("heading", level=2).first.inner_text() == "What matters most"
     top = page.get_by_role("region", name="What matters most")
     assert top.get_by_role("link").first.inner_text() == "Two-factor authentication is off"
     findings = page.get_by_role("region", name="Your settings by platform and topic")
@@ -539,7 +558,14 @@ def test_report_in_a_browser(page, eu_report, request):
         == 1
     )
     assert page.get_by_role("contentinfo").get_by_role("heading", level=2).inner_text() == "About this report"
-    assert page.get_by_role("img", name=re.compile("^Screenshot of the settings page")).count() == 1
+    # The screenshot is a file, loaded once shown: a link to it opens its closed section.
+    screenshot = page.get_by_role("img", name=re.compile("^Screenshot of the settings page"))
+    assert screenshot.count() == 0  # closed at first: a phone loads no picture it does not show
+    page.goto((eu_report / "report.html").as_uri() + "#shot-1")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#shot-1 img'); return i.complete && i.naturalWidth > 0; }"
+    )
+    assert screenshot.count() == 1
     # Readable on a phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot = request.config.rootpath / "test-results" / "report" / "report-phone.png"

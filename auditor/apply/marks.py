@@ -69,6 +69,7 @@ def _mark(change, applied: Applied) -> dict:
         "writes": list(change.writes),
         "before": change.before_text or _text(change.before),
         "after": change.after_text or _text(change.after),
+        "values": (change.before, change.after),  # the report words them in its own language (auditor.values)
     }
 
 

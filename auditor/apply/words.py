@@ -3,7 +3,8 @@
 The sentences are apply.txt.j2's (report.apply_words), translatable like the report's, in the
 report's language. This module gives them their data: each setting named by its label on the page,
 each value by the page's own words (as read, or the flow's text for it), each check by its title;
-never an id.
+never an id. Labels and values are in the report's wording, as the report shows them (auditor.values):
+the page's own when the pages speak the report's language, else the flow's texts in that language.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import i18n
+from auditor import i18n, values
 from auditor.apply.marks import made_by
 from auditor.apply.plan import ANSWERS, Plan, Planned, page_words
 from auditor.apply.record import Applied, ChangeRecord
@@ -34,8 +35,10 @@ class Words:
     _titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # check -> (title, where to do it)
 
     def __post_init__(self) -> None:
-        self.locale = (self.findings.run.locale if self.findings else None) or PAGE_LOCALE
-        self.lang = self.lang or i18n.language_of(self.locale)
+        page = (self.findings.run.locale if self.findings else None) or PAGE_LOCALE
+        self.lang = self.lang or i18n.language_of(page)
+        self.same_language = i18n.language_of(page) == self.lang  # else the page's own texts read are not shown
+        self.locale = values.words_locale(self.lang, page)  # labels and values in the report's wording
         self.words = apply_words(self.lang)
         if self.findings is not None:
             localized = i18n.localize(self.findings, self.lang)
@@ -90,6 +93,7 @@ class Words:
         }
 
     def _value(self, p: Planned, value: Value, raw: str | None = None) -> str:
+        raw = raw if self.same_language else None
         return "?" if value is None and not raw else page_words(p.item, value, self.vocabulary, self.locale, raw)
 
     def _text(self, localized) -> str | None:

@@ -11,6 +11,7 @@ from typer._click import exceptions as click_exceptions  # typer vendors click; 
 
 from auditor.cli import apply, audit, history, tools  # noqa: F401  (they register their commands on the app)
 from auditor.cli.app import app
+from auditor.cli.conventions import conventional, plain
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError
 from auditor.shown import echo
 
@@ -20,16 +21,17 @@ EXIT_INTERRUPTED = 130  # what typer returns for a KeyboardInterrupt that ended 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every expected failure is one line on stderr and an exit code."""
     command = typer.main.get_command(app)
+    conventional(command)
     try:
         result = command.main(args=argv, prog_name="auditor", standalone_mode=False)
     except click_exceptions.UsageError as exc:
-        echo(f"auditor: error: {exc.format_message()}", err=True)
+        echo(f"auditor: error: {plain(exc.format_message())}", err=True)
         return EXIT_BAD_INPUT
     except click_exceptions.ClickException as exc:
-        echo(f"auditor: error: {exc.format_message()}", err=True)
+        echo(f"auditor: error: {plain(exc.format_message())}", err=True)
         return exc.exit_code
     except AuditorError as exc:
-        echo(f"auditor: error: {exc}", err=True)
+        echo(f"auditor: error: {plain(str(exc))}", err=True)
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
         result = EXIT_INTERRUPTED

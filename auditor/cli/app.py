@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from auditor import __version__
+from auditor.cli.conventions import HELP_OPTIONS, Ordered
 
 app = typer.Typer(
     help=(
@@ -21,6 +22,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=Ordered,
+    context_settings=HELP_OPTIONS,
 )
 flows_app = typer.Typer(help="Check and write flows (how each settings page is read).", no_args_is_help=True)
 replica_app = typer.Typer(

@@ -159,12 +159,19 @@ def report(
     ),
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
     lang: Lang = None,
+    single_file: Annotated[
+        bool,
+        typer.Option(
+            "--single-file",
+            help="Put the screenshots inside report.html (one file to send; larger) instead of evidence/.",
+        ),
+    ] = False,
     fail_on: FailOn = None,
 ) -> None:
     """Write the report from findings.json (offline)."""
     from auditor import rerun
 
-    echo(rerun.report_file(findings, out, template_dir, lang=lang and lang.value))
+    echo(rerun.report_file(findings, out, template_dir, lang=lang and lang.value, single_file=single_file))
     budget(fail_on, findings)
 
 

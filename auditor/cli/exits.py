@@ -64,8 +64,14 @@ def drift_exit_code(found) -> int:
 def moved(since) -> None:
     """`--fail-on-change`: exit 3 when a value moved since the last recorded run."""
     if since is not None and since.moved:
-        values = ", ".join(f"{c.setting} ({c.before} -> {c.after})" for c in since.moved)
-        echo(f"auditor: changed since the last run ({since.previous[:10]}): {values}", err=True)
+        from auditor import i18n, values
+
+        said = "; ".join(
+            f"{c.title or values.label(c.setting)}: {values.shown(c.setting, c.before)} -> "
+            f"{values.shown(c.setting, c.after)}"
+            for c in since.moved
+        )
+        echo(f"auditor: changed since the last run ({i18n.day(since.previous, i18n.SOURCE)}): {said}", err=True)
         raise typer.Exit(EXIT_DRIFT)
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 from auditor import results
 from auditor.cohort.accounts import Account
 from auditor.files import write_atomic
-from auditor.i18n import LANGUAGES, SOURCE, failure_titles, language_of
+from auditor.i18n import LANGUAGES, SOURCE, checklist_title, failure_titles, language_of
 from auditor.models import Frozen
 from auditor.results import Severity, Source
 from auditor.spec import Loaded
@@ -133,6 +133,13 @@ def write_summary(out: Path, summary: Summary, lang: str = SOURCE) -> Path:
     from auditor.report import environment
 
     results.write(out / SUMMARY_JSON, summary)
+    from auditor.texts import stop_reason
+
     titles = failure_titles(summary.checklist.id, lang)  # the checks' words in `lang`, where the checklist has them
-    html = environment(lang=lang).get_template("summary.html.j2").render(s=summary, titles=titles)
+    reasons = {row.name: said for row in summary.accounts if row.reason and (said := stop_reason(row.reason, lang))}
+    html = (
+        environment(lang=lang)
+        .get_template("summary.html.j2")
+        .render(s=summary, titles=titles, checklist=checklist_title(summary.checklist, lang), reasons=reasons)
+    )
     return write_atomic(out / SUMMARY_HTML, html)

@@ -2,6 +2,8 @@
 
 Read-only but for a migration of an older schema. Accounts are shown by pseudonym; `--account`
 takes a pseudonym (or its start) or a name the account was audited under, matched by its keyed hash.
+A person reads the lines: times in their own zone, each setting by its label on the page, each value in
+the page's words, each check by its title (auditor.values); the export keeps the machine forms.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from auditor import i18n, values
 from auditor.history import store
 from auditor.history.compare import Change, compare
 from auditor.history.pseudonym import load_key, pseudonym
@@ -84,7 +87,8 @@ def timeline(path: Path, name: str | None = None, since: date | None = None) -> 
             for n, run in enumerate(every):
                 if since is not None and run.started[:10] < since.isoformat():
                     continue
-                lines.append(f"  {_when(run.started)}  {', '.join(run.platforms)}  {_counts(run)}")
+                platforms = ", ".join(p.capitalize() for p in run.platforms)
+                lines.append(f"  {_when(run.started)}  {platforms}  {_counts(run)}")
                 if n > 0 and every[n - 1].digest != run.digest:
                     before, after = store.snapshot(db, every[n - 1].id), store.snapshot(db, run.id)
                     between = {
@@ -92,8 +96,13 @@ def timeline(path: Path, name: str | None = None, since: date | None = None) -> 
                         for s, done in applied.items()
                     }
                     found = compare(before, after, between)
+                    titles = {check: failed for check, (_title, failed) in i18n.check_titles(run.checklist).items()}
                     lines += [f"    {_change(c)}" for c in found.changes]
-                    lines += [f"    check {check}: passed, now fails" for check, _title in found.now_failing]
+                    lines += [
+                        f"    {titles.get(check) or values.label(after.checks[check][0])}: passed at the audit before, "
+                        "fails now"
+                        for check, _title in found.now_failing
+                    ]
     return lines or ["no audit recorded yet"]
 
 
@@ -107,30 +116,41 @@ def _applied(db: sqlite3.Connection, account: int) -> dict[str, list[tuple[str, 
 
 
 def _when(started: str) -> str:
-    return started[:16].replace("T", " ")
+    return i18n.moment(started, i18n.SOURCE)  # in the person's zone
 
 
 def _counts(run: RunRow) -> str:
     c = run.counts
     version = f" {run.checklist_version}" if run.checklist_version else ""
     return (
-        f"{run.checklist}{version}: {c.get('fail', 0)} to change, {c.get('pass', 0)} fine, "
-        f"{c.get('unknown', 0)} could not be checked"
+        f"{_checklist(run.checklist)}{version}: {c.get('fail', 0)} to change, {c.get('pass', 0)} fine, "
+        f"{c.get('manual', 0)} to check yourself, {c.get('unknown', 0)} could not be read"
     )
 
 
+def _checklist(checklist: str) -> str:
+    """A shipped checklist by its title, another by the name it was given."""
+    return i18n.shipped_title(checklist, i18n.SOURCE) or checklist
+
+
 def _change(c: Change) -> str:
+    name = values.label(c.setting)
     if c.kind == "new":
-        text = f"{c.setting}: new, {_shown(c.after)}"
+        text = f"{name}: new, {_words(c.setting, c.after)}"
     elif c.kind == "gone":
-        text = f"{c.setting}: gone (was {_shown(c.before)})"
+        text = f"{name}: gone (was {_words(c.setting, c.before)})"
     else:
-        text = f"{c.setting}: {_shown(c.before)} -> {_shown(c.after)}"
+        text = f"{name}: {_words(c.setting, c.before)} -> {_words(c.setting, c.after)}"
     notes = [n for n, on in ((f"by auditor {c.by}", c.by_apply), ("less private", c.alarming)) if on]
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 
+def _words(setting: str, value) -> str:
+    return values.shown(setting, value) if value is not None else "nothing"
+
+
 def _shown(value) -> str:
+    """A value as the export writes it: the machine form (a CSV's cell)."""
     if value is None:
         return ""
     return json.dumps(value) if isinstance(value, bool) else str(value)
