@@ -17,9 +17,10 @@ NEXT_STEP = {
 }
 
 
-def wrong_kind(path, data, wanted: str) -> str | None:
-    """The error for a results file of another kind than the command takes, with the next step; None if it fits."""
+def wrong_kind(path, data, wanted: tuple[str, ...]) -> str | None:
+    """The error for a results file of another kind than the command takes (one of `wanted`), with the next step;
+    None if it fits."""
     kind = data.get("kind") if isinstance(data, dict) else None
-    if not isinstance(kind, str) or kind == wanted:
+    if not isinstance(kind, str) or kind in wanted:
         return None
-    return f"{path}: {NEXT_STEP.get(kind, f'this is not a {wanted} file (it says it is {kind!r})')}"
+    return f"{path}: {NEXT_STEP.get(kind, f'this is not a {wanted[0]} file (it says it is {kind!r})')}"

@@ -6,6 +6,7 @@ sha256), and timestamps. `None` always means "not seen", never "off".
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
@@ -217,8 +218,9 @@ def read(path: Path, model: type[BaseModel]) -> BaseModel:
         raise InputError(f"{path}: schema_version: {version} {why}")
     from auditor.kinds import wrong_kind  # a file of another kind: say what it is, and what to do
 
-    wanted = model.model_fields["kind"].default if "kind" in model.model_fields else None
-    if wanted is not None and (wrong := wrong_kind(path, data, wanted)):
+    field = model.model_fields.get("kind")
+    wanted = typing.get_args(field.annotation) if field is not None else ()  # the Literal's kinds
+    if wanted and (wrong := wrong_kind(path, data, wanted)):
         raise InputError(wrong)
     try:
         return model.model_validate(data)

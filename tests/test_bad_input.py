@@ -407,14 +407,14 @@ def not_regular(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     "argv, says",
     [
-        ("evaluate {c}/good-observations.json -o {fifo}", "{fifo}:1: -o: {fifo} is not a regular file"),
-        ("evaluate {c}/good-observations.json -o {link}", "{link}:1: -o: {link} is a symbolic link"),
-        ("evaluate {c}/good-observations.json -o {dangling}", "{dangling}:1: -o: {dangling} is a symbolic link"),
-        ("baseline update {c}/good-observations.json -o {link}", "{link}:1: -o: {link} is a symbolic link"),
-        ("report {c}/good-findings.json -o {fifo}", "{fifo}:1: -o: {fifo} is not a folder"),
-        ("report {c}/good-findings.json -o {link}", "{link}:1: -o: {link} is not a folder"),
-        ("history --history {c}/none.sqlite --export {fifo}", "{fifo}:1: --export: {fifo} is not a regular file"),
-        ("history --history {c}/none.sqlite --export {link}", "{link}:1: --export: {link} is a symbolic link"),
+        ("evaluate {c}/good-observations.json -o {fifo}", "{fifo}: -o: {fifo} is not a regular file"),
+        ("evaluate {c}/good-observations.json -o {link}", "{link}: -o: {link} is a symbolic link"),
+        ("evaluate {c}/good-observations.json -o {dangling}", "{dangling}: -o: {dangling} is a symbolic link"),
+        ("baseline update {c}/good-observations.json -o {link}", "{link}: -o: {link} is a symbolic link"),
+        ("report {c}/good-findings.json -o {fifo}", "{fifo}: -o: {fifo} is not a folder"),
+        ("report {c}/good-findings.json -o {link}", "{link}: -o: {link} is not a folder"),
+        ("history --history {c}/none.sqlite --export {fifo}", "{fifo}: --export: {fifo} is not a regular file"),
+        ("history --history {c}/none.sqlite --export {link}", "{link}: --export: {link} is a symbolic link"),
     ],
 )
 def test_an_output_that_is_not_a_regular_file_or_folder_is_refused_and_kept(argv, says, tmp_path, capsys):
