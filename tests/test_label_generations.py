@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from auditor import spec
+from auditor.observe.wording import Words
 
 CATALOG = yaml.safe_load((Path(__file__).parent / "data" / "catalog_labels.yml").read_text(encoding="utf-8"))
 LABEL_FIELDS = ("label", "label_2024", "labels_2025", "labels_legacy", "labels", "items")
@@ -130,6 +131,20 @@ def test_every_catalog_option_text_of_a_setting_is_in_its_flow(entry):
     recorded = [(f, t) for f in OPTION_FIELDS for t in entry.get(f, [])]
     missing = [(f, t) for f, t in recorded if t not in texts and (entry["id"], t) not in NOT_OPTIONS]
     assert not missing, f"{entry['id']} ({', '.join(entry['sources'])}): the flows lack {missing}"
+
+
+@pytest.mark.parametrize("audience", CATALOG["audience_names"])
+def test_every_audience_the_catalog_saw_named_live_is_a_wording_of_the_vocabulary(audience):
+    """The audience button names the audience in its own words ("Sharing with Your friends of friends. ",
+    catalog 12): each is an option wording, read as that option by every setting that offers it, and never as
+    an option inside it ("Friends")."""
+    wordings = {t: value for value, texts in VOCABULARY.values.items() for t in texts.variants()}
+    assert audience in wordings, f"the vocabulary lacks the audience {audience!r} (catalog 12)"
+    words = Words(VOCABULARY, "en_US")
+    offering = [s for s in SETTINGS if s.read == "audience" and wordings[audience] in (s.values or ())]
+    assert offering
+    for setting in offering:
+        assert words.option_in(setting, f"Edit privacy. Sharing with {audience}. ").value == wordings[audience]
 
 
 def test_every_exception_is_still_in_the_catalog():
