@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from auditor.errors import InputError
 from auditor.spec import Loaded
 
 LOGIN_URLS = {"facebook": "https://www.facebook.com/login/", "instagram": "https://www.instagram.com/accounts/login/"}
@@ -49,8 +50,20 @@ def platforms_of(flow: Loaded) -> set[str]:
     return {platform}
 
 
-def select_flows(flows: list[Loaded], platforms: list[str]) -> list[Loaded]:
-    return [f for f in flows if platforms_of(f) & set(platforms)]
+def select_flows(flows: list[Loaded], platforms: list[str], only: tuple[str, ...] = ()) -> list[Loaded]:
+    """The flows a run of `platforms` reads: all of theirs, or those of them named in `only` (--flow)."""
+    return [f for f in flows if platforms_of(f) & set(platforms) and (not only or f.id in only)]
+
+
+def check_flow_ids(flows: list[Loaded], platforms: list[str], ids: list[str]) -> tuple[str, ...]:
+    """The pages a person named with --flow, each one a flow of the audited platforms; otherwise bad input."""
+    known = [f.id for f in select_flows(flows, platforms)]
+    for flow_id in ids:
+        if flow_id not in known:
+            raise InputError(
+                f"--flow {flow_id}: no such page among the flows of {' and '.join(platforms)} ({', '.join(known)})"
+            )
+    return tuple(ids)
 
 
 def flow_url(flow: Loaded, platforms: list[str]) -> str:

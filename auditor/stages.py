@@ -51,6 +51,7 @@ class FlowSet:
     flows: list[spec.Loaded]
     vocabulary: spec.Vocabulary
     not_applicable: list[spec.NotApplicable]
+    only: tuple[str, ...] = ()  # the flows a run reads (--flow); empty: every flow of its platforms
 
     @classmethod
     def load(cls, flows_dir: Path | None = None) -> FlowSet:
@@ -256,7 +257,7 @@ def observe_in(
 
     Screenshots go to `evidence_in`/evidence/ (the observations file's folder; None: no screenshots).
     """
-    flows = select_flows(flow_set.flows, platforms)
+    flows = select_flows(flow_set.flows, platforms, flow_set.only)
     if way.credentials is not None:
         failed = _log_in(browser, platforms, way.credentials, flow_set.vocabulary, say)
         if failed is not None:

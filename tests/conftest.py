@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 
 import pytest
 
@@ -166,11 +167,32 @@ def page_requested(replica, fragment: str) -> bool:
     return any(fragment in path for _t, _h, method, path, _n in replica.store.requests() if method == "GET")
 
 
-def start_auditor(*args: str, env: dict) -> subprocess.Popen:
+# ---------------------------------------------------------------------- the command line in a process of its own
+def auditor_argv(*args) -> list[str]:
+    return [sys.executable, "-m", "auditor", *map(str, args)]
+
+
+def run_auditor(*args, env: dict, timeout: float = 300, cwd=None) -> subprocess.CompletedProcess:
+    """`auditor ARGS` run to completion in a process of its own, as a script or CI runs it: no terminal on stdin,
+    its output captured. (The product's own browser must run in a process of its own: pytest-playwright's
+    Playwright already runs in the test's thread. A command with no browser runs in-process: auditor.cli.main.)"""
+    return subprocess.run(
+        auditor_argv(*args),
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_auditor(*args, env: dict) -> subprocess.Popen:
     """`auditor ARGS` in its own session (so a Ctrl-C can go to its whole group, as a terminal's does)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "auditor", *args],
+        auditor_argv(*args),
         env=env,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -178,41 +200,71 @@ def start_auditor(*args: str, env: dict) -> subprocess.Popen:
     )
 
 
-def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 120) -> tuple[int, str]:
+class Running:
+    """A started `auditor ARGS` whose stderr is read as it comes, so that a test can wait for what it says (a
+    state: a page read, a Ctrl-C heard) and then act on it. On the way out its whole group is ended."""
+
+    def __init__(self, *args, env: dict):
+        self.process = start_auditor(*args, env=env)
+        self.lines: list[str] = []
+        self._said = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            with self._said:
+                self.lines.append(line)
+                self._said.notify_all()
+
+    @property
+    def err(self) -> str:
+        with self._said:
+            return "".join(self.lines)
+
+    def wait_for(self, said, timeout: float = 180) -> str:
+        """The first line of stderr that `said` (a text it holds, or a test of the line), once it came."""
+        test = said if callable(said) else (lambda line: said in line)
+        with self._said:
+            found = self._said.wait_for(lambda: next((x for x in self.lines if test(x)), None), timeout)
+        assert found, f"auditor never said {said!r}:\n{self.err}"
+        return found
+
+    def ctrl_c(self) -> None:
+        """Ctrl-C to its whole group, as a terminal sends it: Playwright's driver gets it too."""
+        os.killpg(self.process.pid, signal.SIGINT)
+
+    def finish(self, timeout: float = 180) -> tuple[int, str, str]:
+        """(exit code, stdout, stderr) once it ended."""
+        out = self.process.stdout.read()
+        self.process.wait(timeout=timeout)
+        self._reader.join(timeout=30)
+        return self.process.returncode, out, self.err
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # whatever of its group is left (the browser), on a failure
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def ctrl_c_on_stories(replica, args: list[str], env: dict, timeout: float = 180) -> tuple[int, str]:
     """Run `auditor ARGS`, press Ctrl-C while it reads Facebook's stories page; (exit code, stderr).
 
-    The page is held for 2 s so that Ctrl-C lands while it loads. The process gets a session of
-    its own and Ctrl-C goes to its whole group, as a terminal's does: Playwright's driver too.
+    The page's data is held (the hold knob) until auditor said it heard the Ctrl-C, so the Ctrl-C lands while
+    the page loads however busy the machine is.
     """
-    replica.knobs.set("slow:fb_stories:2000")
-    process = start_auditor(*args, env=env)
-    try:
-        wait_until(lambda: page_requested(replica, "tab=stories"))
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=timeout)
-    finally:
-        process.kill()
-    return process.returncode, err
-
-
-def ctrl_c_twice(process: subprocess.Popen) -> tuple[list[str], threading.Thread]:
-    """Ctrl-C to the whole group of `process` (started in a session of its own), and once it said it heard
-    that, a second one. Returns its stderr lines and the thread reading them (join it once the process ended)."""
-    err: list[str] = []
-    heard = threading.Event()
-
-    def read_stderr():
-        for line in process.stderr:
-            err.append(line)
-            if "Ctrl-C again" in line:
-                heard.set()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
-    os.killpg(process.pid, signal.SIGINT)
-    assert heard.wait(60), "".join(err)
-    os.killpg(process.pid, signal.SIGINT)
-    return err, reader
+    replica.knobs.set("hold:fb_stories")
+    with Running(*args, env=env) as running:
+        wait_until(lambda: page_requested(replica, "tab=stories"), timeout)
+        running.ctrl_c()
+        running.wait_for("Ctrl-C again", timeout)  # heard: it stops after the page in progress
+        replica.let_go()
+        code, _out, err = running.finish(timeout)
+    return code, err
 
 
 @pytest.fixture

@@ -233,6 +233,16 @@ CASES = [
         "--connect URL: not a valid host and port",
         secrets=SECRETS,
     ),
+    # Pages to read (--flow): a flow of the audited platforms, by its id.
+    case(OBSERVE + " --flow facebook/postz", "auditor: error: --flow facebook/postz: no such page among the flows of"),
+    case(
+        "observe instagram --session {c}/good-session.json --flow facebook/posts -o {out}/o.json",
+        "--flow facebook/posts: no such page among the flows of instagram (accounts_center/",
+    ),
+    case(
+        "run --accounts {c}/accounts-with-bad-session.yml -o {out} --flow posts",
+        "--flow posts: no such page among the flows of facebook and instagram",
+    ),
     # Numbers of seconds and ports.
     case(OBSERVE + " --pace inf", "auditor: error: --pace: give a number of seconds, 0 or more"),
     case(OBSERVE + " --pace nan", "auditor: error: --pace: give a number of seconds, 0 or more"),

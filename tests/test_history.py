@@ -112,6 +112,22 @@ def test_new_settings_settings_gone_and_unread_ones(tmp_path, checklist):
     assert kinds == {("fb.friend_requests", "gone", "everyone", None), ("ac.ad_partners_activity", "new", None, "yes")}
 
 
+def test_settings_a_run_did_not_read_are_neither_gone_nor_new(tmp_path, checklist):
+    """A run of one page (--flow) between two whole runs: what it did not read tells nothing; what both read does."""
+    db = tmp_path / "history.sqlite"
+    record(db, audited(checklist, "2026-01-05T10:00:00+00:00"))
+    whole, _ = audited(checklist, "2026-02-05T10:00:00+00:00", **{"fb.future_posts_audience": "friends"})
+    posts = ("fb.future_posts_audience", "fb.limit_past_posts", "fb.review_activity_log")
+    one_page = whole.model_copy(update={"observations": [o for o in whole.observations if o.setting in posts]})
+    assert len(one_page.observations) == 3
+    few = record(db, (one_page, evaluate(one_page, checklist)))
+    assert [(c.setting, c.kind, c.before, c.after) for c in few.since.changes] == [
+        ("fb.future_posts_audience", "changed", "public", "friends")
+    ]
+    again = record(db, audited(checklist, "2026-03-05T10:00:00+00:00", **{"fb.future_posts_audience": "friends"}))
+    assert again.since.changes == []  # nothing new after the run of one page, nothing changed since it
+
+
 def test_a_change_auditor_apply_recorded_is_marked_and_not_alarming(tmp_path, checklist):
     db = tmp_path / "history.sqlite"
     record(db, audited(checklist, "2026-01-05T10:00:00+00:00", **{"fb.lookup_by_email": "friends"}))

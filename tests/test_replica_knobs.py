@@ -7,6 +7,7 @@ import time
 
 import pytest
 from conftest import wait_until
+from playwright.sync_api import expect
 
 from auditor.network import URLENCODED
 from auditor.replica import model
@@ -112,14 +113,38 @@ def test_remove_page_shows_metas_unavailable_page(page, replica, log_in):
     page.get_by_role("heading", name="This content isn't available right now").wait_for()
 
 
-def test_slow_delays_the_settings_read_not_the_page(page, replica, log_in):
+def test_slow_delays_the_settings_read(page, replica, log_in):
     log_in("demo")
     replica.knobs.set("slow:fb_posts:1500")
     started = time.monotonic()
     page.goto(POSTS, wait_until="domcontentloaded")
-    assert page.get_by_role("progressbar", name="Loading...").count() == 1  # the shell is there, the data is not yet
     page.get_by_role("heading", name="Posts", level=1).wait_for()
-    assert time.monotonic() - started >= 1.5
+    assert time.monotonic() - started >= 1.5  # the server held the data that long (a lower bound: no race)
+
+
+def test_hold_keeps_the_settings_read_back_until_let_go_not_the_page(page, replica, log_in):
+    log_in("demo")
+    replica.knobs.set("hold:fb_posts")
+    page.goto(POSTS, wait_until="domcontentloaded")
+    loading = page.get_by_role("progressbar", name="Loading...")
+    expect(loading).to_be_visible()  # the shell is there, the data is not, and stays away while held
+    heading = page.get_by_role("heading", name="Posts", level=1)
+    assert heading.count() == 0
+    replica.let_go()
+    heading.wait_for()
+    expect(loading).to_have_count(0)
+
+
+def test_hold_keeps_a_saves_answer_back_until_let_go_and_the_save_is_kept(page, replica, log_in):
+    log_in("demo")
+    replica.knobs.set("hold:fb.search_engine_link")
+    switch = loaded(page, FIND).get_by_role("switch", name=SEARCH_ENGINES)
+    expect(switch).to_be_checked()
+    switch.click()
+    wait_until(lambda: [w.value for w in replica.writes()] == ["off"])  # received; its answer is held
+    assert replica.store.get("demo", "fb.search_engine_link") == "off"
+    replica.let_go()
+    expect(switch).not_to_be_checked()  # the page applied the answer
 
 
 def test_error_answers_http_500_with_metas_error_page(page, replica, log_in):
@@ -173,6 +198,7 @@ def test_a_wildcard_knob_hits_every_page(page, replica, log_in):
         ("move:fb.friend_requests:no_page", "unknown page 'no_page'"),
         ("slow:fb_posts:1:2", "takes 1 or 2 argument"),
         ("add:fb.friend_requests", "unknown page 'fb.friend_requests'"),
+        ("hold:fb.nothing", "unknown page or setting 'fb.nothing'"),
     ],
 )
 def test_bad_knobs_are_refused_with_a_reason(text, message):
@@ -213,7 +239,7 @@ def test_divswitch_renders_a_boolean_as_a_div_switch(page, replica, log_in):
     assert page.get_by_role("main").locator("input").count() == 0
     switch.click()  # it works as the input did: one write
     wait_until(lambda: [w.value for w in replica.writes()] == ["off"])
-    assert switch.get_attribute("aria-checked") == "false"
+    expect(switch).to_have_attribute("aria-checked", "false")  # once the page applied the save's answer
     replica.store.set("demo", "fb.search_engine_link", "on")
     off_again(page, replica, FIND, before)
 

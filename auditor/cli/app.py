@@ -116,6 +116,16 @@ Timeout = Annotated[
         help="The longest the audit may take, in seconds (default 900); pages not read by then are marked timeout.",
     ),
 ]
+FlowIds = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--flow",
+        help=(
+            "Read only this page: its flow, such as facebook/posts (repeatable; default: every page). "
+            "The checks of the pages not read stay unknown."
+        ),
+    ),
+]
 ReplicaRoute = Annotated[
     Optional[str],
     typer.Option(

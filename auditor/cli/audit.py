@@ -6,6 +6,7 @@ Each parses, calls a stage (auditor.stages) and says where the result is; heavy 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,6 +15,7 @@ import typer
 from auditor.cli.app import (
     BrowserPath,
     Connect,
+    FlowIds,
     Lang,
     OptionLists,
     Pace,
@@ -117,6 +119,7 @@ def observe(
     timeout: Timeout = None,
     browser_path: BrowserPath = None,
     connect: Connect = None,
+    flow: FlowIds = None,
 ) -> None:
     """Read every setting the flows know, read-only, and write observations.json."""
     from auditor import stages
@@ -132,7 +135,8 @@ def observe(
         connect=connect,
         timeout=timeout,
     )
-    finish(stages.observe([p.value for p in platforms], out, options))
+    chosen = [p.value for p in platforms]
+    finish(stages.observe(chosen, out, options, _flow_set(chosen, flow)))
 
 
 @app.command()
@@ -225,6 +229,7 @@ def run(
         ),
     ] = False,
     fail_on: FailOn = None,
+    flow: FlowIds = None,
 ) -> None:
     """Observe, evaluate and report in one go, into one folder (or, with --accounts, one folder per account)."""
     recorded_in = history_file(history, no_history)
@@ -256,6 +261,7 @@ def run(
             lang=lang and lang.value,
             history=recorded_in,
             fail_on=fail_on,
+            flow_set=_flow_set(["facebook", "instagram"], flow),
         )
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
@@ -277,7 +283,8 @@ def run(
         history=recorded_in,
         history_names=(name,) if name else (),
     )
-    done = stages.run([p.value for p in platforms], out, options, checklist, baseline)
+    chosen = [p.value for p in platforms]
+    done = stages.run(chosen, out, options, checklist, baseline, _flow_set(chosen, flow))
     echo(out / "report.html")
     if done.drift is not None:
         echo(render_drift(done.drift))
@@ -295,6 +302,15 @@ def _options(replica: str | None, *, timeout: float | None = None, **given):
     from auditor.target import Target
 
     return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)
+
+
+def _flow_set(platforms: list[str], ids: list[str] | None):
+    """The flows a run reads: every page of its platforms, or the ones named with --flow."""
+    from auditor.meta import check_flow_ids
+    from auditor.stages import FlowSet
+
+    flow_set = FlowSet.load()
+    return replace(flow_set, only=check_flow_ids(flow_set.flows, platforms, ids)) if ids else flow_set
 
 
 def _run_accounts(accounts: Path, out: Path, fail_on, **options) -> None:

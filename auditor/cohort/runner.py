@@ -83,10 +83,11 @@ def run_cohort(
     timeout: float | None = None,
     lang: str | None = None,
     history: Path | None = None,
+    flow_set: FlowSet | None = None,
 ) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
-    flow_set = FlowSet.load()
+    flow_set = flow_set or FlowSet.load()
     loaded = flow_set.checklist(checklist)
     check_output_dir(out)
     if connect:

@@ -1,7 +1,8 @@
 """What changed between two runs of an account: values that moved, settings new or gone, checks that now fail.
 
 Only what both runs could tell is compared: a setting the page did not show this time (a
-timeout, a rate limit) did not change, and a platform one run did not audit has no settings gone.
+timeout, a rate limit) did not change, and a platform or a page one run did not read (--flow) has
+no settings gone or new.
 A change is "less private" when a check on the setting fails now: the value moved to one the check
 does not expect. A change `auditor apply` (or its undo) recorded is the person's own ("by auditor apply",
 "by auditor undo").
@@ -117,17 +118,15 @@ def compare(
     }
     failing_now = {setting for setting, status in after.checks.values() if status == "fail"}
     changes = []
-    for setting in sorted(set(before.settings) | set(after.settings)):
-        then, now = before.settings.get(setting), after.settings.get(setting)
-        platform = (now or then).platform
-        if not (before.audited(platform) and after.audited(platform)):
+    for setting in sorted(set(before.settings) & set(after.settings)):  # a page one run did not read tells nothing
+        then, now = before.settings[setting], after.settings[setting]
+        if not (before.audited(now.platform) and after.audited(now.platform)):
             continue
-        was, is_ = then is not None and then.present, now is not None and now.present
-        if was and is_ and not _same(then.value, now.value):
+        if then.present and now.present and not _same(then.value, now.value):
             kind = "changed"
-        elif is_ and (then is None or then.absent):
+        elif now.present and then.absent:
             kind = "new"
-        elif was and (now is None or now.absent):
+        elif then.present and now.absent:
             kind = "gone"
         else:
             continue
@@ -135,8 +134,8 @@ def compare(
             Change(
                 setting,
                 kind,
-                before=then.value if then is not None else None,
-                after=now.value if now is not None else None,
+                before=then.value,
+                after=now.value,
                 less_private=kind != "gone" and setting in failing_now,
                 by=_made_by(now.value, applied.get(setting, [])) if kind == "changed" else None,
                 title=title_of.get(setting, ""),

@@ -168,6 +168,8 @@ class App:
             if data.get("clear"):
                 self.knobs.clear()
             self.knobs.set(*data.get("set", []))
+            if data.get("let_go"):
+                self.knobs.let_go()
             return json_response([k.__dict__ for k in self.knobs.all()])
         if req.path == "/__replica/reset" and req.method == "POST":
             self.store.reset()
@@ -659,6 +661,7 @@ class App:
         slow = self.knobs.find("slow", page.id)
         resp = json_response({"data": answer, "extensions": {"is_final": True}})
         resp.delay = int(slow.arg or 3000) / 1000 if slow and "settings_page" in answer else late
+        resp.held = "settings_page" in answer and self.knobs.find("hold", page.id) is not None
         return resp
 
     def _screen_shown(self, page: Page, account: Account, key: str) -> bool:
@@ -695,6 +698,7 @@ class App:
         self.store.record_write(account.id, host, name, setting, value)
         answer = json_response({"data": {"setting_update": {"ok": True}}})
         answer.delay = STUCK_SECONDS if self.knobs.find("write_stuck", setting) else 0.0
+        answer.held = self.knobs.find("hold", setting) is not None
         return answer
 
 

@@ -56,6 +56,7 @@ class Response:
     content_type: str = "text/html; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0  # seconds to wait before answering (the slow fault)
+    held: bool = False  # answered only once the knobs let go (the hold knob)
 
     def set_cookie(
         self, name: str, value: str, domain: str, *, http_only: bool = False, max_age: int | None = None

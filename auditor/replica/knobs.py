@@ -18,6 +18,10 @@ A knob is written `KIND:TARGET[:ARG]`:
           error:PAGE              the page answers HTTP 500
           ratelimit:PAGE          the page shows Meta's "temporarily blocked" page
           expire:PAGE             the session expires when PAGE is opened
+          hold:PAGE               the page's data is answered only once the knobs let go (Replica.let_go, or
+                                  {"let_go": true} to /__replica/knobs), at the latest after HOLD_BOUND
+                                  seconds: a test waits for a state of the run, then lets the page load
+          hold:SETTING            the same for a save of SETTING: it is kept, and answered only then
   apply   write_error:SETTING     saving SETTING answers HTTP 500 and changes nothing
           write_stuck:SETTING     saving SETTING works, but its answer comes only after 30 s
           write_lost:SETTING      saving SETTING is answered as a success, and nothing is kept (a reload
@@ -88,6 +92,7 @@ KINDS = {
     "error": 1,
     "ratelimit": 1,
     "expire": 1,
+    "hold": 1,
     "write_error": 1,
     "write_stuck": 1,
     "write_lost": 1,
@@ -165,6 +170,8 @@ class Knob:
                 raise InputError(f"--mutate {text}: checkpoint takes a number of writes, not {parts[0]!r}")
             return
         expected, known = ("setting", settings) if kind in SETTING_KINDS else ("page", pages | {"*"})
+        if kind == "hold":
+            expected, known = "page or setting", pages | settings | {"*"}
         if parts[0] not in known:
             raise InputError(f"--mutate {text}: unknown {expected} {parts[0]!r}")
         wanted = {"divswitch": "switch", "checkbox": "switch", "choicerow": "audience"}.get(kind)
@@ -200,12 +207,16 @@ def _check_pattern(text: str, kind: str, parts: list[str]) -> None:
         raise InputError(f"--mutate {text}: {exc}") from None
 
 
+HOLD_BOUND = 300  # seconds a held answer waits at most: a run whose test never let go still ends
+
+
 class Knobs:
     """The knobs in force; tests set and clear them while the replica runs."""
 
     def __init__(self, knobs: list[Knob] = ()):
         self._lock = threading.Lock()
         self._knobs: list[Knob] = list(knobs)
+        self._let_go = threading.Event()
 
     def set(self, *knobs: Knob | str) -> None:
         parsed = [k if isinstance(k, Knob) else Knob.parse(k) for k in knobs]
@@ -215,6 +226,16 @@ class Knobs:
     def clear(self) -> None:
         with self._lock:
             self._knobs.clear()
+            self._let_go.set()  # whatever is still held goes; the next hold holds again
+            self._let_go = threading.Event()
+
+    def let_go(self) -> None:
+        """Answer what `hold` keeps back, now and until the knobs are cleared."""
+        self._let_go.set()
+
+    def wait_to_let_go(self) -> None:
+        """Where a held answer waits (in its request's own thread)."""
+        self._let_go.wait(HOLD_BOUND)
 
     def all(self) -> list[Knob]:
         with self._lock:

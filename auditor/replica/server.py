@@ -36,6 +36,8 @@ class _Handler(BaseHTTPRequestHandler):
         response = self.server.app.handle(request)
         if response.delay:
             time.sleep(response.delay)  # the "slow" fault: the server itself answers late
+        if response.held:
+            self.server.app.knobs.wait_to_let_go()
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -160,6 +162,10 @@ class Replica:
         self.knobs.clear()
         self.store.reset()
         self.app.forget_cookie_choices()
+
+    def let_go(self) -> None:
+        """Answer what the hold knob keeps back (a test lets a held page load once the run reached its state)."""
+        self.knobs.let_go()
 
     def expire_sessions(self, account: str | None = None) -> None:
         self.store.end_sessions(account)
