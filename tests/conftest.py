@@ -36,9 +36,19 @@ def _own_data_folder(tmp_path_factory):
         os.environ["XDG_DATA_HOME"] = saved
 
 
+# A test that uses one of these needs a Chromium: pytest-playwright's browser, or the replica (which tests
+# reach through a browser, theirs or auditor's own in a subprocess). Tests that start auditor's browser
+# some other way carry the marker themselves.
+NEEDS_A_BROWSER = {"browser", "context", "page", "playwright", "replica", "replica_server", "routed", "log_in"}
+
+
 def pytest_collection_modifyitems(items):
-    """The tests marked `long` first. The workers take whole modules and classes in collection order
-    (--dist loadscope): a long one collected last would run alone at the end while the others wait."""
+    """The `browser` marker on every test that needs a Chromium (`pytest -m "not browser"` is the offline suite),
+    and the tests marked `long` first: the workers take whole modules and classes in collection order (--dist
+    loadscope), and a long one collected last would run alone at the end while the others wait."""
+    for item in items:
+        if NEEDS_A_BROWSER & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
@@ -154,8 +164,9 @@ def cli_env(tmp_path, account=None, **extra: str) -> dict:
     return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), **login, **extra}
 
 
-def wait_until(condition, timeout: float = 60) -> None:
-    """Wait for a state of the replica (not a fixed time): poll its own log."""
+def wait_until(condition, timeout: float = 180) -> None:
+    """Wait for a state of the replica (not a fixed time): poll its own log. The deadline is generous: it only
+    bounds a state that never comes, on however busy a machine."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the state never came"

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from conftest import ctrl_c_twice, start_auditor, wait_until
+from conftest import Running, cli_env, run_auditor, wait_until
 from json_schemas import validate_folder
 
 from auditor import data, results
@@ -270,20 +267,10 @@ def test_a_value_changed_since_the_audit_is_left_alone(replica, first_audit, tmp
 
 
 # ---------------------------------------------------------------------- consent on the command line
-def auditor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`auditor ARGS` with no terminal on stdin, as in CI."""
-    return subprocess.run(
-        [sys.executable, "-m", "auditor", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-
-
 def test_without_a_terminal_or_yes_nothing_is_changed(replica, first_audit, tmp_path):
-    done = auditor("apply", str(first_audit / "findings.json"), "--replica", replica.url, "-o", str(tmp_path / "x"))
+    done = run_auditor(
+        "apply", first_audit / "findings.json", "--replica", replica.url, "-o", tmp_path / "x", env=cli_env(tmp_path)
+    )
     assert done.returncode == 2 and "no terminal to ask for your consent" in done.stderr
     assert replica.writes() == [] and not (tmp_path / "x").exists()
 
@@ -302,47 +289,48 @@ def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(replic
     assert replica.writes() == []  # the dialog was dismissed, never answered
 
 
-def start_apply_of_two(replica, first_audit: Path, out: Path):
+def logged_in_as(replica, account_id: str, tmp_path: Path) -> dict:
+    """The environment of a CLI run with the account's login, in this test session's user data folder: the history
+    key there made the pseudonyms and hashes that findings.json and apply.json name the account by."""
+    return cli_env(tmp_path, replica.store.accounts[account_id], XDG_DATA_HOME=os.environ["XDG_DATA_HOME"])
+
+
+def apply_of_two(replica, first_audit: Path, out: Path) -> Running:
     """`auditor apply --yes` of the first two Facebook changes, in a process of its own (for Ctrl-C)."""
-    account = replica.store.accounts["demo"]
-    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    args = ["apply", str(first_audit / "findings.json"), "--yes", "--replica", replica.url, "-o", str(out)]
-    return start_auditor(*args, "--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1], env=env)
+    only = ("--only", FACEBOOK_THREE[0], "--only", FACEBOOK_THREE[1])
+    args = ["apply", first_audit / "findings.json", "--yes", *only, "--replica", replica.url, "-o", out]
+    return Running(*args, env=logged_in_as(replica, "demo", out))
 
 
 def test_ctrl_c_finishes_the_change_in_progress_and_writes_apply_json(replica, first_audit, tmp_path):
-    """Ctrl-C lands once the first change is saved, while its page reloads for the read-back (held 2 s): that
-    change ends, read back, the rest are not attempted, and apply.json says so."""
-    replica.knobs.set("slow:fb_posts:2000")
-    process = start_apply_of_two(replica, first_audit, tmp_path)
-    try:
-        wait_until(lambda: len(replica.writes()) == 1)  # saved; the read-back's page load is held
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=120)
-    finally:
-        process.kill()
+    """Ctrl-C lands once the first change's save was received, its answer held until auditor said it heard the
+    Ctrl-C: that change ends, read back, the rest are not attempted, and apply.json says so."""
+    replica.knobs.set("hold:fb.future_posts_audience")
+    with apply_of_two(replica, first_audit, tmp_path) as running:
+        wait_until(lambda: len(replica.writes()) == 1)  # received; its answer is held
+        running.ctrl_c()
+        running.wait_for("Ctrl-C again")  # heard: it stops after the change in progress
+        replica.let_go()
+        code, _, err = running.finish()
     applied = record.load(tmp_path / "apply.json")
     done = [c for c in applied.changes if c.status != "declined"]
     assert [c.setting for c in done] == ["fb.future_posts_audience", "fb.friend_requests"]
     assert (done[0].status, done[0].after) == ("verified", "friends")
     assert done[1].status == "not_attempted" and applied.interrupted
-    assert process.returncode == 1 and "Traceback" not in err
+    assert code == 1 and "Traceback" not in err
     assert [w.setting for w in replica.writes()] == ["fb.future_posts_audience"]
 
 
 def test_a_second_ctrl_c_after_a_save_was_sent_says_so_and_lists_the_write(replica, first_audit, tmp_path):
-    """The second Ctrl-C lands once a change's save went out, while its answer is held (30 s): that change is
-    not verified, its write is listed, and apply.json says to check it; the rest are not attempted."""
-    replica.knobs.set("write_stuck:fb.future_posts_audience")
-    process = start_apply_of_two(replica, first_audit, tmp_path)
-    try:
+    """The second Ctrl-C lands once a change's save went out, while its answer is held (never let go): that change
+    is not verified, its write is listed, and apply.json says to check it; the rest are not attempted."""
+    replica.knobs.set("hold:fb.future_posts_audience")
+    with apply_of_two(replica, first_audit, tmp_path) as running:
         wait_until(lambda: len(replica.writes()) == 1)  # received; its answer is held
-        err, reader = ctrl_c_twice(process)
-        process.wait(timeout=60)
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    reader.join(timeout=10)
+        running.ctrl_c()
+        running.wait_for("Ctrl-C again")
+        running.ctrl_c()
+        code, _, err = running.finish(timeout=60)
     applied = record.load(tmp_path / "apply.json")
     done = [c for c in applied.changes if c.status != "declined"]
     assert [(c.setting, c.status) for c in done] == [
@@ -350,7 +338,7 @@ def test_a_second_ctrl_c_after_a_save_was_sent_says_so_and_lists_the_write(repli
         ("fb.friend_requests", "not_attempted"),
     ]
     assert "check it" in done[0].detail and done[0].writes == ["POST CometSettingsPrivacySelectorMutation"]
-    assert process.returncode == 1 and applied.interrupted, "".join(err)
+    assert code == 1 and applied.interrupted, err
     assert [w.setting for w in replica.writes()] == ["fb.future_posts_audience"]
 
 
@@ -371,16 +359,15 @@ def test_a_save_answered_but_not_kept_is_not_verified(replica, first_audit, tmp_
 def test_a_dry_run_with_a_logged_in_session_prints_the_plan_and_changes_nothing(replica, first_audit, tmp_path):
     """The test account's login is there (the same command without --dry-run logs in and changes the setting),
     and a dry run neither logs in nor sends anything."""
-    account = replica.store.accounts["demo"]
-    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
+    env = logged_in_as(replica, "demo", tmp_path)
     findings = str(first_audit / "findings.json")
     command = ["apply", findings, "--yes", "--replica", replica.url, "--only", "fb-future-posts-not-public"]
-    dry = auditor(*command, "--dry-run", "-o", str(tmp_path / "dry"), env=env)
+    dry = run_auditor(*command, "--dry-run", "-o", str(tmp_path / "dry"), env=env)
     assert dry.returncode == 0 and "Facebook · Who can see your future posts?: Public -> Friends" in dry.stdout
     assert "fb.future_posts_audience" not in dry.stdout  # a person reads the setting's label, never its id
     assert replica.writes() == [] and replica.store.logins() == [] and not (tmp_path / "dry").exists()
 
-    done = auditor(*command, "-o", str(tmp_path / "made"), env=env)  # the counterpart: the login works
+    done = run_auditor(*command, "-o", str(tmp_path / "made"), env=env)  # the counterpart: the login works
     assert done.returncode == 0, done.stderr
     assert [outcome for _site, _who, outcome in replica.store.logins()] == ["ok", "ok"]
     assert writes_of(replica) == [("fb.future_posts_audience", "friends", True)]
@@ -416,9 +403,8 @@ def one_change_made_on(account: Account | None) -> record.Applied:
 
 def undo_as(replica, account_id: str, applied: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
     """`auditor apply --undo APPLIED --yes` logged in to a replica account (its login from the environment)."""
-    account = replica.store.accounts[account_id]
-    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    return auditor("apply", "--undo", str(applied), "--yes", "-o", str(out), *more, env=env)
+    env = logged_in_as(replica, account_id, out.parent)
+    return run_auditor("apply", "--undo", applied, "--yes", "-o", out, *more, env=env)
 
 
 def error_lines(done: subprocess.CompletedProcess) -> list[str]:

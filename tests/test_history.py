@@ -8,12 +8,10 @@ import io
 import json
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import cli_env
+from conftest import cli_env, run_auditor
 from json_schemas import validate
 
 from auditor import i18n, results
@@ -417,23 +415,17 @@ def test_ctrl_c_while_recording_leaves_no_half_run(tmp_path, checklist, monkeypa
 # A class each: the test runner hands each class to a worker of its own, so these long runs go side by side.
 
 
-def auditor(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "auditor", *args], env=env, capture_output=True, text=True, timeout=300
-    )
-
-
 @pytest.mark.long
 class TestTwoAudits:
     def test_two_audits_show_exactly_the_change_made_in_between(self, replica, tmp_path, capsys):
         env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "h" / "history.sqlite"
-        audit = ["run", "facebook", "--replica", replica.url, "--history", str(db)]
+        audit = ["run", "facebook", "--flow", "facebook/posts", "--replica", replica.url, "--history", str(db)]
         replica.store.set("demo", "fb.future_posts_audience", "friends")
-        first = auditor(env, *audit, "-o", str(tmp_path / "1"))
+        first = run_auditor(*audit, "-o", tmp_path / "1", env=env)
         assert first.returncode == 0, first.stderr
         assert "since your last audit" not in (tmp_path / "1" / "report.html").read_text()
         replica.store.set("demo", "fb.future_posts_audience", "public")
-        second = auditor(env, *audit, "--fail-on-change", "-o", str(tmp_path / "2"))
+        second = run_auditor(*audit, "--fail-on-change", "-o", tmp_path / "2", env=env)
         assert second.returncode == 3, second.stderr
         assert "Your future posts are public: Friends -> Public" in second.stderr
         assert "fb.future_posts_audience" not in second.stderr and "friends" not in second.stderr
@@ -447,7 +439,7 @@ class TestTwoAudits:
         assert "train its AI</strong>: passed at your last audit, fails now." in newly_failing  # the derived check
         md = (tmp_path / "2" / "report.md").read_text()
         assert "was Friends, now Public. **Less private.**" in md
-        third = auditor(env, *audit, "--fail-on-change", "--name", "work", "-o", str(tmp_path / "3"))
+        third = run_auditor(*audit, "--fail-on-change", "--name", "work", "-o", tmp_path / "3", env=env)
         assert third.returncode == 0, third.stderr
         assert "Nothing changed since your last audit" in (tmp_path / "3" / "report.html").read_text()
         assert main(["history", "--history", str(db), "--account", "work"]) == 0  # the name finds all three runs
@@ -466,8 +458,9 @@ class TestADamagedHistory:
     def test_a_damaged_history_still_gets_the_audit_its_files_and_exit_1(self, replica, tmp_path):
         env, db = cli_env(tmp_path, replica.store.accounts["demo"]), tmp_path / "history.sqlite"
         db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
-        done = auditor(
-            env, "run", "facebook", "--replica", replica.url, "--history", str(db), "-o", str(tmp_path / "out")
+        page = ("--flow", "facebook/posts")  # one page: what is read does not matter here, only what is kept
+        done = run_auditor(
+            "run", "facebook", *page, "--replica", replica.url, "--history", db, "-o", tmp_path / "out", env=env
         )
         assert done.returncode == 1, done.stderr
         errors = [line for line in done.stderr.splitlines() if line.startswith("auditor: error:")]
@@ -482,17 +475,18 @@ class TestADamagedHistory:
             "accounts:\n  - {name: demo, platforms: [facebook],"
             " email_env: AUDITOR_EMAIL, password_env: AUDITOR_PASSWORD}\n"
         )
-        cohort = auditor(
-            env,
+        cohort = run_auditor(
             "run",
             "--accounts",
-            str(accounts),
+            accounts,
+            *page,
             "--replica",
             replica.url,
             "--history",
-            str(db),
+            db,
             "-o",
-            str(tmp_path / "c"),
+            tmp_path / "c",
+            env=env,
         )
         assert cohort.returncode == 1, cohort.stderr
         row = json.loads((tmp_path / "c" / "summary.json").read_text())["accounts"][0]

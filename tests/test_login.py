@@ -6,13 +6,11 @@ locking the account, so the replica's login log must show exactly one.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
 import typer
-from conftest import cli_env
+from conftest import cli_env, run_auditor
 
 from auditor import results
 from auditor.cli import app
@@ -22,13 +20,6 @@ from auditor.session.way_in import Credentials
 
 LATE_SCRIPT_S = 2
 CONSENT_PATHS = {"facebook": "/cookie/consent/", "instagram": "/api/v1/web/consent/"}
-
-
-def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    """The product's own browser runs in a subprocess (pytest-playwright's already runs in this thread)."""
-    return subprocess.run(
-        [sys.executable, "-m", "auditor", *args], env=env, capture_output=True, text=True, timeout=300
-    )
 
 
 def outcomes(replica) -> list[tuple[str, str]]:
@@ -139,7 +130,7 @@ def _commands(group, prefix=""):
 def test_a_run_with_a_wrong_password_tries_once_and_exits_1(replica, tmp_path):
     account = replica.store.accounts["demo"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD="wrong-password")
-    done = run_cli("run", "facebook", "instagram", "--replica", replica.url, "-o", str(tmp_path / "out"), env=env)
+    done = run_auditor("run", "facebook", "instagram", "--replica", replica.url, "-o", str(tmp_path / "out"), env=env)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("auditor: error: Meta refused the facebook login")
     assert outcomes(replica) == [("facebook", "wrong_password")]  # and not a second try, nor one on instagram
@@ -150,7 +141,7 @@ def test_a_run_with_a_wrong_password_tries_once_and_exits_1(replica, tmp_path):
 def test_a_run_that_meets_a_checkpoint_stops_with_reason_checkpoint(replica, tmp_path):
     account = replica.store.accounts["checkpoint"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
-    done = run_cli("observe", "instagram", "--replica", replica.url, "-o", str(tmp_path / "o.json"), env=env)
+    done = run_auditor("observe", "instagram", "--replica", replica.url, "-o", str(tmp_path / "o.json"), env=env)
     assert done.returncode == 1
     assert "confirm it's you on instagram" in done.stderr and "`auditor login instagram`" in done.stderr
     assert outcomes(replica) == [("instagram", "checkpoint")]

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus, unquote
 
 import pytest
-from test_login import cli_env, run_cli
+from conftest import cli_env, run_auditor
 
 from auditor.redact import REDACTED, Secrets
 from auditor.replica.server import Replica
@@ -144,7 +144,7 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     replica, issued = planted
     out = tmp_path / "out"
     env = cli_env(tmp_path, AUDITOR_EMAIL=EMAIL, AUDITOR_PASSWORD=PASSWORD, AUDITOR_TOTP_SECRET=TOTP_SECRET)
-    done = run_cli("run", "facebook", "instagram", "--replica", replica.url, "-o", str(out), "--trace", env=env)
+    done = run_auditor("run", "facebook", "instagram", "--replica", replica.url, "-o", str(out), "--trace", env=env)
     assert done.returncode == 0, done.stderr
     assert [outcome for _site, _who, outcome in replica.store.logins()] == [
         "second_factor",

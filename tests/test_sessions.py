@@ -18,7 +18,8 @@ import keyring
 import keyring.backend
 import keyring.backends.fail
 import pytest
-from test_login import cli_env, outcomes, run_cli
+from conftest import cli_env, run_auditor
+from test_login import outcomes
 
 from auditor import results, spec
 from auditor.browser import Opened, audit_context
@@ -121,7 +122,7 @@ def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tm
     ]
 
     # A later audit, with no credentials anywhere, reads both platforms from the saved sessions.
-    done = run_cli(
+    done = run_auditor(
         "observe",
         "facebook",
         "instagram",
@@ -142,7 +143,7 @@ def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tm
 
     # Once Meta ends the sessions: one clear message and exit 1, and still no login attempt.
     replica.expire_sessions()
-    done = run_cli(
+    done = run_auditor(
         "observe",
         "facebook",
         "instagram",
@@ -301,7 +302,7 @@ def test_a_session_that_expires_mid_run_stops_it_with_login_wall(replica, tmp_pa
     replica.knobs.set(f"expire:{page.id}")
     account = replica.store.accounts["demo"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
-    done = run_cli("run", "facebook", "--replica", replica.url, "-o", str(tmp_path / "out"), env=env)
+    done = run_auditor("run", "facebook", "--replica", replica.url, "-o", str(tmp_path / "out"), env=env)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
         f"auditor: error: the facebook session is not logged in any more (expired or logged out) at {flows[1].id}: "

@@ -5,6 +5,7 @@ commands share, each checked while the command line is parsed, before any work i
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -134,6 +135,15 @@ ReplicaRoute = Annotated[
         help="Route every Meta host to this server (a replica, https://HOST:PORT) instead of the real sites.",
     ),
 ]
+
+
+def _flow_set(platforms: list[str], ids: list[str] | None):
+    """The flows a run reads (auditor.stages.FlowSet): every page of its platforms, or those named with --flow."""
+    from auditor.meta import check_flow_ids
+    from auditor.stages import FlowSet
+
+    flow_set = FlowSet.load()
+    return replace(flow_set, only=check_flow_ids(flow_set.flows, platforms, ids)) if ids else flow_set
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,6 @@ Each parses, calls a stage (auditor.stages) and says where the result is; heavy 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,6 +21,7 @@ from auditor.cli.app import (
     Platform,
     ReplicaRoute,
     Timeout,
+    _flow_set,
     _replica_url,
     _seconds,
     app,
@@ -302,15 +302,6 @@ def _options(replica: str | None, *, timeout: float | None = None, **given):
     from auditor.target import Target
 
     return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)
-
-
-def _flow_set(platforms: list[str], ids: list[str] | None):
-    """The flows a run reads: every page of its platforms, or the ones named with --flow."""
-    from auditor.meta import check_flow_ids
-    from auditor.stages import FlowSet
-
-    flow_set = FlowSet.load()
-    return replace(flow_set, only=check_flow_ids(flow_set.flows, platforms, ids)) if ids else flow_set
 
 
 def _run_accounts(accounts: Path, out: Path, fail_on, **options) -> None:
