@@ -9,17 +9,11 @@ page read, a change made), never after a fixed time.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import threading
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from conftest import cli_env, start_auditor
+from conftest import Running, cli_env, run_auditor
 from human_text import codes, english, readable
 
 from auditor import results
@@ -31,32 +25,12 @@ PROGRESS = ("browser:", "logging in", "accounts_center/", "facebook/", "instagra
 pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 
-def ctrl_c_once(process: subprocess.Popen, reached) -> tuple[str, str]:
-    """Ctrl-C to the whole group of `process` once a line of its stderr says it `reached` a state; (stdout,
+def ctrl_c_once(running: Running, reached) -> tuple[int, str, str]:
+    """Ctrl-C to the demo's whole group once a line of its stderr says it `reached` a state; (exit code, stdout,
     stderr) once it ended."""
-    err: list[str] = []
-    seen = threading.Event()
-
-    def read_stderr():
-        for line in process.stderr:
-            err.append(line)
-            if reached(line):
-                seen.set()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
-    try:
-        assert seen.wait(180), "".join(err)
-        os.killpg(process.pid, signal.SIGINT)
-        out = process.stdout.read()
-        process.wait(timeout=180)
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    reader.join(timeout=10)
-    process.stdout.close()
-    process.stderr.close()
-    return out, "".join(err)
+    running.wait_for(reached)
+    running.ctrl_c()
+    return running.finish()
 
 
 def to_change(report: Path) -> int:
@@ -64,26 +38,13 @@ def to_change(report: Path) -> int:
     return int(re.search(r"<strong>(\d+)</strong> (?:to change|zu ändern)", report.read_text()).group(1))
 
 
-class TestCtrlCWhileAuditing:
-    def test_an_interrupted_demo_exits_1_and_says_what_was_done(self, tmp_path):
-        process = start_auditor("demo", "-o", str(tmp_path / "out"), env=cli_env(tmp_path))
-        out, err = ctrl_c_once(process, lambda line: line.rstrip().endswith(" read"))  # a page was read
-        assert process.returncode == 1 and "Traceback" not in err, err
-        assert "auditor: error: the demo did not finish: the run was interrupted; what was read so far" in err
-        observations = results.read(tmp_path / "out" / "observations.json", Observations)
-        assert observations.run.interrupted and not observations.run.complete
-        statuses = {o.reason for o in observations.observations}
-        assert "interrupted" in statuses and any(o.status == "observed" for o in observations.observations)
-        assert out.strip() == str(tmp_path / "out" / "report.html") and Path(out.strip()).is_file()
-
-
 class TestCtrlCWhileApplying:
     def test_ctrl_c_during_the_demos_changes_exits_1_with_what_was_done_and_no_traceback(self, tmp_path):
         """The first Ctrl-C lets the change in progress finish; the rest are not attempted, no audit follows."""
         folder = tmp_path / "out"
-        process = start_auditor("demo", "--apply", "-o", str(folder), env=cli_env(tmp_path))
-        out, err = ctrl_c_once(process, lambda line: line.startswith("[1/"))  # the first change is made
-        assert process.returncode == 1 and "Traceback" not in err and "AssertionError" not in err, err
+        with Running("demo", "--apply", "-o", folder, env=cli_env(tmp_path)) as running:
+            code, out, err = ctrl_c_once(running, lambda line: line.startswith("[1/"))  # the first change is made
+        assert code == 1 and "Traceback" not in err and "AssertionError" not in err, err
         applied = record.load(folder / "applied" / "apply.json")
         statuses = [c.status for c in applied.changes]
         assert applied.interrupted and statuses[0] == "verified" and statuses[-1] == "not_attempted"
@@ -97,14 +58,11 @@ class TestCtrlCWhileApplying:
 
 
 class TestApplyInGermanThenAnotherDemo:
-    def test_demo_apply_in_german_writes_three_german_reports_and_the_next_demo_raises_no_alarm(self, tmp_path):
+    def test_demo_apply_in_german_writes_german_reports_then_an_interrupted_demo_says_what_it_did_and_no_alarm(
+        self, tmp_path
+    ):
         env, history = cli_env(tmp_path), tmp_path / "history.sqlite"
-
-        def demo(*args: str) -> subprocess.CompletedProcess:
-            command = [sys.executable, "-m", "auditor", "demo", "--history", str(history), *args]
-            return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-
-        applied = demo("--apply", "--lang", "de", "-o", str(tmp_path / "a"))
+        applied = run_auditor("demo", "--history", history, "--apply", "--lang", "de", "-o", tmp_path / "a", env=env)
         assert applied.returncode == 0, applied.stderr
         before, marked, after = (tmp_path / "a" / "before", tmp_path / "a" / "applied", tmp_path / "a")
         pages = {name: (folder / "report.html").read_text() for name, folder in zip("bma", (before, marked, after))}
@@ -132,9 +90,24 @@ class TestApplyInGermanThenAnotherDemo:
             assert (folder / "report.html").stat().st_size < 400_000 and "data:image" not in html
         first = results.read(before / "findings.json", Findings).run.account
         assert first is not None and first.site.startswith("demo replica ")
+        assert (
+            results.read(after / "observations.json", Observations).by_setting()["ac.ad_partners_activity"].value
+            == "no"
+        )
 
-        again = demo("-o", str(tmp_path / "b"))  # a fresh replica, seeded: less private than after the changes
-        assert again.returncode == 0, again.stderr
-        report = (tmp_path / "b" / "report.html").read_text()
-        assert 'id="since"' not in report and "less private" not in report  # its account's first audit
-        assert results.read(tmp_path / "b" / "findings.json", Findings).run.account.site != first.site
+        # The next demo (a fresh replica, seeded: less private than after the changes), stopped by Ctrl-C once it
+        # read a page (Accounts Center's ad partners, whose setting the apply changed): it ends with exit 1, says
+        # what it did, and writes what it read, in a report that raises no alarm: its account's first audit.
+        out = tmp_path / "b"
+        with Running("demo", "--history", history, "-o", out, env=env) as running:
+            code, said_out, err = ctrl_c_once(running, lambda line: line.rstrip().endswith(" read"))
+        assert code == 1 and "Traceback" not in err, err
+        assert "auditor: error: the demo did not finish: the run was interrupted; what was read so far" in err
+        observations = results.read(out / "observations.json", Observations)
+        assert observations.run.interrupted and not observations.run.complete
+        assert "interrupted" in {o.reason for o in observations.observations}
+        assert observations.by_setting()["ac.ad_partners_activity"].value == "yes"  # "no" after the apply
+        assert said_out.strip() == str(out / "report.html") and Path(said_out.strip()).is_file()
+        report = (out / "report.html").read_text()
+        assert 'id="since"' not in report and "less private" not in report
+        assert results.read(out / "findings.json", Findings).run.account.site != first.site
