@@ -1,11 +1,13 @@
 """What a person installs: `python -m build` makes an sdist and, from it, a wheel that carry the flows,
 checklists, templates, translations and the replica; the wheel, installed with pip into a fresh virtual
-environment in a folder of its own (its dependencies resolved from the package index, pinned by
-constraints.txt), runs `auditor --help`, `auditor doctor` and `auditor demo` there, away from this checkout.
+environment in a folder of its own (its dependencies pinned by constraints.txt, from a wheelhouse downloaded
+from the package index once per set of pins), runs `auditor --help`, `auditor doctor` and `auditor demo` there,
+away from this checkout.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -37,6 +39,23 @@ def dist(tmp_path_factory) -> Path:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(dist) -> Path:
+    """The wheel's dependencies as constraints.txt pins them, downloaded from the package index the first time and
+    kept beside this suite's virtual environment (`make clean` removes them), one folder per set of pins: an
+    install from it needs no index, so a second run does not download them again."""
+    pins = ROOT / "constraints.txt"
+    folder = Path(sys.prefix) / "wheelhouse" / hashlib.sha256(pins.read_bytes()).hexdigest()[:16]
+    if not (folder / "complete").is_file():
+        wheel = dist / f"{FILE_STEM}-py3-none-any.whl"
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "-d", str(folder), "-c", str(pins), str(wheel)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stderr
+        (folder / wheel.name).unlink()  # the dependencies only: the wheel under test comes from `dist`
+        (folder / "complete").touch()
+    return folder
 
 
 def test_the_wheel_ships_the_data_files_and_names_the_distribution(dist):
@@ -94,9 +113,9 @@ def person(home: Path) -> dict:
 
 @pytest.mark.long
 @pytest.mark.browser
-def test_the_wheel_installed_with_pip_elsewhere_runs_help_doctor_and_the_demo(dist, tmp_path, playwright):
-    """pip resolves the dependencies from the index (its cache, where the index allows caching, makes a second
-    run quick); the demo drives a real browser on the replica's pages, end to end, and never writes."""
+def test_the_wheel_installed_with_pip_elsewhere_runs_help_doctor_and_the_demo(dist, wheelhouse, tmp_path, playwright):
+    """pip resolves the wheel's dependencies, pinned, with no index but the wheelhouse (one it lacks fails the
+    install); the demo drives a real browser on the replica's pages, end to end, and never writes."""
     home = tmp_path / "person"
     home.mkdir()
     wheel = shutil.copy(dist / f"{FILE_STEM}-py3-none-any.whl", home)
@@ -113,10 +132,11 @@ def test_the_wheel_installed_with_pip_elsewhere_runs_help_doctor_and_the_demo(di
         return subprocess.run(argv, cwd=home, env=env, capture_output=True, text=True, timeout=timeout)
 
     # A fresh environment without a pip of its own (making one costs more than the install): this suite's pip
-    # installs into it, resolving every dependency from the index as for anyone, pinned by constraints.txt.
+    # installs into it, resolving every dependency as for anyone, pinned by constraints.txt.
     made = in_home(sys.executable, "-m", "venv", "--without-pip", "venv")
     assert made.returncode == 0, made.stderr
     pip = [sys.executable, "-m", "pip", "--python", bin / "python", "install", "--quiet", "--no-compile"]
+    pip += ["--no-index", "--find-links", wheelhouse]
     installed = in_home(*pip, "-c", "pins.txt", Path(wheel).name, timeout=600)
     assert installed.returncode == 0, installed.stderr
     assert in_home(bin / "auditor", "--version").stdout.strip() == f"auditor {__version__}"
