@@ -46,7 +46,7 @@ PERSON = textwrap.dedent("""
     from auditor.session.login import login_by_hand
     from auditor.target import Target
 
-    platform, replica, email, password, secret, behaviour = sys.argv[1:]
+    platforms, replica, email, password, secret, behaviour = sys.argv[1:]
 
     def person(page):
         if behaviour == "closes the window":
@@ -65,14 +65,16 @@ PERSON = textwrap.dedent("""
         code.press("Enter")
 
     try:
-        print(login_by_hand(platform, target=Target(replica), headed=False, timeout_s=120, person=person))
+        for platform in platforms.split(","):  # one after the other, as a person logs in to each
+            print(login_by_hand(platform, target=Target(replica), headed=False, timeout_s=120, person=person))
     except AuditorError as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         sys.exit(1)
 """)
 
 
-def person_logs_in(tmp_path: Path, replica, platform: str, account_id: str, behaviour: str = "logs in"):
+def person_logs_in(tmp_path: Path, replica, platforms: str, account_id: str, behaviour: str = "logs in"):
+    """`auditor login PLATFORM` for each of `platforms` (comma-separated), the person played by a script."""
     script = tmp_path / "person.py"
     script.write_text(PERSON)
     account = replica.store.accounts[account_id]
@@ -81,7 +83,7 @@ def person_logs_in(tmp_path: Path, replica, platform: str, account_id: str, beha
         [
             sys.executable,
             str(script),
-            platform,
+            platforms,
             replica.url,
             account.email,
             account.password,
@@ -104,10 +106,10 @@ def mode(path: Path) -> int:
 def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tmp_path):
     replica.app.visitor_region = "EU"
     replica.app.cookie_generation = 2
-    for platform in ("facebook", "instagram"):
-        done = person_logs_in(tmp_path, replica, platform, "totp")
-        assert done.returncode == 0, done.stderr
-        saved = Path(done.stdout.strip())
+    done = person_logs_in(tmp_path, replica, "facebook,instagram", "totp")
+    assert done.returncode == 0, done.stderr
+    for platform, line in zip(("facebook", "instagram"), done.stdout.splitlines(), strict=True):
+        saved = Path(line)
         assert saved == tmp_path / "data" / "auditor" / "sessions" / "replica" / f"{platform}.json"
         assert mode(saved) == 0o600
         assert [mode(folder) for folder in saved.parents[:4]] == [
@@ -121,15 +123,17 @@ def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tm
         ("instagram", "ok"),
     ]
 
-    # A later audit, with no credentials anywhere, reads both platforms from the saved sessions.
+    # A later audit, with no credentials anywhere, reads a page of each platform from the saved sessions.
+    pages = ("--flow", "facebook/posts", "--flow", "instagram/account_privacy")
     done = run_auditor(
         "observe",
         "facebook",
         "instagram",
+        *pages,
         "--replica",
         replica.url,
         "-o",
-        str(tmp_path / "o.json"),
+        tmp_path / "o.json",
         env=cli_env(tmp_path),
     )
     assert done.returncode == 0, done.stderr
@@ -147,10 +151,11 @@ def test_a_login_by_hand_is_saved_0600_and_reused_without_logging_in(replica, tm
         "observe",
         "facebook",
         "instagram",
+        *pages,
         "--replica",
         replica.url,
         "-o",
-        str(tmp_path / "o2.json"),
+        tmp_path / "o2.json",
         env=cli_env(tmp_path),
     )
     assert done.returncode == 1
