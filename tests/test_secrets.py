@@ -2,7 +2,8 @@
 
 The full test plants a distinctive password and TOTP secret in a replica account, collects every
 session cookie value the replica issues, every two-factor code typed and every CSRF token it
-hands out, runs a whole audit with --trace through the CLI, and searches every byte of every
+hands out, runs an audit with --trace through the CLI (both logins, and the pages that show the
+person), and searches every byte of every
 file it left (the trace unzipped, its base64 bodies decoded) and everything it printed. The
 trace must also be free of the person: their name, email address and phone number.
 """
@@ -44,6 +45,15 @@ accounts:
     phone: "{PHONE}"
     totp_secret: {TOTP_SECRET}
 """
+PERSON = {"name": NAME, "email": EMAIL, "phone": PHONE, "Instagram username": USERNAME}
+# The pages read, after the logins to both platforms: the pages that show the person (their name, email address
+# and phone number, Accounts Center's account picker with the Instagram username), of either platform.
+PAGES = (
+    "accounts_center/personal_details",
+    "accounts_center/info_and_permissions",
+    "facebook/profile_details",
+    "instagram/edit_profile",
+)
 SESSION_COOKIES = {"c_user", "xs", "fr", "datr", "sessionid", "ds_user_id", "csrftoken", "mid"}
 
 
@@ -133,6 +143,9 @@ def planted(tmp_path):
             issued.setdefault("lsd", set()).update(
                 re.findall(r'name="lsd" value="([^"]+)"', response.body.decode("utf-8", "replace"))
             )
+            issued.setdefault("shown", set()).update(
+                what for what, text in PERSON.items() if text.encode() in response.body
+            )  # the person's details a page showed: the trace must keep none of them
             return response
 
         replica.app.handle = recording
@@ -144,7 +157,8 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     replica, issued = planted
     out = tmp_path / "out"
     env = cli_env(tmp_path, AUDITOR_EMAIL=EMAIL, AUDITOR_PASSWORD=PASSWORD, AUDITOR_TOTP_SECRET=TOTP_SECRET)
-    done = run_auditor("run", "facebook", "instagram", "--replica", replica.url, "-o", str(out), "--trace", env=env)
+    pages = [arg for page in PAGES for arg in ("--flow", page)]
+    done = run_auditor("run", "facebook", "instagram", *pages, "--replica", replica.url, "-o", out, "--trace", env=env)
     assert done.returncode == 0, done.stderr
     assert [outcome for _site, _who, outcome in replica.store.logins()] == [
         "second_factor",
@@ -179,7 +193,8 @@ def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     blobs |= {name: body for name, body in kept.items() if not name.endswith(".key")}
     assert leaks(blobs, secrets) == []
     assert whole_words(blobs, {f"two-factor code {code}": code for code in issued["code"]}) == []
-    assert leaks(trace, {"name": NAME, "email": EMAIL, "phone": PHONE, "Instagram username": USERNAME}) == []
+    assert issued["shown"] == set(PERSON)  # the pages showed each of them
+    assert leaks(trace, PERSON) == []
 
 
 # ---------------------------------------------------------------------- the scrubber on its own
