@@ -18,7 +18,7 @@ import sys
 import threading
 
 import pytest
-from conftest import cli_env
+from conftest import cli_env, run_auditor
 
 from auditor import browser as browsers
 from auditor import results
@@ -68,25 +68,9 @@ def test_run_audits_an_account_in_a_browser_elsewhere(remote_browser, replica, t
     endpoint, process = remote_browser
     account = replica.store.accounts["demo"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
-    # The product's own Playwright runs in a subprocess (pytest-playwright's already runs in this thread).
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "run",
-            "facebook",
-            "--connect",
-            endpoint,
-            "--replica",
-            replica.url,
-            "-o",
-            str(tmp_path / "out"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    page = ("--flow", "facebook/posts")  # one page: the browser is what this test is about
+    done = run_auditor(
+        "run", "facebook", *page, "--connect", endpoint, "--replica", replica.url, "-o", tmp_path / "out", env=env
     )
     assert done.returncode == 0, done.stderr
     assert "must itself resolve Meta's host names to the replica" in done.stderr
@@ -99,27 +83,12 @@ def test_run_audits_an_account_in_a_browser_elsewhere(remote_browser, replica, t
 
 
 def test_a_browser_that_cannot_be_reached_is_one_line_without_the_token(tmp_path):
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = cli_env(tmp_path, AUDITOR_EMAIL="someone@example.com", AUDITOR_PASSWORD="not-used")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "observe",
-            "facebook",
-            "--connect",
-            f"ws://127.0.0.1:{port}/?token=s3cret",
-            "-o",
-            str(tmp_path / "o.json"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    with socket.socket() as taken:  # bound and never listening: nothing else can take the port meanwhile
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        endpoint = f"ws://127.0.0.1:{port}/?token=s3cret"
+        done = run_auditor("observe", "facebook", "--connect", endpoint, "-o", tmp_path / "o.json", env=env)
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert done.stderr.startswith(f"auditor: error: could not connect to the browser at ws://127.0.0.1:{port}:")
     assert "s3cret" not in done.stderr and not (tmp_path / "o.json").exists()
@@ -180,24 +149,10 @@ def test_observe_uses_a_playwright_server_on_loopback(playwright_server, replica
     endpoint = playwright_server
     account = replica.store.accounts["demo"]
     env = cli_env(tmp_path, AUDITOR_EMAIL=account.email, AUDITOR_PASSWORD=account.password)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "observe",
-            "instagram",
-            "--connect",
-            endpoint,
-            "--replica",
-            replica.url,
-            "-o",
-            str(tmp_path / "observations.json"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    page = ("--flow", "instagram/account_privacy")
+    out = tmp_path / "observations.json"
+    done = run_auditor(
+        "observe", "instagram", *page, "--connect", endpoint, "--replica", replica.url, "-o", out, env=env
     )
     assert done.returncode == 0, done.stderr
     assert endpoint not in done.stderr, "the server's path is its secret"
@@ -222,27 +177,9 @@ def test_every_worker_of_a_cohort_connects_to_the_browser_elsewhere(playwright_s
             for n in ("demo", "us")
         )
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "run",
-            "--accounts",
-            str(tmp_path / "accounts.yml"),
-            "--workers",
-            "2",
-            "--connect",
-            playwright_server,
-            "--replica",
-            replica.url,
-            "-o",
-            str(tmp_path / "out"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    accounts = ("--accounts", tmp_path / "accounts.yml", "--workers", "2", "--flow", "instagram/account_privacy")
+    done = run_auditor(
+        "run", *accounts, "--connect", playwright_server, "--replica", replica.url, "-o", tmp_path / "out", env=env
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
