@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from xml.etree import ElementTree
 
 import pytest
-from conftest import audit_account
+from conftest import audit_account, cli_env, run_auditor
 from json_schemas import validate_folder
 
 from auditor import results
@@ -148,62 +145,28 @@ def test_the_drift_command_exits_0_when_nothing_changed(baseline, tmp_path, caps
     assert drift.changes == drift.not_compared == [] and cases == {}
 
 
-def test_baseline_update_refuses_a_run_that_missed_pages(audit, tmp_path):
+def test_baseline_update_refuses_a_run_that_missed_pages(audit, tmp_path, capsys):
     results.write(tmp_path / "partial.json", audit("demo", "ratelimit:fb_posts"))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "baseline",
-            "update",
-            str(tmp_path / "partial.json"),
-            "-o",
-            str(tmp_path / "b.json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 2 and "would hide drift" in done.stderr
+    code = main(["baseline", "update", str(tmp_path / "partial.json"), "-o", str(tmp_path / "b.json")])
+    assert code == 2 and "would hide drift" in capsys.readouterr().err
     assert not (tmp_path / "b.json").exists()
 
 
 @pytest.fixture(scope="module")
-def run_baseline(browser, replica_server, tmp_path_factory):
-    """A baseline of every Facebook page of the demo account, for `auditor run --baseline` (made once)."""
-    replica_server.reset()
-    observations, writes = audit_account(browser, replica_server, "demo", platforms=("facebook",))
-    assert writes == [] and observations.run.complete
+def run_baseline(baseline, tmp_path_factory):
+    """The baseline of the two Facebook pages (with their option lists), as a file for `auditor run --baseline`."""
+    assert baseline.run.complete
     path = tmp_path_factory.mktemp("baseline") / "baseline.json"
-    results.write(path, observations)
+    results.write(path, baseline)
     return path
 
 
 def run_with_baseline(replica, baseline, out, *extra: str):
-    """`auditor run facebook --baseline BASELINE` on the replica as the demo account, as CI's smoke check runs it."""
-    account = replica.store.accounts["demo"]
-    env = {**os.environ, "AUDITOR_EMAIL": account.email, "AUDITOR_PASSWORD": account.password}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "run",
-            "facebook",
-            "--replica",
-            replica.url,
-            "--baseline",
-            str(baseline),
-            "-o",
-            str(out),
-            *extra,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`auditor run facebook --baseline BASELINE` of the baseline's pages on the replica as the demo account, as
+    CI's smoke check runs it."""
+    pages = [arg for page in PAGES for arg in ("--flow", page)]
+    args = ["run", "facebook", *pages, "--replica", replica.url, "--baseline", baseline, "-o", out, *extra]
+    return run_auditor(*args, env=cli_env(out, replica.store.accounts["demo"]))
 
 
 @pytest.mark.long
