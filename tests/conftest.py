@@ -183,18 +183,13 @@ def auditor_argv(*args) -> list[str]:
     return [sys.executable, "-m", "auditor", *map(str, args)]
 
 
-def run_auditor(*args, env: dict, timeout: float = 300, cwd=None) -> subprocess.CompletedProcess:
+def run_auditor(*args, env: dict, timeout: float = 300, **how) -> subprocess.CompletedProcess:
     """`auditor ARGS` run to completion in a process of its own, as a script or CI runs it: no terminal on stdin,
-    its output captured. (The product's own browser must run in a process of its own: pytest-playwright's
-    Playwright already runs in the test's thread. A command with no browser runs in-process: auditor.cli.main.)"""
+    its output captured; `how`: more of subprocess.run's arguments (cwd, preexec_fn). (The product's own browser
+    must run in a process of its own: pytest-playwright's Playwright already runs in the test's thread. A command
+    with no browser runs in-process: auditor.cli.main.)"""
     return subprocess.run(
-        auditor_argv(*args),
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        auditor_argv(*args), env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, **how
     )
 
 

@@ -17,7 +17,7 @@ import time
 
 import psutil
 import pytest
-from conftest import cli_env, page_requested, start_auditor, wait_until
+from conftest import auditor_argv, cli_env, page_requested, run_auditor, start_auditor, wait_until
 
 from auditor import files, results
 from auditor.cli import main
@@ -48,10 +48,13 @@ def one_error_line(err: str) -> str:
 
 # ---------------------------------------------------------------------- the site or the browser goes away
 def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica):
-    """The replica process is killed while the audit reads Facebook: the run ends within seconds, with its files."""
+    """The replica process is killed while the audit reads Facebook's posts page (held there, after three pages):
+    the run ends within seconds, with its files."""
     out = tmp_path / "run"
+    read = ("accounts_center/ad_partners", "accounts_center/two_factor", "facebook/how_people_find_and_contact_you")
+    pages = [arg for page in (*read, "facebook/posts", "instagram/account_privacy") for arg in ("--flow", page)]
     with subprocess.Popen(
-        [sys.executable, "-m", "auditor", "replica", "serve", "--port", "0"],
+        auditor_argv("replica", "serve", "--port", "0", "--mutate", "hold:fb_posts"),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -62,10 +65,11 @@ def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica
                 "run",
                 "facebook",
                 "instagram",
+                *pages,
                 "--replica",
                 url,
                 "-o",
-                str(out),
+                out,
                 env=cli_env(tmp_path, replica.store.accounts["demo"]),
             )
             wait_until(
@@ -88,9 +92,12 @@ def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica
 
 def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica):
     account = replica.store.accounts["demo"]
-    replica.knobs.set("slow:fb_stories:20000")  # the run waits here, on a known page, when the browser is killed
+    replica.knobs.set("hold:fb_stories")  # the run waits here, on a known page, when the browser is killed
     out = tmp_path / "observations.json"
-    run = start_auditor("observe", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+    pages = ("--flow", "facebook/posts", "--flow", "facebook/stories")
+    run = start_auditor(
+        "observe", "facebook", *pages, "--replica", replica.url, "-o", out, env=cli_env(tmp_path, account)
+    )
     wait_until(lambda: page_requested(replica, "tab=stories"), timeout=HANG)
     chromium = [
         p
@@ -180,15 +187,16 @@ def test_server_errors_on_every_page_exit_1_with_the_partial_report(tmp_path, re
     account = replica.store.accounts["demo"]
     replica.knobs.set("error:*")
     out = tmp_path / "run"
+    pages = ("--flow", "accounts_center/two_factor", "--flow", "facebook/posts", "--flow", "facebook/stories")
     code, _, err = finished(
-        start_auditor("run", "facebook", "--replica", replica.url, "-o", str(out), env=cli_env(tmp_path, account))
+        start_auditor("run", "facebook", *pages, "--replica", replica.url, "-o", out, env=cli_env(tmp_path, account))
     )
     assert code == 1
     assert "page(s) answered with an error" in one_error_line(err)
     findings = results.read(out / "findings.json", results.Findings)
     assert findings.findings and (out / "report.html").is_file()
     reasons = [p.reason for p in results.read(out / "observations.json", results.Observations).pages]
-    assert reasons.count("error") > len(reasons) // 2  # the privacy centre's pages have no fault knob
+    assert reasons == ["error"] * 3
 
 
 # ---------------------------------------------------------------------- the watchdog
@@ -309,10 +317,12 @@ def test_a_file_size_limit_of_the_system_is_one_line_exit_1(tmp_path):
     out.mkdir()
     (out / "report.html").write_text("the previous report")
     limit = 8_000  # report.html of these findings is larger
-    done = subprocess.run(
-        [sys.executable, "-m", "auditor", "report", str(GOLDEN / "eu.json"), "-o", str(out)],
-        capture_output=True,
-        text=True,
+    done = run_auditor(
+        "report",
+        GOLDEN / "eu.json",
+        "-o",
+        out,
+        env=cli_env(tmp_path),
         timeout=HANG,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
     )
@@ -340,16 +350,16 @@ def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        second = start_auditor(
+        second = run_auditor(
             "run",
             "facebook",
             "--replica",
             replica.url,
             "-o",
-            str(out),
+            out,
             env=cli_env(tmp_path, replica.store.accounts["demo"]),
         )
-        code, _, err = finished(second)
+        code, err = second.returncode, second.stderr
         assert code == 2
         assert f"{out}:1: -o: another auditor run (pid {holder.pid}) is writing into this folder" in one_error_line(err)
         assert not page_requested(replica, "/settings"), "the second run never started auditing"
