@@ -201,22 +201,27 @@ def test_server_errors_on_every_page_exit_1_with_the_partial_report(tmp_path, re
 
 # ---------------------------------------------------------------------- the watchdog
 def test_the_watchdog_kills_the_browser_only_when_a_bound_overruns():
-    victim = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    watchdog = Watchdog(victim.pid)
+    """A bound left in time never fires, even long after its time went by; one that overruns kills the process;
+    inside a bound, a nested one applies."""
+    spare, victim = (subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"]) for _ in range(2))
+    watchdog, witness = Watchdog(spare.pid), Watchdog(victim.pid)
     try:
         with watchdog.bound(0.3, "left in time"):
             pass
+        # The witness's bound, on a watchdog of its own, is more than ten times as long: once it fired (the state:
+        # its process is gone), the first bound's time has long passed.
+        with witness.bound(4, "witness"):
+            victim.wait(timeout=60)
+        assert witness.fired == "witness"
+        assert spare.poll() is None and watchdog.fired is None
         with watchdog.bound(30, "outer"):
-            passed = time.monotonic() + 0.6
-            while time.monotonic() < passed:  # let the first bound's time go by: it must not fire
-                time.sleep(0.05)
-            assert victim.poll() is None and watchdog.fired is None
             with watchdog.bound(0.1, "inner"):
-                victim.wait(timeout=30)  # the state: the process is gone
+                spare.wait(timeout=60)  # the state: the process is gone
         assert watchdog.fired == "inner"
     finally:
-        watchdog.close()
-        victim.kill()
+        for dog, process in ((watchdog, spare), (witness, victim)):
+            dog.close()
+            process.kill()
 
 
 # ---------------------------------------------------------------------- a full disk
