@@ -11,6 +11,7 @@ import urllib.request
 from urllib.parse import parse_qs
 
 import pytest
+from playwright.sync_api import expect
 
 from auditor.replica.html import ClassNames
 
@@ -96,7 +97,7 @@ def test_class_names_change_with_the_seed_but_the_accessibility_tree_does_not(pa
 def test_each_account_sees_its_generation_of_the_ad_partner_label(page, replica, log_in, account, label):
     log_in(account)
     page.goto(AD_PARTNERS)
-    page.get_by_role("heading", name=label, level=1).wait_for()
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(label)  # and not the other's
 
 
 def test_sessions_are_bound_to_the_cookie_values_meta_uses(context, page, replica, log_in):
