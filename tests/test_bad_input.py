@@ -8,6 +8,7 @@ seconds instead of eating the machine's memory.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import resource
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import cli_env, run_auditor
 
 from auditor import results
 from auditor.cli import main
@@ -386,14 +388,27 @@ def test_a_replica_port_in_use_is_named(capsys):
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders (the /proc cases cover root)")
-def test_a_read_only_folder_is_bad_input(tmp_path, capsys):
+# Root writes into any folder: its CAP_DAC_OVERRIDE passes over a folder's mode. Dropped from the bounding set
+# before the command starts, root is held to the mode like anyone (CAP_FOWNER and CAP_DAC_READ_SEARCH go too).
+PR_CAPBSET_DROP, OVERRIDES = 24, (1, 2, 3)
+
+
+def as_anyone() -> None:
+    """In the child, before it runs the command: root without the capabilities that ignore a folder's mode."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in OVERRIDES:
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_a_read_only_folder_is_bad_input(tmp_path):
+    """As the person running auditor, who cannot write there (as root: root without its overrides)."""
     folder = tmp_path / "read-only"
-    folder.mkdir(mode=0o500)
-    code = main(["report", str(CORPUS / "good-findings.json"), "-o", str(folder / "report")])
-    assert_one_line(
-        code, *capsys.readouterr(), f"{folder / 'report'}: -o: cannot write in {folder} (Permission denied)"
-    )
+    folder.mkdir(mode=0o555)
+    how = {"preexec_fn": as_anyone} if os.geteuid() == 0 else {}
+    done = run_auditor("report", CORPUS / "good-findings.json", "-o", folder / "report", env=cli_env(tmp_path), **how)
+    says = f"{folder / 'report'}: -o: cannot write in {folder} (Permission denied)"
+    assert_one_line(done.returncode, done.stdout, done.stderr, says)
     assert list(folder.iterdir()) == []
 
 
