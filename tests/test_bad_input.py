@@ -15,8 +15,6 @@ import resource
 import shlex
 import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -324,13 +322,7 @@ def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
     if not any("alias-bomb" in arg for arg in argv):
         code = main(argv)
         return (code, *capsys.readouterr())
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from auditor.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=limit_memory,
-    )
+    done = run_auditor(*argv, env=dict(os.environ), timeout=60, preexec_fn=limit_memory)
     return done.returncode, done.stdout, done.stderr
 
 

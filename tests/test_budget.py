@@ -4,12 +4,9 @@ run on the replica (that drift's exit 3 comes first: tests/test_drift.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 import typer
-from conftest import cli_env
+from conftest import cli_env, run_auditor
 from sample_reports import observations
 
 from auditor import results
@@ -120,9 +117,9 @@ def test_run_writes_every_file_then_exits_4(replica, tmp_path):
     """`auditor run facebook --fail-on high` on the replica's demo account (its future posts are public)."""
     env = cli_env(tmp_path, replica.store.accounts["demo"])
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "auditor", "run", "facebook", "--replica", replica.url, "--no-history"]
-    done = subprocess.run(
-        [*command, "-o", str(out), "--fail-on", "high"], env=env, capture_output=True, text=True, timeout=300
+    page = ("--flow", "facebook/posts")  # the failing check's page
+    done = run_auditor(
+        "run", "facebook", *page, "--replica", replica.url, "--no-history", "-o", out, "--fail-on", "high", env=env
     )
     assert done.returncode == 4, done.stderr
     assert {"observations.json", "findings.json", "report.html", "report.md"} <= {p.name for p in out.iterdir()}

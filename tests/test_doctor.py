@@ -5,14 +5,11 @@ import shlex
 import subprocess
 import sys
 
+from conftest import cli_env, run_auditor
+
 
 def test_doctor_checks_browser_data_and_output_folder(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "auditor", "doctor", "-o", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_auditor("doctor", "-o", tmp_path / "out", env=cli_env(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines] == ["ok"] * 4
@@ -23,12 +20,7 @@ def test_doctor_checks_browser_data_and_output_folder(tmp_path):
 def test_doctor_reports_an_unwritable_output_folder(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    done = subprocess.run(
-        [sys.executable, "-m", "auditor", "doctor", "-o", str(blocker / "out")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_auditor("doctor", "-o", blocker / "out", env=cli_env(tmp_path))
     assert done.returncode == 1
     assert "FAIL  output folder" in done.stdout and "fix: choose a folder you can write" in done.stdout
 

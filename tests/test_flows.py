@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import cli_env, run_auditor
 
 from auditor import data, spec, yamlio
 from auditor.cli import main
@@ -158,23 +157,8 @@ def test_flows_inspect_prints_the_pages_aria_snapshot(context, log_in, replica, 
     log_in("demo")
     session = tmp_path / "session.json"
     context.storage_state(path=str(session))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor",
-            "flows",
-            "inspect",
-            "https://www.facebook.com/settings/?tab=posts",
-            "--replica",
-            replica.url,
-            "--session",
-            str(session),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    posts = "https://www.facebook.com/settings/?tab=posts"
+    done = run_auditor("flows", "inspect", posts, "--replica", replica.url, "--session", session, env=cli_env(tmp_path))
     assert done.returncode == 0, done.stderr
     assert '- heading "Posts" [level=1]' in done.stdout
     assert '- button "Edit privacy. Sharing with' in done.stdout

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import auditor_argv
 
 from auditor.errors import InputError
 from auditor.replica import layout, model
@@ -245,7 +246,7 @@ def test_a_plain_page_has_no_pattern_data(demo):
 
 
 def test_replica_serve_prints_the_patterns_of_its_variation():
-    command = [sys.executable, "-m", "auditor", "replica", "serve", "--port", "0", "--variation", "5"]
+    command = auditor_argv("replica", "serve", "--port", "0", "--variation", "5")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     printed = []
     with process, process.stdout:

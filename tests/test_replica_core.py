@@ -6,11 +6,11 @@ import json
 import re
 import ssl
 import subprocess
-import sys
 import urllib.request
 from urllib.parse import parse_qs
 
 import pytest
+from conftest import auditor_argv
 from playwright.sync_api import expect
 
 from auditor.replica.html import ClassNames
@@ -112,7 +112,7 @@ def test_sessions_are_bound_to_the_cookie_values_meta_uses(context, page, replic
 
 def test_replica_serve_runs_with_knobs_from_the_command_line(tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "auditor", "replica", "serve", "--port", "0", "--mutate", "remove:fb.friend_requests"],
+        auditor_argv("replica", "serve", "--port", "0", "--mutate", "remove:fb.friend_requests"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
