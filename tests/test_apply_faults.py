@@ -186,7 +186,7 @@ class TestOnTheCommandLine:
             running.ctrl_c()
             running.wait_for("Ctrl-C again")
             running.ctrl_c()
-            code, _, err = running.finish(timeout=60)
+            code, _, err = running.finish(timeout=120)  # held answers wait 300 s: a hang shows
         applied = record.load(tmp_path / "apply.json")
         done = [c for c in applied.changes if c.status != "declined"]
         assert [(c.setting, c.status) for c in done] == [

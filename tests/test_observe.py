@@ -109,9 +109,9 @@ def test_ctrl_c_finishes_the_page_in_progress_then_writes_what_was_read(replica,
 
 
 def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(replica, tmp_path):
-    """The page is held until the test lets go, which it never does: the run must end within 45 s of the second
-    Ctrl-C (a bound on a hang, not a speed claim: a busy machine takes a while to write the files and close the
-    browser)."""
+    """The page is held until the test lets go, which it never does (the replica answers after 300 s at the latest):
+    the run must end within 120 s of the second Ctrl-C (a bound on a hang, not a speed claim: a busy machine takes
+    a while to write the files and close the browser)."""
     replica.knobs.set("hold:fb_stories")
     out = tmp_path / "observations.json"
     pages = ("--flow", "facebook/posts", "--flow", "facebook/stories")
@@ -122,9 +122,9 @@ def test_a_second_ctrl_c_stops_at_once_while_the_page_in_progress_still_loads(re
         running.wait_for("Ctrl-C again")
         running.ctrl_c()
         try:
-            code, _out, err = running.finish(timeout=45)
+            code, _out, err = running.finish(timeout=120)
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"still running 45 s after the second Ctrl-C:\n{running.err}") from None
+            raise AssertionError(f"still running 120 s after the second Ctrl-C:\n{running.err}") from None
     assert code == 1, err
     assert "interrupted" in err
     status = {p.flow: p for p in results.read(out, results.Observations).pages}

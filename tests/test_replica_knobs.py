@@ -424,6 +424,6 @@ def test_script_sends_a_write_that_changes_the_setting_when_nothing_stops_it(pag
     main = loaded(page, FIND)
     main.get_by_role("heading", level=1).click()  # a click on nothing: the script writes at it
     # Each look lets the browser's events through first (the route calls that send the write on).
-    wait_until(lambda: page.evaluate("true") and replica.writes(), timeout=30)
+    wait_until(lambda: page.evaluate("true") and replica.writes())
     assert [(w.setting, w.value, w.accepted) for w in replica.writes()] == [("fb.search_engine_link", "off", True)]
     assert page.evaluate("window.__strays") == 1

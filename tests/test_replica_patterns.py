@@ -162,7 +162,7 @@ def waited(page, condition, message: str) -> None:
     """Until the condition holds, the browser's events handled meanwhile (requests go through the test's
     route handlers, which run only while Playwright is called)."""
     try:
-        wait_until(lambda: page.wait_for_timeout(16) or condition(), timeout=30)
+        wait_until(lambda: page.wait_for_timeout(16) or condition())
     except AssertionError:
         raise AssertionError(message) from None
 
