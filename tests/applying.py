@@ -1,9 +1,9 @@
 """What the tests of `auditor apply` on the replica share: the demo account's findings as seeded, the stages run
 in a thread of their own, and the replica's witnesses (its write log, a fresh audit).
 
-Only the test of the whole default plan audits the account first (tests/test_apply_replica.py); every other
-apply starts from the findings an audit of the seeded demo account writes, made from its golden results
-(tests/expected/*/demo.json, which tests/test_observe_accounts.py holds to what a full audit reads).
+Every apply starts from the findings an audit of the seeded demo account writes, made from its golden results
+(tests/expected/*/demo.json, which tests/test_observe_accounts.py holds to what a full audit reads); `auditor
+demo --apply` (tests/test_demo.py) audits the pages before its changes.
 """
 
 from __future__ import annotations
