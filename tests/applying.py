@@ -23,6 +23,7 @@ from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
 from auditor.history import default_path
 from auditor.history.pseudonym import account_key, account_of
+from auditor.meta import select_flows
 from auditor.results import Account, Findings, Observation, Observations, Run, now
 from auditor.session.way_in import Credentials
 from auditor.stages import FlowSet, Options, run
@@ -73,13 +74,15 @@ def web_fixable(findings: Findings) -> list[str]:
     ]
 
 
-def named(replica, account_id: str, site: str | None = None) -> Account:
-    """The replica account as findings.json and apply.json name it (keyed hashes, with this test session's key)."""
+def named(replica, account_id: str, site: str | None = None, platforms=PLATFORMS) -> Account:
+    """The replica account as findings.json and apply.json name it (keyed hashes, with this test session's key),
+    logged in to `platforms`."""
     uid = replica.store.accounts[account_id].uid
-    cookies = [
-        {"name": "c_user", "domain": ".facebook.com", "value": uid},
-        {"name": "ds_user_id", "domain": ".instagram.com", "value": uid},
-    ]
+    cookies = {
+        "facebook": {"name": "c_user", "domain": ".facebook.com", "value": uid},
+        "instagram": {"name": "ds_user_id", "domain": ".instagram.com", "value": uid},
+    }
+    cookies = [cookies[p] for p in platforms]
     return account_of(cookies, site or Target(replica.url).site, account_key(default_path()))
 
 
@@ -93,18 +96,25 @@ def seeded_values() -> dict[str, dict]:
     }
 
 
-def seeded_findings(replica, folder: Path, checklist: str = "default") -> Path:
-    """findings.json (and observations.json) as an audit of the seeded demo account writes them, in `folder`."""
+def seeded_findings(replica, folder: Path, checklist: str = "default", platforms: tuple[str, ...] = ()) -> Path:
+    """findings.json (and observations.json) as an audit of the seeded demo account writes them, in `folder`: of
+    both platforms, or of `platforms` (an apply then logs in to those only)."""
+    platforms = list(platforms or PLATFORMS)
+    read = {s.id for f in select_flows(FlowSet.load().flows, platforms) for s in f.spec.settings}
+    flows = {s.id for f in FlowSet.load().flows for s in f.spec.settings}
+    seen = {
+        s: v
+        for s, v in seeded_values().items()
+        if s in read or (s not in flows and v["platform"] in (*platforms, "accounts_center", "meta"))
+    }
     run_ = Run(
         tool_version=__version__,
         started=now(),
-        platforms=PLATFORMS,
+        platforms=platforms,
         target=Target(replica.url).label,
-        account=named(replica, "demo"),
+        account=named(replica, "demo", platforms=platforms),
     )
-    observations = Observations(
-        run=run_, observations=[Observation(setting=s, **seen) for s, seen in seeded_values().items()]
-    )
+    observations = Observations(run=run_, observations=[Observation(setting=s, **v) for s, v in seen.items()])
     folder.mkdir(parents=True, exist_ok=True)
     results.write(folder / "observations.json", observations)
     results.write(folder / "findings.json", evaluate(observations, load_checklist(checklist)))
