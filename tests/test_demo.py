@@ -13,12 +13,17 @@ import re
 from pathlib import Path
 
 import pytest
+from applying import web_fixable
 from conftest import Running, cli_env, run_auditor
 from human_text import codes, english, readable
+from json_schemas import validate_folder
 
 from auditor import results
-from auditor.apply import record
+from auditor.apply import record, stage
+from auditor.apply.marks import made_by
+from auditor.report import render
 from auditor.results import Findings, Observations
+from auditor.stages import FlowSet
 
 # What the demo says of its own progress on stderr, for the person who runs it (page by page, in English).
 PROGRESS = ("browser:", "logging in", "accounts_center/", "facebook/", "instagram/", "meta/", "observations:")
@@ -58,13 +63,23 @@ class TestCtrlCWhileApplying:
 
 
 class TestApplyInGermanThenAnotherDemo:
-    def test_demo_apply_in_german_writes_german_reports_then_an_interrupted_demo_says_what_it_did_and_no_alarm(
-        self, tmp_path
-    ):
-        env, history = cli_env(tmp_path), tmp_path / "history.sqlite"
-        applied = run_auditor("demo", "--history", history, "--apply", "--lang", "de", "-o", tmp_path / "a", env=env)
+    """One `demo --apply --lang de` (an audit, every change the default checklist recommends that a page can make,
+    an audit after), what it wrote, and the next demo after it. The tests share the one run (a class of its own:
+    one worker has it all)."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def demo(cls, tmp_path_factory):
+        """(the folder of the run, its stderr, the history it recorded in, the environment)."""
+        tmp = tmp_path_factory.mktemp("demo-apply")
+        env, history = cli_env(tmp), tmp / "history.sqlite"
+        applied = run_auditor("demo", "--history", history, "--apply", "--lang", "de", "-o", tmp / "a", env=env)
         assert applied.returncode == 0, applied.stderr
-        before, marked, after = (tmp_path / "a" / "before", tmp_path / "a" / "applied", tmp_path / "a")
+        return tmp / "a", applied.stderr, history, env
+
+    def test_demo_apply_in_german_writes_three_german_reports_small_enough_for_a_phone(self, demo):
+        folder, stderr, _history, _env = demo
+        before, marked, after = (folder / "before", folder / "applied", folder)
         pages = {name: (folder / "report.html").read_text() for name, folder in zip("bma", (before, marked, after))}
         assert all('<html lang="de">' in html and "</strong> to change" not in html for html in pages.values())
         assert "Ein Audit: auditor hat Ihre Einstellungen am " in pages["b"]
@@ -74,12 +89,12 @@ class TestApplyInGermanThenAnotherDemo:
         assert "durch auditor apply" in pages["a"] and "weniger privat" not in pages["a"]
         # The marked report counts as the audit after the changes found; the first audit found more to change.
         assert to_change(marked / "report.html") == to_change(after / "report.html") < to_change(before / "report.html")
-        assert "Geändert und bestätigt (" in applied.stderr and "Für Sie (" in applied.stderr  # the summary, too
+        assert "Geändert und bestätigt (" in stderr and "Für Sie (" in stderr  # the summary, too
         # Every output a person reads, in words and in German (tests/human_text.py): the three reports, as HTML
         # and Markdown, with the changes marked and the changes since the first audit, and apply's words.
         said = [readable(html, without=("sources",)) for html in pages.values()]
         said += [(folder / "report.md").read_text() for folder in (before, marked, after)]
-        said.append("\n".join(line for line in applied.stderr.splitlines() if not line.startswith(PROGRESS)))
+        said.append("\n".join(line for line in stderr.splitlines() if not line.startswith(PROGRESS)))
         for text in said:
             assert codes(text) == [] and english(text) == [], (codes(text), english(text))
         assert "Geändert seit Ihrer letzten Prüfung" in said[2] and "durch auditor apply" in said[2]
@@ -88,16 +103,65 @@ class TestApplyInGermanThenAnotherDemo:
             shots = re.findall(r'<img src="(evidence/[^"]+)"', html)
             assert len(shots) > 20 and all((folder / shot).is_file() for shot in shots), folder
             assert (folder / "report.html").stat().st_size < 400_000 and "data:image" not in html
-        first = results.read(before / "findings.json", Findings).run.account
-        assert first is not None and first.site.startswith("demo replica ")
+
+    def test_the_default_plan_was_applied_verified_and_left_nothing_web_fixable(self, demo):
+        """What the demo's apply wrote, read as its files say (the demo itself checked that the replica took exactly
+        the writes apply.json lists): every change verified, in the audited account, and the reports and summary
+        it makes in English, rendered again from the files."""
+        folder, _stderr, _history, _env = demo
+        flow_set = FlowSet.load()
+        given = stage.plan_apply(folder / "before" / "findings.json", flow_set)
+        applied = record.load(folder / "applied" / "apply.json")
+        n = len(applied.changes)
+        assert n == len(given.plan.changes) > 40
+        assert [c.status for c in applied.changes] == ["verified"] * n
+        assert applied.complete and applied.writes_sent == n and applied.writes_blocked == 0
+        assert all(len(c.writes) == 1 for c in applied.changes)  # one request each
+        owner = given.findings.run.account
         assert (
-            results.read(after / "observations.json", Observations).by_setting()["ac.ad_partners_activity"].value
+            owner is not None and owner.site.startswith("demo replica ") and set(owner.ids) == {"facebook", "instagram"}
+        )
+        assert applied.account == owner  # the pages showed the audit's account before the first change
+        again = results.read(folder / "findings.json", Findings)
+        assert web_fixable(again) == []
+        assert validate_folder(folder) == {"apply": 1, "observations": 2, "findings": 2}  # the published schemas
+
+        # The marked report is the audit with the changes marked, and its counts and answers are those after them:
+        # the same as the audit after the changes says.
+        report = render(given.findings, lang="en", made=made_by(applied))["report.html"]
+        assert report.count("Changed by auditor on ") == n and report.count(", verified</strong>") == n
+        assert f"with the {n} changes auditor made at your request on " in report
+        assert f"<strong>{sum(x.status == 'fail' for x in again.findings)}</strong> to change" in report
+        footer = report[report.index("<footer>") :]
+        assert f"auditor changed {n} settings at your request on " in footer
+        assert f", {n} verified; requests sent: {n}" in footer and "never changes" not in report
+        assert report.count("Requests that change settings") == 1
+        ai_answer = report[report.index('id="ai-answer"') :].split("</section>", 1)[0]
+        assert "Not your new posts: they are not public" in ai_answer
+        assert "Make your content non-public" not in ai_answer
+        before = render(given.findings, lang="en")["report.html"]  # before the changes it said to make them
+        assert "Make your content non-public" in before[before.index('id="ai-answer"') :].split("</section>", 1)[0]
+        assert "An audit: auditor read your settings on " in before
+
+        words = given.words(flow_set.vocabulary, "en")
+        said = stage.summary(given, applied, folder / "applied", words)
+        assert f"auditor changed {n} settings at your request, {n} verified after a reload." in said
+        assert f"Changed and verified ({n}):" in said
+        assert "Facebook · Who can see your future posts?: Public -> Friends" in said
+        assert "Left for you (" in said and "Two-factor authentication is off" in said
+        assert str(folder / "applied" / "apply.json") in said and str(folder / "applied" / "report.html") in said
+        assert not re.search(r"\b(fb|ig|ac|meta)\.[a-z_]+", said)  # no setting ids
+
+    def test_the_next_demo_stopped_by_ctrl_c_says_what_it_did_and_raises_no_alarm(self, demo, tmp_path):
+        """A fresh replica, seeded: less private than after the changes. Stopped by Ctrl-C once it read a page
+        (Accounts Center's ad partners, whose setting the apply changed), it ends with exit 1, says what it did, and
+        writes what it read, in a report that raises no alarm: its account's first audit."""
+        folder, _stderr, history, env = demo
+        first = results.read(folder / "before" / "findings.json", Findings).run.account
+        assert (
+            results.read(folder / "observations.json", Observations).by_setting()["ac.ad_partners_activity"].value
             == "no"
         )
-
-        # The next demo (a fresh replica, seeded: less private than after the changes), stopped by Ctrl-C once it
-        # read a page (Accounts Center's ad partners, whose setting the apply changed): it ends with exit 1, says
-        # what it did, and writes what it read, in a report that raises no alarm: its account's first audit.
         out = tmp_path / "b"
         with Running("demo", "--history", history, "-o", out, env=env) as running:
             code, said_out, err = ctrl_c_once(running, lambda line: line.rstrip().endswith(" read"))
@@ -106,7 +170,7 @@ class TestApplyInGermanThenAnotherDemo:
         observations = results.read(out / "observations.json", Observations)
         assert observations.run.interrupted and not observations.run.complete
         assert "interrupted" in {o.reason for o in observations.observations}
-        assert observations.by_setting()["ac.ad_partners_activity"].value == "yes"  # "no" after the apply
+        assert observations.by_setting()["ac.ad_partners_activity"].value == "yes"
         assert said_out.strip() == str(out / "report.html") and Path(said_out.strip()).is_file()
         report = (out / "report.html").read_text()
         assert 'id="since"' not in report and "less private" not in report

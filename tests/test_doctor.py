@@ -5,9 +5,11 @@ import shlex
 import subprocess
 import sys
 
+import pytest
 from conftest import cli_env, run_auditor
 
 
+@pytest.mark.browser  # doctor launches the browser it found
 def test_doctor_checks_browser_data_and_output_folder(tmp_path):
     done = run_auditor("doctor", "-o", tmp_path / "out", env=cli_env(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -17,6 +19,7 @@ def test_doctor_checks_browser_data_and_output_folder(tmp_path):
     assert any("package data:" in line and "flows" in line for line in lines)
 
 
+@pytest.mark.browser
 def test_doctor_reports_an_unwritable_output_folder(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
