@@ -9,6 +9,8 @@ the "billion laughs"), and so are files over MAX_YAML_BYTES or nested deeper tha
 
 from __future__ import annotations
 
+import copy
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -72,8 +74,22 @@ class Document:
 
 
 def load(path: Path, *, aliases: bool = False) -> Document:
-    """Read a YAML file; any problem is an InputError naming the file and line."""
-    return loads(read_text(path, MAX_YAML_BYTES), Path(path), aliases=aliases)
+    """Read a YAML file; any problem is an InputError naming the file and line.
+
+    A file read before and unchanged since (same size and modification time) is not parsed again: a run
+    reads the flows and checklists several times, and parsing with line numbers is slow."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return loads(read_text(path, MAX_YAML_BYTES), Path(path), aliases=aliases)  # says what went wrong
+    key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size, aliases)
+    if key not in _parsed:
+        _parsed[key] = loads(read_text(path, MAX_YAML_BYTES), Path(path), aliases=aliases)
+    doc = _parsed[key]
+    return Document(Path(path), copy.deepcopy(doc.data), doc._lines)
+
+
+_parsed: dict[tuple, Document] = {}  # (file, mtime, size, aliases) -> its parsed document
 
 
 def loads(text: str, path: Path, *, aliases: bool = False) -> Document:

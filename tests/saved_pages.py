@@ -8,6 +8,7 @@ AUDITOR_UPDATE_GOLDEN=1); test_snapshot_reading reads them offline.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -33,9 +34,11 @@ def dump(snapshots: dict[str, str], locales: dict[str, str | None]) -> str:
     return "".join(out)
 
 
+@cache
 def load(account: str) -> dict[str, dict]:
-    """flow -> {"locale": ..., "snapshot": ...} for one account."""
-    return yaml.safe_load(path(account).read_text(encoding="utf-8")) or {}
+    """flow -> {"locale": ..., "snapshot": ...} for one account (read once: the tests only read it)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path(account).read_text(encoding="utf-8"), Loader=loader) or {}
 
 
 def accounts() -> list[str]:

@@ -206,11 +206,11 @@ def test_the_watchdog_kills_the_browser_only_when_a_bound_overruns():
     spare, victim = (subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"]) for _ in range(2))
     watchdog, witness = Watchdog(spare.pid), Watchdog(victim.pid)
     try:
-        with watchdog.bound(0.3, "left in time"):
+        with watchdog.bound(0.2, "left in time"):
             pass
-        # The witness's bound, on a watchdog of its own, is more than ten times as long: once it fired (the state:
-        # its process is gone), the first bound's time has long passed.
-        with witness.bound(4, "witness"):
+        # The witness's bound, on a watchdog of its own, is ten times as long: once it fired (the state: its process
+        # is gone), the first bound's time has long passed.
+        with witness.bound(2, "witness"):
             victim.wait(timeout=60)
         assert witness.fired == "witness"
         assert spare.poll() is None and watchdog.fired is None

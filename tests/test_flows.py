@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -151,6 +152,22 @@ def test_every_shipped_flow_reads_english_and_german():
                     else [vocabulary.values[v] for v in setting.values]
                 )
                 assert all(v.texts(locale) for v in values), (flow.id, setting.id, locale)
+
+
+def test_a_yaml_file_is_parsed_again_only_once_it_changed(tmp_path):
+    """A run reads the flows several times: an unchanged file is not parsed again, a changed one is (its size or its
+    modification time changed), and each caller gets data of its own."""
+    path = tmp_path / "f.yml"
+    path.write_text("a: [1, 2]\n")
+    first = yamlio.load(path)
+    first.data["a"].append(3)
+    assert yamlio.load(path).data == {"a": [1, 2]} and yamlio.load(path).line(("a",)) == 1
+    path.write_text("a: [5, 6]\n")  # the same size
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    assert yamlio.load(path).data == {"a": [5, 6]}
+    path.write_text("\nb: [5, 6, 7]\n")
+    changed = yamlio.load(path)
+    assert changed.data == {"b": [5, 6, 7]} and changed.line(("b",)) == 2
 
 
 def test_flows_inspect_prints_the_pages_aria_snapshot(context, log_in, replica, tmp_path):

@@ -13,6 +13,7 @@ The reader must read each case's value, and never a wrong one.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FILES = sorted(p.stem for p in FOLDER.glob("*.yml"))
 
 
+@cache
 def entries(name: str) -> list[dict]:
+    """A golden file's entries (read once: the tests only read them)."""
     return yaml.load((FOLDER / f"{name}.yml").read_text(encoding="utf-8"), Loader=LOADER)
 
 

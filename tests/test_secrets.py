@@ -153,6 +153,7 @@ def planted(tmp_path):
 
 
 @pytest.mark.long
+@pytest.mark.browser  # auditor's own, on a replica of the test's own
 def test_a_full_audit_with_a_trace_leaves_no_secret_anywhere(planted, tmp_path):
     replica, issued = planted
     out = tmp_path / "out"
