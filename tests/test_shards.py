@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from json_schemas import validate_folder
 
 from auditor import results
@@ -25,6 +26,7 @@ from auditor.cohort.shards import share
 from auditor.cohort.summary import AccountRow, Shard, Summary, tally
 from auditor.results import Source
 
+ACTION = yaml.safe_load((Path(__file__).resolve().parent.parent / "action.yml").read_text(encoding="utf-8"))
 NAMES = ["a1", "a2", "a3", "a4", "a5", "a6", "a7"]
 
 
@@ -198,6 +200,30 @@ def test_the_merged_summary_is_not_written_over_a_shard(tmp_path, capsys):
     assert main(["summary", *map(str, folders), "-o", str(folders[0])]) == 2
     assert "-o: is a shard's folder" in capsys.readouterr().err
     assert (folders[0] / "summary.json").read_bytes() == before
+
+
+def test_the_actions_last_job_merges_the_shards_it_downloaded(tmp_path):
+    """The action's audit step with `shards: shards/*`, run by bash with this environment's auditor."""
+    step = next(step for step in ACTION["runs"]["steps"] if step.get("id") == "audit")
+    for index in (1, 2, 3):
+        shard_folder(tmp_path / "shards", index)
+    (tmp_path / "runner" / "auditor" / "bin").mkdir(parents=True)
+    (tmp_path / "runner" / "auditor" / "bin" / "auditor").symlink_to(Path(sys.executable).with_name("auditor"))
+    inputs = {name.upper().replace("-", "_"): "" for name in ACTION["inputs"]}
+    env = {
+        **os.environ,
+        **inputs,
+        "SHARDS": "shards/*",
+        "CHECKLIST": "default",
+        "OUT": "summary",
+        "RUNNER_TEMP": str(tmp_path / "runner"),
+        "GITHUB_OUTPUT": str(tmp_path / "outputs"),
+    }
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr  # the step records auditor's exit code; a later step ends with it
+    assert (tmp_path / "outputs").read_text().splitlines() == ["exit-code=1", "report=summary/summary.html"]
+    merged = results.read(tmp_path / "summary" / "summary.json", Summary)
+    assert [row.name for row in merged.accounts] == ["a1", "a2", "a3"]
 
 
 # ---------------------------------------------------------------------- three shards on the replica
