@@ -79,7 +79,9 @@ CHECKLIST = load_checklist("default")
 ANOTHER = Source(id="default", sha256="0" * 64)  # another version of the default checklist
 
 
-def shard_folder(root: Path, index: int, count: int = 3, names=("a1", "a2", "a3"), **changes) -> Path:
+def shard_folder(
+    root: Path, index: int, count: int = 3, names=("a1", "a2", "a3"), made_with=CHECKLIST, **changes
+) -> Path:
     """A shard's folder as `run --accounts --shard` leaves it, every account stopped before its audit."""
     rows = [
         AccountRow(name=name, position=place, platforms=["facebook"], status="failed", reason="stopped")
@@ -93,9 +95,9 @@ def shard_folder(root: Path, index: int, count: int = 3, names=("a1", "a2", "a3"
         target="meta",
         browser="chromium (test)",
         workers=1,
-        checklist=Source(id=CHECKLIST.id, sha256=CHECKLIST.sha256),
+        checklist=Source(id=made_with.id, sha256=made_with.sha256),
         accounts=rows,
-        checks=tally(CHECKLIST, {}),
+        checks=tally(made_with, {}),
         shard=Shard(index=index, count=count, listed=len(names)),
     )
     folder = root / f"shard-{index}"
@@ -203,10 +205,11 @@ def test_the_merged_summary_is_not_written_over_a_shard(tmp_path, capsys):
 
 
 def test_the_actions_last_job_merges_the_shards_it_downloaded(tmp_path):
-    """The action's audit step with `shards: shards/*`, run by bash with this environment's auditor."""
+    """The action's audit step with `shards: shards/*`, run by bash with this environment's auditor: shards
+    audited with a shipped checklist other than the action's default input merge as well."""
     step = next(step for step in ACTION["runs"]["steps"] if step.get("id") == "audit")
     for index in (1, 2, 3):
-        shard_folder(tmp_path / "shards", index)
+        shard_folder(tmp_path / "shards", index, made_with=load_checklist("at-risk"))
     (tmp_path / "runner" / "auditor" / "bin").mkdir(parents=True)
     (tmp_path / "runner" / "auditor" / "bin" / "auditor").symlink_to(Path(sys.executable).with_name("auditor"))
     inputs = {name.upper().replace("-", "_"): "" for name in ACTION["inputs"]}
@@ -223,7 +226,7 @@ def test_the_actions_last_job_merges_the_shards_it_downloaded(tmp_path):
     assert done.returncode == 0, done.stderr  # the step records auditor's exit code; a later step ends with it
     assert (tmp_path / "outputs").read_text().splitlines() == ["exit-code=1", "report=summary/summary.html"]
     merged = results.read(tmp_path / "summary" / "summary.json", Summary)
-    assert [row.name for row in merged.accounts] == ["a1", "a2", "a3"]
+    assert [row.name for row in merged.accounts] == ["a1", "a2", "a3"] and merged.checklist.id == "at-risk"
 
 
 # ---------------------------------------------------------------------- three shards on the replica
