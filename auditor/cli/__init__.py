@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 from typer._click import exceptions as click_exceptions  # typer vendors click; its usage errors live here
 
-from auditor.cli import apply, audit, history, tools  # noqa: F401  (they register their commands on the app)
+from auditor.cli import apply, audit, cohort, history, tools  # noqa: F401  (they register their commands on the app)
 from auditor.cli.app import app
 from auditor.cli.conventions import conventional, plain
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError
