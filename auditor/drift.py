@@ -199,29 +199,12 @@ def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, 
             if before.options and after.options and before.options != after.options:
                 added = [o for o in after.options if o not in before.options]
                 dropped = [o for o in before.options if o not in after.options]
-                changes.append(
-                    Change(
-                        kind="options_changed",
-                        flow=flow,
-                        setting=setting,
-                        old=before.options,
-                        new=after.options,
-                        detail=_option_detail(added, dropped),
-                    )
-                )
+                said, was = _option_detail(added, dropped), {"old": before.options, "new": after.options}
+                changes.append(Change(kind="options_changed", flow=flow, setting=setting, **was, detail=said))
             if before.value != after.value:
-                changes.append(
-                    Change(
-                        kind="default_changed",
-                        flow=flow,
-                        setting=setting,
-                        old=str(before.value),
-                        new=str(after.value),
-                        detail=(
-                            "the test account's value changed though nobody touched it: Meta may have changed a default"
-                        ),
-                    )
-                )
+                said = "the test account's value changed though nobody touched it: Meta may have changed a default"
+                was = {"old": str(before.value), "new": str(after.value)}
+                changes.append(Change(kind="default_changed", flow=flow, setting=setting, **was, detail=said))
             continue
         if after.reason != "not_found" or old_control is None:
             continue
@@ -269,20 +252,11 @@ SHOWN_WAYS = {"name", "row_text", "after_scrolling", "after_expanding", "in_dial
 
 def _found_otherwise(flow: str, setting: str, before: Observation, after: Observation) -> list[Change]:
     """The value was read both times, but found another way: the page shows the setting differently now."""
-    ways = (before.found_by, after.found_by)
-    if ways[0] == ways[1] or not set(ways) <= SHOWN_WAYS:
+    was, now = before.found_by, after.found_by
+    if was == now or not {was, now} <= SHOWN_WAYS:
         return []
-    old, new = (w.replace("_", " ") for w in ways)
-    return [
-        Change(
-            kind="found_otherwise",
-            flow=flow,
-            setting=setting,
-            old=ways[0],
-            new=ways[1],
-            detail=f"found by {old} before, by {new} now: the page shows it another way; its value was still read",
-        )
-    ]
+    said = f"found by {was.replace('_', ' ')} before, by {now.replace('_', ' ')} now: the page shows it another way"
+    return [Change(kind="found_otherwise", flow=flow, setting=setting, old=was, new=now, detail=said)]
 
 
 def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict, claimed: set) -> Change:

@@ -123,10 +123,10 @@ def test_three_shard_folders_merge_into_one_summary_in_the_files_order(tmp_path,
 @pytest.mark.parametrize(
     "make, where, message",
     [
-        (lambda t: [t / "nowhere", shard_folder(t, 2), shard_folder(t, 3)], "nowhere:1: DIR:", "no such folder"),
+        (lambda t: [t / "nowhere", shard_folder(t, 2), shard_folder(t, 3)], "nowhere: DIR:", "no such folder"),
         (
             lambda t: [(t / "empty").mkdir() or t / "empty", shard_folder(t, 2), shard_folder(t, 3)],
-            "empty:1: DIR:",
+            "empty: DIR:",
             "not a folder `auditor run --accounts` wrote",
         ),
         (
