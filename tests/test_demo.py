@@ -130,6 +130,14 @@ class TestApplyInGermanThenAnotherDemo:
             shots = re.findall(r'<img src="(evidence/[^"]+)"', html)
             assert len(shots) > 20 and all((folder / shot).is_file() for shot in shots), folder
             assert (folder / "report.html").stat().st_size < 400_000 and "data:image" not in html
+        # Each report is made again by `auditor report` from the findings.json beside it alone, byte for byte: what
+        # changed since the first audit and what the apply changed are kept in it.
+        for folder in (before, marked, after):
+            again = tmp_path / "again" / folder.name
+            remade = [sys.executable, "-m", "auditor", "report", str(folder / "findings.json"), "-o", str(again)]
+            assert subprocess.run([*remade, "--lang", "de"], env=env, capture_output=True).returncode == 0
+            for name in ("report.html", "report.md", "junit.xml"):
+                assert (again / name).read_bytes() == (folder / name).read_bytes(), (folder, name)
         first = results.read(before / "findings.json", Findings).run.account
         assert first is not None and first.site.startswith("demo replica ")
 
