@@ -17,7 +17,7 @@ def run(capsys, *argv):
 def test_help_lists_the_commands(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for command in ("demo", "doctor", "observe", "evaluate", "report", "run", "flows", "replica"):
+    for command in ("demo", "doctor", "observe", "evaluate", "report", "run", "flows", "replica", "watch", "schedule"):
         assert f"  {command}" in out
 
 
