@@ -67,7 +67,8 @@ def watch(
     browser_path: BrowserPath = None,
 ) -> None:
     """Audit again, and notify you when a value became less private, a check newly fails, Meta changed a page,
-    or the audit could not finish (each only once). Run it from `auditor schedule`."""
+    or the audit could not finish (each only once). Run it from `auditor schedule`. Exit 1 when the audit could
+    not finish or a notification was not sent (it is sent with the next run), 3 when a page changed."""
     from auditor.cli.audit import _options
     from auditor.cli.exits import finish
     from auditor.history import default_path
@@ -159,7 +160,7 @@ def schedule(
         if install or every or platforms:
             raise typer.BadParameter("goes alone (with --form, if need be)", param_hint="--remove")
         removed = installing.remove(chosen)
-        say(words.scheduled({"removed": True if removed else "none"}).strip())
+        say(words.scheduled({"removed": True if removed else "none", "installed": False, "hours": 0}).strip())
         return
     if not platforms or every is None or notify_file is None:
         raise typer.BadParameter("give PLATFORMS, --every and --notify-file", param_hint="PLATFORMS")
@@ -171,7 +172,8 @@ def schedule(
     arguments = [p.value for p in platforms] + ["-o", str((out or default_out()).absolute())]
     arguments += ["--notify-file", str(notify_file.absolute())]
     for option, value in (("--session", session), ("--history", history), ("--browser-path", browser_path)):
-        arguments += [option, str(Path(value).absolute())] if value else []
+        if value:  # a browser may be given by a name the PATH finds
+            arguments += [option, str(Path(value).absolute()) if Path(value).exists() else str(value)]
     shipped = Path(checklist).suffix not in (".yml", ".yaml")  # a shipped checklist's name, or a file
     arguments += ["--checklist", checklist if shipped else str(Path(checklist).absolute())]
     arguments += (["--lang", lang.value] if lang else []) + (["--replica", replica] if replica else [])
@@ -185,7 +187,7 @@ def schedule(
             echo(place)
     else:
         echo(entry)
-    say(words.scheduled({"installed": install, "hours": hours}).strip())
+    say(words.scheduled({"removed": False, "installed": install, "hours": hours}).strip())
 
 
 def _entry(form: str, hours: int, command: list[str]) -> str:

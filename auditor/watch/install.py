@@ -20,6 +20,7 @@ from auditor.watch import schedule
 from auditor.watch.schedule import NAME
 
 COMMAND_SECONDS = 60
+_TOOL = {"systemd": "systemctl", "cron": "crontab", "launchd": "launchctl", "schtasks": "schtasks"}
 
 
 def detected_form() -> str:
@@ -43,6 +44,7 @@ def launchd_file() -> Path:
 
 def install(form: str, hours: int, command: list[str]) -> list[str]:
     """Put the entry in place (replacing auditor's own, if any); what was written, for the person."""
+    _found(_TOOL[form])  # before anything is written
     if form == "systemd":
         folder = systemd_folder()
         written = [write_atomic(folder / name, text) for name, text in schedule.systemd_units(hours, command).items()]
@@ -95,12 +97,17 @@ def _crontab() -> str:
     return listed.stdout if listed.returncode == 0 else ""
 
 
-def _run(argv: list[str], stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    found = shutil.which(argv[0])
+def _found(tool: str) -> str:
+    found = shutil.which(tool)
     if found is None:
-        raise AuditorError(f"{argv[0]} not found: `auditor schedule` without --install prints the entry to add")
+        raise AuditorError(f"{tool} not found: `auditor schedule` without --install prints the entry to add")
+    return found
+
+
+def _run(argv: list[str], stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    command = [_found(argv[0]), *argv[1:]]
     try:
-        done = subprocess.run([found, *argv[1:]], input=stdin, capture_output=True, text=True, timeout=COMMAND_SECONDS)
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=COMMAND_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise AuditorError(f"{' '.join(argv[:3])} failed: {first_line(exc)}") from None
     if check and done.returncode != 0:
