@@ -82,9 +82,14 @@ def _checked(text: str, where: str, place: str) -> Url:
 
 
 def _service(text: str):
+    """Apprise's service for the URL, or None; whatever Apprise raises on a strange URL is a None too (its
+    message may quote the URL)."""
     import apprise
 
-    return apprise.Apprise.instantiate(text, asset=_asset())
+    try:
+        return apprise.Apprise.instantiate(text, asset=_asset())
+    except Exception:
+        return None
 
 
 def _asset():
