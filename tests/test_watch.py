@@ -160,16 +160,18 @@ def test_the_message_names_titles_and_the_pages_words_in_english_and_german(tmp_
             "drift", "d2", change=DriftChange(kind="removed", flow="facebook/posts", setting="fb.review_activity_log")
         ),
         Event("stopped", "stopped", reason="login_wall"),
+        Event("less_private", "value fb.reels_audience", "fb.reels_audience", before=None, after="public"),
     ]
     title, body = Words(flow_set, now[1], "en").message(events, since.previous)
-    assert title == "auditor: 2 privacy settings need your attention"
+    assert title == "auditor: 3 privacy settings need your attention"
     assert "Less private since your audit of January 5, 2026:" in body
     assert "Facebook · Your future posts are public: was Friends, now Public." in body
+    assert ": new setting, now Public. You did not change this here" in body  # a setting new on the page
     assert "Change it back here: https://www.facebook.com/settings/?tab=posts" in body
     assert 'New on the page: "Try AI".' in body and "Meta changed pages auditor reads." in body
     assert "The audit could not finish: Meta showed its login page. Log in again (auditor login)" in body
     german_title, german = Words(flow_set, now[1], "de").message(events, since.previous)
-    assert german_title == "auditor: 2 Privatsphäre-Einstellungen brauchen Ihre Aufmerksamkeit"
+    assert german_title == "auditor: 3 Privatsphäre-Einstellungen brauchen Ihre Aufmerksamkeit"
     assert "Weniger privat seit Ihrer Prüfung vom 5. Januar 2026:" in german
     assert "Ihre künftigen Beiträge sind öffentlich: war Freunde, jetzt Öffentlich." in german
     assert "Melden Sie sich erneut an (auditor login)" in german

@@ -64,6 +64,7 @@ class Words:
         return {
             "platform": finding.platform if finding else "",
             "title": self._title(e.setting),
+            "new": e.before is None,  # a setting new on the page, its value less private
             "before": self.value(e.setting, e.before),
             "after": self.value(e.setting, e.after),
             "url": finding.url if finding and finding.url else "",
