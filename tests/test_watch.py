@@ -14,15 +14,16 @@ from receiver import Receiver
 from auditor.cli import main
 from auditor.consistency import load_checklist
 from auditor.drift import Change as DriftChange
+from auditor.drift import compare
 from auditor.evaluate import evaluate
 from auditor.history import Recording
 from auditor.history.pseudonym import logged_in
 from auditor.history.since import since_finished
-from auditor.results import Observation, Observations, PageInventory, Run
+from auditor.results import Control, Observation, Observations, PageInventory, Run, Source
 from auditor.stages import FlowSet
 from auditor.watch import notify
 from auditor.watch.events import Event, found
-from auditor.watch.state import State, merged
+from auditor.watch.state import State, comparable, merged
 from auditor.watch.words import Words
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -129,16 +130,23 @@ def test_an_event_is_told_once_to_each_url_and_forgotten_once_a_finished_run_no_
     assert State.load(tmp_path / "history.sqlite", tmp_path / "elsewhere").path != state.path
 
 
-def test_a_page_a_run_could_not_load_keeps_its_last_reading():
-    def run(started: str, *pages: tuple[str, str, str]) -> Observations:
-        return Observations(
-            run=Run(tool_version="0.1.0", started=started, platforms=["facebook"]),
-            observations=[Observation(setting=s, platform="facebook", status="observed", flow=f) for f, s, _ in pages],
-            pages=[PageInventory(flow=f, url="u", status=status) for f, _, status in pages],
-        )
+def pages_run(started: str, *pages: tuple[str, str, str], flow_hash: str = "1") -> Observations:
+    """A run of (flow, setting, page status) pages, its flows' files hashed as `flow_hash`."""
+    run = Run(tool_version="0.1.0", started=started, platforms=["facebook"])
+    run.flows = [Source(id=flow, sha256=flow_hash) for flow, _, _ in pages]
+    return Observations(
+        run=run,
+        observations=[Observation(setting=s, platform="facebook", status="observed", flow=f) for f, s, _ in pages],
+        pages=[
+            PageInventory(flow=f, url="u", status=status, controls=[Control(role="switch", name=s)])
+            for f, s, status in pages
+        ],
+    )
 
-    before = run("1", ("facebook/posts", "fb.a", "ok"), ("facebook/stories", "fb.b", "ok"))
-    now = run("2", ("facebook/posts", "fb.a", "unknown"), ("facebook/reels", "fb.c", "ok"))
+
+def test_a_page_a_run_could_not_load_keeps_its_last_reading():
+    before = pages_run("1", ("facebook/posts", "fb.a", "ok"), ("facebook/stories", "fb.b", "ok"), flow_hash="old")
+    now = pages_run("2", ("facebook/posts", "fb.a", "unknown"), ("facebook/reels", "fb.c", "ok"))
     kept = merged(before, now)
     assert {(p.flow, p.status) for p in kept.pages} == {
         ("facebook/posts", "ok"),
@@ -146,6 +154,24 @@ def test_a_page_a_run_could_not_load_keeps_its_last_reading():
         ("facebook/reels", "ok"),
     }
     assert {o.setting for o in kept.observations} == {"fb.a", "fb.b", "fb.c"}
+    # Each page with the hash of the flow that read it.
+    assert {(f.id, f.sha256) for f in kept.run.flows} == {
+        ("facebook/posts", "old"),
+        ("facebook/stories", "old"),
+        ("facebook/reels", "1"),
+    }
+
+
+def test_only_pages_read_by_the_same_flow_are_compared_for_drift():
+    before = pages_run("1", ("facebook/posts", "fb.a", "ok"))
+    now = pages_run("2", ("facebook/posts", "fb.a", "ok"), ("facebook/reels", "fb.c", "ok"))
+    now.pages[0].controls.append(Control(role="switch", name="Something new"))
+    found_now = compare(*comparable(before, now))
+    assert [(c.kind, c.flow, c.new) for c in found_now.changes] == [("added", "facebook/posts", "Something new")]
+    assert [c.flow for c in compare(before, now).changes if c.flow == "facebook/reels"]  # what it leaves out
+    newer_flows = pages_run("2", ("facebook/posts", "fb.a", "ok"), flow_hash="2")  # a newer auditor's flow
+    newer_flows.pages[0].controls.append(Control(role="switch", name="Something new"))
+    assert compare(*comparable(before, newer_flows)).changes == []
 
 
 # ---------------------------------------------------------------------- the message in words

@@ -112,4 +112,20 @@ def merged(before: Observations | None, now: Observations) -> Observations:
     observations = [o for o in now.observations if o.flow not in older] + [
         o for o in before.observations if o.flow in older
     ]
-    return Observations(run=now.run, observations=observations, pages=pages)
+    flows = [f for f in now.run.flows if f.id not in older] + [f for f in before.run.flows if f.id in older]
+    return Observations(run=now.run.model_copy(update={"flows": flows}), observations=observations, pages=pages)
+
+
+def comparable(before: Observations, now: Observations) -> tuple[Observations, Observations]:
+    """Both runs narrowed to the pages both read with the same flow (by its file's hash): a page audited for the
+    first time, or read by a flow a newer auditor changed, has nothing to be compared with (every control on it
+    would look new); from this run on it has."""
+    hashes = {source.id: source.sha256 for source in before.run.flows}
+    same = {source.id for source in now.run.flows if hashes.get(source.id) == source.sha256}
+
+    def narrowed(run: Observations) -> Observations:
+        pages = [p for p in run.pages if p.flow in same]
+        observations = [o for o in run.observations if o.flow in same]
+        return run.model_copy(update={"pages": pages, "observations": observations})
+
+    return narrowed(before), narrowed(now)

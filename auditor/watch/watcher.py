@@ -19,7 +19,7 @@ from auditor.stages import Done, FlowSet, Options
 from auditor.watch import notify
 from auditor.watch.events import Event, found
 from auditor.watch.notify import Url
-from auditor.watch.state import State
+from auditor.watch.state import State, comparable
 from auditor.watch.words import Words
 
 
@@ -63,7 +63,7 @@ def watch(
     observations, findings = done.observations, done.findings
     words = Words(flow_set, findings, lang)
     since = since_finished(options.history, observations, findings, {}, state.compared_with)
-    drift = compare(pages, observations) if pages is not None else None
+    drift = compare(*comparable(pages, observations)) if pages is not None else None
     watched = _tell(Watched(done, found(since, drift, observations)), state, urls, words, since and since.previous)
     finished = observations.run.complete
     state.settle(watched.events, finished, urls)
