@@ -254,3 +254,20 @@ def test_a_message_reaches_a_json_receiver_and_a_refusal_is_said_without_the_url
         assert not notify.send(url, "auditor: a title", "A body.", "failure")
     out = capsys.readouterr()
     assert SECRET not in out.out + out.err + caplog.text
+
+
+def test_a_watch_that_cannot_start_is_told_once_and_a_message_not_taken_is_sent_again(tmp_path, capsys):
+    """No browser: the session file is missing, so the run stops before it starts (bad input, exit 2)."""
+    with Receiver(status=500) as receiver:
+        args = ["watch", "facebook", "--session", str(tmp_path / "gone.json"), "-o", str(tmp_path / "out")]
+        args += ["--history", str(tmp_path / "history.sqlite"), "--notify", receiver.url("hook", "me", SECRET)]
+        assert main(args) == 2  # the receiver refuses: not told
+        err = capsys.readouterr().err
+        assert "the notification to --notify (1st) (JSON) could not be sent; it is sent with the next run" in err
+        assert "--session: no such file" in err and SECRET not in err
+        receiver.status = 200
+        assert main(args) == 2 and main(args) == 2
+        refused, told = receiver.take()  # the refused one, then once (not at the third run)
+        assert refused.body == told.body and told.title == "auditor: the audit could not finish"
+        assert "auditor could not run the audit. Run the same auditor watch command in a terminal" in told.message
+        assert SECRET not in capsys.readouterr().err
