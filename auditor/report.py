@@ -108,6 +108,11 @@ def apply_words(lang: str = i18n.SOURCE):
     return environment(lang=lang, terminal=True).get_template("apply.txt.j2").module
 
 
+def watch_words(lang: str = i18n.SOURCE):
+    """What `auditor watch` and `auditor schedule` say, in `lang`: watch.txt.j2's macros (watch/words.py)."""
+    return environment(lang=lang, terminal=True).get_template("watch.txt.j2").module
+
+
 def render(
     findings: Findings,
     template_dir: Path | None = None,
