@@ -236,7 +236,7 @@ def test_a_url_apprise_does_not_know_is_named_by_its_line_never_by_its_text(tmp_
 def test_notify_on_the_command_line_is_checked_and_never_echoed(tmp_path, capsys):
     assert main(["watch", "facebook", "--notify", "json://127.0.0.1:9/a", "--notify", f"nope://{SECRET}"]) == 2
     err = capsys.readouterr().err
-    assert "(command line):1: --notify: not a notification URL that Apprise knows (nope://...)" in err
+    assert "(command line): --notify: not a notification URL that Apprise knows (nope://...)" in err
     assert SECRET not in err
     assert main(["watch", "facebook"]) == 2 and "whom to notify" in capsys.readouterr().err
     assert repr(notify.given([f"json://{SECRET}@127.0.0.1:9/a"], None)).count(SECRET) == 0  # not even in a repr

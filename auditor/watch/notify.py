@@ -39,7 +39,7 @@ class Url:
 
 def given(urls: list[str], file: Path | None) -> list[Url]:
     """The URLs of `--notify` (in their order) and of `--notify-file`; bad input names the place, not the URL."""
-    place = "(command line):1: --notify"
+    place = "(command line): --notify"
     found = [_checked(text, f"--notify ({_ordinal(n)})", place) for n, text in enumerate(urls, 1)]
     return found + (from_file(file) if file is not None else [])
 

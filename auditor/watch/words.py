@@ -12,10 +12,10 @@ import json
 from typing import TYPE_CHECKING
 
 from auditor import i18n
+from auditor.observe.wording import UnsupportedLocale, texts
 from auditor.report import watch_words
 from auditor.results import Findings, Value
 from auditor.watch.events import Event
-from auditor.wording import UnsupportedLocale, texts
 
 if TYPE_CHECKING:
     from auditor.stages import FlowSet
