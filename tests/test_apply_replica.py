@@ -110,7 +110,8 @@ def test_the_default_plan_is_applied_verified_and_leaves_nothing_web_fixable(rep
     audit(replica, tmp_path / "again")
     again = results.read(tmp_path / "again" / "findings.json", Findings)
     assert web_fixable(again) == []
-    assert validate_folder(tmp_path) == {"apply": 1, "observations": 1, "findings": 1}  # the published schemas
+    # The published schemas; the apply's folder keeps its findings too, the changes with them (its report's input).
+    assert validate_folder(tmp_path) == {"apply": 1, "observations": 1, "findings": 2}
     # The marked report is the audit with the changes marked, and its counts and answers are those after them:
     # the same as the audit after the changes says.
     assert f"with the {n} changes auditor made at your request on " in report
@@ -165,7 +166,7 @@ def test_a_change_of_each_kind_of_control_is_undone_exactly(replica, first_audit
     undone = apply(replica, given_undo, tmp_path / "undo")
     assert [c.status for c in undone.changes] == ["verified"] * len(changed)
     assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
-    assert validate_folder(tmp_path / "undo") == {"undo": 1}  # apply's published schema
+    assert validate_folder(tmp_path / "undo") == {"undo": 1, "findings": 1}  # apply's published schemas
     report = (tmp_path / "undo" / "report.html").read_text()  # no longer says a setting is changed
     assert report.count("and put back on ") == report.count("Changed by auditor on ") == len(changed)
 
