@@ -3,7 +3,8 @@
 Compares the declared settings and the page inventories of two observations files, and
 classifies every difference: a setting added (a control no flow reads), removed, renamed (same
 page and role, new label), moved (to another page), its options changed, its control type
-changed, its default changed (the value of a test account nobody touched), or a page missing.
+changed, found another way (behind a link, on scroll, as text beside its question), its default
+changed (the value of a test account nobody touched), or a page missing.
 
 Noise is not drift: controls are matched by setting id or by role and label, never by position
 or class name; their state (the person's values, counts of items) is ignored, except that a
@@ -34,6 +35,7 @@ Kind = Literal[
     "moved",
     "options_changed",
     "type_changed",
+    "found_otherwise",  # read the same, but found another way (behind a link, on scroll, as text): the page changed
     "default_changed",
     "page_missing",
     "changed_by_auditor",  # a value auditor apply (or its undo) set between the runs: not drift (attribution.py)
@@ -45,6 +47,7 @@ MARK = {
     "moved": ">",
     "options_changed": "*",
     "type_changed": "!",
+    "found_otherwise": "^",
     "default_changed": "=",
     "page_missing": "x",
     "changed_by_auditor": "@",
@@ -191,33 +194,17 @@ def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, 
             continue
         old_control = old_controls.get(setting)
         if after.status == "observed":
-            changes += _read_but_changed(flow, setting, old_control, new_controls.get(setting), after)
+            changed = _read_but_changed(flow, setting, old_control, new_controls.get(setting), after)
+            changes += changed or _found_otherwise(flow, setting, before, after)
             if before.options and after.options and before.options != after.options:
                 added = [o for o in after.options if o not in before.options]
                 dropped = [o for o in before.options if o not in after.options]
-                changes.append(
-                    Change(
-                        kind="options_changed",
-                        flow=flow,
-                        setting=setting,
-                        old=before.options,
-                        new=after.options,
-                        detail=_option_detail(added, dropped),
-                    )
-                )
+                said, was = _option_detail(added, dropped), {"old": before.options, "new": after.options}
+                changes.append(Change(kind="options_changed", flow=flow, setting=setting, **was, detail=said))
             if before.value != after.value:
-                changes.append(
-                    Change(
-                        kind="default_changed",
-                        flow=flow,
-                        setting=setting,
-                        old=str(before.value),
-                        new=str(after.value),
-                        detail=(
-                            "the test account's value changed though nobody touched it: Meta may have changed a default"
-                        ),
-                    )
-                )
+                said = "the test account's value changed though nobody touched it: Meta may have changed a default"
+                was = {"old": str(before.value), "new": str(after.value)}
+                changes.append(Change(kind="default_changed", flow=flow, setting=setting, **was, detail=said))
             continue
         if after.reason != "not_found" or old_control is None:
             continue
@@ -256,6 +243,20 @@ def _read_but_changed(
             )
         ]
     return []
+
+
+# How a setting was found that says how the page shows it. Not "after_waiting" (how late a page's data came
+# depends on the moment) nor "under_dialog" (an announcement over the page that day): those are not the page's.
+SHOWN_WAYS = {"name", "row_text", "after_scrolling", "after_expanding", "in_dialog", "on_subpage"}
+
+
+def _found_otherwise(flow: str, setting: str, before: Observation, after: Observation) -> list[Change]:
+    """The value was read both times, but found another way: the page shows the setting differently now."""
+    was, now = before.found_by, after.found_by
+    if was == now or not {was, now} <= SHOWN_WAYS:
+        return []
+    said = f"found by {was.replace('_', ' ')} before, by {now.replace('_', ' ')} now: the page shows it another way"
+    return [Change(kind="found_otherwise", flow=flow, setting=setting, old=was, new=now, detail=said)]
 
 
 def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict, claimed: set) -> Change:

@@ -85,10 +85,10 @@ def claimed(folder: Path, option: str = "-o"):
         make_folders(folder)
         handle, holder = _locked(folder / LOCK_NAME)
     except OSError as exc:
-        raise InputError(f"{folder}:1: {option}: cannot write into this folder: {exc.strerror or exc}") from None
+        raise InputError(f"{folder}: {option}: cannot write into this folder: {exc.strerror or exc}") from None
     if handle is None:
         raise InputError(
-            f"{folder}:1: {option}: another auditor run ({holder or 'another process'}) is writing into "
+            f"{folder}: {option}: another auditor run ({holder or 'another process'}) is writing into "
             "this folder; wait for it to end or choose another folder"
         )
     try:
@@ -170,29 +170,29 @@ def _check_output(path: Path, *, folder: bool, option: str) -> Path:
     permissions do not tell: /proc, a read-only mount, root), and the names still to create fit."""
     if "\0" in str(path):
         shown = str(path).replace("\0", "\\0")
-        raise InputError(f"{shown}:1: {option}: a path cannot hold a NUL byte")
+        raise InputError(f"{shown}: {option}: a path cannot hold a NUL byte")
     probe = path
     try:
         if path.is_symlink() and not (folder and path.is_dir()):
             what = "not a folder" if folder and path.exists() else "a symbolic link: give a regular file"
-            raise InputError(f"{path}:1: {option}: {path} is {what}")
+            raise InputError(f"{path}: {option}: {path} is {what}")
         while not probe.exists():
             probe = probe.parent
         if probe == path and not folder:
             if probe.is_dir():
-                raise InputError(f"{path}:1: {option}: {path} is a folder: give the file to write")
+                raise InputError(f"{path}: {option}: {path} is a folder: give the file to write")
             if not probe.is_file():
-                raise InputError(f"{path}:1: {option}: {path} is not a regular file")
+                raise InputError(f"{path}: {option}: {path} is not a regular file")
             probe = probe.parent  # the file is replaced through a new file beside it
         if not probe.is_dir():
             what = "not a folder" if probe == path else "a file, not a folder"
-            raise InputError(f"{path}:1: {option}: {probe} is {what}")
+            raise InputError(f"{path}: {option}: {probe} is {what}")
         name_max = os.pathconf(probe, "PC_NAME_MAX")
         too_long = [name for name in path.relative_to(probe).parts if len(os.fsencode(name)) > name_max]
         if too_long:
-            raise InputError(f"{path}:1: {option}: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
+            raise InputError(f"{path}: {option}: a name is longer than {name_max} bytes: {too_long[0][:40]}...")
         tempfile.TemporaryFile(dir=probe).close()
     except OSError as exc:
         where = f" in {probe}" if probe != path else ""
-        raise InputError(f"{path}:1: {option}: cannot write{where} ({exc.strerror or exc})") from None
+        raise InputError(f"{path}: {option}: cannot write{where} ({exc.strerror or exc})") from None
     return path

@@ -6,6 +6,8 @@ read (flows, checklists, accounts files, the replica's data).
 
 from pydantic import BaseModel, ConfigDict
 
+Value = str | int | bool | None  # a setting's canonical value (public, only_me, on, 3, offered ...); None: not seen
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")

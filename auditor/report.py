@@ -108,6 +108,11 @@ def apply_words(lang: str = i18n.SOURCE):
     return environment(lang=lang, terminal=True).get_template("apply.txt.j2").module
 
 
+def watch_words(lang: str = i18n.SOURCE):
+    """What `auditor watch` and `auditor schedule` say, in `lang`: watch.txt.j2's macros (watch/words.py)."""
+    return environment(lang=lang, terminal=True).get_template("watch.txt.j2").module
+
+
 def render(
     findings: Findings,
     template_dir: Path | None = None,
@@ -126,7 +131,10 @@ def render(
 
 
 def _rendered(findings, template_dir, evidence_root, lang, since, made, single_file):
-    """The texts by file name, and the screenshots the report shows (auditor.view.Evidence)."""
+    """The texts by file name, and the screenshots the report shows (auditor.view.Evidence). `since` and `made`
+    default to what findings.json keeps of them."""
+    since = findings.since if since is None else since
+    made = findings.made if made is None else made
     lang = lang or i18n.language_of(findings.run.locale)
     if made is not None:
         findings = after_changes(findings, made.values, i18n.check_titles(findings.checklist.id))

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from auditor.errors import InputError
 from auditor.files import write_atomic
-from auditor.models import Strict
+from auditor.models import Strict, Value
+from auditor.report_input import Made, Since
 from auditor.shown import shown
 from auditor.userfile import load_json
 
@@ -53,7 +54,6 @@ FoundBy = Literal[
 ]
 FindingStatus = Literal["pass", "fail", "unknown", "not_applicable", "manual"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
-Value = str | int | bool | None
 
 
 def now() -> str:
@@ -204,6 +204,9 @@ class Findings(Strict):
     scores: list[Score]
     overall: Score
     regions: list[str] | None = None  # where the account may be, as evaluate judged it; None: the pages did not tell
+    # What the report showed besides (auditor/report_input.py), kept so `auditor report` makes it again from here:
+    since: Since | None = None  # what changed since the account's previous audit (a run with a history)
+    made: Made | None = None  # what auditor apply (and its undo) changed, marked in the report
 
 
 def read(path: Path, model: type[BaseModel]) -> BaseModel:

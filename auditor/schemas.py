@@ -1,4 +1,5 @@
-"""The JSON Schemas of the files auditor writes, made from the pydantic models that write and read them.
+"""The JSON Schemas of the files auditor writes (and of auditor.toml, which it reads), made from the pydantic
+models that write and read them.
 
 `auditor schema KIND` prints one. The published copies are docs/schemas/KIND.schema.json; after a
 model changes, `make schemas` (`auditor schema --write docs/schemas`) rewrites them, and
@@ -23,6 +24,7 @@ KINDS = {
     "drift": ("auditor.drift", "Drift", "drift.json: how the pages changed since a baseline"),
     "history": ("auditor.history.export", "HistoryExport", "auditor history --export FILE.json"),
     "summary": ("auditor.cohort.summary", "Summary", "summary.json: a run over many accounts"),
+    "config": ("auditor.config", "Config", "auditor.toml: your defaults for the commands' options (TOML)"),
 }
 
 

@@ -29,7 +29,7 @@ from auditor.observe.evidence import give_way
 from auditor.observe.stage import Observer
 from auditor.outcome import stopped_at_login
 from auditor.report import write_report
-from auditor.rerun import evaluate_to_file
+from auditor.rerun import FINDINGS, evaluate_to_file
 from auditor.results import Findings, Observations
 from auditor.session.login import login
 from auditor.session.way_in import Credentials, WayIn, way_in
@@ -227,7 +227,10 @@ def audit_in(
     findings = evaluate_to_file(observations, folder, checklist)
     if history is not None:
         history.record(observations, findings, _cookies(browser), say)
-    write_report(findings, folder, lang=lang, since=history.since if history is not None else None)
+        if history.since is not None:  # kept with the findings, so the report can be made again from them
+            findings = findings.model_copy(update={"since": history.since})
+            results.write(folder / FINDINGS, findings)
+    write_report(findings, folder, lang=lang)
     return observations, findings
 
 

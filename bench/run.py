@@ -4,7 +4,8 @@
 
 (a) a full audit of the demo account against the navigate-only floor (the same pages, each
     waited for until its flow's `ready` marker shows, nothing read): the ratio is the headline;
-    also the audit without evidence screenshots;
+    also the audit without evidence screenshots, and the audit under a few generated page variations
+    (pages per second against the plain pages; a setting read otherwise there fails the bench);
 (b) 1, 4 and 10 accounts with `auditor run --accounts ... --workers 4`: wall time, CPU time and
     peak memory of the whole process tree (Python, Playwright's drivers, the browsers); then 10
     accounts again next to a CPU hog (a busy loop per core), where every account must finish too;
@@ -56,6 +57,7 @@ PLATFORMS = ["facebook", "instagram"]
 COHORTS = (1, 4, 10)
 WORKERS = 4
 SYNTHETIC = 10_000
+VARIATION_SEEDS = (3, 7, 21)  # `make sweep` audits 50; the bench times a few
 HOG_S = 900  # the longest the CPU hog of the busy case may run, should the bench itself die first
 SAMPLE_EVERY_S = 0.2  # memory sampling; reading smaps_rollup of the tree takes about 10 ms
 CPU_SAMPLE_EVERY_S = 0.1  # CPU times alone are cheap to read
@@ -113,7 +115,10 @@ def main() -> int:
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print_table(report)
     print(f"\nwritten: {args.out}")
-    return 0 if figures["writes_sent"] == 0 else 1
+    differ = figures["audit"]["variations"]["differ"]
+    if differ:  # `make sweep` replays them: auditor demo --variation SEED
+        print("read otherwise under a variation (seed: setting): " + ", ".join(differ), file=sys.stderr)
+    return 0 if figures["writes_sent"] == 0 and not differ else 1
 
 
 # ---------------------------------------------------------------------- the replica's accounts
@@ -167,6 +172,7 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
                 runs["audit"].append(figures)
                 runs["bare"].append(spent(lambda: audit(None))[0])
                 runs["floor"].append(spent(lambda: navigate_only(guarded.context, flow_set))[0])
+            varied = under_variations(replica, lambda: audit(work / "audit"), observations)
     results.write(work / "audit" / "observations.json", observations)
     seconds = {case: statistics.median(wall for wall, _cpu in values) for case, values in runs.items()}
     cpu = {case: statistics.median(c for _wall, c in values) for case, values in runs.items()}
@@ -181,6 +187,8 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
         "ratio_without_evidence": round(seconds["bare"] / seconds["floor"], 2),
         "first_audit_with_login_s": round(with_login, 2),
         "audit_runs_s": rounded([wall for wall, _cpu in runs["audit"]]),
+        "pages_per_s": round(len(observations.pages) / seconds["audit"], 2),
+        "variations": varied,
         "floor_runs_s": rounded([wall for wall, _cpu in runs["floor"]]),
         # CPU-seconds of the browser side (Playwright's driver and the browser; not the bench's own
         # process, which serves the replica): what the page loads alone cost, and a login.
@@ -191,6 +199,27 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
             "login": round(login_cpu - cpu["audit"], 2),
         },
     }
+
+
+def under_variations(replica: Replica, audit, plain: Observations) -> dict:
+    """The same audit under generated page variations (`variation:SEED`: every setting drawn in one of its
+    equivalent patterns, some of them late, on scroll or behind a link): pages per second, and each setting read
+    otherwise than on the plain pages (`plain`)."""
+    seeds, walls, pages, wrong = VARIATION_SEEDS, [], 0, []
+    want = {o.setting: (o.status, o.value) for o in plain.observations}
+    try:
+        for seed in seeds:
+            replica.knobs.clear()
+            replica.knobs.set(f"variation:{seed}")
+            (wall, _cpu), observations = spent(audit)
+            walls.append(wall)
+            pages += len(observations.pages)
+            read = observations.observations
+            wrong += [f"{seed}: {o.setting}" for o in read if (o.status, o.value) != want[o.setting]]
+    finally:
+        replica.knobs.clear()
+    pages_per_s = round(pages / sum(walls), 2)
+    return {"seeds": list(seeds), "runs_s": rounded(walls), "pages_per_s": pages_per_s, "differ": wrong}
 
 
 def spent(call):
@@ -491,6 +520,12 @@ def print_table(report: dict) -> None:
         ("full audit of demo (pages only)", f"{a['audit_s']:.2f} s", ""),
         ("navigate-only floor", f"{a['floor_s']:.2f} s", ""),
         ("audit / floor", f"{a['ratio']:.2f}x", "audit_to_floor"),
+        (
+            f"audit under variations (seeds {', '.join(map(str, a['variations']['seeds']))})",
+            f"{a['variations']['pages_per_s']:.1f} pages/s (plain {a['pages_per_s']:.1f}), "
+            f"{len(a['variations']['differ'])} read otherwise",
+            "",
+        ),
         ("audit without screenshots / floor", f"{a['ratio_without_evidence']:.2f}x", "audit_to_floor_without_evidence"),
         (
             "browser-side CPU-seconds",

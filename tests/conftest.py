@@ -26,14 +26,17 @@ from auditor.watchdog import Watchdog
 
 @pytest.fixture(scope="session", autouse=True)
 def _own_data_folder(tmp_path_factory):
-    """Runs in tests record their history (and find sessions) in a folder of the test session, never the user's."""
-    saved = os.environ.get("XDG_DATA_HOME")
+    """Runs in tests record their history (and find sessions) in a folder of the test session, never the user's,
+    and read no auditor.toml of the user's."""
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")}
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
     yield
-    if saved is None:
-        os.environ.pop("XDG_DATA_HOME", None)
-    else:
-        os.environ["XDG_DATA_HOME"] = saved
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 # A test that uses one of these needs a Chromium: pytest-playwright's browser, or the replica (which tests

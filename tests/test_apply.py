@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import data, results, spec
+from auditor import data, rerun, results, spec
 from auditor.apply import account as accounts
 from auditor.apply import plan as plans
 from auditor.apply import record, stage
@@ -305,8 +305,8 @@ def test_a_file_of_another_site_key_or_of_no_account_is_refused_before_the_brows
 
 
 # ---------------------------------------------------------------------- what each report is
-def test_the_report_of_an_apply_counts_and_answers_as_after_the_changes(plan, tmp_path):
-    findings = some_findings()
+def three_changes(plan) -> record.Applied:
+    """The plan's three changes, made and verified on November 2, 2026."""
     texts = {"public": "Public", "friends": "Friends", "everyone": "Everyone", "off": "Off", "on": "On"}
     done = [
         p.record(
@@ -320,7 +320,7 @@ def test_the_report_of_an_apply_counts_and_answers_as_after_the_changes(plan, tm
         )
         for p in plan.changes
     ]
-    applied = record.Applied(
+    return record.Applied(
         tool_version="t",
         started=done[0].time,
         platforms=["facebook", "instagram"],
@@ -328,6 +328,12 @@ def test_the_report_of_an_apply_counts_and_answers_as_after_the_changes(plan, tm
         changes=done,
         writes_sent=len(done),
     )
+
+
+def test_the_report_of_an_apply_counts_and_answers_as_after_the_changes(plan, tmp_path):
+    findings = some_findings()
+    applied = three_changes(plan)
+    done = applied.changes
     before = write_report(findings, tmp_path / "before").read_text()
     marked = write_report(findings, tmp_path / "marked", made=made_by(applied)).read_text()
 
@@ -354,6 +360,28 @@ def test_the_report_of_an_apply_counts_and_answers_as_after_the_changes(plan, tm
 
     assert "Yes, for public content." in ai_answer(before) and "Not your new posts" not in ai_answer(before)
     assert "Not your new posts: they are not public" in ai_answer(marked)
+
+
+@pytest.mark.parametrize("kept", ["since", "made"])
+def test_a_report_with_what_changed_is_made_again_from_its_findings_json_alone(plan, tmp_path, kept):
+    """What changed since the last audit and what auditor apply changed travel in findings.json: `auditor report`
+    on that file alone writes the same report, byte for byte."""
+    from auditor.history.compare import Change, Since
+
+    findings = some_findings()
+    changed = Change("fb.friend_requests", "changed", "everyone", "friends", less_private=True, title="Friend requests")
+    shown = {
+        "since": Since("2026-11-01T10:00:00+00:00", [changed], [("x", "Friend requests")], frozenset({"y"})),
+        "made": made_by(three_changes(plan)),
+    }[kept]
+    saved = findings.model_copy(update={kept: shown})
+    results.write(tmp_path / "run" / "findings.json", saved)
+    first = write_report(saved, tmp_path / "run")
+    rerun.report_file(tmp_path / "run" / "findings.json", tmp_path / "again")
+    assert results.read(tmp_path / "run" / "findings.json", results.Findings) == saved  # kept whole
+    for name in ("report.html", "report.md", "junit.xml"):
+        assert (tmp_path / "again" / name).read_bytes() == (first.parent / name).read_bytes(), name
+    assert ("auditor changed" if kept == "made" else 'id="since"') in first.read_text()
 
 
 def test_an_audit_after_changes_says_so_and_one_after_an_undo_names_the_undo(tmp_path):

@@ -51,7 +51,7 @@ class TestAnUndo:
         undone = apply(replica, given_undo, tmp_path / "undo")
         assert [c.status for c in undone.changes] == ["verified"] * len(changed)
         assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
-        assert validate_folder(tmp_path / "undo") == {"undo": 1}  # apply's published schema
+        assert validate_folder(tmp_path / "undo") == {"undo": 1, "findings": 1}  # apply's published schemas
         report = (tmp_path / "undo" / "report.html").read_text()  # no longer says a setting is changed
         assert report.count("and put back on ") == report.count("Changed by auditor on ") == len(changed)
 

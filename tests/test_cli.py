@@ -26,7 +26,7 @@ def test_help_lists_the_commands_in_the_order_a_person_uses_them(capsys):
     assert code == 0
     listed = re.findall(r"^  ([a-z]+)  ", out.split("Commands:")[1], re.M)
     assert listed[:9] == ["demo", "doctor", "login", "run", "history", "apply", "observe", "evaluate", "report"]
-    assert set(listed) >= {"drift", "baseline", "flows", "replica", "schema"}
+    assert set(listed) >= {"drift", "baseline", "flows", "replica", "schema", "watch", "schedule", "summary"}
 
 
 @pytest.mark.parametrize("argv", [["-h"], ["report", "-h"], ["flows", "-h"], ["replica", "serve", "-h"]])

@@ -21,6 +21,7 @@ from json_schemas import validate_folder
 from auditor import results
 from auditor.apply import record, stage
 from auditor.apply.marks import made_by
+from auditor.cli import main
 from auditor.report import render
 from auditor.results import Findings, Observations
 from auditor.stages import FlowSet
@@ -104,6 +105,16 @@ class TestApplyInGermanThenAnotherDemo:
             assert len(shots) > 20 and all((folder / shot).is_file() for shot in shots), folder
             assert (folder / "report.html").stat().st_size < 400_000 and "data:image" not in html
 
+    def test_each_report_is_made_again_from_its_findings_alone(self, demo, tmp_path):
+        """`auditor report` (in-process: no browser) from the findings.json beside each report alone, byte for byte:
+        what changed since the first audit and what the apply changed are kept in it."""
+        folder = demo[0]
+        for made in (folder / "before", folder / "applied", folder):
+            again = tmp_path / made.name
+            assert main(["report", str(made / "findings.json"), "-o", str(again), "--lang", "de"]) == 0
+            for name in ("report.html", "report.md", "junit.xml"):
+                assert (again / name).read_bytes() == (made / name).read_bytes(), (made, name)
+
     def test_the_default_plan_was_applied_verified_and_left_nothing_web_fixable(self, demo):
         """What the demo's apply wrote, read as its files say (the demo itself checked that the replica took exactly
         the writes apply.json lists): every change verified, in the audited account, and the reports and summary
@@ -124,11 +135,14 @@ class TestApplyInGermanThenAnotherDemo:
         assert applied.account == owner  # the pages showed the audit's account before the first change
         again = results.read(folder / "findings.json", Findings)
         assert web_fixable(again) == []
-        assert validate_folder(folder) == {"apply": 1, "observations": 2, "findings": 2}  # the published schemas
+        # The published schemas; the apply's folder keeps its findings too, the changes with them (its report's input).
+        assert validate_folder(folder) == {"apply": 1, "observations": 2, "findings": 3}
 
         # The marked report is the audit with the changes marked, and its counts and answers are those after them:
         # the same as the audit after the changes says.
-        report = render(given.findings, lang="en", made=made_by(applied))["report.html"]
+        marked = results.read(folder / "applied" / "findings.json", Findings)
+        assert marked.made == made_by(applied)
+        report = render(marked, lang="en")["report.html"]
         assert report.count("Changed by auditor on ") == n and report.count(", verified</strong>") == n
         assert f"with the {n} changes auditor made at your request on " in report
         assert f"<strong>{sum(x.status == 'fail' for x in again.findings)}</strong> to change" in report

@@ -32,8 +32,9 @@ def check_jsonschema(builtin: str, path: Path) -> subprocess.CompletedProcess:
 def test_the_action_and_the_workflow_are_valid_against_github_s_published_schemas():
     action = check_jsonschema("vendor.github-actions", ROOT / "action.yml")
     assert action.returncode == 0, action.stdout + action.stderr
-    workflow = check_jsonschema("vendor.github-workflows", ROOT / "docs" / "ci-drift.yml")
-    assert workflow.returncode == 0, workflow.stdout + workflow.stderr
+    for name in ("ci-drift.yml", "ci-shards.yml"):
+        workflow = check_jsonschema("vendor.github-workflows", ROOT / "docs" / name)
+        assert workflow.returncode == 0, name + workflow.stdout + workflow.stderr
 
 
 def test_a_broken_action_is_refused_by_that_schema(tmp_path):
@@ -77,3 +78,17 @@ def test_the_readme_names_every_room_of_the_package():
     rooms = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
     rooms |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()} | {"templates"}
     assert named == rooms, f"missing from README: {sorted(rooms - named)}; gone: {sorted(named - rooms)}"
+
+
+def test_the_shards_workflow_audits_a_shard_per_job_and_merges_them_in_a_last_job():
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    jobs = yaml.safe_load((ROOT / "docs" / "ci-shards.yml").read_text(encoding="utf-8"))["jobs"]
+    audit, merge = ([step for step in job["steps"] if step.get("uses") == "./"] for job in jobs.values())
+    assert len(audit) == len(merge) == 1
+    assert set(audit[0]["with"]) | set(merge[0]["with"]) <= set(action["inputs"])
+    # Job I of the matrix's N audits shard I/N; the last job needs them all and merges their folders.
+    assert audit[0]["with"]["shard"] == "${{ matrix.shard }}/${{ strategy.job-total }}"
+    shard_job = next(name for name, job in jobs.items() if "strategy" in job)
+    assert jobs[shard_job]["strategy"]["matrix"]["shard"] == list(range(1, 5))
+    summary_job = next(job for job in jobs.values() if job.get("needs") == shard_job)
+    assert summary_job["if"] == "always()" and merge[0]["with"]["shards"] == "shards/*"

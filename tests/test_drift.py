@@ -72,6 +72,7 @@ def test_an_unchanged_replica_shows_no_drift_across_class_name_seeds(audit):
         ("move:fb.friend_requests:fb_posts", ("moved", "fb.friend_requests")),
         ("options:fb.friend_requests", ("options_changed", "fb.friend_requests")),
         ("retype:fb.friend_requests", ("type_changed", "fb.friend_requests")),
+        ("pattern:fb.friend_requests:load=scroll", ("found_otherwise", "fb.friend_requests")),
     ],
 )
 def test_each_drift_knob_is_named_with_its_setting_and_class(audit, baseline, knob, expected):

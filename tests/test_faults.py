@@ -366,7 +366,7 @@ def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, replica):
         )
         code, err = second.returncode, second.stderr
         assert code == 2
-        assert f"{out}:1: -o: another auditor run (pid {holder.pid}) is writing into this folder" in one_error_line(err)
+        assert f"{out}: -o: another auditor run (pid {holder.pid}) is writing into this folder" in one_error_line(err)
         assert not page_requested(replica, "/settings"), "the second run never started auditing"
     finally:
         holder.communicate("")

@@ -52,6 +52,28 @@ def test_an_announcement_over_every_page_hides_no_value(browser, replica):
     assert "under_dialog" in ways and ways - {"under_dialog"}  # read under it, and (a click) after it went
 
 
+def test_a_survey_only_an_answer_takes_away_leaves_read_what_shows_and_blocked_what_needs_a_click(browser, replica):
+    """A dialog that neither Escape nor a close control takes away (a survey, answered by a write): what the page
+    shows under it is read without a click, right; what needs a click is unknown `blocked_by_dialog`; the survey is
+    never answered, and the run cannot finish (exit 1)."""
+    replica.knobs.set("announce:*:survey")
+    observations, writes = audit_account(browser, replica, "demo")
+    assert writes == [] and observations.run.writes_blocked == 0  # no answer even tried
+    want = {}
+    for path in (Path(__file__).parent / "expected").glob("*/demo.json"):
+        want.update(json.loads(path.read_text(encoding="utf-8")))
+    got = {o.setting: o for o in observations.observations}
+    read = {s for s, o in got.items() if o.status == "observed"}
+    blocked = {s for s, o in got.items() if o.reason == "blocked_by_dialog"}
+    assert read and blocked
+    wrong = {s: got[s].value for s in read if got[s].value != want[s]["value"]}
+    assert not wrong, wrong
+    under = {s for s in read if got[s].found_by == "under_dialog"}  # the Privacy Center's forms have no survey
+    assert under and all(got[s].flow.split("/")[0] != "meta" for s in under)
+    assert all("How do you feel about your privacy?" in got[s].detail for s in blocked)
+    assert not observations.run.complete
+
+
 def test_an_audit_that_read_almost_nothing_says_why():
     def seen(status: str, n: int) -> list[Observation]:
         reason = None if status == "observed" else "not_found"

@@ -394,6 +394,7 @@ def test_bidi_controls_reach_no_summary(tmp_path):
         accounts=[
             AccountRow(
                 name=f"ngo-\u202eone{BIDI}",
+                position=1,
                 platforms=["facebook"],
                 status="incomplete",
                 reason=f"stopped \u202ehere{BIDI}",

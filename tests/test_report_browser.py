@@ -58,12 +58,13 @@ def summary(found: dict[str, Findings]) -> Summary:
     rows = [
         AccountRow(
             name=name,
+            position=position,
             platforms=["facebook", "instagram"],
             status="complete",
             counts={s: sum(x.status == s for x in f.findings) for s in ("fail", "pass", "unknown")},
             top_failures=[Failure(check=x.check, title=x.title, severity=x.severity) for x in f.findings[:3]],
         )
-        for name, f in found.items()
+        for position, (name, f) in enumerate(found.items(), start=1)
     ]
     first = next(iter(found.values()))
     return Summary(

@@ -53,3 +53,15 @@ def test_the_demo_reads_the_same_under_a_generated_variation(browser, replica, f
     ]
     assert not differ, f"seed {seed} (replay: auditor demo --variation {seed}):\n" + "\n".join(differ)
     assert observations.run.complete
+
+
+def test_a_choice_that_asks_whose_profile_is_read_when_its_options_open_in_place(browser, replica):
+    """Seed 8 of the sweep drew an Accounts Center choice (whose profile it is asked first, in a dialog) as a
+    menu button: its options open in place, with no dialog to pick a profile in. Read there, as any menu."""
+    from auditor import spec
+
+    replica.knobs.set("pattern:ac.social_interactions:control=menu")
+    flows = [f for f in spec.load_flows() if any(s.id == "ac.social_interactions" for s in f.spec.settings)]
+    observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",), flows=flows)
+    [read] = [o for o in observations.observations if o.setting == "ac.social_interactions"]
+    assert (read.status, read.value, writes) == ("observed", plain()["ac.social_interactions"][1], [])

@@ -207,13 +207,14 @@ def test_the_summary_says_everything_in_words(tmp_path, lang):
     rows = [
         AccountRow(
             name=name,
+            position=place,
             platforms=["facebook", "instagram"],
             status="incomplete" if name == "two" else "complete",
             reason=STOPPED if name == "two" else "",
             counts={s: sum(x.status == s for x in f.findings) for s in ("fail", "pass", "unknown")},
             top_failures=[Failure(check=x.check, title=x.title, severity=x.severity) for x in f.findings[:3]],
         )
-        for name, f in found.items()
+        for place, (name, f) in enumerate(found.items(), start=1)
     ]
     summary = Summary(
         tool_version="0.1.0",

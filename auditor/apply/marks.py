@@ -8,33 +8,9 @@ from apply.json (and undo.json) with no browser; the report takes it as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from auditor.apply.record import Applied
+from auditor.report_input import Counts, Made
 from auditor.results import Value
-
-
-@dataclass(frozen=True)
-class Counts:
-    """One apply's or undo's footer line: auditor changed `changed` settings on `started`, `verified` verified."""
-
-    started: str
-    changed: int  # settings a change request went out for
-    verified: int  # of those, read back with the new value after a reload
-    requests: int
-    blocked: int
-
-
-@dataclass(frozen=True)
-class Made:
-    applied: Counts
-    undone: Counts | None = None  # the undo of that apply, when the report is an undo's
-    marks: dict[str, dict] = field(default_factory=dict)  # check id -> its mark (see _mark)
-    values: dict[str, tuple[Value, str | None]] = field(default_factory=dict)  # setting -> (value, page's words)
-
-    @property
-    def kind(self) -> str:
-        return "apply" if self.undone is None else "undo"
 
 
 def made_by(applied: Applied, undone: Applied | None = None) -> Made:
@@ -69,7 +45,7 @@ def _mark(change, applied: Applied) -> dict:
         "writes": list(change.writes),
         "before": change.before_text or _text(change.before),
         "after": change.after_text or _text(change.after),
-        "values": (change.before, change.after),  # the report words them in its own language (auditor.values)
+        "values": [change.before, change.after],  # the report words them in its own language (auditor.values)
     }
 
 

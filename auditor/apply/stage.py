@@ -26,6 +26,7 @@ from auditor.errors import InputError, say
 from auditor.files import check_output_dir, claimed
 from auditor.history import default_path
 from auditor.report import write_report
+from auditor.rerun import FINDINGS
 from auditor.results import Account, Findings, Source, now
 from auditor.stages import FlowSet, Options
 
@@ -138,7 +139,9 @@ def run_plan(
             history_error = _record_in_history(applied, browser.context.cookies(), options)
         if given.findings is not None:
             made = made_by(applied) if given.reversed is None else made_by(given.reversed, undone=applied)
-            write_report(given.findings, out, evidence_root=given.findings_path.parent, lang=options.lang, made=made)
+            marked = given.findings.model_copy(update={"made": made})  # the report's changes, kept beside it
+            results.write(out / FINDINGS, marked)
+            write_report(marked, out, evidence_root=given.findings_path.parent, lang=options.lang)
         else:
             source = given.reversed.source
             say(f"the report was not rewritten: the findings of that apply ({source}) are gone or unreadable")

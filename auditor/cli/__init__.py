@@ -1,7 +1,8 @@
 """The command line: parse, call a stage, map errors to exit codes (0 done, 1 incomplete, 2 bad input, 3 drift).
 
 Kept thin and quick to import: `app` holds the Typer app and the shared options, `audit` the
-commands of an audit, `tools` drift, flows and the replica. Every expected failure is one line.
+commands of an audit, `tools` drift, flows and the replica, `watch` watching and its schedule.
+Every expected failure is one line.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import typer
 from typer._click import exceptions as click_exceptions  # typer vendors click; its usage errors live here
 
-from auditor.cli import apply, audit, history, tools  # noqa: F401  (they register their commands on the app)
+from auditor.cli import apply, audit, cohort, history, tools, watch  # noqa: F401  (they register their commands on the app)
 from auditor.cli.app import app
 from auditor.cli.conventions import conventional, plain
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditorError

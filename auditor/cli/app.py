@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -152,10 +153,36 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def from_config(name: str) -> bool:
+    """Whether the running command's option `name` took its value from auditor.toml, not the command line."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context  # typer vendors click; its context lives here
+
+    ctx = get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP
+
+
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    config: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--config",
+            help=(
+                "Your defaults for the commands' options, a TOML file "
+                "(default: auditor.toml in your user config folder, if there is one)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Audit your own Facebook and Instagram privacy settings."""
+    from auditor.config import load
+
+    settings = load(config)  # before the command's options are read: the file gives their defaults
+    ctx.obj = settings
+    ctx.default_map = settings.default_map()

@@ -26,7 +26,8 @@ from auditor.cli.app import (
     _seconds,
     app,
 )
-from auditor.cli.exits import FailOn, budget, cohort_budget, drift_exit_code, finish, moved, render_drift
+from auditor.cli.cohort import Shard, run_accounts
+from auditor.cli.exits import FailOn, budget, drift_exit_code, finish, moved, render_drift
 from auditor.cli.history import HistoryFile, HistoryName, NoHistory, history_file
 from auditor.errors import EXIT_INCOMPLETE
 from auditor.shown import echo
@@ -217,6 +218,7 @@ def run(
     workers: Annotated[
         Optional[int], typer.Option(min=1, help="With --accounts: how many accounts to audit at a time (default 4).")
     ] = None,
+    shard: Shard = None,
     lang: Lang = None,
     history: HistoryFile = None,
     no_history: NoHistory = False,
@@ -247,9 +249,11 @@ def run(
                 raise typer.BadParameter(
                     "does not go with --accounts (each account's entry in the file says it)", param_hint=name
                 )
-        _run_accounts(
+        run_accounts(
             accounts,
             out,
+            fail_on,
+            shard,
             workers=workers or 4,
             checklist=checklist,
             target=_options(replica).target,
@@ -260,13 +264,13 @@ def run(
             timeout=timeout,
             lang=lang and lang.value,
             history=recorded_in,
-            fail_on=fail_on,
             flow_set=_flow_set(["facebook", "instagram"], flow),
         )
     if not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
-    if workers is not None:
-        raise typer.BadParameter("goes with --accounts FILE", param_hint="--workers")
+    for given, hint in ((workers, "--workers"), (shard, "--shard")):
+        if given is not None:
+            raise typer.BadParameter("goes with --accounts FILE", param_hint=hint)
 
     from auditor import stages
 
@@ -302,22 +306,3 @@ def _options(replica: str | None, *, timeout: float | None = None, **given):
     from auditor.target import Target
 
     return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)
-
-
-def _run_accounts(accounts: Path, out: Path, fail_on, **options) -> None:
-    """`run --accounts FILE`: a line per account and the summary's path; exit 1 if any account could not finish,
-    else 4 if a failing check breaks --fail-on."""
-    from auditor.cohort import SUMMARY_HTML, run_cohort
-
-    summary = run_cohort(accounts, out, **options)
-    for row in summary.accounts:
-        counts = (
-            f"{row.counts['fail']} to change, {row.counts['pass']} fine, {row.counts['unknown']} unknown"
-            if row.counts
-            else ""
-        )
-        echo("  ".join(part for part in (f"{row.name:<24}", f"{row.status:<10}", counts, row.reason) if part).rstrip())
-    echo(out / SUMMARY_HTML)
-    if summary.exit_code == 0:
-        cohort_budget(fail_on, summary)
-    raise typer.Exit(summary.exit_code)

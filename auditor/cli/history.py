@@ -16,7 +16,10 @@ HistoryFile = Annotated[
     Optional[Path],
     typer.Option(
         "--history",
-        help="The history database runs are recorded in (default: history.sqlite in auditor's user data folder).",
+        help=(
+            "The history database runs are recorded in "
+            "(default: history.sqlite in auditor's user data folder, or auditor.toml's history)."
+        ),
     ),
 ]
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history.")]
@@ -32,11 +35,14 @@ HistoryName = Annotated[
 
 def history_file(history: Path | None, no_history: bool, default: Path | None = None) -> Path | None:
     """Where a run is recorded: --history, else `default` (the user's history); None with --no-history."""
+    from auditor.cli.app import from_config
     from auditor.history import default_path
 
-    if history is not None and no_history:
-        raise typer.BadParameter("--history and --no-history do not go together", param_hint="--no-history")
-    return None if no_history else history or default or default_path()
+    if no_history:
+        if history is not None and not from_config("history"):  # auditor.toml's history gives way to --no-history
+            raise typer.BadParameter("--history and --no-history do not go together", param_hint="--no-history")
+        return None
+    return history or default or default_path()
 
 
 def _date(value: str | None) -> date | None:

@@ -95,6 +95,7 @@ class Account:
     name: str
     platforms: list[str]
     way: WayIn
+    position: int  # its place in the file, from 1
 
 
 def load_accounts(path: Path, environ=os.environ) -> list[Account]:
@@ -149,5 +150,5 @@ def load_accounts(path: Path, environ=os.environ) -> list[Account]:
                 credentials=Credentials(values["email_env"], values["password_env"], values.get("totp_env")),
                 source=entry.email_env,
             )
-        accounts.append(Account(entry.name, list(entry.platforms), way))
+        accounts.append(Account(entry.name, list(entry.platforms), way, index + 1))
     return accounts

@@ -24,8 +24,10 @@ from playwright.sync_api import sync_playwright
 from auditor import __version__, interrupt, results
 from auditor.browser import Opened, audit_context, check_connect, opened_browser
 from auditor.cohort.accounts import Account, load_accounts
+from auditor.cohort.shards import share
 from auditor.cohort.summary import (
     AccountRow,
+    Shard,
     Summary,
     account_row,
     failed_row,
@@ -83,10 +85,19 @@ def run_cohort(
     timeout: float | None = None,
     lang: str | None = None,
     history: Path | None = None,
+    shard: tuple[int, int] | None = None,
     flow_set: FlowSet | None = None,
 ) -> Summary:
-    """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary."""
+    """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary.
+
+    `shard` (index, count): only the accounts of that shard (auditor.cohort.shards).
+    """
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
+    listed = len(accounts)
+    if shard is not None:
+        accounts = share(accounts, *shard)
+        if not accounts:
+            say(f"shard {shard[0]} of {shard[1]}: no account (the file lists {listed})")
     flow_set = flow_set or FlowSet.load()
     loaded = flow_set.checklist(checklist)
     check_output_dir(out)
@@ -123,7 +134,12 @@ def run_cohort(
             workers=workers,
             checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
             accounts=[rows[a.name] for a in accounts],
-            checks=tally(loaded, dict(found), dict(job.before) if history is not None else None),
+            checks=tally(
+                loaded,
+                {a.name: found[a.name] for a in accounts if a.name in found},  # in the file's order, not the finishing
+                dict(job.before) if history is not None else None,
+            ),
+            shard=Shard(index=shard[0], count=shard[1], listed=listed) if shard is not None else None,
         )
 
     with claimed(out):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field, model_validator
+
 from auditor import results
 from auditor.cohort.accounts import Account
 from auditor.files import write_atomic
@@ -28,6 +30,7 @@ class AccountRow(Frozen):
     """One account in the summary: how its audit ended, and what it found."""
 
     name: str
+    position: int = Field(ge=1)  # its place in the accounts file, from 1 (a shard's rows are merged back in this order)
     platforms: list[str]
     status: Literal["complete", "incomplete", "failed"]  # incomplete: stopped (login, checkpoint); failed: crashed
     reason: str = ""  # why it did not finish, and what to do
@@ -51,6 +54,20 @@ class CheckRow(Frozen):
     failing_before: int | None = None  # how many of them failed it at their previous recorded run (None: no history)
 
 
+class Shard(Frozen):
+    """Which share of the accounts file a run audited (`run --accounts FILE --shard INDEX/COUNT`)."""
+
+    index: int = Field(ge=1)
+    count: int = Field(ge=1)
+    listed: int = Field(ge=0)  # how many accounts the whole file lists
+
+    @model_validator(mode="after")
+    def _one_of_count(self):
+        if self.index > self.count:
+            raise ValueError(f"shard {self.index} of {self.count}: the index is at most the count")
+        return self
+
+
 class Summary(Frozen):
     schema_version: int = results.SCHEMA_VERSION
     kind: Literal["summary"] = "summary"
@@ -63,6 +80,7 @@ class Summary(Frozen):
     checklist: Source
     accounts: list[AccountRow]
     checks: list[CheckRow]  # most often failing first
+    shard: Shard | None = None  # None: every account of the file (a run without --shard, or shards merged)
 
     @property
     def exit_code(self) -> int:
@@ -82,6 +100,7 @@ def account_row(
     )
     return AccountRow(
         name=account.name,
+        position=account.position,
         platforms=account.platforms,
         status="complete" if observations.run.complete else "incomplete",
         reason=reason,
@@ -95,7 +114,9 @@ def account_row(
 
 def failed_row(account: Account, reason: str) -> AccountRow:
     """The row of an account that crashed or was never audited."""
-    return AccountRow(name=account.name, platforms=account.platforms, status="failed", reason=reason)
+    return AccountRow(
+        name=account.name, position=account.position, platforms=account.platforms, status="failed", reason=reason
+    )
 
 
 def tally(
@@ -103,6 +124,7 @@ def tally(
 ) -> list[CheckRow]:
     """Per check, the accounts that fail it; most often failed first, then the most severe, then checklist order.
 
+    `findings`: per account, in the accounts file's order (the order `failing` names them in).
     `before`: per account with a previous recorded run, the checks it failed then (None: runs not recorded).
     """
     status = {name: {f.check: f.status for f in found.findings} for name, found in findings.items()}
@@ -119,6 +141,11 @@ def tally(
         )
         for check in checklist.spec.checks
     ]
+    return most_failed_first(rows)
+
+
+def most_failed_first(rows: list[CheckRow]) -> list[CheckRow]:
+    """The checks' rows, given in checklist order: most often failed first, then the most severe (a stable sort)."""
     return sorted(rows, key=lambda row: (-len(row.failing), SEVERITY_ORDER.index(row.severity)))
 
 

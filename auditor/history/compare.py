@@ -10,9 +10,10 @@ does not expect. A change `auditor apply` (or its undo) recorded is the person's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
+from auditor.report_input import Change, Since
 from auditor.results import Findings, Observations, Value
 
 ALWAYS_AUDITED = ("accounts_center", "meta")  # read whichever platform a run audits
@@ -59,49 +60,6 @@ class Snapshot:
             settings={o.setting: Seen(o.platform, o.status, o.value, o.reason) for o in observations.observations},
             checks={f.check: (f.setting, f.status) for f in findings.findings},
         )
-
-
-@dataclass(frozen=True)
-class Change:
-    setting: str
-    kind: Literal["changed", "new", "gone"]
-    before: Value = None
-    after: Value = None
-    less_private: bool = False  # a check on the setting fails with the value it has now
-    by: str | None = None  # "apply" or "undo": the auditor command that made this change; None: not auditor
-    title: str = ""  # the title of a check on the setting, for the report
-
-    @property
-    def by_apply(self) -> bool:
-        """Made by auditor at the person's request (an apply, or the undo of one)."""
-        return self.by is not None
-
-    @property
-    def alarming(self) -> bool:
-        """Less private, and not by the person's own hand here: Meta or someone else may have changed it."""
-        return self.less_private and not self.by_apply
-
-
-@dataclass(frozen=True)
-class Since:
-    """What changed since the account's previous run (the report's section, `--fail-on-change`)."""
-
-    previous: str  # when the previous run started
-    changes: list[Change]
-    now_failing: list[tuple[str, str]]  # (check, title): checks that passed then and fail now
-    previous_failing: frozenset[str] = field(default_factory=frozenset)  # checks that failed at the previous run
-
-    def of_kind(self, kind: str) -> list[Change]:
-        return [c for c in self.changes if c.kind == kind]
-
-    @property
-    def nothing(self) -> bool:
-        return not self.changes and not self.now_failing
-
-    @property
-    def moved(self) -> list[Change]:
-        """Values that moved away from the previous run's, other than by `auditor apply`."""
-        return [c for c in self.changes if c.kind == "changed" and not c.by_apply]
 
 
 def compare(

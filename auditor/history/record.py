@@ -52,7 +52,7 @@ def _record(recording: Recording, observations: Observations, findings: Findings
             previous = _latest_run(db, account)
             _insert_run(db, account, observations, findings)
             before = store.snapshot(db, previous) if previous is not None else None
-            applied = _applied(db, account, before.started) if before is not None else {}
+            applied = applied_since(db, account, before.started) if before is not None else {}
     if before is None:
         return None
     titles = {f.check: f.title for f in findings.findings}
@@ -113,7 +113,7 @@ def _insert_run(db: sqlite3.Connection, account: int, observations: Observations
     return run_id
 
 
-def _applied(db: sqlite3.Connection, account: int, since: str) -> dict[str, list[tuple[Value, str]]]:
+def applied_since(db: sqlite3.Connection, account: int, since: str) -> dict[str, list[tuple[Value, str]]]:
     """Per setting, the values auditor set since `since` and which command set each (apply or undo)."""
     found: dict[str, list[tuple[Value, str]]] = {}
     for setting, after, kind in db.execute(

@@ -48,7 +48,7 @@ class Behind:
     def read(self, opener, setting: SettingRead, where: str, region=None) -> Reading:
         place = self.go(opener, region)
         try:
-            reading = self._read_there(place.snapshot, setting, where)
+            reading = self.read_there(place.snapshot, setting, where)
         finally:
             self.come_back(place)
         reading.found_by = place.found_by
@@ -101,7 +101,7 @@ class Behind:
         dialog.get_by_role("button", name=any_of(names)).first.click()
         dialog.wait_for(state="hidden", timeout=DIALOG_TIMEOUT_MS)
 
-    def _read_there(self, snapshot: str, setting: SettingRead, where: str) -> Reading:
+    def read_there(self, snapshot: str, setting: SettingRead, where: str) -> Reading:
         """The setting as the dialog or subpage shows it; where they do not name it, their one set of radios."""
         nodes = aria.parse(snapshot)
         try:

@@ -126,7 +126,14 @@ class Reader:
         opener = locate(self.region, setting.open, locale)
         if not opener.count():
             raise NotFound(f"{setting.open.describe(locale)} not found")
-        place = self.behind.go(opener.first)
+        place = self.behind.go(opener.first, self.region)  # its options may also open in place (a menu)
+        if place.dialog is None:  # no account to pick: the options are where it led, as for any setting
+            try:
+                reading = self.behind.read_there(place.snapshot, setting, setting.open.describe(locale))
+            finally:
+                self.behind.come_back(place)
+            reading.found_by = place.found_by
+            return reading
         dialog, nodes = place.dialog, aria.parse(place.snapshot)
         heading = next((n.name for top in nodes for n in top.walk() if n.role == "heading"), "")
         if dialog is not None and heading in self.words.string("select_your_account"):

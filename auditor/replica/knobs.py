@@ -64,9 +64,11 @@ A knob is written `KIND:TARGET[:ARG]`:
   headers csp:PAGE                the page sends a Content-Security-Policy that allows no inline style,
                                   only the CDN's style sheets (Meta's pages send a policy; a screenshot's
                                   masks must not depend on what it allows)
-          announce:PAGE           a feature announcement over the page (Meta AI; wording made up, as
+          announce:PAGE[:survey]  a feature announcement over the page (Meta AI; wording made up, as
                                   Meta's vary): role=dialog aria-modal=true, a Close button, Escape closes
-                                  it for this page view only; nothing is sent
+                                  it for this page view only; nothing is sent. `survey`: a survey instead,
+                                  that neither Escape nor a close control takes away, only one of its two
+                                  answers, each sent as a write (SurveyResponseSubmitMutation)
 
 PAGE may be `*` for every page.
 """
@@ -103,7 +105,7 @@ KINDS = {
     "checkbox": 1,
     "choicerow": 1,
     "cookie": 1,
-    "announce": 1,
+    "announce": (1, 2),
     "csp": 1,
     "pattern": 2,
     "variation": 1,
@@ -186,6 +188,8 @@ class Knob:
                 raise InputError(f"--mutate {text}: unknown script shape {parts[1]!r} (one of {', '.join(SHAPES)})")
             if len(parts) > 2 and parts[2] not in MOMENTS:
                 raise InputError(f"--mutate {text}: unknown moment {parts[2]!r} (one of {', '.join(MOMENTS)})")
+        if kind == "announce" and len(parts) > 1 and parts[1] != "survey":
+            raise InputError(f"--mutate {text}: announce takes `survey` or nothing after the page, not {parts[1]!r}")
         if kind == "slow" and len(parts) > 1 and not (parts[1].isascii() and parts[1].isdigit()):
             raise InputError(f"--mutate {text}: slow takes a delay in milliseconds (a whole number), not {parts[1]!r}")
 

@@ -101,12 +101,13 @@ def build_page(page: Page, account: Account, locale: str, store: Store, knobs: K
                 "checked": value == "on",
             }
         )
-    announce = knobs.find("announce", page.id) or any(p.overlay == "announce" for p in drawn)
+    knob = knobs.find("announce", page.id)
+    announce = knob or any(p.overlay == "announce" for p in drawn)
     data = {
         "title": personal(title(locale), account),
         "intro": page.intro(locale) if page.intro else None,
         "sections": sections,
-        "announcement": _announcement(locale) if announce else None,
+        "announcement": _announcement(locale, survey=bool(knob and knob.arg == "survey")) if announce else None,
     }
     if any(p.load == "scroll" for p in drawn):
         data["long_intro"] = layout.long_intro(locale)
@@ -120,8 +121,11 @@ def page_href(page: Page) -> str:
     return page.path + ("?" + "&".join(f"{k}={v}" for k, v in page.query.items()) if page.query else "")
 
 
-def _announcement(locale: str) -> dict:
+def _announcement(locale: str, survey: bool = False) -> dict:
     strings = catalog().strings
+    if survey:  # only answered away: no close control, Escape does nothing
+        keys = ("title", "body", "action", "other")
+        return {"survey": True, **{key: strings[f"survey_{key}"](locale) for key in keys}}
     return {key: strings[f"announce_{key}"](locale) for key in ("title", "body", "action")}
 
 

@@ -84,10 +84,12 @@
   }
 
   // ------------------------------------------------------------------ dialogs
-  function dialog(title, opener) {
+  // `answered`: only answered away (a survey): no close control, and neither Escape nor the overlay takes it.
+  function dialog(title, opener, answered) {
     var headingId = nextId();
     var overlay = el("div", { class: cx.overlay });
-    var close = el("div", { role: "button", tabindex: "0", "aria-label": S.close, class: cx.button }, ["\u00d7"]);
+    var close = answered ? null
+      : el("div", { role: "button", tabindex: "0", "aria-label": S.close, class: cx.button }, ["\u00d7"]);
     var body = el("div", {});
     var box = el("div", { role: "dialog", "aria-modal": "true", "aria-labelledby": headingId, class: cx.dialog }, [
       el("h2", { id: headingId, class: cx.h2 }, [title]), close, body
@@ -97,13 +99,17 @@
       document.removeEventListener("keydown", onKey, true);
       if (opener) opener.focus();
     }
-    function onKey(event) { if (event.key === "Escape") { event.preventDefault(); dismiss(); } }
-    activate(close, dismiss);
-    overlay.addEventListener("click", dismiss);
+    function onKey(event) {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      if (!answered) dismiss();
+    }
+    if (close) activate(close, dismiss);
+    if (!answered) overlay.addEventListener("click", dismiss);
     document.addEventListener("keydown", onKey, true);
     document.body.appendChild(overlay);
     document.body.appendChild(box);
-    setTimeout(function () { close.focus(); }, 0);
+    if (close) setTimeout(function () { close.focus(); }, 0);
     return { body: body, close: dismiss };
   }
 
@@ -329,12 +335,17 @@
   }
 
   // A feature announcement over the page: Close or Escape dismisses it for this page view; nothing is sent.
+  // A survey (a.survey) goes only when answered, and the answer is sent.
   function announce(a) {
-    var d = dialog(a.title);
-    var action = el("div", { role: "button", tabindex: "0", class: cx.primary }, [a.action]);
-    activate(action, d.close);
+    var d = dialog(a.title, null, a.survey);
     d.body.appendChild(el("p", { class: cx.desc }, [a.body]));
-    d.body.appendChild(action);
+    (a.survey ? [a.action, a.other] : [a.action]).forEach(function (text) {
+      var answer = el("div", { role: "button", tabindex: "0", class: cx.primary }, [text]);
+      activate(answer, a.survey ? function () {
+        graphql("SurveyResponseSubmitMutation", { survey: "privacy_sentiment", answer: text }).then(d.close);
+      } : d.close);
+      d.body.appendChild(answer);
+    });
   }
 
   function renderSettings() {
