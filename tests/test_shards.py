@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import start_auditor
 from json_schemas import validate_folder
 
 from auditor import results
@@ -247,14 +248,11 @@ def sharded(replica_server, tmp_path_factory):
     path = accounts_file(tmp, ACCOUNTS, "instagram")
     path.write_text(path.read_text().replace("NGO_LOCKED_PASSWORD}", "NGO_LOCKED_PASSWORD, totp_env: NGO_LOCKED_TOTP}"))
     runs = {f"shard-{i}": ["--shard", f"{i}/3", "--workers", "1"] for i in (1, 2, 3)} | {"whole": ["--workers", "3"]}
+    pages = ("--flow", "instagram/account_privacy", "--flow", "accounts_center/two_factor")
     processes = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "auditor", "run", "--accounts", str(path), *extra, "--replica", replica_server.url]
-            + ["-o", str(tmp / name)],
+        name: start_auditor(
+            *("run", "--accounts", path, *extra, *pages, "--replica", replica_server.url, "-o", tmp / name),
             env={**env, "XDG_DATA_HOME": str(tmp / f"data-{name}")},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
         )
         for name, extra in runs.items()
     }

@@ -9,11 +9,9 @@ since. The URLs' secrets are in no output and no file. (The words, German too: t
 from __future__ import annotations
 
 import stat
-import subprocess
-import sys
 
 import pytest
-from conftest import cli_env
+from conftest import cli_env, run_auditor
 from receiver import Receiver
 
 from auditor import results
@@ -39,11 +37,10 @@ def watched(replica_server, tmp_path_factory):
         urls.chmod(0o600)
         args = ["watch", "facebook", "--replica", replica.url, "-o", str(tmp / "out"), "--notify-file", str(urls)]
         args += ["--notify", receiver.url("option", "me", ON_COMMAND_LINE)]
+        args += ["--flow", "facebook/posts", "--flow", "facebook/stories"]  # what changes, and where it stops
 
         def watch(name: str, *extra: str) -> None:
-            done = subprocess.run(
-                [sys.executable, "-m", "auditor", *args, *extra], env=env, capture_output=True, text=True, timeout=300
-            )
+            done = run_auditor(*args, *extra, env=env)
             got = {path: receiver.take(path) for path in (f"file/{IN_FILE}", "option")}
             runs[name] = (done.returncode, done.stdout, done.stderr, got)
 

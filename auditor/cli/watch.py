@@ -9,7 +9,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor.cli.app import BrowserPath, Language, Pace, Platform, ReplicaRoute, Timeout, _replica_url, app
+from auditor.cli.app import (
+    BrowserPath,
+    FlowIds,
+    Language,
+    Pace,
+    Platform,
+    ReplicaRoute,
+    Timeout,
+    _flow_set,
+    _replica_url,
+    app,
+)
 from auditor.cli.history import HistoryFile
 from auditor.errors import EXIT_DRIFT, EXIT_INCOMPLETE, say
 from auditor.shown import echo
@@ -65,6 +76,7 @@ def watch(
     pace: Pace = None,
     timeout: Timeout = None,
     browser_path: BrowserPath = None,
+    flow: FlowIds = None,
 ) -> None:
     """Audit again, and notify you when a value became less private, a check newly fails, Meta changed a page,
     or the audit could not finish (each only once). Run it from `auditor schedule`. Exit 1 when the audit could
@@ -88,7 +100,8 @@ def watch(
         lang=lang and lang.value,
         history=history or default_path(),
     )
-    watched = watch_once([p.value for p in platforms], out, options, urls, checklist, lang and lang.value)
+    chosen = [p.value for p in platforms]
+    watched = watch_once(chosen, out, options, urls, checklist, lang and lang.value, _flow_set(chosen, flow))
     for url in watched.failed:
         echo(f"auditor: error: the notification to {url} could not be sent; it is sent with the next run", err=True)
     if watched.error is not None:
