@@ -146,6 +146,22 @@ class Layout:
         return None
 
     def controls_of(self, setting: str) -> list[int]:
-        """The spots of the controls that belong to the setting, those named by it first, in page order."""
-        mine = [(claim.how != "name", i) for i, claim in self.claims.items() if claim.setting == setting]
-        return [i for _how, i in sorted(mine)]
+        """The spots of the controls that belong to the setting: those named by it first, then those nearest its
+        question (one in the question's own row before one further out, such as the disclosure of the section
+        around it), in page order."""
+        question = self.label_spot(setting)
+        mine = [
+            (claim.how != "name", self._apart(question, i), i)
+            for i, claim in self.claims.items()
+            if claim.setting == setting
+        ]
+        return [i for _how, _apart, i in sorted(mine)]
+
+    def _apart(self, question: int | None, index: int) -> int:
+        """How far a control is from the setting's question: the size of the smallest block that holds both."""
+        if question is None:
+            return 0
+        for block in (index, *self.ancestors(index)):
+            if question in self.inside(block, itself=True):
+                return self.spots[block].end - block
+        return len(self.spots)
