@@ -68,6 +68,7 @@ PURE = [
     "traces",
     "files",
     "userfile",
+    "user_folder",
     "yamlio",
     "models",
     "errors",
