@@ -56,6 +56,7 @@ PURE = [
     "budget",
     "schemas",
     "drift_report",
+    "drift_match",
     "observe.snapshot",
     "observe.wording",
     "observe.aria",
