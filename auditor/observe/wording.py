@@ -8,8 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only named here; a flow's steps locate with these words (auditor.steps)
-    from auditor.reads import SettingRead
+from auditor.reads import SettingRead
+
+if TYPE_CHECKING:  # only named here: auditor.spec loads the flows' steps, which locate with these words
     from auditor.spec import Vocabulary
 
 
