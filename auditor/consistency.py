@@ -7,6 +7,7 @@ from pathlib import Path
 from auditor import checklist, data, spec, yamlio
 from auditor.errors import InputError
 from auditor.evaluate import DERIVED_VALUES
+from auditor.reads import SettingRead
 
 COUNT = "a count"  # a list read gives a number, checked with at_most
 MANUAL_ONLY = "no page shows it"  # not_applicable.yml: only a person can check it
@@ -45,7 +46,7 @@ def known_settings(flows: list[spec.Loaded], not_applicable: list[spec.NotApplic
     return known
 
 
-def _values(setting: spec.SettingRead) -> set | str:
+def _values(setting: SettingRead) -> set | str:
     if setting.read == "list":
         return COUNT
     if setting.read == "switch":

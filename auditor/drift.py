@@ -14,19 +14,12 @@ read (login wall, rate limit, error) are listed as not compared rather than as c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from auditor import __version__
+from auditor.drift_match import Page, identity, label_of, new_controls, pages_of
 from auditor.models import Strict
-from auditor.results import (
-    SCHEMA_VERSION,
-    Control,
-    Observation,
-    Observations,
-    PageInventory,
-    now,
-)
+from auditor.results import SCHEMA_VERSION, Control, Observation, Observations, now
 
 Kind = Literal[
     "added",
@@ -93,44 +86,12 @@ class Drift(Strict):
     made: list[Change] = []  # values auditor changed at the person's request between the runs (not drift)
 
 
-@dataclass
-class _Page:
-    inventory: PageInventory | None
-    settings: dict[str, Observation]
-
-
-def _pages(observations: Observations) -> dict[str, _Page]:
-    pages = {p.flow: _Page(p, {}) for p in observations.pages}
-    for o in observations.observations:
-        if o.flow:
-            pages.setdefault(o.flow, _Page(None, {})).settings[o.setting] = o
-    return pages
-
-
-# Roles whose accessible name is the setting's own label; a button's name is often generic
-# ("Edit privacy. Sharing with Friends.", "Review setting"), so it is known by its row's text.
-NAMED_ROLES = ("switch", "checkbox", "radiogroup", "combobox", "listbox", "list", "link", "slider", "spinbutton")
-
-
-def _label(control: Control) -> str:
-    if control.role in NAMED_ROLES and control.name:
-        return control.name
-    return control.label or control.name
-
-
-def identity(control: Control) -> tuple[str, str]:
-    """How a control is recognised across runs: by the setting read from it, else role and label."""
-    if control.setting:
-        return ("setting", control.setting)
-    return (control.role, _label(control))
-
-
 def compare(baseline: Observations, current: Observations) -> Drift:
-    before, after = _pages(baseline), _pages(current)
+    before, after = pages_of(baseline), pages_of(current)
     changes: list[Change] = []
     not_compared: list[NotCompared] = []
     claimed: set[tuple[str, tuple]] = set()  # (flow, identity) of new controls a rename, move or retype explains
-    unmatched_new = {flow: _new_controls(before.get(flow), page) for flow, page in after.items()}
+    unmatched_new = {flow: new_controls(before.get(flow), page) for flow, page in after.items()}
     for flow, old_page in before.items():
         new_page = after.get(flow)
         if old_page.inventory is None or old_page.inventory.status != "ok":
@@ -161,7 +122,7 @@ def compare(baseline: Observations, current: Observations) -> Drift:
                         kind="added",
                         flow=flow,
                         role=control.role,
-                        new=_label(control),
+                        new=label_of(control),
                         detail="a control no flow reads: decide whether a checklist should cover it",
                     )
                 )
@@ -176,15 +137,7 @@ def compare(baseline: Observations, current: Observations) -> Drift:
     )
 
 
-def _new_controls(old_page: _Page | None, new_page: _Page) -> list[Control]:
-    """Controls on a page now that the baseline did not have there."""
-    if new_page.inventory is None or new_page.inventory.status != "ok":
-        return []
-    known = {identity(c) for c in old_page.inventory.controls} if old_page and old_page.inventory else set()
-    return [c for c in new_page.inventory.controls if identity(c) not in known]
-
-
-def _declared(flow: str, old_page: _Page, new_page: _Page, unmatched_new: dict, claimed: set) -> list[Change]:
+def _declared(flow: str, old_page: Page, new_page: Page, unmatched_new: dict, claimed: set) -> list[Change]:
     changes = []
     old_controls = {c.setting: c for c in old_page.inventory.controls if c.setting}
     new_controls = {c.setting: c for c in new_page.inventory.controls if c.setting}
@@ -218,7 +171,7 @@ def _read_but_changed(
     """The value was still read, but from a control whose label or type changed."""
     if old is None:
         return []
-    label = _label(old)
+    label = label_of(old)
     if after.confidence == "inferred" and after.label_seen:
         return [
             Change(
@@ -261,9 +214,9 @@ def _found_otherwise(flow: str, setting: str, before: Observation, after: Observ
 
 def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict, claimed: set) -> Change:
     """A declared control is gone from its page: retyped, renamed, moved, or removed."""
-    label = _label(old)
+    label = label_of(old)
     here = [c for c in unmatched_new.get(flow, []) if (flow, identity(c)) not in claimed]
-    retyped = next((c for c in here if _label(c).startswith(label) and c.role != old.role), None)
+    retyped = next((c for c in here if label_of(c).startswith(label) and c.role != old.role), None)
     if retyped is not None:
         claimed.add((flow, identity(retyped)))
         return Change(
@@ -279,7 +232,7 @@ def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict,
             (
                 c
                 for c in controls
-                if other_flow != flow and _label(c).startswith(label) and (other_flow, identity(c)) not in claimed
+                if other_flow != flow and label_of(c).startswith(label) and (other_flow, identity(c)) not in claimed
             ),
             None,
         )
@@ -297,24 +250,19 @@ def _explain_missing(flow: str, setting: str, old: Control, unmatched_new: dict,
     renamed = next((c for c in same_role if c.section == old.section), same_role[0] if same_role else None)
     if renamed is not None:
         claimed.add((flow, identity(renamed)))
-        return Change(
-            kind="renamed",
-            flow=flow,
-            setting=setting,
-            old=label,
-            new=_label(renamed),
-            detail=f'"{label}" -> "{_label(renamed)}": update the flow\'s label (and check the meaning did not change)',
-        )
+        new = label_of(renamed)
+        said = f'"{label}" -> "{new}": update the flow\'s label (and check the meaning did not change)'
+        return Change(kind="renamed", flow=flow, setting=setting, old=label, new=new, detail=said)
     return Change(kind="removed", flow=flow, setting=setting, old=label, detail=f'"{label}" is no longer on the page')
 
 
-def _undeclared_removed(flow: str, old_page: _Page, new_page: _Page) -> list[Change]:
+def _undeclared_removed(flow: str, old_page: Page, new_page: Page) -> list[Change]:
     now_there = {identity(c) for c in new_page.inventory.controls}
-    declared_labels = {_label(c) for c in old_page.inventory.controls if c.setting}
+    declared_labels = {label_of(c) for c in old_page.inventory.controls if c.setting}
     return [
-        Change(kind="removed", flow=flow, role=c.role, old=_label(c), detail="a control no flow reads is gone")
+        Change(kind="removed", flow=flow, role=c.role, old=label_of(c), detail="a control no flow reads is gone")
         for c in old_page.inventory.controls
-        if not c.setting and identity(c) not in now_there and _label(c) not in declared_labels
+        if not c.setting and identity(c) not in now_there and label_of(c) not in declared_labels
     ]
 
 

@@ -16,7 +16,9 @@ from functools import lru_cache
 
 from auditor import i18n
 from auditor.evaluate import PUBLIC_WHEN
-from auditor.spec import Localized, SettingRead, load_flows, load_vocabulary
+from auditor.locators import Localized
+from auditor.reads import SettingRead
+from auditor.spec import load_flows, load_vocabulary
 
 DEFAULT_LOCALE = {"en": "en_US", "de": "de_DE"}  # the UI wording a language's reader knows best
 ON_OFF_KINDS = ("switch", "status")

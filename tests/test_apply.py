@@ -72,6 +72,31 @@ def test_a_change_needs_exactly_one_step_that_changes(tmp_path):
         load_changes(spec.load_flows(root))
 
 
+@pytest.mark.parametrize(
+    "new, field, message",
+    [
+        (
+            "      - tap: true\n",
+            "change.0.steps.1.tap",
+            "not a change step: a change step is one of open_row, account,",
+        ),
+        (
+            "      - confirm: {en_US: Save, fr_FR: Oui}\n",
+            "change.0.steps.1.confirm.fr_FR",
+            "Extra inputs are not permitted",
+        ),
+        ("      - flip: true\n        pick: true\n", "change.0.steps.1", "a change step is one of open_row, account,"),
+    ],
+)
+def test_a_bad_change_step_names_its_kind_with_its_line(tmp_path, new, field, message):
+    root = flows_with(tmp_path, "      - pick: true\n", new)
+    with pytest.raises(InputError) as err:
+        load_changes(spec.load_flows(root))
+    path, line, said = err.value.args[0].split(":", 2)
+    assert path == str(root / "facebook/posts.yml") and said.startswith(f" {field}: {message}"), said
+    assert new.splitlines()[0] == (root / "facebook/posts.yml").read_text().splitlines()[int(line) - 1]
+
+
 def test_a_change_may_only_open_with_a_button(tmp_path):
     root = flows_with(tmp_path, "open_row: {role: button", "open_row: {role: radio")
     with pytest.raises(InputError, match=r"open_row needs role: one of button"):

@@ -15,6 +15,7 @@ import yaml
 
 from auditor import spec
 from auditor.observe.wording import Words
+from auditor.reads import SettingRead
 
 CATALOG = yaml.safe_load((Path(__file__).parent / "data" / "catalog_labels.yml").read_text(encoding="utf-8"))
 LABEL_FIELDS = ("label", "label_2024", "labels_2025", "labels_legacy", "labels", "items")
@@ -82,7 +83,7 @@ NOT_OPTIONS: dict[tuple[str, str], str] = {
 SWITCH_STATES = {"On", "Off"}
 
 
-def _settings() -> list[spec.SettingRead]:
+def _settings() -> list[SettingRead]:
     return [s for flow in spec.load_flows() for s in flow.spec.settings]
 
 
@@ -90,21 +91,21 @@ SETTINGS = _settings()
 VOCABULARY = spec.load_vocabulary()
 
 
-def covered(catalog_id: str) -> list[spec.SettingRead]:
+def covered(catalog_id: str) -> list[SettingRead]:
     """The flow settings a catalog entry describes: its id, or its parts (`ig.misc_minor.threads_badge`)."""
     return [s for s in SETTINGS if s.id == catalog_id or s.id.startswith(catalog_id + ".")]
 
 
 def names(flow: spec.Flow) -> set[str]:
     """The texts a flow locates besides its settings: the page's heading and its steps' buttons."""
-    locators = [flow.ready, *(getattr(step, f) for step in flow.steps for f in ("click", "expand", "wait_for"))]
+    locators = [flow.ready, *(getattr(step, f, None) for step in flow.steps for f in ("click", "expand", "wait_for"))]
     return {t for loc in locators if loc is not None and loc.name is not None for t in loc.name.variants()}
 
 
 FLOW_OF = {s.id: flow.spec for flow in spec.load_flows() for s in flow.spec.settings}
 
 
-def option_texts(setting: spec.SettingRead) -> set[str]:
+def option_texts(setting: SettingRead) -> set[str]:
     if isinstance(setting.values, dict):
         return {t for texts in setting.values.values() for t in texts.variants()}
     return {t for value in setting.values if value in VOCABULARY.values for t in VOCABULARY.values[value].variants()}

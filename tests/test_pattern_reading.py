@@ -24,6 +24,7 @@ from auditor.observe import aria
 from auditor.observe.behind import from_radios
 from auditor.observe.snapshot import SnapshotReader
 from auditor.observe.wording import NotFound, Words
+from auditor.reads import SettingRead
 
 FOLDER = Path(__file__).parent / "snapshots" / "patterns"
 FLOWS = {f.id: f for f in spec.load_flows()}
@@ -38,7 +39,7 @@ def entries(name: str) -> list[dict]:
     return yaml.load((FOLDER / f"{name}.yml").read_text(encoding="utf-8"), Loader=LOADER)
 
 
-def setting_of(flow_id: str, setting_id: str) -> spec.SettingRead:
+def setting_of(flow_id: str, setting_id: str) -> SettingRead:
     return next(s for s in FLOWS[flow_id].spec.settings if s.id == setting_id)
 
 

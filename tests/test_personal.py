@@ -12,12 +12,12 @@ import math
 
 import pytest
 
+from auditor.locators import Localized, Locator
 from auditor.observe import masks
 from auditor.observe.locate import locate
 from auditor.observe.page import PageReader
 from auditor.redact import Scrubber
 from auditor.results import Control, Observation
-from auditor.spec import Localized, Locator
 
 MASK_COLOUR = (0x7A, 0x7A, 0x7A)  # masks.COLOUR, as a style sheet or Playwright paints it
 # Per channel: JPEG at quality 70 rings by up to about 16 levels near the mask's edge (in the same

@@ -14,6 +14,7 @@ from auditor import spec
 from auditor.observe import aria
 from auditor.observe.snapshot import SnapshotReader
 from auditor.observe.wording import NotFound, Words
+from auditor.reads import Switch
 
 FLOWS = {f.id: f for f in spec.load_flows()}
 VOCABULARY = spec.load_vocabulary()
@@ -146,11 +147,11 @@ def test_radios_with_no_group_in_the_questions_row():
 
 
 def test_the_longest_wording_claims_a_control_two_of_one_length_claim_nothing():
-    short = spec.SettingRead(id="x.short", read="switch", label="Share your posts")
-    long = spec.SettingRead(id="x.long", read="switch", label="Share your posts to Facebook")
+    short = Switch(id="x.short", read="switch", label="Share your posts")
+    long = Switch(id="x.long", read="switch", label="Share your posts to Facebook")
     got = read(page('- switch "Share your posts to Facebook" [checked]'), [short, long])
     assert got["x.long"].value == "on" and isinstance(got["x.short"], NotFound)
-    same = spec.SettingRead(id="x.same", read="switch", label="Share your posts")
+    same = Switch(id="x.same", read="switch", label="Share your posts")
     tie = read(page('- switch "Share your posts now" [checked]'), [short, same])
     assert isinstance(tie["x.short"], NotFound) and isinstance(tie["x.same"], NotFound)
 

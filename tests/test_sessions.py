@@ -29,9 +29,10 @@ from auditor.guard import Network
 from auditor.meta import select_flows
 from auditor.observe.stage import Observer
 from auditor.replica.registry import HOSTS
-from auditor.session.saved import read_state, save, session_path, write_private
+from auditor.session.saved import read_state, save, session_path
 from auditor.session.way_in import way_in
 from auditor.target import Target
+from auditor.user_folder import write_private
 from auditor.watchdog import Watchdog
 
 REPO = Path(__file__).resolve().parents[1]

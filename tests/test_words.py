@@ -30,6 +30,7 @@ from auditor.evaluate import evaluate
 from auditor.history.compare import Change, Since
 from auditor.history.record import Recording
 from auditor.history.timeline import timeline
+from auditor.reads import SettingRead
 from auditor.report import render
 from auditor.results import Observation, Observations, Run, Source
 
@@ -44,7 +45,7 @@ STOPPED = (
 )
 
 
-def options(setting: spec.SettingRead) -> list:
+def options(setting: SettingRead) -> list:
     """Every value a setting can show: its options, on and off, counts, present and absent."""
     if setting.read in ("switch", "status") and not setting.values:
         return ["on", "off"]
@@ -52,10 +53,10 @@ def options(setting: spec.SettingRead) -> list:
         return [0, 1, 4]
     if setting.values:
         return list(setting.values)
-    return [setting.present, setting.absent or "not_offered"]
+    return [setting.present, getattr(setting, "absent", None) or "not_offered"]  # absent: a presence only
 
 
-def page_text(setting: spec.SettingRead, value, locale: str, vocabulary) -> str | None:
+def page_text(setting: SettingRead, value, locale: str, vocabulary) -> str | None:
     """What the page showed for `value`: a switch's ARIA state (as older readers wrote it), else its text."""
     if setting.read == "switch":
         return {"on": "checked", "off": "not checked"}[value]

@@ -21,30 +21,29 @@ guard takes them from the page's read, from the row that holds the setting's lab
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from auditor import yamlio
+from auditor.locators import SAFE_CLICK_ROLES, Localized, Locator
 from auditor.models import Frozen
-from auditor.spec import SAFE_CLICK_ROLES, Loaded, Localized, Locator, SettingRead, load_file
+from auditor.reads import SettingRead
+from auditor.spec import Loaded, load_file
+from auditor.tagged import by_key
 
 # Which read kinds each changing step can change, and so be read back by the same reader.
 CHANGES_READ = {"pick": ("audience", "review", "choice", "radio_group"), "flip": ("switch",)}
 
 
-class ChangeStep(Frozen):
-    open_row: Locator | None = None
-    account: Literal["facebook", "instagram"] | None = None
-    pick: Literal[True] | None = None
-    flip: Literal[True] | None = None
-    confirm: Localized | None = None
+class _Step(Frozen):
+    """One kind of change step; `run(changer, value)` runs it with the Changer on the page (auditor.apply.steps)."""
 
-    @model_validator(mode="after")
-    def _exactly_one(self):
-        if sum(getattr(self, f) is not None for f in type(self).model_fields) != 1:
-            raise ValueError(f"a change step is one of {', '.join(type(self).model_fields)}")
-        return self
+    changes: ClassVar[str | None] = None  # the step that changes the setting: pick or flip
+
+
+class OpenRow(_Step):
+    open_row: Locator
 
     @field_validator("open_row")
     @classmethod
@@ -53,9 +52,43 @@ class ChangeStep(Frozen):
             raise ValueError(f"open_row needs role: one of {', '.join(SAFE_CLICK_ROLES)} (it only opens a dialog)")
         return locator
 
-    @property
-    def changes(self) -> str | None:
-        return "pick" if self.pick else "flip" if self.flip else None
+    def run(self, changer, value: str) -> None:
+        changer.open_row(self.open_row)
+
+
+class ChooseAccount(_Step):
+    account: Literal["facebook", "instagram"]
+
+    def run(self, changer, value: str) -> None:
+        changer.choose_account(self.account)
+
+
+class Pick(_Step):
+    pick: Literal[True]
+    changes: ClassVar[str | None] = "pick"
+
+    def run(self, changer, value: str) -> None:
+        changer.pick(value)
+
+
+class Flip(_Step):
+    flip: Literal[True]
+    changes: ClassVar[str | None] = "flip"
+
+    def run(self, changer, value: str) -> None:
+        changer.flip(value)
+
+
+class Confirm(_Step):
+    confirm: Localized
+
+    def run(self, changer, value: str) -> None:
+        changer.confirm(self.confirm)
+
+
+ChangeStep = by_key(
+    "change step", {"open_row": OpenRow, "account": ChooseAccount, "pick": Pick, "flip": Flip, "confirm": Confirm}
+)
 
 
 class Save(Frozen):

@@ -19,8 +19,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor.apply.reading import documents
-from auditor.apply.schema import Changeable, ChangeStep
+from auditor.apply.schema import Changeable
 from auditor.guard import Window
+from auditor.locators import Localized, Locator
 from auditor.observe.locate import locate
 from auditor.observe.wording import any_of, texts
 from auditor.openings import Expected, expected_save
@@ -73,7 +74,7 @@ class Changer:
                 for step in self.item.change.steps:
                     if step.changes:
                         self.window.arm()  # the confirmed click: its save may go out from here on
-                    self._step(step, value)
+                    step.run(self, value)
             status = answer.value.status
         except PlaywrightTimeout:
             status = None
@@ -106,31 +107,19 @@ class Changer:
         options = self._value_texts(value) if change.how == "pick" else []
         return expected_save(change.save, documents(self.answers), self._labels(), change.how, value, options)
 
-    # -- the steps (auditor/apply/schema.py)
-    def _step(self, step: ChangeStep, value: str) -> None:
-        if step.open_row is not None:
-            self._open_row(step)
-        elif step.account is not None:
-            self._account(step.account)
-        elif step.pick:
-            self._pick(value)
-        elif step.flip:
-            self._flip(value)
-        elif step.confirm is not None:
-            self._confirm(step)
-
     def _labels(self) -> list[str]:
         return texts(self.item.read.label, self.locale)
 
-    def _open_row(self, step: ChangeStep) -> None:
-        control = locate(self.page, step.open_row, self.locale)
+    # -- what each kind of step does (auditor/apply/schema.py: each runs one of these)
+    def open_row(self, button: Locator) -> None:
+        control = locate(self.page, button, self.locale)
         label = self.page.get_by_text(any_of(self._labels()))
         row = self.region.locator("div").filter(has=label).filter(has=control).last
-        row.locator(locate(self.page, step.open_row, self.locale)).first.click()
+        row.locator(locate(self.page, button, self.locale)).first.click()
         self.dialog = self.page.get_by_role("dialog").last
         self.dialog.wait_for(state="visible", timeout=DIALOG_MS)
 
-    def _account(self, platform: str) -> None:
+    def choose_account(self, platform: str) -> None:
         """Accounts Center asks which profile first: pick it, then the setting's own dialog opens."""
         asked = texts(self.vocab.strings["select_your_account"], self.locale)
         picker = self.page.get_by_role("dialog", name=any_of(asked))
@@ -141,14 +130,14 @@ class Changer:
         self.dialog = self.page.get_by_role("dialog").last
         self.dialog.get_by_role("radio").first.wait_for(timeout=DIALOG_MS)
 
-    def _pick(self, value: str) -> None:
+    def pick(self, value: str) -> None:
         scope = self.dialog or self.region.get_by_role("radiogroup", name=any_of(self._labels()))
         option = scope.get_by_role("radio", name=any_of(self._value_texts(value))).first
         if option.is_checked():
             raise AlreadySet
         option.click()
 
-    def _flip(self, value: str) -> None:
+    def flip(self, value: str) -> None:
         wanted = value == "on"
         switch = self._boolean().first
         if switch.is_checked() == wanted:
@@ -165,12 +154,12 @@ class Changer:
             self.region.get_by_role("checkbox", name=name, **state)
         )
 
-    def _confirm(self, step: ChangeStep) -> None:
+    def confirm(self, answer: Localized) -> None:
         """Answer the open dialog with the flow's button; no dialog: the page saved without asking."""
         dialog = self.page.get_by_role("dialog").last
         if not self.page.get_by_role("dialog").count():
             return
-        button = dialog.get_by_role("button", name=any_of(texts(step.confirm, self.locale)))
+        button = dialog.get_by_role("button", name=any_of(texts(answer, self.locale)))
         if not button.count():
             self._dismiss()
             raise Stop("the page asked for a confirmation the flow does not know")

@@ -49,7 +49,7 @@ Session = Annotated[Optional[Path], typer.Option(help="Saved session (from `audi
 
 
 def default_out() -> Path:
-    from auditor.session.saved import data_folder
+    from auditor.user_folder import data_folder
 
     return data_folder() / "watch"
 

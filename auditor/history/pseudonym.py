@@ -20,6 +20,7 @@ from pathlib import Path
 
 from auditor.history.store import HistoryError
 from auditor.results import Account
+from auditor.user_folder import private_folder
 
 ACCOUNT_COOKIES = {"facebook": ("c_user", "facebook.com"), "instagram": ("ds_user_id", "instagram.com")}
 SHOWN = 12  # hex digits of the pseudonym `auditor history` shows
@@ -52,8 +53,6 @@ def load_key(database: Path, *, create: bool) -> bytes | None:
 def account_key(database: Path) -> bytes:
     """The key of the history at `database` (made, 0600 in a 0700 folder, when there is none), for an account's
     hashes in findings.json and apply.json, recorded or not. Raises HistoryError."""
-    from auditor.session.saved import private_folder
-
     try:
         private_folder(Path(database).parent)
         return load_key(Path(database), create=True)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from auditor.errors import AuditorError
+from auditor.user_folder import data_folder, private_folder
 
 FILE_NAME = "history.sqlite"
 BUSY_SECONDS = 5.0
@@ -56,8 +57,6 @@ class HistoryError(AuditorError):
 
 def default_path() -> Path:
     """history.sqlite in auditor's folder of the user's data folder (beside the saved sessions)."""
-    from auditor.session.saved import data_folder
-
     return data_folder() / FILE_NAME
 
 
@@ -95,8 +94,6 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def _create(path: Path) -> None:
     """A new database file is 0600 in a 0700 folder from the start (sqlite3 would make it 0644)."""
-    from auditor.session.saved import private_folder
-
     if path.exists():
         return
     try:

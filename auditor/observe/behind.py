@@ -21,7 +21,7 @@ from auditor.observe import aria
 from auditor.observe.pages import settled_snapshot
 from auditor.observe.snapshot import Reading, SnapshotReader
 from auditor.observe.wording import NotFound, Words, any_of
-from auditor.spec import SettingRead
+from auditor.reads import SettingRead
 
 DIALOG_TIMEOUT_MS = 5_000
 DIALOGS = "[role=dialog], [role=alertdialog], dialog[open]"

@@ -3,8 +3,8 @@ named by its reference."""
 
 from __future__ import annotations
 
+from auditor.locators import Locator
 from auditor.observe.wording import any_of, texts
-from auditor.spec import Locator
 
 
 def locate(scope, locator: Locator, locale: str | None):

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
+from auditor.locators import Locator
 from auditor.observe.locate import locate
 from auditor.observe.wording import texts
-from auditor.spec import Locator
 
 COLOUR = "#7a7a7a"
 # Always masked: pictures with a description (a profile picture's is the person's name) and email fields.

@@ -35,7 +35,6 @@ from auditor.observe.pages import (
     first_look,
     load_failure,
     page_state,
-    run_step,
 )
 from auditor.observe.readers import Reader
 from auditor.observe.setting import observe_setting
@@ -156,7 +155,7 @@ class PageReader:
     def _steps_and_settings(self, page, flow: Loaded, locale: str, wait_ms: float, seconds_left: float) -> PageRead:
         try:
             for step in flow.spec.steps:
-                run_step(page, step, locale)
+                step.run(page, locale)
         except (PlaywrightError, NotFound) as exc:
             reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
             if reason in ("timeout", "error"):  # a step's control is not there: the page changed

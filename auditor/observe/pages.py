@@ -226,23 +226,6 @@ def _shows(page, candidates: list[str]) -> bool:
     return page.get_by_text(any_of(candidates)).first.is_visible()
 
 
-def run_step(page, step, locale: str) -> None:
-    """One of a flow's steps to its settings (open, click, expand, wait for, scroll to, press, close a dialog)."""
-    if step.open:
-        page.goto(step.open, wait_until="domcontentloaded")
-    elif step.click or step.expand:
-        locate(page, step.click or step.expand, locale).first.click()
-    elif step.wait_for:
-        locate(page, step.wait_for, locale).first.wait_for(state="visible")
-    elif step.scroll_to:
-        locate(page, step.scroll_to, locale).first.scroll_into_view_if_needed()
-    elif step.press:
-        page.keyboard.press(step.press)
-    elif step.close_dialog:
-        page.keyboard.press("Escape")
-        page.get_by_role("dialog").wait_for(state="detached")
-
-
 def dismiss_dialogs(page) -> None:
     """After a failed read, leave no dialog open for the next setting."""
     try:

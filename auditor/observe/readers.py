@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from auditor.locators import SAFE_CLICK_ROLES
 from auditor.observe import aria
 from auditor.observe.behind import DIALOG_TIMEOUT_MS, Behind, from_radios
 from auditor.observe.locate import by_ref, locate
 from auditor.observe.snapshot import Reading, SnapshotReader
 from auditor.observe.wording import NotFound, Words, any_of, norm
-from auditor.spec import SAFE_CLICK_ROLES, SettingRead
+from auditor.reads import SettingRead
 
 # A button whose name starts with one of these acts rather than shows ("Remove", "Turn off", "Log out"): never
 # followed to read a value, though the guard would stop any request it sent.

@@ -8,8 +8,9 @@ from auditor.errors import first_line
 from auditor.observe.pages import dismiss_dialogs, load_failure
 from auditor.observe.readers import Blocked, Reader
 from auditor.observe.wording import NotFound, UnsupportedLocale
+from auditor.reads import SettingRead
 from auditor.results import Observation, now
-from auditor.spec import Loaded, SettingRead
+from auditor.spec import Loaded
 
 SNAPSHOT_WAYS = ("name", "row_text")  # how the snapshot reader found it; how the page was looked at comes first
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from auditor.observe import aria
 from auditor.observe.rows import Layout
 from auditor.observe.wording import NotFound, Shown, UnsupportedLocale, Words, norm
+from auditor.reads import SettingRead
 from auditor.results import Control
-from auditor.spec import SettingRead
 
 BOOLEAN_ROLES = ("switch", "checkbox")  # whatever the element: an input, a labelled checkbox, a div
 CHOICE_ROLES = ("radiogroup", "listbox", "combobox")  # controls that mark the option chosen
@@ -72,7 +72,7 @@ class SnapshotReader:
         self.used: set[int] = {self.layout.spots[i].control for i in self.layout.claims}
 
     def read(self, setting: SettingRead) -> Reading:
-        reading = getattr(self, f"_read_{setting.read}")(setting)
+        reading = setting.read_in(self)  # each kind of read says which of the ways below reads it
         self.used.update(reading.claimed)
         return reading
 
@@ -164,7 +164,7 @@ class SnapshotReader:
             opener_name=self._spot(button).name if button is not None else None,
         )
 
-    def _by_value(self, setting: SettingRead) -> Reading:
+    def by_value(self, setting: SettingRead) -> Reading:
         """The value from the setting's controls, the expected type first; from its row's text next."""
         mine = self._mine(setting)
         for index in mine:
@@ -222,27 +222,22 @@ class SnapshotReader:
             return any(norm(node.name).startswith(norm(t)) for t in self.words.string("edit_privacy"))
         return True
 
-    # -- one reader per control kind (spec.ReadKind)
-    def _read_switch(self, setting: SettingRead) -> Reading:
-        return self._by_value(setting)
-
-    _read_radio_group = _read_audience = _read_choice = _read_review = _read_switch
-
-    def _read_status(self, setting: SettingRead) -> Reading:
+    # -- the ways a kind of read (auditor.reads) reads its setting, besides by_value: its control's value
+    def status(self, setting: SettingRead) -> Reading:
         reading = self._in_row(setting)
         if reading is not None:
             return reading
         try:
-            return self._by_value(setting)
+            return self.by_value(setting)
         except NotFound:
             raise NotFound(f'"{self.words.labels(setting)[0]}" not found') from None
 
-    def _read_list(self, setting: SettingRead) -> Reading:
+    def count(self, setting: SettingRead) -> Reading:
         index = self._found(setting, ("list",), "list")
         count = int(self.controls[self._spot(index).index].state or 0)
         return self._reading(setting, index, count, str(count))
 
-    def _read_presence(self, setting: SettingRead) -> Reading:
+    def presence(self, setting: SettingRead) -> Reading:
         labels = self.words.labels(setting)
         where = f'link or text "{labels[0]}"'
         links = self._mine(setting, ("link",))
@@ -257,11 +252,11 @@ class SnapshotReader:
             raise NotFound(f"{where} not found")
         return Reading(setting.absent, None, where)
 
-    def _read_link(self, setting: SettingRead) -> Reading:
+    def link(self, setting: SettingRead) -> Reading:
         index = self._found(setting, ("link",), f'"{self.words.labels(setting)[0]}"')
         return self._reading(setting, index, setting.present, self.words.labels(setting)[0])
 
-    def _read_action(self, setting: SettingRead) -> Reading:
+    def action(self, setting: SettingRead) -> Reading:
         index = self._found(setting, ("button",), f'"{self.words.labels(setting)[0]}"')
         return self._reading(setting, index, setting.present, self._spot(index).name)
 

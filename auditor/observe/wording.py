@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from auditor.spec import SettingRead, Vocabulary
+from auditor.reads import SettingRead
+
+if TYPE_CHECKING:  # only named here: auditor.spec loads the flows' steps, which locate with these words
+    from auditor.spec import Vocabulary
 
 
 class NotFound(Exception):

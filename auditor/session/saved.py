@@ -1,10 +1,9 @@
-"""Saved sessions: where they live, how they are written (0600, in 0700 folders) and read back.
+"""Saved sessions: where they live, how they are written (0600, in 0700 folders: auditor.user_folder) and read back.
 
 A session file holds the browser's cookies and storage for Meta's sites: as good as a password.
 `auditor login` keeps one per platform in the user's data folder (`sessions/<platform>.json`, and
 apart from them `sessions/replica/` for sessions made on a replica, so a real session is never
-sent to one). Every folder made to hold them is 0700; one of ours found readable by others is
-tightened. A file given by the user is checked as the browser will take it, so a broken one is
+sent to one). A file given by the user is checked as the browser will take it, so a broken one is
 one line of bad input, not Playwright's traceback.
 """
 
@@ -17,18 +16,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from auditor.errors import InputError, say
-from auditor.files import write_atomic
+from auditor.errors import InputError
 from auditor.target import META, Target
+from auditor.user_folder import data_folder, write_private
 from auditor.userfile import load_json
-
-
-# ---------------------------------------------------------------------- saved sessions
-def data_folder() -> Path:
-    """auditor's folder in the user's data folder."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("auditor", appauthor=False))
 
 
 def session_path(platform: str, target: Target = META) -> Path:
@@ -39,34 +30,6 @@ def session_path(platform: str, target: Target = META) -> Path:
 def save(context, path: Path) -> Path:
     """Write the session (cookies and storage) with mode 0600, readable by this user only."""
     return write_private(Path(path), json.dumps(context.storage_state()))
-
-
-def write_private(path: Path, text: str) -> Path:
-    """Create the file 0600 from the start (never chmod after: the secret would be readable in between)."""
-    private_folder(path.parent)
-    return write_atomic(path, text)
-
-
-def private_folder(folder: Path) -> Path:
-    """Make `folder` and every missing parent 0700, whatever the umask; tighten ours (in data_folder) if
-    others can read them.
-
-    Ours were 0755 before auditor made them 0700: a session in them was safe (0600), but not which
-    sessions there are. A folder elsewhere that exists already is the user's: left as it is.
-    """
-    chain = [folder, *folder.parents]
-    for missing in reversed([p for p in chain if not p.exists()]):
-        missing.mkdir(mode=0o700, exist_ok=True)
-        missing.chmod(0o700)  # mkdir's mode passes through the umask
-    ours = data_folder()
-    for existing in chain:
-        if existing.is_relative_to(ours) and existing.stat().st_mode & 0o077:
-            say(
-                f"note: {existing} could be read by others (mode {existing.stat().st_mode & 0o777:o}); "
-                "made it yours only (0700)"
-            )
-            existing.chmod(0o700)
-    return folder
 
 
 class _Typed(BaseModel):
