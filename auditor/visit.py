@@ -76,50 +76,50 @@ def open_visit(
     platforms: list[str],
     folder: Path | None = None,
     *,
-    browser: Opened | None = None,
+    opened: Opened | None = None,
     way: WayIn | None = None,
     say: Callable[[str], None] = say,
 ) -> Iterator[Visit]:
     """A visit of `platforms`, logged in if the way in is a login (a failed one is `login_failed`, not raised).
 
-    The browser is launched here (or reached with --connect) unless one is given (the cohort's worker's, a
-    test's); the way in is the options' (auditor.session.way_in) unless given (a cohort account's). Bad input
-    fails before the browser starts. `folder` gets the trace (--trace).
+    The browser is launched here (or reached with --connect) unless one is `opened` already (the cohort's
+    worker's, a test's); the way in is the options' (auditor.session.way_in) unless given (a cohort
+    account's). Bad input fails before the browser starts. `folder` gets the trace (--trace).
     """
     if way is None:
         if options.session is not None and not Path(options.session).is_file():
             raise InputError(f"{options.session}:1: --session: no such file")
-        if options.connect and browser is None:
+        if options.connect and opened is None:
             check_connect(options.connect)
         way = way_in(platforms, session=options.session, target=options.target, credentials=options.credentials)
         if way.state is not None:
             say(f"using the {way.source}")
-    if options.connect and browser is None and options.target.is_replica:
+    if options.connect and opened is None and options.target.is_replica:
         say(options.target.remote_browser_note())
     deadline = time.monotonic() + options.timeout
     secrets = way.secrets()
     with ExitStack() as stack:
         stack.enter_context(interrupt.stop_between_pages(say))
-        if browser is None:
-            browser = stack.enter_context(_launched(options, say))
+        if opened is None:
+            opened = stack.enter_context(_launched(options, say))
         context, network = stack.enter_context(
             guarded_context(
-                browser,
+                opened,
                 target=options.target,
                 storage_state=way.state,
                 trace=folder / "trace.zip" if options.trace and folder is not None else None,
                 secrets=secrets,
             )
         )
-        stack.enter_context(browser.watchdog.bound(deadline - time.monotonic() + GRACE_SECONDS, "the time limit"))
+        stack.enter_context(opened.watchdog.bound(deadline - time.monotonic() + GRACE_SECONDS, "the time limit"))
         visit = Visit(
             context,
             network,
             options,
             list(platforms),
             folder,
-            browser_used=browser.browser_used,
-            watchdog=browser.watchdog,
+            browser_used=opened.browser_used,
+            watchdog=opened.watchdog,
             secrets=secrets,
             deadline=deadline,
             say=say,

@@ -161,7 +161,7 @@ def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
     with sync_playwright() as playwright, run_browser(playwright, options) as opened, ExitStack() as stack:
 
         def first_audit():  # the visit, logged in, and its first audit
-            visit = stack.enter_context(open_visit(options, PLATFORMS, work / "audit", browser=opened, say=quiet))
+            visit = stack.enter_context(open_visit(options, PLATFORMS, work / "audit", opened=opened, say=quiet))
             return visit, observe_in(visit)
 
         (with_login, login_cpu), (visit, first) = spent(first_audit)
@@ -477,7 +477,7 @@ def auditor_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "auditor"]
 
 
-def machine(browser: str) -> dict:
+def machine(browser_used: str) -> dict:
     cpu = (
         next(
             (
@@ -499,7 +499,7 @@ def machine(browser: str) -> dict:
         "system": platform.platform(terse=True),
         "python": platform.python_version(),
         "playwright": version("playwright"),
-        "browser": browser,
+        "browser": browser_used,
     }
 
 

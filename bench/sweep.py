@@ -102,7 +102,7 @@ def audit(replica, opened, options: Options, seed: int | None, work: Path) -> tu
     account = replica.store.accounts["demo"]
     options = replace(options, credentials=Credentials(account.email, account.password, account.totp_secret))
     started = time.perf_counter()
-    with open_visit(options, PLATFORMS, browser=opened, say=lambda line: None) as visit:
+    with open_visit(options, PLATFORMS, opened=opened, say=lambda line: None) as visit:
         observations = observe_in(visit)
         seconds = time.perf_counter() - started
     results.write(work / f"seed-{seed if seed is not None else 'plain'}.json", observations)

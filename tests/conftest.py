@@ -147,7 +147,7 @@ def audit_account(
     options = replica_options(
         replica, flow_set, credentials=account_login(replica, account_id), option_lists=option_lists
     )
-    with open_visit(options, list(platforms), browser=Opened(browser, "test"), say=lambda line: None) as visit:
+    with open_visit(options, list(platforms), opened=Opened(browser, "test"), say=lambda line: None) as visit:
         observations = observe_in(visit, snapshots=snapshots)
     return observations, replica.writes()
 

@@ -135,7 +135,7 @@ def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, rep
     signed_out = tmp_path / "session.json"  # a way in with no login: the pages never answer anyway
     signed_out.write_text('{"cookies": [], "origins": []}')
     options = replica_options(replica, FlowSet(flows, flow_set.vocabulary, []), session=signed_out)
-    with open_visit(options, ["facebook"], browser=Opened(browser, "test"), say=lambda line: None) as visit:
+    with open_visit(options, ["facebook"], opened=Opened(browser, "test"), say=lambda line: None) as visit:
         visit.context.route("**/*", lambda route: None)  # after the guard's, so first: never answered
         observations = stage.observe_in(visit)
     tried = [p.reason for p in observations.pages][: stage.TIMEOUTS_IN_A_ROW]
@@ -275,7 +275,7 @@ def test_a_disk_the_screenshots_filled_still_takes_the_observations(browser, rep
     said = []
     only = FlowSet(flows, flow_set.vocabulary, [])
     options = replica_options(replica, only, credentials=account_login(replica, "demo"), evidence=True)
-    with open_visit(options, ["facebook"], tmp_path, browser=Opened(browser, "test"), say=lambda line: None) as visit:
+    with open_visit(options, ["facebook"], tmp_path, opened=Opened(browser, "test"), say=lambda line: None) as visit:
         observations = observe_in(visit)
     shots = list((tmp_path / "evidence").iterdir())
     assert len(shots) == 2 and all(p.screenshot for p in observations.pages)

@@ -33,7 +33,7 @@ def visiting(browser, replica, platforms: list[str], account: str, flow_set: Flo
     """A visit as a run has it (auditor.visit.open_visit): the guard on, in audit mode, from its first request,
     and logged in as `account` to `platforms`."""
     options = replica_options(replica, flow_set, credentials=account_login(replica, account), **given)
-    with open_visit(options, platforms, browser=Opened(browser, "test"), say=lambda line: None) as visit:
+    with open_visit(options, platforms, opened=Opened(browser, "test"), say=lambda line: None) as visit:
         yield visit
 
 

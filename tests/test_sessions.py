@@ -260,7 +260,7 @@ def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser
     assert "c_user" in {c["name"] for c in json.loads(path.read_text())["cookies"]}
     flows = [f for f in select_flows(spec.load_flows(), ["facebook"]) if f.id == "facebook/posts"]
     options = replica_options(replica, FlowSet(flows, spec.load_vocabulary(), []), session=path)
-    with open_visit(options, ["facebook"], browser=Opened(browser, "test"), say=lambda line: None) as visit:
+    with open_visit(options, ["facebook"], opened=Opened(browser, "test"), say=lambda line: None) as visit:
         observations = observe_in(visit)  # a new context: the saved session's
     assert observations.by_setting()["fb.future_posts_audience"].value == "public"  # the demo account's seeded value
     assert outcomes(replica) == [("facebook", "ok")]  # the one login before saving; none after

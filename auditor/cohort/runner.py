@@ -182,7 +182,7 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
     visit = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open_visit(options, account.platforms, folder, browser=opened, way=account.way, say=tell) as visit:
+        with open_visit(options, account.platforms, folder, opened=opened, way=account.way, say=tell) as visit:
             observations, findings = audit_in(visit, options.checklist, recording)
     except Exception as exc:  # one account's crash never stops the others: the summary says why
         secrets = visit.secrets if visit is not None else account.way.secrets()
