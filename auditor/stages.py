@@ -47,7 +47,7 @@ def run(platforms: list[str], out: Path, options: Options, baseline: Path | None
 
     Bad input fails before the browser starts; the files are written before the browser closes.
     """
-    checklist = options.flow_set.checklist(options.checklist)
+    options = replace(options, checklist=options.flow_set.checklist(options.checklist))  # bad input fails here
     before = results.read(baseline, Observations) if baseline is not None else None
     if before is not None:  # drift compares option lists
         options = replace(options, option_lists=True)
@@ -55,7 +55,7 @@ def run(platforms: list[str], out: Path, options: Options, baseline: Path | None
     recording = Recording(options.history, options.history_names) if options.history is not None else None
     with claimed(out):
         with open_visit(options, platforms, out) as visit:
-            observations, findings = audit_in(visit, checklist, recording)
+            observations, findings = audit_in(visit, recording)
         made = attribution.from_history(options.history, observations.run.account) if before is not None else []
         found = attribution.attribute(compare(before, observations), made) if before is not None else None
         if found is not None:
@@ -77,13 +77,13 @@ def observe(platforms: list[str], out: Path, options: Options) -> Observations:
 
 
 # ---------------------------------------------------------------------- one account in a visit
-def audit_in(visit: Visit, checklist, history: Recording | None = None) -> tuple[Observations, Findings]:
+def audit_in(visit: Visit, history: Recording | None = None) -> tuple[Observations, Findings]:
     """One account's whole audit in a visit: observations.json, findings.json and the report in the visit's folder.
 
-    `checklist` is loaded (FlowSet.checklist). With `history`, the run is recorded there and the report says what
-    changed since the account's last run.
+    With `history`, the run is recorded there and the report says what changed since the account's last run.
     """
     folder, say = visit.folder, visit.say
+    checklist = visit.options.flow_set.checklist(visit.options.checklist)  # loaded already: as it is
     observations = observe_in(visit)
     key_of = history.path if history is not None else default_path()  # the history whose key makes the hashes
     observations.run.account = logged_in(visit.cookies(), visit.options.target.site, key_of, say)

@@ -183,7 +183,7 @@ def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> Accoun
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open_visit(options, account.platforms, folder, opened=opened, way=account.way, say=tell) as visit:
-            observations, findings = audit_in(visit, options.checklist, recording)
+            observations, findings = audit_in(visit, recording)
     except Exception as exc:  # one account's crash never stops the others: the summary says why
         secrets = visit.secrets if visit is not None else account.way.secrets()
         reason = secrets.scrub(first_line(exc))
