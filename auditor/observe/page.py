@@ -177,7 +177,7 @@ class _PageReader:
         try:
             for step in flow.spec.steps:
                 run_step(page, step, locale)
-        except (PlaywrightError, NotFound) as exc:  # the page is unknown; what the dialog left readable is kept
+        except (PlaywrightError, NotFound) as exc:  # here, not in read: under a dialog, what it left is kept
             return self._unknown(flow, page.url, *failure(exc, "a navigation step failed", step=True), locale)
         return self._settings(page, flow, locale, wait_ms, seconds_left)
 
