@@ -1,5 +1,4 @@
-"""The browser room: finding and launching a Chromium (or reaching one with --connect), and the
-guarded contexts every run reads in.
+"""The browser room: finding and launching a Chromium, or reaching one with --connect.
 
 Which Chromium, first hit wins:
 1. `--browser-path` on the command line, then the AUDITOR_BROWSER environment variable;
@@ -7,9 +6,8 @@ Which Chromium, first hit wins:
 3. a system Chromium or Chrome (Debian's headless shell first: it starts three times faster).
 `make` installs Debian's packages when it runs as root and finds none of these.
 
-Every context is made here, with the network guard installed (auditor.guard) and, for a replica,
-its certificate accepted (auditor.target). A browser launched here gets a watchdog
-(auditor.watchdog) that kills it if closing it or one of its contexts hangs.
+A browser launched here gets a watchdog (auditor.watchdog) that kills it if closing it or one of
+its contexts hangs. The contexts made in it are guarded (auditor.guarded).
 """
 
 from __future__ import annotations
@@ -21,19 +19,15 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Browser
 
-from auditor.errors import AuditorError, InputError, first_line, say
-from auditor.guard import Network
-from auditor.redact import Secrets, public_url
+from auditor.errors import AuditorError, InputError, first_line
+from auditor.redact import public_url
 from auditor.shown import echo
 from auditor.target import META, Target, split_url
-from auditor.traces import scrub_trace
 from auditor.watchdog import Watchdog, browser_pid
 
 ENV_VAR = "AUDITOR_BROWSER"
@@ -71,10 +65,14 @@ class BrowserChoice:
     path: str | None
     origin: str
 
-    def describe(self, version: str) -> str:
+    def used(self, version: str) -> str:
+        """Which browser it is, for people and for observations.json: "chromium 156 from ... (system)"."""
         major = version.split(".")[0] if version else "?"
         where = self.path or "Playwright's download"
-        return f"browser: chromium {major} from {where} ({self.origin})"
+        return f"chromium {major} from {where} ({self.origin})"
+
+    def describe(self, version: str) -> str:
+        return f"browser: {self.used(version)}"
 
 
 def _executable(path: str) -> bool:
@@ -115,53 +113,14 @@ def launch(playwright, choice: BrowserChoice, *, headed: bool = False, args: lis
         raise AuditorError(f"could not start {choice.path or 'Playwright Chromium'}: {first_line(exc)}{hint}") from exc
 
 
-# ---------------------------------------------------------------------- browsers and contexts
+# ---------------------------------------------------------------------- the browser a run makes contexts in
 @dataclass
 class Opened:
     """A browser to make contexts in: launched here, or reached with --connect."""
 
     browser: Browser
-    description: str  # "browser: chromium 156 from ..."
-    watchdog: Watchdog  # can kill only a browser launched here
-
-
-@dataclass
-class Browsing:
-    """A launched browser's context, its network guard, the one-line description of the browser, and its watchdog.
-
-    `secrets` (auditor.redact.Secrets) is what the context's trace must not keep; the observer adds
-    the person's masked texts to it as it finds them.
-    """
-
-    context: BrowserContext
-    network: Network
-    browser: str
-    watchdog: Watchdog
-    secrets: Secrets | None = None
-
-
-@contextmanager
-def browsing(
-    *,
-    browser_path: str | None = None,
-    target: Target = META,
-    storage_state: Path | dict | None = None,
-    headed: bool = False,
-    trace: Path | None = None,
-    secrets=None,
-    connect: str | None = None,
-):
-    """A fresh browser context whose requests go through the network guard (audit mode on).
-
-    The browser is launched here, or with `connect` reached where it runs (see opened_browser).
-    """
-    with (
-        sync_playwright() as playwright,
-        opened_browser(playwright, browser_path=browser_path, target=target, headed=headed, connect=connect) as opened,
-    ):
-        say(opened.description)
-        with audit_context(opened, target=target, storage_state=storage_state, trace=trace, secrets=secrets) as guarded:
-            yield guarded
+    browser_used: str = ""  # which it is, for people: "chromium 156 from ... (system)"
+    watchdog: Watchdog = field(default_factory=lambda: Watchdog(None))  # can kill only a browser launched here
 
 
 @contextmanager
@@ -180,15 +139,15 @@ def opened_browser(
     """
     if connect:
         launched = connect_browser(playwright, connect)
-        description = f"browser: chromium {launched.version.split('.')[0]} at {public_url(connect)} (--connect)"
+        browser_used = f"chromium {launched.version.split('.')[0]} at {public_url(connect)} (--connect)"
         watchdog = Watchdog(None)
     else:
         choice = resolve(browser_path, headed=headed, playwright=playwright)
         launched = launch(playwright, choice, headed=headed, args=target.launch_args())
-        description = choice.describe(launched.version)
+        browser_used = choice.used(launched.version)
         watchdog = Watchdog(browser_pid(launched))
     try:
-        yield Opened(launched, description, watchdog)
+        yield Opened(launched, browser_used, watchdog)
     finally:
         close_quietly(watchdog, "closing the browser", launched.close)  # a connected browser is only disconnected from
         watchdog.close()
@@ -223,52 +182,6 @@ def check_connect(url: str) -> str:
     return parts.scheme
 
 
-@contextmanager
-def audit_context(
-    opened: Opened,
-    *,
-    target: Target = META,
-    storage_state: Path | dict | None = None,
-    trace: Path | None = None,
-    secrets=None,
-):
-    """A new context of the opened browser with the network guard on; closed (and its trace scrubbed) on leaving.
-
-    With a replica the context accepts its certificate; without one, certificates are checked as
-    usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets), of every cookie and token and
-    of the person as soon as it is written. It has no screenshots: the screencast shows the person
-    unmasked, and a picture cannot be scrubbed by text.
-    """
-    secrets = secrets if secrets is not None else Secrets()
-    try:
-        context = opened.browser.new_context(
-            storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
-            viewport={"width": 1280, "height": 900},
-            service_workers="block",  # requests a service worker makes would bypass the guard's route
-            ignore_https_errors=target.accept_any_certificate,
-        )
-    except PlaywrightError as exc:
-        if storage_state is None:
-            raise
-        # session.read_state checks what we know Chromium refuses; this is for the rest (an odd cookie domain).
-        raise InputError(
-            f"session: the browser refused the saved session: {str(exc).strip().splitlines()[-1]}"
-        ) from None
-    try:
-        network = Network(audit=True)
-        network.install(context)
-        if trace:
-            context.tracing.start(screenshots=False, snapshots=True)
-        try:
-            yield Browsing(context, network, opened.description.removeprefix("browser: "), opened.watchdog, secrets)
-        finally:
-            if trace:
-                with opened.watchdog.bound(CLOSE_SECONDS, "saving the trace"):
-                    _stop_trace(context, trace, secrets)
-    finally:
-        close_quietly(opened.watchdog, "closing the browser context", context.close)
-
-
 def close_quietly(watchdog: Watchdog, what: str, close) -> None:
     """Close a context or the browser within the watchdog's bound; one that is gone already leaves nothing to close.
 
@@ -281,17 +194,6 @@ def close_quietly(watchdog: Watchdog, what: str, close) -> None:
             close()
     except (Exception, KeyboardInterrupt):
         pass
-
-
-def _stop_trace(context, path: Path, secrets) -> None:
-    try:
-        secrets.add_cookies(context.cookies())
-        context.tracing.stop(path=str(path))
-    except (PlaywrightError, KeyboardInterrupt) as exc:  # the browser went away first: there is no trace to keep
-        say(f"warning: no trace was saved: {first_line(exc)}")
-        Path(path).unlink(missing_ok=True)
-        return
-    scrub_trace(path, secrets, warn=say)
 
 
 # ---------------------------------------------------------------------- python -m auditor.browser

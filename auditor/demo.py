@@ -20,10 +20,11 @@ from pathlib import Path
 from auditor import interrupt
 from auditor.errors import AuditorError, say
 from auditor.files import check_output_dir
+from auditor.options import Options
 from auditor.outcome import stop_message
 from auditor.rerun import FINDINGS
 from auditor.session.way_in import Credentials
-from auditor.stages import FlowSet, Options, run
+from auditor.stages import run
 from auditor.target import Target
 
 DEMO_ACCOUNT = "demo"
@@ -99,10 +100,10 @@ def write_variation(out: Path, seed: int) -> Path:
 def _apply_and_audit_again(replica, audited: Path, out: Path, options: Options) -> Demo:
     from auditor.apply import stage
 
-    flow_set = FlowSet.load()
+    flow_set = options.flow_set
     given = stage.plan_apply(audited / FINDINGS, flow_set)
     words = given.words(flow_set.vocabulary, options.lang)
-    applied = stage.run_plan(given, given.plan.changes, out / "applied", options, flow_set, words=words)
+    applied = stage.run_plan(given, given.plan.changes, out / "applied", options, words=words)
     say(stage.summary(given, applied, out / "applied", words).rstrip("\n"))
     written = [w for w in replica.writes() if w.accepted]
     if len(written) != applied.writes_sent or applied.writes_blocked:

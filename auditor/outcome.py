@@ -9,12 +9,10 @@ finding, not a failure.
 
 from __future__ import annotations
 
-from auditor import __version__
-from auditor.errors import LoginFailed
 from auditor.meta import flow_url, platform_of
-from auditor.results import Observation, Observations, PageInventory, Run, now
+from auditor.results import Observation, Observations, now
 from auditor.spec import Loaded, NotApplicable
-from auditor.target import META, META_PACE, Target
+from auditor.target import META_PACE
 
 INTERRUPTED = "not read: the run was interrupted (Ctrl-C)"
 OUT_OF_TIME = "not read: the run's time limit (--timeout) passed first"
@@ -152,48 +150,3 @@ def not_applicable_observations(items: list[NotApplicable], platforms: list[str]
         for item in items
         if item.platform in platforms or item.platform in ("accounts_center", "meta")
     ]
-
-
-def stopped_at_login(
-    platforms: list[str],
-    flows: list[Loaded],
-    not_applicable: list[NotApplicable],
-    failure: LoginFailed,
-    browser: str,
-    target: Target = META,
-    log=None,
-) -> Observations:
-    """Observations for a run that never got past the login: every setting unknown, with why, and what the
-    guard's `log` (auditor.guard.Log) counted meanwhile."""
-    run = Run(
-        tool_version=__version__,
-        started=now(),
-        finished=now(),
-        platforms=platforms,
-        browser=browser,
-        target=target.label,
-        complete=False,
-    )
-    if log is not None:
-        run.writes_blocked, run.writes_sent, run.unguarded = len(log.blocked), len(log.sent), list(log.unguarded)
-    detail = f"{LOGIN_FAILED}{failure}"
-    observations = [
-        Observation(
-            setting=s.id,
-            platform=s.platform or f.spec.platform,
-            status="unknown",
-            reason=failure.reason,
-            detail=detail,
-            flow=f.id,
-            url=f.spec.url,
-            time=now(),
-        )
-        for f in flows
-        for s in f.spec.settings
-    ]
-    pages = [
-        PageInventory(flow=f.id, url=f.spec.url, status="unknown", reason=failure.reason, detail=detail) for f in flows
-    ]
-    return Observations(
-        run=run, observations=observations + not_applicable_observations(not_applicable, platforms), pages=pages
-    )

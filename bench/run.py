@@ -31,7 +31,8 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -39,18 +40,19 @@ import yaml
 from history_bench import history_case  # bench/ is this script's folder
 
 from auditor import __version__, results
-from auditor.browser import audit_context, opened_browser
 from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
 from auditor.meta import flow_url, select_flows
 from auditor.observe.locate import locate
+from auditor.observe.stage import observe_in
 from auditor.observe.wording import any_of
+from auditor.options import FlowSet, Options
 from auditor.replica.server import Replica
 from auditor.report import write_report
 from auditor.results import Observation, Observations, now
-from auditor.session.way_in import Credentials, WayIn
-from auditor.stages import FlowSet, observe_in
+from auditor.session.way_in import Credentials
 from auditor.target import Target
+from auditor.visit import open_visit, run_browser
 
 HERE = Path(__file__).resolve().parent
 PLATFORMS = ["facebook", "instagram"]
@@ -147,37 +149,35 @@ def seed_accounts(work: Path) -> Path:
 
 # ---------------------------------------------------------------------- (a) audit vs floor
 def audit_vs_floor(replica: Replica, work: Path, rounds: int) -> dict:
-    """Both on one logged-in, guarded context of a browser launched as `auditor run` launches it."""
+    """Both in one visit (auditor.visit.open_visit, logged in) of a browser launched as `auditor run` launches it."""
     from playwright.sync_api import sync_playwright
 
-    flow_set = FlowSet.load()
     account = replica.store.accounts["demo"]
-    target = Target(replica.url)
+    credentials = Credentials(account.email, account.password)
+    # One visit holds every round: a day, not a run's time limit, so that no round is cut short on a busy machine.
+    options = Options(target=Target(replica.url), credentials=credentials, timeout=24 * 3600)
+    flow_set = options.flow_set
     runs: dict[str, list[tuple[float, float]]] = {"audit": [], "bare": [], "floor": []}  # (seconds, CPU-seconds)
-    with sync_playwright() as playwright, opened_browser(playwright, target=target) as opened:
-        line = opened.description
-        with audit_context(opened, target=target) as guarded:
+    with sync_playwright() as playwright, run_browser(playwright, options) as opened, ExitStack() as stack:
 
-            def audit(evidence_in: Path | None, way_in: WayIn = WayIn()):
-                return observe_in(
-                    guarded, PLATFORMS, way_in, flow_set, target=target, evidence_in=evidence_in, say=quiet
-                )
+        def first_audit():  # the visit, logged in, and its first audit
+            visit = stack.enter_context(open_visit(options, PLATFORMS, work / "audit", opened=opened, say=quiet))
+            return visit, observe_in(visit)
 
-            (with_login, login_cpu), first = spent(
-                lambda: audit(work / "audit", WayIn(credentials=Credentials(account.email, account.password)))
-            )
-            assert first.run.complete, "the demo audit did not finish"
-            for _ in range(rounds):  # alternate, so a slow spell of the machine hits both alike
-                figures, observations = spent(lambda: audit(work / "audit"))
-                runs["audit"].append(figures)
-                runs["bare"].append(spent(lambda: audit(None))[0])
-                runs["floor"].append(spent(lambda: navigate_only(guarded.context, flow_set))[0])
-            varied = under_variations(replica, lambda: audit(work / "audit"), observations)
+        (with_login, login_cpu), (visit, first) = spent(first_audit)
+        assert first.run.complete, "the demo audit did not finish"
+        bare = replace(visit, folder=None)  # the same visit, keeping no screenshots
+        for _ in range(rounds):  # alternate, so a slow spell of the machine hits both alike
+            figures, observations = spent(lambda: observe_in(visit))
+            runs["audit"].append(figures)
+            runs["bare"].append(spent(lambda: observe_in(bare))[0])
+            runs["floor"].append(spent(lambda: navigate_only(visit.context, flow_set))[0])
+        varied = under_variations(replica, lambda: observe_in(visit), observations)
     results.write(work / "audit" / "observations.json", observations)
     seconds = {case: statistics.median(wall for wall, _cpu in values) for case, values in runs.items()}
     cpu = {case: statistics.median(c for _wall, c in values) for case, values in runs.items()}
     return {
-        "browser": line.removeprefix("browser: "),
+        "browser": opened.browser_used,
         "pages": len(observations.pages),
         "settings_read": sum(o.status == "observed" for o in observations.observations),
         "audit_s": round(seconds["audit"], 2),
@@ -477,7 +477,7 @@ def auditor_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "auditor"]
 
 
-def machine(browser: str) -> dict:
+def machine(browser_used: str) -> dict:
     cpu = (
         next(
             (
@@ -499,7 +499,7 @@ def machine(browser: str) -> dict:
         "system": platform.platform(terse=True),
         "python": platform.python_version(),
         "playwright": version("playwright"),
-        "browser": browser,
+        "browser": browser_used,
     }
 
 

@@ -21,17 +21,19 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from auditor import __version__, results
-from auditor.browser import audit_context, opened_browser
+from auditor.observe.stage import observe_in
+from auditor.options import Options
 from auditor.replica.server import Replica
 from auditor.results import Observations, now
-from auditor.session.way_in import Credentials, WayIn
-from auditor.stages import FlowSet, observe_in
+from auditor.session.way_in import Credentials
 from auditor.target import Target
+from auditor.visit import open_visit, run_browser
 
 HERE = Path(__file__).resolve().parent
 PLATFORMS = ["facebook", "instagram"]
@@ -61,14 +63,13 @@ def main() -> int:
 
 
 def sweep(seeds: list[int], work: Path) -> dict:
-    flow_set = FlowSet.load()
     with Replica() as replica, sync_playwright() as playwright:
-        target = Target(replica.url)
-        with opened_browser(playwright, target=target) as opened:
-            plain, plain_s = audit(replica, opened, target, flow_set, None, work)
+        options = Options(target=Target(replica.url), evidence=False)
+        with run_browser(playwright, options) as opened:
+            plain, plain_s = audit(replica, opened, options, None, work)
             rows = []
             for seed in seeds:
-                observations, seconds = audit(replica, opened, target, flow_set, seed, work)
+                observations, seconds = audit(replica, opened, options, seed, work)
                 rows.append(
                     {
                         "seed": seed,
@@ -93,16 +94,16 @@ def sweep(seeds: list[int], work: Path) -> dict:
     }
 
 
-def audit(replica, opened, target, flow_set, seed: int | None, work: Path) -> tuple[Observations, float]:
-    """The demo account's audit, logged in afresh, in a new guarded context; (observations, seconds)."""
+def audit(replica, opened, options: Options, seed: int | None, work: Path) -> tuple[Observations, float]:
+    """The demo account's audit, logged in afresh, in a new visit; (observations, seconds, the login's included)."""
     replica.reset()
     if seed is not None:
         replica.knobs.set(f"variation:{seed}")
     account = replica.store.accounts["demo"]
-    way = WayIn(credentials=Credentials(account.email, account.password, account.totp_secret))
-    with audit_context(opened, target=target) as guarded:
-        started = time.perf_counter()
-        observations = observe_in(guarded, PLATFORMS, way, flow_set, target=target, say=lambda line: None)
+    options = replace(options, credentials=Credentials(account.email, account.password, account.totp_secret))
+    started = time.perf_counter()
+    with open_visit(options, PLATFORMS, opened=opened, say=lambda line: None) as visit:
+        observations = observe_in(visit)
         seconds = time.perf_counter() - started
     results.write(work / f"seed-{seed if seed is not None else 'plain'}.json", observations)
     return observations, seconds

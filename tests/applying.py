@@ -24,9 +24,10 @@ from auditor.evaluate import evaluate
 from auditor.history import default_path
 from auditor.history.pseudonym import account_key, account_of
 from auditor.meta import select_flows
+from auditor.options import FlowSet, Options
 from auditor.results import Account, Findings, Observation, Observations, Run, now
 from auditor.session.way_in import Credentials
-from auditor.stages import FlowSet, Options, run
+from auditor.stages import run
 from auditor.target import Target
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -40,23 +41,25 @@ def own_thread(call, *args, **kwargs):
         return pool.submit(call, *args, **kwargs).result()
 
 
-def options_for(replica) -> Options:
+def options_for(replica, flow_set: FlowSet | None = None) -> Options:
+    """The options of a run on the replica, logged in as its demo account, with these flows (every one: None)."""
     account = replica.store.accounts["demo"]
     credentials = Credentials(account.email, account.password, account.totp_secret)
-    return Options(target=Target(replica.url), credentials=credentials, evidence=False)
+    return Options(
+        target=Target(replica.url), flow_set=flow_set or FlowSet.load(), credentials=credentials, evidence=False
+    )
 
 
 def audit(replica, out: Path, flows: tuple[str, ...] = ()) -> Observations:
     """An audit of the demo account through the product's chain: every page, or the `flows` named."""
     flow_set = replace(FlowSet.load(), only=flows)
-    return own_thread(run, PLATFORMS, out, options_for(replica), flow_set=flow_set).observations
+    return own_thread(run, PLATFORMS, out, options_for(replica, flow_set)).observations
 
 
 def apply(replica, given: stage.Input, out: Path, only=None, flow_set: FlowSet | None = None) -> record.Applied:
     """The changes of `given` that `only` names (every one: None), made with consent, as `auditor apply --yes`."""
-    flow_set = flow_set or FlowSet.load()
     changes = [p for p in given.plan.changes if only is None or p.check in only]
-    return own_thread(stage.run_plan, given, changes, out, options_for(replica), flow_set, say=lambda line: None)
+    return own_thread(stage.run_plan, given, changes, out, options_for(replica, flow_set), say=lambda line: None)
 
 
 def writes_of(replica) -> list[tuple[str, str, bool]]:

@@ -14,14 +14,15 @@ import pytest
 
 from auditor import browser as browsers
 from auditor import spec
-from auditor.browser import Opened, audit_context
+from auditor.browser import Opened
 from auditor.guard import Network
+from auditor.observe.stage import observe_in
+from auditor.options import FlowSet, Options
 from auditor.replica.server import Replica
 from auditor.session.login import login
-from auditor.session.way_in import Credentials, WayIn
-from auditor.stages import FlowSet, observe_in
+from auditor.session.way_in import Credentials
 from auditor.target import Target
-from auditor.watchdog import Watchdog
+from auditor.visit import Visit, open_visit
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -135,28 +136,39 @@ def audit_account(
     option_lists=False,
     snapshots=None,
 ):
-    """A full audit of one replica account through the product's own chain (auditor.stages.observe_in), in a
-    guarded context of pytest-playwright's browser, the guard on throughout (the login lets its own requests out).
+    """A full audit of one replica account through the product's own way in (auditor.visit.open_visit) and
+    reading (auditor.observe.stage.observe_in), in pytest-playwright's browser, the guard on throughout (the
+    login lets its own requests out).
 
     `option_lists` opens the audience and choice dialogs (as a run with a baseline does); `snapshots`, a dict,
     gets each page's region snapshot. Returns (observations, replica writes).
     """
-    account = replica.store.accounts[account_id]
     flow_set = FlowSet(flows or spec.load_flows(), vocabulary or spec.load_vocabulary(), spec.load_not_applicable())
-    way = WayIn(credentials=Credentials(account.email, account.password, account.totp_secret))
-    target = Target(replica.url)
-    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=target) as guarded:
-        observations = observe_in(
-            guarded,
-            list(platforms),
-            way,
-            flow_set,
-            target=target,
-            say=lambda line: None,
-            option_lists=option_lists,
-            snapshots=snapshots,
-        )
+    options = replica_options(
+        replica, flow_set, credentials=account_login(replica, account_id), option_lists=option_lists
+    )
+    with open_visit(options, list(platforms), opened=Opened(browser, "test"), say=lambda line: None) as visit:
+        observations = observe_in(visit, snapshots=snapshots)
     return observations, replica.writes()
+
+
+def account_login(replica, account_id: str) -> Credentials:
+    account = replica.store.accounts[account_id]
+    return Credentials(account.email, account.password, account.totp_secret)
+
+
+def replica_options(replica, flow_set: FlowSet | None = None, **given) -> Options:
+    """A run's options on the replica: its target, these flows (every one: None), no screenshots unless asked."""
+    given.setdefault("evidence", False)
+    return Options(target=Target(replica.url), flow_set=flow_set or FlowSet.load(), **given)
+
+
+def visit_in(context, replica, flows, platforms=("facebook",), network=None, folder=None, **given) -> Visit:
+    """A visit in the test's own browser context, for a test that also drives the page itself (its guard, if any,
+    is the `routed` fixture's: give it as `network` to have the run count and stop on what it sees), with these
+    flows and none of the settings no page shows; `folder` gets the screenshots with evidence=True; quiet."""
+    options = replica_options(replica, FlowSet(list(flows), spec.load_vocabulary(), []), **given)
+    return Visit(context, network or Network(), options, list(platforms), folder, say=lambda line: None)
 
 
 def cli_env(tmp_path, account=None, **extra: str) -> dict:

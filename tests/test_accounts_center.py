@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import visit_in
 from playwright.sync_api import expect
 
 from auditor import spec
 from auditor.observe.readers import Reader
 from auditor.observe.snapshot import SnapshotReader
-from auditor.observe.stage import Observer
+from auditor.observe.stage import observe_in
 from auditor.observe.wording import Words
 from auditor.replica import model
 from auditor.replica.html import page_url
@@ -143,15 +144,7 @@ def test_one_accounts_center_reads_the_same_on_both_hosts(context, log_in, repli
     ad_settings = flow("accounts_center/ad_settings")
     seen = {}
     for platform in ("facebook", "instagram"):
-        observer = Observer(
-            context=context,
-            flows=[ad_settings],
-            vocabulary=vocabulary,
-            not_applicable=[],
-            platforms=[platform],
-            progress=lambda line: None,
-        )
-        result = observer.run()
+        result = observe_in(visit_in(context, replica, [ad_settings], [platform]))
         assert [p.url.split("/")[2] for p in result.pages] == [AC_HOSTS[platform]]
         seen[platform] = {o.setting: (o.status, o.value) for o in result.observations}
     assert seen["facebook"] == seen["instagram"]

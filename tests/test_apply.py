@@ -24,9 +24,9 @@ from auditor.evaluate import evaluate
 from auditor.history.pseudonym import account_key, account_of
 from auditor.network import SAVE_VARIABLES
 from auditor.openings import Expected
+from auditor.options import FlowSet
 from auditor.report import write_report
 from auditor.results import Findings, Observation, Observations, Run, now
-from auditor.stages import FlowSet
 from auditor.target import Target
 
 POSTS = data.flows_dir() / "facebook" / "posts.yml"

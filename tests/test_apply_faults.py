@@ -19,8 +19,8 @@ from auditor.apply import record, stage
 from auditor.apply.schema import load_changes
 from auditor.cli import main
 from auditor.errors import InputError
+from auditor.options import FlowSet
 from auditor.results import Account, now
-from auditor.stages import FlowSet
 from tests.test_apply import flows_with, some_findings
 
 INSTAGRAM_PRIVACY = data.flows_dir() / "instagram" / "account_privacy.yml"
@@ -154,7 +154,7 @@ class TestOnTheCommandLine:
         given = stage.plan_apply(instagram, flow_set)
         agreed = [p for p in given.plan.changes if p.check in ("ig-private-account", "ig-activity-status-off")]
         applied = own_thread(
-            stage.run_plan, given, agreed, tmp_path / "out", options_for(replica), flow_set, say=lambda line: None
+            stage.run_plan, given, agreed, tmp_path / "out", options_for(replica, flow_set), say=lambda line: None
         )
         by = {c.setting: c for c in applied.changes if c.status != "declined"}
         assert by["ig.private_account"].status == "not_verified" and by["ig.private_account"].after == "off"
@@ -307,7 +307,5 @@ class TestWhoseAccount:
         with pytest.raises(
             InputError, match=f"belongs to account {other.pseudonym} .* logged in to account {demo.pseudonym}"
         ):
-            own_thread(
-                stage.run_plan, given, given.plan.changes, tmp_path / "undo", options_for(replica), FlowSet.load()
-            )
+            own_thread(stage.run_plan, given, given.plan.changes, tmp_path / "undo", options_for(replica))
         assert replica.writes() == [] and not (tmp_path / "undo" / "undo.json").exists()

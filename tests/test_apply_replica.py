@@ -15,7 +15,7 @@ from applying import apply, audit, options_for, own_thread, seeded_findings, see
 from json_schemas import validate_folder
 
 from auditor.apply import stage
-from auditor.stages import FlowSet
+from auditor.options import FlowSet
 
 pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"), pytest.mark.long]
 
@@ -40,8 +40,7 @@ class TestAnUndo:
             stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set),
             [],
             tmp_path / "undo",
-            options_for(replica),
-            flow_set,
+            options_for(replica, flow_set),
             say=lambda line: None,
         )
         assert undone.changes and {c.status for c in undone.changes} == {"declined"}  # no consent, no change

@@ -22,9 +22,9 @@ from auditor import results
 from auditor.apply import record, stage
 from auditor.apply.marks import made_by
 from auditor.cli import main
+from auditor.options import FlowSet
 from auditor.report import render
 from auditor.results import Findings, Observations
-from auditor.stages import FlowSet
 
 # What the demo says of its own progress on stderr, for the person who runs it (page by page, in English).
 PROGRESS = ("browser:", "logging in", "accounts_center/", "facebook/", "instagram/", "meta/", "observations:")

@@ -117,29 +117,27 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
     assert replica.writes() == []
 
 
-def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, replica, monkeypatch):
+def test_a_site_that_never_answers_stops_after_a_few_pages_in_a_row(browser, replica, monkeypatch, tmp_path):
     """Every request hangs (a server that takes connections and never answers): after a few pages in a row
     that did not load in time the run stops, the rest marked as the site having stopped answering."""
-    from auditor.browser import Opened, audit_context
+    from conftest import replica_options
+
+    from auditor.browser import Opened
     from auditor.meta import select_flows
     from auditor.observe import page, stage
+    from auditor.options import FlowSet
     from auditor.outcome import stop_message
-    from auditor.spec import load_flows, load_vocabulary
-    from auditor.target import Target
+    from auditor.visit import open_visit
 
     monkeypatch.setattr(page, "READY_TIMEOUT_MS", 1_000)  # each page's own bound, short for the test
-    flows = select_flows(load_flows(), ["facebook"])
-    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as guarded:
-        guarded.context.route("**/*", lambda route: None)  # after the guard's, so first: never answered
-        observations = stage.Observer(
-            context=guarded.context,
-            flows=flows,
-            vocabulary=load_vocabulary(),
-            not_applicable=[],
-            platforms=["facebook"],
-            network=guarded.network,
-            progress=lambda line: None,
-        ).run()
+    flow_set = FlowSet.load()
+    flows = select_flows(flow_set.flows, ["facebook"])
+    signed_out = tmp_path / "session.json"  # a way in with no login: the pages never answer anyway
+    signed_out.write_text('{"cookies": [], "origins": []}')
+    options = replica_options(replica, FlowSet(flows, flow_set.vocabulary, []), session=signed_out)
+    with open_visit(options, ["facebook"], opened=Opened(browser, "test"), say=lambda line: None) as visit:
+        visit.context.route("**/*", lambda route: None)  # after the guard's, so first: never answered
+        observations = stage.observe_in(visit)
     tried = [p.reason for p in observations.pages][: stage.TIMEOUTS_IN_A_ROW]
     rest = {(p.status, p.reason) for p in observations.pages[stage.TIMEOUTS_IN_A_ROW :]}
     assert len(flows) > stage.TIMEOUTS_IN_A_ROW and tried == ["timeout"] * stage.TIMEOUTS_IN_A_ROW
@@ -264,25 +262,21 @@ def disk_of(folder, capacity: int):
 def test_a_disk_the_screenshots_filled_still_takes_the_observations(browser, replica, tmp_path, monkeypatch):
     """The screenshots are written page by page, the observations at the end: when the screenshots have filled
     the disk, they give way, and every reading is kept."""
-    from auditor.browser import Opened, audit_context
-    from auditor.session.way_in import Credentials, WayIn
-    from auditor.stages import FlowSet, observe_in, write_observations
-    from auditor.target import Target
+    from conftest import account_login, replica_options
+
+    from auditor.browser import Opened
+    from auditor.observe.stage import observe_in
+    from auditor.options import FlowSet
+    from auditor.stages import write_observations
+    from auditor.visit import open_visit
 
     flow_set = FlowSet.load()
     flows = [f for f in flow_set.flows if f.id in ("facebook/posts", "facebook/stories")]
-    account = replica.store.accounts["demo"]
     said = []
-    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as guarded:
-        observations = observe_in(
-            guarded,
-            ["facebook"],
-            WayIn(credentials=Credentials(account.email, account.password)),
-            FlowSet(flows, flow_set.vocabulary, []),
-            target=Target(replica.url),
-            evidence_in=tmp_path,
-            say=lambda line: None,
-        )
+    only = FlowSet(flows, flow_set.vocabulary, [])
+    options = replica_options(replica, only, credentials=account_login(replica, "demo"), evidence=True)
+    with open_visit(options, ["facebook"], tmp_path, opened=Opened(browser, "test"), say=lambda line: None) as visit:
+        observations = observe_in(visit)
     shots = list((tmp_path / "evidence").iterdir())
     assert len(shots) == 2 and all(p.screenshot for p in observations.pages)
     used = sum(p.stat().st_size for p in shots)

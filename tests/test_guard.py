@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from conftest import wait_until
+from conftest import visit_in, wait_until
 
 from auditor import spec
 from auditor.meta import select_flows
 from auditor.network import describe, judge
-from auditor.observe.stage import Observer
+from auditor.observe.stage import observe_in
 from auditor.replica.http import Request
 from auditor.replica.store import Write
 from auditor.rerun import evaluate_and_report
@@ -498,15 +498,7 @@ def test_a_redirect_the_guard_cannot_stop_is_counted_as_sent_up_to_the_report(
     # Stands in for Meta answering the page with a redirect to the logout.
     context.route(flow.spec.url, lambda route: route.fulfill(status=302, headers={"Location": f"{FB}/logout.php"}))
     routed.audit = True
-    observations = Observer(
-        context=context,
-        flows=[flow],
-        vocabulary=spec.load_vocabulary(),
-        not_applicable=[],
-        platforms=["facebook"],
-        network=routed,
-        progress=lambda line: None,
-    ).run()
+    observations = observe_in(visit_in(context, replica, [flow], network=routed))
     assert routed.log.sent == ["GET /logout.php"] and observations.run.writes_sent == 1
     assert ("GET", "/logout.php") in {(method, path) for _t, _h, method, path, _n in replica.store.requests()}
     evaluate_and_report(observations, tmp_path)

@@ -9,35 +9,32 @@ writes is the witness that none of them changed anything. With the guard off, ea
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
+from conftest import account_login, replica_options
 
 from auditor.apply import plan as plans
 from auditor.apply.runner import Applier
 from auditor.apply.schema import load_changes
-from auditor.browser import Opened, audit_context
+from auditor.browser import Opened
 from auditor.meta import flow_url
+from auditor.observe.stage import observe_in
+from auditor.options import FlowSet
 from auditor.outcome import stop_message
 from auditor.replica.strays import MOMENTS, SHAPES
-from auditor.session.way_in import Credentials, WayIn
-from auditor.stages import FlowSet, _log_in, observe_in
-from auditor.target import Target
-from auditor.watchdog import Watchdog
+from auditor.visit import open_visit
 
 FB = "https://www.facebook.com"
 
 
-def credentials(replica, account_id: str) -> Credentials:
-    account = replica.store.accounts[account_id]
-    return Credentials(account.email, account.password, account.totp_secret)
-
-
 @contextmanager
-def guarded(browser, replica):
-    """A context as a run has it: the guard on, in audit mode, from its first request."""
-    with audit_context(Opened(browser, "browser: test", Watchdog(None)), target=Target(replica.url)) as opened:
-        yield opened
+def visiting(browser, replica, platforms: list[str], account: str, flow_set: FlowSet | None = None, **given):
+    """A visit as a run has it (auditor.visit.open_visit): the guard on, in audit mode, from its first request,
+    and logged in as `account` to `platforms`."""
+    options = replica_options(replica, flow_set, credentials=account_login(replica, account), **given)
+    with open_visit(options, platforms, opened=Opened(browser, "test"), say=lambda line: None) as visit:
+        yield visit
 
 
 # ---------------------------------------------------------------------- the login
@@ -51,14 +48,14 @@ def guarded(browser, replica):
     ],
 )
 def test_the_unattended_login_lets_through_exactly_its_own_requests(
-    browser, replica, vocabulary, platform, account, region, expected
+    browser, replica, platform, account, region, expected
 ):
     replica.app.visitor_region = region
-    with guarded(browser, replica) as opened:
-        assert _log_in(opened, [platform], credentials(replica, account), vocabulary, lambda line: None) is None
-        assert opened.network.audit  # never switched off
-        assert opened.network.log.login == expected
-        assert opened.network.log.blocked == [] and opened.network.log.unguarded == []
+    with visiting(browser, replica, [platform], account) as visit:
+        assert visit.login_failed is None
+        assert visit.network.audit  # never switched off
+        assert visit.network.log.login == expected
+        assert visit.network.log.blocked == [] and visit.network.log.unguarded == []
     assert [outcome for _site, _who, outcome in replica.store.logins()][-1] == "ok"
 
 
@@ -69,16 +66,9 @@ def test_a_page_scripts_write_during_the_login_is_blocked_and_counted(browser, r
     flow_set = FlowSet.load()
     flows = [f for f in flow_set.flows if f.id == "instagram/account_privacy"]
     private = replica.store.get("demo", "ig.private_account")
-    with guarded(browser, replica) as opened:
-        observations = observe_in(
-            opened,
-            ["instagram"],
-            WayIn(credentials=credentials(replica, "demo")),
-            FlowSet(flows, flow_set.vocabulary, []),
-            target=Target(replica.url),
-            say=lambda line: None,
-        )
-        login_blocked = [b for b in opened.network.log.blocked if b == "POST PolarisSettingsToggleMutation"]
+    with visiting(browser, replica, ["instagram"], "demo", FlowSet(flows, flow_set.vocabulary, [])) as visit:
+        observations = observe_in(visit)
+        login_blocked = [b for b in visit.network.log.blocked if b == "POST PolarisSettingsToggleMutation"]
     assert replica.writes() == [] and replica.store.get("demo", "ig.private_account") == private
     assert login_blocked and observations.run.writes_blocked >= len(login_blocked)
     assert observations.run.writes_sent == 0 and observations.run.complete
@@ -101,18 +91,12 @@ def test_a_request_that_leaves_without_the_guard_stops_the_run_and_is_written(br
         else:
             route.fallback()
 
-    with guarded(browser, replica) as opened:
-        assert _log_in(opened, ["facebook"], credentials(replica, "demo"), flow_set.vocabulary) is None
-        opened.context.route("**/api/graphql/", around_the_guard)
-        observations = observe_in(
-            opened,
-            ["facebook"],
-            WayIn(),
-            FlowSet(flows, flow_set.vocabulary, []),
-            target=Target(replica.url),
-            option_lists=True,  # opens the audience dialogs: clicks, at which the script writes
-            say=lambda line: None,
-        )
+    # option_lists: the audience dialogs are opened: clicks, at which the script writes
+    only = FlowSet(flows, flow_set.vocabulary, [])
+    with visiting(browser, replica, ["facebook"], "demo", only, option_lists=True) as visit:
+        assert visit.login_failed is None
+        visit.context.route("**/api/graphql/", around_the_guard)
+        observations = observe_in(visit)
     assert replica.writes()  # it did go out: the guard never saw it
     assert observations.run.unguarded and set(observations.run.unguarded) == {"POST CometSettingsToggleMutation"}
     assert not observations.run.complete
@@ -122,26 +106,27 @@ def test_a_request_that_leaves_without_the_guard_stops_the_run_and_is_written(br
 
 # ---------------------------------------------------------------------- apply's change
 @pytest.fixture
-def applying(browser, replica, vocabulary):
-    """apply(setting, wanted) in a guarded, logged-in context: (the change's record, the guard's log)."""
-    flow_set = FlowSet.load()
-    changes = load_changes(flow_set.flows)
-    with guarded(browser, replica) as opened:
-        logged_in = set()
+def applying(browser, replica):
+    """apply(setting, wanted) in a visit logged in to the setting's platform, as apply's own:
+    (the change's record, what the visit's guard blocked meanwhile)."""
+    changes = load_changes(FlowSet.load().flows)
+    with ExitStack() as visits:
+        visit_of = {}
 
         def apply(setting: str, wanted: str):
             item = changes[setting]
             platform = item.flow.spec.platform
-            if platform not in logged_in:
-                assert _log_in(opened, [platform], credentials(replica, "demo"), vocabulary, lambda line: None) is None
-                logged_in.add(platform)
+            if platform not in visit_of:
+                visit_of[platform] = visits.enter_context(visiting(browser, replica, [platform], "demo"))
+                assert visit_of[platform].login_failed is None
             before = replica.store.get("demo", setting)
             url = flow_url(item.flow, ["facebook", "instagram"])
             planned = plans.Planned(item, None, setting, before, wanted, url)
-            applier = Applier(opened, vocabulary, ["facebook", "instagram"], say=lambda line: None)
-            return applier.run([planned])[0]
+            log = visit_of[platform].network.log
+            blocked_before = len(log.blocked)
+            return Applier(visit_of[platform]).run([planned])[0], log.blocked[blocked_before:]
 
-        yield apply, opened.network
+        yield apply
 
 
 def written(replica, since: int) -> list[tuple[str, str, bool]]:
@@ -151,26 +136,24 @@ def written(replica, since: int) -> list[tuple[str, str, bool]]:
 def test_no_page_script_write_before_at_or_after_the_click_changes_anything(applying, replica):
     """Every way a script can send a request, at every moment: the same operation as the change's own save,
     for another setting of the same page. Only the confirmed save reaches the replica."""
-    apply, network = applying
     for shape in SHAPES:
         replica.knobs.clear()
         replica.knobs.set(*(f"script:fb.friends_list_visibility:{shape}:{moment}" for moment in MOMENTS))
         replica.store.set("demo", "fb.friend_requests", "everyone")
-        since, blocked_before = len(replica.writes()), len(network.log.blocked)
-        change = apply("fb.friend_requests", "friends_of_friends")
+        since = len(replica.writes())
+        change, blocked = applying("fb.friend_requests", "friends_of_friends")
         assert (shape, change.status) == (shape, "verified"), change.detail
         assert written(replica, since) == [("fb.friend_requests", "friends_of_friends", True)], shape
         assert change.writes == ["POST CometSettingsPrivacySelectorMutation"]
         # before (the pointer over "Edit privacy"), at its click and at the option's: blocked and counted
-        assert len(change.blocked) >= 3 and len(network.log.blocked) - blocked_before >= 3, (shape, change.blocked)
+        assert len(change.blocked) >= 3 and len(blocked) >= 3, (shape, change.blocked)
     assert replica.store.get("demo", "fb.friends_list_visibility") == "public"
 
 
 def test_on_instagram_a_script_that_would_make_the_account_public_changes_nothing(applying, replica):
-    apply, _network = applying
     replica.knobs.set(*(f"script:ig.private_account:fetch:{moment}" for moment in MOMENTS))
     since = len(replica.writes())
-    change = apply("ig.activity_status", "off")
+    change, _blocked = applying("ig.activity_status", "off")
     assert change.status == "verified", change.detail
     assert written(replica, since) == [("ig.activity_status", "off", True)]
     assert replica.store.get("demo", "ig.private_account") == "off"
@@ -180,10 +163,9 @@ def test_on_instagram_a_script_that_would_make_the_account_public_changes_nothin
 def test_a_save_displaced_by_a_script_sending_the_same_save_first_is_not_verified(applying, replica):
     """At the option's click a script sends the very save the page is about to send: one of the two goes out,
     which one was the page's own cannot be told, so the change is not claimed as verified."""
-    apply, _network = applying
     replica.knobs.set("script:fb.friend_requests:fetch:at")
     since = len(replica.writes())
-    change = apply("fb.friend_requests", "friends_of_friends")
+    change, _blocked = applying("fb.friend_requests", "friends_of_friends")
     assert change.status == "not_verified" and "identical save" in change.detail, change.detail
     assert written(replica, since) == [("fb.friend_requests", "friends_of_friends", True)]  # nothing else
     assert change.blocked.count("POST CometSettingsPrivacySelectorMutation") >= 1
@@ -191,7 +173,6 @@ def test_a_save_displaced_by_a_script_sending_the_same_save_first_is_not_verifie
 
 def test_a_change_whose_save_the_guard_blocks_is_not_verified_and_says_why(applying, replica, monkeypatch):
     """A flow whose `change:` part names another operation than the page's save: the save is blocked."""
-    apply, _network = applying
     from auditor.apply import steps
 
     real = steps.Changer._expected
@@ -204,7 +185,7 @@ def test_a_change_whose_save_the_guard_blocks_is_not_verified_and_says_why(apply
     monkeypatch.setattr(steps, "SAVE_MS", 1_000)  # the bounds of waits that end unanswered here: short
     monkeypatch.setattr(steps, "DIALOG_MS", 1_000)
     since = len(replica.writes())
-    change = apply("fb.search_engine_link", "off")
+    change, _blocked = applying("fb.search_engine_link", "off")
     assert change.status == "not_verified" and "blocked" in change.detail, change.detail
     assert written(replica, since) == [] and change.writes == []
     assert change.blocked == ["POST CometSettingsToggleMutation"]

@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import audit_account
+from conftest import audit_account, visit_in
 from playwright.sync_api import expect
 
-from auditor.observe.stage import Observer
+from auditor.observe.stage import observe_in
 from auditor.replica.registry import catalog
 from auditor.replica.store import Write
 
@@ -26,17 +26,9 @@ def ig_flow(flows, name: str):
     return next(f for f in flows if f.id == f"instagram/{name}")
 
 
-def observe(context, flows, vocabulary) -> dict:
+def observe(context, replica, flows) -> dict:
     """What the flows read in this (logged-in) context, by setting id."""
-    observer = Observer(
-        context=context,
-        flows=flows,
-        vocabulary=vocabulary,
-        not_applicable=[],
-        platforms=["instagram"],
-        progress=lambda line: None,
-    )
-    return {o.setting: o for o in observer.run().observations}
+    return {o.setting: o for o in observe_in(visit_in(context, replica, flows, ["instagram"])).observations}
 
 
 def is_mutation(response) -> bool:
@@ -58,7 +50,7 @@ def is_mutation(response) -> bool:
     ids=["switch", "radio"],
 )
 def test_a_change_in_the_replica_ui_is_one_write_that_persists_and_is_read(
-    page, context, log_in, replica, flows, vocabulary, role, name, setting, value, operation
+    page, context, log_in, replica, flows, role, name, setting, value, operation
 ):
     log_in("demo", "instagram")
     flow = ig_flow(flows, "tags_and_mentions")
@@ -71,12 +63,12 @@ def test_a_change_in_the_replica_ui_is_one_write_that_persists_and_is_read(
 
     page.reload()
     expect(page.get_by_role(role, name=name, exact=True)).to_be_checked()
-    seen = observe(context, [flow], vocabulary)[setting]
+    seen = observe(context, replica, [flow])[setting]
     assert (seen.status, seen.value) == ("observed", value)
     assert len(replica.writes()) == 1  # reading it back wrote nothing
 
 
-def test_the_private_account_rest_endpoint_lands_in_the_write_log(page, context, log_in, replica, flows, vocabulary):
+def test_the_private_account_rest_endpoint_lands_in_the_write_log(page, context, log_in, replica, flows):
     """The real page saves "Private account" through this endpoint, with Instagram's CSRF header (catalog 9.2)."""
     log_in("demo", "instagram")
     flow = ig_flow(flows, "account_privacy")
@@ -91,7 +83,7 @@ def test_the_private_account_rest_endpoint_lands_in_the_write_log(page, context,
     assert replica.writes() == []
     assert page.evaluate(post, [SET_PRIVATE, True]) == 200
     assert replica.writes() == [Write("demo", IG, SET_PRIVATE, "ig.private_account", "on")]
-    assert observe(context, [flow], vocabulary)["ig.private_account"].value == "on"
+    assert observe(context, replica, [flow])["ig.private_account"].value == "on"
 
 
 @pytest.mark.parametrize(
@@ -103,12 +95,12 @@ def test_the_private_account_rest_endpoint_lands_in_the_write_log(page, context,
     ids=["professional", "personal"],
 )
 def test_search_engine_indexing_is_read_only_for_professional_accounts(
-    context, log_in, replica, flows, vocabulary, account, stored, status, value
+    context, log_in, replica, flows, account, stored, status, value
 ):
     if stored:
         replica.store.set(account, "ig.search_engine_indexing", stored)
     log_in(account, "instagram")
-    seen = observe(context, [ig_flow(flows, "account_privacy")], vocabulary)
+    seen = observe(context, replica, [ig_flow(flows, "account_privacy")])
     assert seen["ig.private_account"].status == "observed"  # the page itself was read
     indexing = seen["ig.search_engine_indexing"]
     assert (indexing.status, indexing.value) == (status, value)

@@ -18,8 +18,11 @@ PACKAGE = Path(__file__).parent.parent / "auditor"
 # The rooms where the browser is driven: launching it and its contexts, logging in, reading pages.
 BROWSER_ROOMS = {
     "browser",
+    "guarded",
+    "visit",
     "session.login",
     "observe.stage",
+    "observe.loop",
     "observe.page",
     "observe.setting",
     "observe.behind",
@@ -89,6 +92,7 @@ PURE = [
     "texts",
     "sources",
     "kinds",
+    "options",
 ]
 MAX_LINES = 330  # about 300: ruff's format spreads a long call over a line per argument
 LONGER_ALLOWED = {"replica.app"}  # the replica's page code: one route per Meta page it copies

@@ -10,13 +10,13 @@ import xml.etree.ElementTree as ElementTree
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import wait_until
+from conftest import visit_in, wait_until
 
 from auditor import results, spec
 from auditor.cli import main
 from auditor.meta import select_flows
 from auditor.network import is_meta_host
-from auditor.observe.stage import Observer
+from auditor.observe.stage import observe_in
 from auditor.outcome import stop_message
 from auditor.replica.registry import HOSTS
 from auditor.rerun import evaluate_and_report
@@ -121,7 +121,7 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
         {{method: 'POST', body: '{MUTATION}', headers: {{'Content-Type': 'application/x-www-form-urlencoded'}}}}))""")
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:3]
-    observations = observe_facebook(context, routed, flows)
+    observations = observe_facebook(context, routed, replica, flows)
     blocked = observations.run.writes_blocked
     assert blocked >= len(flows) and blocked == len(routed.log.blocked)
     assert observations.run.writes_sent == 0 and routed.log.sent == []
@@ -173,7 +173,7 @@ def test_page_loads_are_paced(log_in, context, routed, replica):
     log_in("demo", "facebook")
     routed.audit = True
     flows = select_flows(spec.load_flows(), ["facebook"])[:4]
-    observe_facebook(context, routed, flows, pace_seconds=0.8)
+    observe_facebook(context, routed, replica, flows, pace=0.8)
     times = list(page_loads(replica, flows).values())
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert len(gaps) == 3 and min(gaps) >= 0.8, gaps
@@ -188,7 +188,7 @@ def test_a_rate_limit_page_stops_the_run(log_in, context, routed, replica):
         HOSTS[second.hostname], second.path, dict(p.split("=", 1) for p in second.query.split("&") if p)
     )
     replica.knobs.set(f"ratelimit:{page.id}")
-    observations = observe_facebook(context, routed, flows)
+    observations = observe_facebook(context, routed, replica, flows)
     assert [p.reason for p in observations.pages] == [None, "rate_limited", "rate_limited", "rate_limited"]
     assert not observations.run.complete
     assert "rate-limited the account" in stop_message(observations)
@@ -197,15 +197,6 @@ def test_a_rate_limit_page_stops_the_run(log_in, context, routed, replica):
     ]  # the pages after the stop were never asked for
 
 
-def observe_facebook(context, routed, flows, **options):
-    """The Observer on these Facebook flows in the test's context, with its guard, quietly."""
-    return Observer(
-        context=context,
-        flows=flows,
-        vocabulary=spec.load_vocabulary(),
-        not_applicable=[],
-        platforms=["facebook"],
-        network=routed,
-        progress=lambda line: None,
-        **options,
-    ).run()
+def observe_facebook(context, routed, replica, flows, **options):
+    """Observe these Facebook flows in the test's context, with its guard, quietly."""
+    return observe_in(visit_in(context, replica, flows, network=routed, **options))

@@ -7,12 +7,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Running, audit_account, cli_env, ctrl_c_on_stories, page_requested, run_auditor, wait_until
+from conftest import (
+    Running,
+    audit_account,
+    cli_env,
+    ctrl_c_on_stories,
+    page_requested,
+    run_auditor,
+    visit_in,
+    wait_until,
+)
 
 from auditor import results, spec
 from auditor.observe.page import detect_locale
 from auditor.observe.pages import settled_snapshot
-from auditor.observe.stage import Observer
+from auditor.observe.stage import observe_in
 from auditor.outcome import stop_message, too_little_read
 from auditor.results import Observation
 
@@ -120,14 +129,7 @@ def test_a_page_in_a_language_the_flows_do_not_cover_is_unknown_with_that_reason
         ),
     )
     flow = next(f for f in spec.load_flows() if f.id == "facebook/posts")
-    observations = Observer(
-        context=context,
-        flows=[flow],
-        vocabulary=spec.load_vocabulary(),
-        not_applicable=[],
-        platforms=["facebook"],
-        progress=lambda line: None,
-    ).run()
+    observations = observe_in(visit_in(context, replica, [flow]))
     assert {(o.status, o.reason) for o in observations.observations} == {("unknown", "unsupported_locale")}
     assert '"fr"' in observations.observations[0].detail
 

@@ -11,11 +11,12 @@ import json
 import math
 
 import pytest
+from conftest import visit_in
 
 from auditor.locators import Localized, Locator
 from auditor.observe import masks
 from auditor.observe.locate import locate
-from auditor.observe.page import PageReader
+from auditor.observe.page import read_page
 from auditor.redact import Scrubber
 from auditor.results import Control, Observation
 
@@ -64,15 +65,12 @@ def off_mask(decoder, jpeg: bytes, boxes: list[list[float]]) -> list[int]:
         ("facebook/profile_details", ["picture", "email", "phone"], ["csp:*"]),
     ],
 )
-def test_the_evidence_screenshot_hides_the_person(
-    page, log_in, replica, flows, vocabulary, tmp_path, flow_id, shown, knobs
-):
+def test_the_evidence_screenshot_hides_the_person(page, log_in, replica, flows, tmp_path, flow_id, shown, knobs):
     log_in("demo", "facebook")
     replica.knobs.set(*knobs)
     account = replica.store.accounts["demo"]
     flow = next(f for f in flows if f.id == flow_id)
-    reader = PageReader(vocabulary, ["facebook"], evidence_dir=tmp_path, progress=lambda line: None)
-    read = reader.read(page, flow)  # the page reader's own visit and screenshot
+    read = read_page(page, flow, visit_in(page.context, replica, [flow], folder=tmp_path, evidence=True))
     found, inventory = read.observations, read.inventory
     assert inventory.status == "ok" and inventory.screenshot
 

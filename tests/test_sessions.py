@@ -18,22 +18,23 @@ import keyring
 import keyring.backend
 import keyring.backends.fail
 import pytest
-from conftest import cli_env, run_auditor
+from conftest import cli_env, replica_options, run_auditor
 from test_login import outcomes
 
 from auditor import results, spec
-from auditor.browser import Opened, audit_context
+from auditor.browser import Opened
 from auditor.cli import main
 from auditor.errors import AuditorError, InputError
-from auditor.guard import Network
+from auditor.guarded import guarded_context
 from auditor.meta import select_flows
-from auditor.observe.stage import Observer
+from auditor.observe.stage import observe_in
+from auditor.options import FlowSet
 from auditor.replica.registry import HOSTS
 from auditor.session.saved import read_state, save, session_path
 from auditor.session.way_in import way_in
 from auditor.target import Target
 from auditor.user_folder import write_private
-from auditor.watchdog import Watchdog
+from auditor.visit import open_visit
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -258,22 +259,10 @@ def test_a_saved_session_reads_settings_in_a_new_context_without_a_login(browser
     path = save(context, tmp_path / "facebook.json")
     assert mode(path) == 0o600
     assert "c_user" in {c["name"] for c in json.loads(path.read_text())["cookies"]}
-    fresh = browser.new_context(storage_state=str(path), ignore_https_errors=True)
-    network = Network(audit=True)
-    network.install(fresh)
-    try:
-        flows = [f for f in select_flows(spec.load_flows(), ["facebook"]) if f.id == "facebook/posts"]
-        observations = Observer(
-            context=fresh,
-            flows=flows,
-            vocabulary=spec.load_vocabulary(),
-            not_applicable=[],
-            platforms=["facebook"],
-            network=network,
-            progress=lambda line: None,
-        ).run()
-    finally:
-        fresh.close()
+    flows = [f for f in select_flows(spec.load_flows(), ["facebook"]) if f.id == "facebook/posts"]
+    options = replica_options(replica, FlowSet(flows, spec.load_vocabulary(), []), session=path)
+    with open_visit(options, ["facebook"], opened=Opened(browser, "test"), say=lambda line: None) as visit:
+        observations = observe_in(visit)  # a new context: the saved session's
     assert observations.by_setting()["fb.future_posts_audience"].value == "public"  # the demo account's seeded value
     assert outcomes(replica) == [("facebook", "ok")]  # the one login before saving; none after
 
@@ -286,7 +275,7 @@ def test_a_session_chromium_still_refuses_is_bad_input_too(browser, tmp_path):
         json.dumps({"cookies": [{"name": "c_user", "value": "1", "domain": ".", "path": "/"}], "origins": []})
     )
     with pytest.raises(InputError, match=r"^session: the browser refused the saved session: .*Invalid cookie fields"):
-        with audit_context(Opened(browser, "browser: test", Watchdog(None)), storage_state=read_state(broken)):
+        with guarded_context(Opened(browser, "test"), storage_state=read_state(broken)):
             pass
 
 

@@ -19,8 +19,8 @@ from auditor.evaluate import evaluate
 from auditor.history import Recording
 from auditor.history.pseudonym import logged_in
 from auditor.history.since import since_finished
+from auditor.options import FlowSet
 from auditor.results import Control, Observation, Observations, PageInventory, Run, Source
-from auditor.stages import FlowSet
 from auditor.watch import notify
 from auditor.watch.events import Event, found
 from auditor.watch.state import State, comparable, merged

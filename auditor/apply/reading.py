@@ -1,8 +1,8 @@
 """How apply reads a setting before and after changing it: exactly as `observe` does, one page at a time.
 
-The one place apply reaches into the observe stage, so that when observe's way of reading a page
-changes, only `read_page` follows it. It also keeps the answers to the page's own GraphQL reads:
-they name the ids the page's save of a setting carries (auditor.openings.expected_save).
+The one place apply reaches into the observe stage (its public page reader, observe.page.read_page).
+It also keeps the answers to the page's own GraphQL reads: they name the ids the page's save of a
+setting carries (auditor.openings.expected_save).
 """
 
 from __future__ import annotations
@@ -12,21 +12,24 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from auditor.network import GRAPHQL_READ_PATH
-from auditor.observe.page import PageReader
+from auditor.observe.page import read_page
 from auditor.results import Observation
-from auditor.spec import Loaded, Vocabulary
+from auditor.spec import Loaded
+from auditor.visit import Visit
 
 
 @dataclass(frozen=True)
-class PageRead:
+class Shown:
+    """What a setting's page shows now, as just read."""
+
     observations: dict[str, Observation]  # by setting id
     reason: str | None  # why the page could not be read (checkpoint, rate_limited, login_wall, ...), None if read
     detail: str = ""
     answers: tuple = ()  # the responses to the page's GraphQL reads while it loaded (Playwright Responses)
 
 
-def read_page(page, flow: Loaded, vocabulary: Vocabulary, platforms: list[str]) -> PageRead:
-    """Open the flow's page (a reload if it is open) and read every setting on it with observe's readers."""
+def read_shown(page, flow: Loaded, visit: Visit) -> Shown:
+    """Open the flow's page (a reload if it is open) and read every setting on it as observe does."""
     answers = []
 
     def keep(response) -> None:
@@ -36,10 +39,10 @@ def read_page(page, flow: Loaded, vocabulary: Vocabulary, platforms: list[str]) 
 
     page.on("response", keep)
     try:
-        read = PageReader(vocabulary, platforms).read(page, flow)  # observe's own read of one page
+        read = read_page(page, flow, visit)
     finally:
         page.remove_listener("response", keep)
-    return PageRead({o.setting: o for o in read.observations}, read.reason, read.inventory.detail, tuple(answers))
+    return Shown({o.setting: o for o in read.observations}, read.reason, read.inventory.detail, tuple(answers))
 
 
 def documents(answers) -> list:

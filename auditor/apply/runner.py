@@ -11,26 +11,32 @@ written whatever happened, before the browser closes.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor import __version__, interrupt
+from auditor import __version__
 from auditor.apply.plan import Plan, Planned, page_words
-from auditor.apply.reading import PageRead, read_page
+from auditor.apply.reading import Shown, read_shown
 from auditor.apply.record import Applied, ChangeRecord
 from auditor.apply.steps import AlreadySet, Changer, Stop, Unidentified
-from auditor.browser import Browsing
-from auditor.errors import first_line, say
+from auditor.errors import first_line
+from auditor.observe import loop
 from auditor.observe.locate import locate
+from auditor.observe.loop import Stopped, bounded
 from auditor.observe.page import detect_locale
 from auditor.outcome import STOP_ADVICE, STOPS_THE_RUN
 from auditor.results import Observation, now
-from auditor.spec import Vocabulary
+from auditor.visit import Visit
 
 UNGUARDED = "a request went out without the network guard's check (open your settings pages to check them)"
+STOPPED = {  # the loop's own stops, in apply's words
+    loop.INTERRUPTED: "interrupted (Ctrl-C)",
+    loop.AT_ONCE: "interrupted (Ctrl-C twice)",
+    loop.OUT_OF_TIME: "the time limit (--timeout) passed",
+    loop.UNGUARDED: UNGUARDED,
+}
 DISPLACED = (
     "a second, identical save of this setting was blocked: a script of the page sent the same save, and which "
     "of the two was the page's own cannot be told; open the page to check it"
@@ -39,59 +45,50 @@ DISPLACED = (
 
 @dataclass
 class Applier:
-    browser: Browsing
-    vocabulary: Vocabulary
-    platforms: list[str]
-    pace_seconds: float = 0.0
-    deadline: float | None = None
-    say: Callable[[str], None] = say
+    visit: Visit  # guarded and logged in (auditor.visit.open_visit)
     progress: Callable[[int, int, Planned, ChangeRecord], str] | None = None  # the line said per change (words.py)
     stopped: str | None = None
     interrupted: bool = False
     _page: object = None
-    _shown: tuple[str, PageRead] | None = None  # the flow the page shows now, as just read
-    _loads: int = 0
+    _shown: tuple[str, Shown] | None = None  # the flow the page shows now, as just read
     _saving: tuple | None = None  # the change whose save may be on its way: (planned, window, before, started)
     records: list[ChangeRecord] = field(default_factory=list)
 
     def run(self, agreed: list[Planned]) -> list[ChangeRecord]:
-        try:
-            self._page = self.browser.context.new_page()
-            for n, planned in enumerate(agreed, 1):
-                if self.stopped is None and interrupt.requested():
-                    self.interrupted, self.stopped = True, "interrupted (Ctrl-C)"
-                if self.stopped is None and self.deadline is not None and time.monotonic() > self.deadline:
-                    self.stopped = "the time limit (--timeout) passed"
-                if self.stopped is None and self.browser.network.log.unguarded:
-                    self.stopped = UNGUARDED
-                if self.stopped is not None:
-                    self.records.append(planned.record("not_attempted", f"the apply stopped: {self.stopped}"))
-                    continue
-                record = self._apply(planned)
-                self.records.append(record)
-                if self.progress is not None:
-                    self.say(self.progress(n, len(agreed), planned, record))
-        except KeyboardInterrupt:  # the second Ctrl-C: no more browser calls, keep what was done
-            self.interrupted, self.stopped = True, "interrupted (Ctrl-C twice)"
-            if self._saving is not None and self._saving[1].sent:  # its save went out: it may have taken
-                planned, window, before, started = self._saving
-                self.records.append(
-                    planned.record(
-                        "not_verified",
-                        "interrupted after its save was sent, before it was read back: open the page to check it",
-                        before=before,
-                        time=started,
-                        writes=list(window.sent),
-                        blocked=list(window.blocked),
-                    )
-                )
-            done = {r.setting for r in self.records}
-            self.records += [
-                p.record("not_attempted", "the apply was interrupted") for p in agreed if p.setting not in done
-            ]
-        if self.stopped is None and self.browser.network.log.unguarded:  # during the last change
+        """Each agreed change in turn, in observe's bounded loop (observe.loop): Ctrl-C, the time limit, the guard
+        or a change that went wrong stops it, and the changes left are not attempted."""
+
+        def change(page, planned: Planned) -> tuple[ChangeRecord, Stopped | None]:
+            self._page = page
+            record = self._apply(planned)
+            return record, Stopped("error", self.stopped) if self.stopped is not None else None
+
+        def said(planned: Planned, record: ChangeRecord) -> None:
+            if self.progress is not None:
+                self.visit.say(self.progress(agreed.index(planned) + 1, len(agreed), planned, record))
+
+        self.records, stop = bounded(self.visit, agreed, change, self._not_attempted, said)
+        self.interrupted = stop is not None and stop.reason == "interrupted"
+        self.stopped = _in_words(stop) if stop is not None else None
+        if self.stopped is None and self.visit.network.log.unguarded:  # during the last change
             self.stopped = UNGUARDED
         return self.records
+
+    def _not_attempted(self, planned: Planned, stop: Stopped) -> ChangeRecord:
+        """A change the apply did not get to, or, after a second Ctrl-C, the one in progress."""
+        if not stop.at_once:
+            return planned.record("not_attempted", f"the apply stopped: {_in_words(stop)}")
+        if self._saving is not None and self._saving[0] is planned and self._saving[1].sent:  # it may have taken
+            _planned, window, before, started = self._saving
+            return planned.record(
+                "not_verified",
+                "interrupted after its save was sent, before it was read back: open the page to check it",
+                before=before,
+                time=started,
+                writes=list(window.sent),
+                blocked=list(window.blocked),
+            )
+        return planned.record("not_attempted", "the apply was interrupted")
 
     # ------------------------------------------------------------------ one change
     def _apply(self, planned: Planned) -> ChangeRecord:
@@ -116,11 +113,11 @@ class Applier:
                 before_text=said,
             )
         started, problem, answers = now(), "", shown.answers
-        with self.browser.network.change(planned.setting) as window:
+        with self.visit.network.change(planned.setting) as window:
             self._saving = (planned, window, seen.value, started)
             try:
                 saved = Changer(
-                    self._page, self._region(planned), planned.item, self.vocabulary, self._locale(), window, answers
+                    self._page, self._region(planned), planned.item, self._vocabulary, self._locale(), window, answers
                 )
                 problem = saved.run(planned.wanted).note
             except AlreadySet:
@@ -159,19 +156,17 @@ class Applier:
             blocked=list(window.blocked),
         )
 
-    def _read(self, planned: Planned) -> PageRead:
-        """The setting's page as read just now: the page already shown, else loaded (paced) and read."""
+    def _read(self, planned: Planned) -> Shown:
+        """The setting's page as read just now: the page already shown, else loaded (paced, as observe) and read."""
         flow = planned.item.flow
         if self._shown is not None and self._shown[0] == flow.id:
             return self._shown[1]
-        if self._loads and self.pace_seconds:
-            time.sleep(self.pace_seconds)  # for the account's sake, as observe paces, not synchronisation
-        self._loads += 1
-        result = read_page(self._page, flow, self.vocabulary, self.platforms)
+        self.visit.pace()
+        result = read_shown(self._page, flow, self.visit)
         self._shown = (flow.id, result) if result.reason is None else None
         return result
 
-    def _unreadable(self, page: PageRead) -> str:
+    def _unreadable(self, page: Shown) -> str:
         if page.reason in STOPS_THE_RUN:
             self.stopped = f"{page.detail} ({STOP_ADVICE[page.reason]})"
         return f"the page could not be read: {page.detail or page.reason}"
@@ -179,16 +174,25 @@ class Applier:
     def _words(self, planned: Planned, seen) -> str | None:
         """The page's words for a value read, or for a canonical value (apply.json and the report show them)."""
         if not isinstance(seen, Observation):
-            return page_words(planned.item, seen, self.vocabulary, self._locale())
+            return page_words(planned.item, seen, self._vocabulary, self._locale())
         if seen.status != "observed":
             return None
-        return page_words(planned.item, seen.value, self.vocabulary, self._locale(), seen.raw)
+        return page_words(planned.item, seen.value, self._vocabulary, self._locale(), seen.raw)
+
+    @property
+    def _vocabulary(self):
+        return self.visit.options.flow_set.vocabulary
 
     def _region(self, planned: Planned):
         return locate(self._page, planned.item.flow.spec.region, None).first
 
     def _locale(self) -> str:
         return detect_locale(self._page) or "en_US"
+
+
+def _in_words(stop: Stopped) -> str:
+    """Why the apply stopped, in its words: the loop's own stops have theirs; the others say it themselves."""
+    return STOPPED.get(stop, stop.detail.removeprefix("not read: "))
 
 
 def applied_record(

@@ -11,10 +11,10 @@ changed when it is not). Then it says what happened, in words (apply/words.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor import results, stages
+from auditor import results
 from auditor.apply import account as accounts
 from auditor.apply import plan as plans
 from auditor.apply import record
@@ -25,10 +25,11 @@ from auditor.apply.words import Words
 from auditor.errors import InputError, say
 from auditor.files import check_output_dir, claimed
 from auditor.history import default_path
+from auditor.options import FlowSet, Options
 from auditor.report import write_report
 from auditor.rerun import FINDINGS
 from auditor.results import Account, Findings, Source, now
-from auditor.stages import FlowSet, Options
+from auditor.visit import open_visit
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,6 @@ def run_plan(
     agreed: list[plans.Planned],
     out: Path,
     options: Options,
-    flow_set: FlowSet,
     say=say,
     *,
     any_account: bool = False,
@@ -98,23 +98,16 @@ def run_plan(
     check_output_dir(out)
     started, applier, stopped, account = now(), None, None, None
     with claimed(out):
-        # An audit's way in, shared with stages: the same guard, session rules, time limit and Ctrl-C.
-        with stages._opened(given.plan.platforms, out, options) as (browser, way, deadline):
-            failed = None
-            if way.credentials is not None:
-                failed = stages._log_in(browser, given.plan.platforms, way.credentials, flow_set.vocabulary, say)
-            if failed is not None:
-                stopped = f"login failed: {failed}"
+        # An audit's way in: the same guard, session rules, time limit and Ctrl-C; no screenshots are kept.
+        with open_visit(replace(options, evidence=False), given.plan.platforms, out, say=say) as visit:
+            if visit.login_failed is not None:
+                stopped = f"login failed: {visit.login_failed}"
             else:  # before the first change: is the browser in the file's account?
-                cookies = browser.context.cookies()
                 account, stopped = accounts.check_logged_in(
-                    given.path, given.account, cookies, options.target.site, key
+                    given.path, given.account, visit.context.cookies(), options.target.site, key
                 )
             if stopped is None and agreed:
-                applier = Applier(
-                    browser, flow_set.vocabulary, given.plan.platforms, options.target.pace(options.pace), deadline, say
-                )
-                applier.progress = words.progress if words is not None else None
+                applier = Applier(visit, words.progress if words is not None else None)
                 applier.run(agreed)
             applied = applied_record(
                 given.plan,
@@ -127,16 +120,18 @@ def run_plan(
                 account=account,
                 source=str(given.path),
                 checklist=given.checklist,
-                flows=[Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in flow_set.flows],
-                writes_blocked=len(browser.network.log.blocked),
-                blocked=list(browser.network.log.blocked),
+                flows=[
+                    Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in options.flow_set.flows
+                ],
+                writes_blocked=len(visit.network.log.blocked),
+                blocked=list(visit.network.log.blocked),
                 stopped=stopped,
             )
             applied.complete = applied.stopped is None and all(
                 c.status in ("verified", "dropped", "declined") for c in applied.changes
             )
             record.save(out / name, applied)  # before the browser closes
-            history_error = _record_in_history(applied, browser.context.cookies(), options)
+            history_error = _record_in_history(applied, visit.context.cookies(), options)
         if given.findings is not None:
             made = made_by(applied) if given.reversed is None else made_by(given.reversed, undone=applied)
             marked = given.findings.model_copy(update={"made": made})  # the report's changes, kept beside it

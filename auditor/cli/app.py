@@ -139,9 +139,9 @@ ReplicaRoute = Annotated[
 
 
 def _flow_set(platforms: list[str], ids: list[str] | None):
-    """The flows a run reads (auditor.stages.FlowSet): every page of its platforms, or those named with --flow."""
+    """The flows a run reads (auditor.options.FlowSet): every page of its platforms, or those named with --flow."""
     from auditor.meta import check_flow_ids
-    from auditor.stages import FlowSet
+    from auditor.options import FlowSet
 
     flow_set = FlowSet.load()
     return replace(flow_set, only=check_flow_ids(flow_set.flows, platforms, ids)) if ids else flow_set

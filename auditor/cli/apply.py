@@ -53,7 +53,7 @@ def apply_command(
     from auditor.apply import plan as plans
     from auditor.apply import stage
     from auditor.cli.audit import _options
-    from auditor.stages import FlowSet
+    from auditor.options import FlowSet
 
     if (findings is None) == (undo is None):
         raise typer.BadParameter("give the findings.json of an audit, or --undo APPLY_JSON", param_hint="FINDINGS")
@@ -73,9 +73,10 @@ def apply_command(
         pace=pace,
         timeout=timeout,
         history=history_file(history, no_history),
+        flow_set=flow_set,
     )
     folder = out or given.path.parent
-    applied = stage.run_plan(given, agreed, folder, options, flow_set, any_account=any_account, words=words)
+    applied = stage.run_plan(given, agreed, folder, options, any_account=any_account, words=words)
     echo(stage.summary(given, applied, folder, words).rstrip("\n"))
     if not applied.complete:
         echo("auditor: error: not every change was made and verified; apply.json says why", err=True)

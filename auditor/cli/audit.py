@@ -125,6 +125,7 @@ def observe(
     """Read every setting the flows know, read-only, and write observations.json."""
     from auditor import stages
 
+    chosen = [p.value for p in platforms]
     options = _options(
         replica,
         session=session,
@@ -135,9 +136,9 @@ def observe(
         pace=pace,
         connect=connect,
         timeout=timeout,
+        flow_set=_flow_set(chosen, flow),
     )
-    chosen = [p.value for p in platforms]
-    finish(stages.observe(chosen, out, options, _flow_set(chosen, flow)))
+    finish(stages.observe(chosen, out, options))
 
 
 @app.command()
@@ -238,7 +239,7 @@ def run(
     if fail_on_change and recorded_in is None:
         raise typer.BadParameter("needs the history (drop --no-history)", param_hint="--fail-on-change")
     if accounts is not None:
-        for given, name in (
+        for given, hint in (
             (platforms, "PLATFORMS"),
             (session, "--session"),
             (baseline, "--baseline"),
@@ -247,36 +248,19 @@ def run(
         ):
             if given:
                 raise typer.BadParameter(
-                    "does not go with --accounts (each account's entry in the file says it)", param_hint=name
+                    "does not go with --accounts (each account's entry in the file says it)", param_hint=hint
                 )
-        run_accounts(
-            accounts,
-            out,
-            fail_on,
-            shard,
-            workers=workers or 4,
-            checklist=checklist,
-            target=_options(replica).target,
-            connect=connect,
-            browser_path=browser_path,
-            pace=pace,
-            trace=trace,
-            timeout=timeout,
-            lang=lang and lang.value,
-            history=recorded_in,
-            flow_set=_flow_set(["facebook", "instagram"], flow),
-        )
-    if not platforms:
+    elif not platforms:
         raise typer.BadParameter("give facebook and/or instagram, or --accounts FILE", param_hint="PLATFORMS")
-    for given, hint in ((workers, "--workers"), (shard, "--shard")):
-        if given is not None:
-            raise typer.BadParameter("goes with --accounts FILE", param_hint=hint)
-
-    from auditor import stages
-
+    else:
+        for given, hint in ((workers, "--workers"), (shard, "--shard")):
+            if given is not None:
+                raise typer.BadParameter("goes with --accounts FILE", param_hint=hint)
+    chosen = [p.value for p in platforms] if accounts is None else ["facebook", "instagram"]
     options = _options(
         replica,
         session=session,
+        checklist=checklist,
         trace=trace,
         option_lists=option_lists,
         browser_path=browser_path,
@@ -286,9 +270,14 @@ def run(
         lang=lang and lang.value,
         history=recorded_in,
         history_names=(name,) if name else (),
+        flow_set=_flow_set(chosen, flow),
     )
-    chosen = [p.value for p in platforms]
-    done = stages.run(chosen, out, options, checklist, baseline, _flow_set(chosen, flow))
+    if accounts is not None:
+        run_accounts(accounts, out, fail_on, shard, options, workers or 4)  # exits
+
+    from auditor import stages
+
+    done = stages.run(chosen, out, options, baseline)
     echo(out / "report.html")
     if done.drift is not None:
         echo(render_drift(done.drift))
@@ -301,8 +290,8 @@ def run(
 
 
 def _options(replica: str | None, *, timeout: float | None = None, **given):
-    """The options of a browser run (auditor.stages.Options); the time limit's default is the stages'."""
-    from auditor.stages import DEFAULT_TIMEOUT, Options
+    """The run's options (auditor.options.Options); the time limit's default is theirs."""
+    from auditor.options import DEFAULT_TIMEOUT, Options
     from auditor.target import Target
 
     return Options(target=Target(replica), timeout=timeout or DEFAULT_TIMEOUT, **given)

@@ -38,13 +38,13 @@ Shard = Annotated[
 ]
 
 
-def run_accounts(accounts: Path, out: Path, fail_on, shard: str | None, **options) -> None:
-    """`run --accounts FILE`: a line per account and the summary's path; exit 1 if any account could not finish,
-    else 4 if a failing check breaks --fail-on."""
+def run_accounts(accounts: Path, out: Path, fail_on, shard: str | None, options, workers: int) -> None:
+    """`run --accounts FILE` with the run's options (auditor.options.Options): a line per account and the summary's
+    path; exit 1 if any account could not finish, else 4 if a failing check breaks --fail-on."""
     from auditor.cohort import run_cohort
     from auditor.cohort.shards import parse
 
-    done = run_cohort(accounts, out, shard=parse(shard) if shard is not None else None, **options)
+    done = run_cohort(accounts, out, options, workers=workers, shard=parse(shard) if shard is not None else None)
     tell(done, out, fail_on)
 
 

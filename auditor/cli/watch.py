@@ -97,11 +97,12 @@ def watch(
         browser_path=browser_path,
         pace=pace,
         timeout=timeout,
+        checklist=checklist,
         lang=lang and lang.value,
         history=history or default_path(),
+        flow_set=_flow_set([p.value for p in platforms], flow),
     )
-    chosen = [p.value for p in platforms]
-    watched = watch_once(chosen, out, options, urls, checklist, lang and lang.value, _flow_set(chosen, flow))
+    watched = watch_once([p.value for p in platforms], out, options, urls)
     for url in watched.failed:
         echo(f"auditor: error: the notification to {url} could not be sent; it is sent with the next run", err=True)
     if watched.error is not None:

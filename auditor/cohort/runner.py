@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from auditor import __version__, interrupt, results
-from auditor.browser import Opened, audit_context, check_connect, opened_browser
+from auditor.browser import Opened, check_connect
 from auditor.cohort.accounts import Account, load_accounts
 from auditor.cohort.shards import share
 from auditor.cohort.summary import (
@@ -38,59 +37,42 @@ from auditor.cohort.summary import (
 from auditor.errors import first_line, say
 from auditor.files import check_output_dir, claimed
 from auditor.history import Recording
+from auditor.options import Options
 from auditor.outcome import stop_message
 from auditor.results import Source, now
-from auditor.spec import Loaded
-from auditor.stages import DEFAULT_TIMEOUT, GRACE_SECONDS, FlowSet, audit_in
-from auditor.target import META, Target
+from auditor.stages import audit_in
+from auditor.visit import open_visit, run_browser
 
 
 @dataclass
 class Job:
-    """What every worker shares; read-only once they start, but for the browser's line."""
+    """What every worker shares: the run's options; read-only once they start, but for what is said once."""
 
     out: Path
-    flow_set: FlowSet
-    checklist: Loaded
-    target: Target
-    connect: str | None
-    browser_path: str | None
-    pace: float | None
-    trace: bool
-    timeout: float  # seconds each account's audit may take
-    lang: str | None = None  # the reports' language (None: each account's pages')
-    history: Path | None = None  # where each account's run is recorded
+    options: Options  # the checklist loaded
     before: dict = field(default_factory=dict)  # account name -> checks it failed at its previous recorded run
-    browser: str = ""  # "browser: ...", said once, when the first worker has its browser
+    browser_used: str = ""  # which browser, said once, when the first worker has its own
     _said: threading.Lock = field(default_factory=threading.Lock)
 
-    def tell_browser(self, line: str) -> None:
+    def tell_browser(self, browser_used: str) -> None:
         with self._said:
-            if not self.browser:
-                self.browser = line
-                say(line)
+            if not self.browser_used:
+                self.browser_used = browser_used
+                say(f"browser: {browser_used}")
 
 
 def run_cohort(
     accounts_file: Path,
     out: Path,
+    options: Options,
     *,
     workers: int = 4,
-    checklist: str = "default",
-    target: Target = META,
-    connect: str | None = None,
-    browser_path: str | None = None,
-    pace: float | None = None,
-    trace: bool = False,
-    timeout: float | None = None,
-    lang: str | None = None,
-    history: Path | None = None,
     shard: tuple[int, int] | None = None,
-    flow_set: FlowSet | None = None,
 ) -> Summary:
     """Audit every account of the file, `workers` at a time, into out/<name>/; write and return the summary.
 
-    `shard` (index, count): only the accounts of that shard (auditor.cohort.shards).
+    Each account gets in its own way (the file's), with the run's options otherwise (its history names are
+    the account's name). `shard` (index, count): only the accounts of that shard (auditor.cohort.shards).
     """
     accounts = load_accounts(accounts_file)  # bad input fails before any browser starts, and nothing is written
     listed = len(accounts)
@@ -98,26 +80,14 @@ def run_cohort(
         accounts = share(accounts, *shard)
         if not accounts:
             say(f"shard {shard[0]} of {shard[1]}: no account (the file lists {listed})")
-    flow_set = flow_set or FlowSet.load()
-    loaded = flow_set.checklist(checklist)
+    loaded = options.flow_set.checklist(options.checklist)
     check_output_dir(out)
-    if connect:
-        check_connect(connect)
-        if target.is_replica:
-            say(target.remote_browser_note())
-    job = Job(
-        Path(out),
-        flow_set,
-        loaded,
-        target,
-        connect,
-        browser_path,
-        pace,
-        trace,
-        timeout or DEFAULT_TIMEOUT,
-        lang=lang,
-        history=history,
-    )
+    if options.connect:
+        check_connect(options.connect)
+        if options.target.is_replica:
+            say(options.target.remote_browser_note())
+    job = Job(Path(out), replace(options, checklist=loaded))
+    history, lang = options.history, options.lang
     started = now()
     rows: dict[str, AccountRow] = {}
     found: dict[str, results.Findings] = {}
@@ -129,8 +99,8 @@ def run_cohort(
             tool_version=__version__,
             started=started,
             finished=now(),
-            target=target.label,
-            browser=job.browser.removeprefix("browser: "),
+            target=options.target.label,
+            browser=job.browser_used,
             workers=workers,
             checklist=Source(id=loaded.id, sha256=loaded.sha256, version=loaded.spec.version, title=loaded.spec.title),
             accounts=[rows[a.name] for a in accounts],
@@ -178,10 +148,8 @@ def run_accounts(accounts: list[Account], workers: int, job: Job, rows: dict, fo
         try:
             with sync_playwright() as playwright:
                 while more():  # a browser, and another after one that went away
-                    with opened_browser(
-                        playwright, browser_path=job.browser_path, target=job.target, connect=job.connect
-                    ) as opened:
-                        job.tell_browser(opened.description)
+                    with run_browser(playwright, job.options) as opened:
+                        job.tell_browser(opened.browser_used)
                         while (account := next_account()) is not None:
                             rows[account.name] = audit_one(opened, account, job, found)
                             if not opened.browser.is_connected():  # crashed, or killed by its watchdog: a new one
@@ -203,43 +171,21 @@ def run_accounts(accounts: list[Account], workers: int, job: Job, rows: dict, fo
 
 
 def audit_one(opened: Opened, account: Account, job: Job, found: dict) -> AccountRow:
-    """One account, start to end, in a new context of its worker's browser; a crash is its row's reason."""
+    """One account, start to end, in a new visit in its worker's browser; a crash is its row's reason."""
     folder = job.out / account.name
-    secrets = account.way.secrets()
-    deadline = time.monotonic() + job.timeout
+    options = job.options
 
     def tell(line: str) -> None:
         say(f"[{account.name}] {line}")
 
-    recording = Recording(job.history, names=(account.name,)) if job.history is not None else None
-
+    recording = Recording(options.history, names=(account.name,)) if options.history is not None else None
+    visit = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with (
-            audit_context(
-                opened,
-                target=job.target,
-                storage_state=account.way.state,
-                trace=folder / "trace.zip" if job.trace else None,
-                secrets=secrets,
-            ) as guarded,
-            opened.watchdog.bound(job.timeout + GRACE_SECONDS, "the account's time limit"),
-        ):
-            observations, findings = audit_in(
-                guarded,
-                account.platforms,
-                account.way,
-                job.flow_set,
-                job.checklist,
-                folder,
-                target=job.target,
-                pace=job.pace,
-                deadline=deadline,
-                say=tell,
-                lang=job.lang,
-                history=recording,
-            )
+        with open_visit(options, account.platforms, folder, opened=opened, way=account.way, say=tell) as visit:
+            observations, findings = audit_in(visit, recording)
     except Exception as exc:  # one account's crash never stops the others: the summary says why
+        secrets = visit.secrets if visit is not None else account.way.secrets()
         reason = secrets.scrub(first_line(exc))
         tell(f"failed: {reason}")
         return failed_row(account, reason)

@@ -1,4 +1,4 @@
-"""One settings page read as a person reads it: `PageReader(...).read(page, flow, seconds_left) -> PageRead`.
+"""One settings page read as a person reads it: `read_page(page, flow, visit) -> PageRead`.
 
 Open the page; make sure it is the settings page (not a login wall, a check or an error page);
 read every setting from the settled snapshot of its main region; where one the flow expects is
@@ -9,22 +9,19 @@ read (`found_by: under_dialog`), and only what needs a click waits for the dialo
 
 Observe reads every page of a run with it, and apply reads a setting before and after its change
 with it. A browser call that fails on the way makes the page unknown with why (a PageRead whose
-inventory says so), never an exception.
+inventory says so), never an exception: `failure` says why, the one place an error becomes a reason.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor.errors import first_line, say
-from auditor.guard import Network
+from auditor.errors import first_line
 from auditor.meta import flow_url
 from auditor.observe import evidence, look
 from auditor.observe.locate import locate
@@ -40,14 +37,18 @@ from auditor.observe.readers import Reader
 from auditor.observe.setting import observe_setting
 from auditor.observe.wording import NotFound, Words
 from auditor.outcome import not_read, page_gone
-from auditor.redact import Scrubber, Secrets
+from auditor.redact import Scrubber
 from auditor.results import Observation, PageInventory
 from auditor.session.login import answer_cookie_dialog
-from auditor.spec import Loaded, Vocabulary
+from auditor.spec import Loaded
+
+if TYPE_CHECKING:
+    from auditor.visit import Visit
 
 READY_TIMEOUT_MS = 15_000
 LANGS = {"en": "en_US", "en-us": "en_US", "en-gb": "en_GB", "de": "de_DE", "de-de": "de_DE"}
 RETRY_UNREACHABLE_S = 2.0  # one more try after a network error: a blip should not end an audit
+EVIDENCE = "evidence"  # the screenshots' folder, beside observations.json
 
 
 def detect_locale(page) -> str | None:
@@ -74,34 +75,53 @@ class PageRead:
         return self.inventory.reason if self.inventory.status != "ok" else None
 
 
-@dataclass
-class PageReader:
-    vocabulary: Vocabulary
-    platforms: list[str]
-    network: Network | None = None  # the guard: the cookie dialog's answer, and dialogs closed without a request
-    secrets: Secrets | None = None  # of the run's trace: the person's masked texts are added
-    evidence_dir: Path | None = None  # screenshots go here; None: no screenshots
-    evidence_prefix: str = ""  # path of evidence_dir as stored in the JSON (relative to it)
-    option_lists: bool = False  # open audience and choice dialogs for their option lists (drift compares them)
-    snapshots: dict[str, str] | None = None  # flow id -> the region's snapshot, kept for tests that save them
-    progress: Callable[[str], None] = say
-    cookie_dialogs_declined: int = 0
+def read_page(
+    page, flow: Loaded, visit: Visit, *, seconds_left: float = float("inf"), snapshots: dict[str, str] | None = None
+) -> PageRead:
+    """Open the flow's page (a reload if it is open) and read every setting on it, with the visit's guard and options.
 
-    def read(self, page, flow: Loaded, seconds_left: float = float("inf")) -> PageRead:
-        """Open the flow's page (a reload if it is open) and read every setting on it."""
+    No wait outlasts `seconds_left`. Screenshots go to evidence/ in the visit's folder when the run keeps
+    evidence; `snapshots` (flow id -> the region's snapshot) keeps what the page showed, for tests that save them.
+    """
+    return _PageReader(visit, snapshots).read(page, flow, seconds_left)
+
+
+def failure(exc: Exception, doing: str, step: bool = False) -> tuple[str, str]:
+    """Why a page could not be read, as (reason, detail), from the browser call that failed while `doing` (or, in a
+    navigation `step`, the control that was not found): the one place the reading turns an error into a reason."""
+    reason = "not_found" if isinstance(exc, NotFound) else load_failure(exc)
+    if step and reason in ("timeout", "error"):  # a step's control is not there: the page changed
+        reason = "not_found"
+    return reason, f"{doing}: {first_line(exc)}"
+
+
+class _PageReader:
+    def __init__(self, visit: Visit, snapshots: dict[str, str] | None = None):
+        self.visit = visit
+        self.vocabulary = visit.options.flow_set.vocabulary
+        self.platforms = visit.platforms
+        self.network = visit.network  # the cookie dialog's answer, and dialogs closed without a request
+        self.secrets = visit.secrets  # of the run's trace: the person's masked texts are added
+        keep = visit.options.evidence and visit.folder is not None
+        self.evidence_dir = visit.folder / EVIDENCE if keep else None  # None: no screenshots
+        self.option_lists = visit.options.option_lists  # open audience and choice dialogs (drift compares them)
+        self.snapshots = snapshots
+        self.progress = visit.say
+
+    def read(self, page, flow: Loaded, seconds_left: float) -> PageRead:
         url = flow_url(flow, self.platforms)
         wait_ms = max(1, min(READY_TIMEOUT_MS, seconds_left * 1000))  # no wait outlasts the run's deadline
+        opened = False
         try:
             page.set_default_timeout(wait_ms)
             page.set_default_navigation_timeout(wait_ms)
             Traffic.of(page)  # counting the page's requests from its first one (look.py)
             self._open(page, url, seconds_left)
-        except PlaywrightError as exc:
-            return self._unknown(flow, url, load_failure(exc), f"could not open {url}: {first_line(exc)}")
-        try:
+            opened = True
             return self._read(page, flow, wait_ms, seconds_left)
-        except PlaywrightError as exc:
-            return self._unknown(flow, page.url, load_failure(exc), f"reading the page failed: {first_line(exc)}")
+        except PlaywrightError as exc:  # whatever failed, the page is unknown, with why
+            doing, where = ("reading the page failed", page.url) if opened else (f"could not open {url}", url)
+            return self._unknown(flow, where, *failure(exc, doing))
 
     def _open(self, page, url: str, seconds_left: float) -> None:
         """Go to the page; a network error is tried once more (a blip should not end an audit)."""
@@ -156,11 +176,8 @@ class PageReader:
         try:
             for step in flow.spec.steps:
                 step.run(page, locale)
-        except (PlaywrightError, NotFound) as exc:
-            reason = load_failure(exc) if isinstance(exc, PlaywrightError) else "not_found"
-            if reason in ("timeout", "error"):  # a step's control is not there: the page changed
-                reason = "not_found"
-            return self._unknown(flow, page.url, reason, f"a navigation step failed: {first_line(exc)}", locale)
+        except (PlaywrightError, NotFound) as exc:  # here, not in read: under a dialog, what it left is kept
+            return self._unknown(flow, page.url, *failure(exc, "a navigation step failed", step=True), locale)
         return self._settings(page, flow, locale, wait_ms, seconds_left)
 
     def _settings(
@@ -202,18 +219,12 @@ class PageReader:
                 flow=flow.id, url=page.url, status="ok", locale=locale, controls=[scrub.control(c) for c in controls]
             )
             if self.evidence_dir is not None:
-                inventory.screenshot = evidence.save(
-                    kept.image, flow, self.evidence_dir, self.evidence_prefix, self.progress
-                )
+                inventory.screenshot = evidence.save(kept.image, flow, self.evidence_dir, f"{EVIDENCE}/", self.progress)
         except PlaywrightError as exc:  # the settings were read; the page's inventory could not be taken
             scrub = Scrubber([])
+            reason, detail = failure(exc, "the page's controls could not be listed")
             inventory = PageInventory(
-                flow=flow.id,
-                url=page.url,
-                status="unknown",
-                reason=load_failure(exc),
-                locale=locale,
-                detail=f"the page's controls could not be listed: {first_line(exc)}",
+                flow=flow.id, url=page.url, status="unknown", reason=reason, locale=locale, detail=detail
             )
         return PageRead([scrub.observation(o) for o in found], inventory, locale)
 
@@ -222,9 +233,9 @@ class PageReader:
 
         The answer is the one request an audit lets through besides reads (`Network.cookie_answer`).
         """
-        with self.network.cookie_answer() if self.network is not None else nullcontext():
+        with self.network.cookie_answer():
             answer_cookie_dialog(page, self.vocabulary)
-        self.cookie_dialogs_declined += 1
+        self.visit.cookie_dialogs_declined += 1
 
     def _unknown(
         self, flow: Loaded, url: str, reason: str, detail: str, locale: str | None = None, gone: bool = False

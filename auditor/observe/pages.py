@@ -20,8 +20,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor import meta
-from auditor.browser import browsing
 from auditor.errors import InputError
+from auditor.guarded import browsing
 from auditor.observe.locate import locate
 from auditor.observe.wording import any_of
 from auditor.session.saved import read_state
@@ -242,8 +242,8 @@ def inspect_page(
     if not url.startswith("https://"):
         raise InputError(f"{url}:1: URL: give an https:// URL on Meta's sites")
     state = read_state(session) if session is not None else None  # checked before the browser starts
-    with browsing(browser_path=browser_path, target=target, storage_state=state) as browser:
-        page = browser.context.new_page()
+    with browsing(browser_path=browser_path, target=target, storage_state=state) as (context, _network):
+        page = context.new_page()
         page.goto(url, wait_until="domcontentloaded")
         main = page.get_by_role("main").first
         main.wait_for()

@@ -19,8 +19,8 @@ import pyotp
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor import meta
-from auditor.browser import browsing, say
-from auditor.errors import AuditorError, LoginFailed, first_line
+from auditor.errors import AuditorError, LoginFailed, first_line, say
+from auditor.guarded import browsing
 from auditor.meta import LOGIN_URLS, SESSION_COOKIES
 from auditor.observe.wording import any_of
 from auditor.session.saved import save, session_path
@@ -166,12 +166,12 @@ def login_by_hand(
     if headed:
         require_display(platform, target)
     path = session_path(platform, target)
-    with browsing(browser_path=browser_path, target=target, headed=headed) as browser:
+    with browsing(browser_path=browser_path, target=target, headed=headed) as (context, network):
         # A person drives this window: what they send (the form, a check, the cookie dialog, a CAPTCHA) is
         # theirs, as in their own browser, so the guard does not judge it; the window closes once they are in.
-        browser.network.audit = False
-        browser.network.meta_only = target.hand_login_meta_only
-        page = browser.context.new_page()
+        network.audit = False
+        network.meta_only = target.hand_login_meta_only
+        page = context.new_page()
         page.goto(LOGIN_URLS[platform], wait_until="domcontentloaded")
         say(
             f"log in to {platform} in the browser window (two-factor, cookie dialog and checks included); "
@@ -180,7 +180,7 @@ def login_by_hand(
         if person is not None:
             person(page)
         wait_for_person(page, platform, timeout_s)
-        save(browser.context, path)
+        save(context, path)
     say(f"session saved: {path} (readable by you only)")
     return path
 

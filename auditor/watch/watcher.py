@@ -15,7 +15,8 @@ from auditor import stages
 from auditor.drift import compare
 from auditor.errors import AuditorError
 from auditor.history.since import since_finished
-from auditor.stages import Done, FlowSet, Options
+from auditor.options import Options
+from auditor.stages import Done
 from auditor.watch import notify
 from auditor.watch.events import Event, found
 from auditor.watch.notify import Url
@@ -39,21 +40,14 @@ class Watched:
         return any(e.kind == "drift" for e in self.events)
 
 
-def watch(
-    platforms: list[str],
-    out: Path,
-    options: Options,
-    urls: list[Url],
-    checklist: str = "default",
-    lang: str | None = None,
-    flow_set: FlowSet | None = None,
-) -> Watched:
-    """Audit into `out` (options.history is where runs are recorded: a watch needs one), then notify."""
-    flow_set = flow_set or FlowSet.load()
+def watch(platforms: list[str], out: Path, options: Options, urls: list[Url]) -> Watched:
+    """Audit into `out` (options.history is where runs are recorded: a watch needs one), then notify, in the
+    language of the report (options.lang)."""
+    flow_set, lang = options.flow_set, options.lang
     state = State.load(options.history, out)
     pages = state.pages()
     try:
-        done = stages.run(platforms, out, options, checklist, flow_set=flow_set)
+        done = stages.run(platforms, out, options)
     except AuditorError as error:  # bad input or a failure before the files were written: told as a run that stopped
         words = Words(flow_set, lang=lang)
         watched = _tell(Watched(None, found(None, None, None), error=error), state, urls, words, None)

@@ -18,7 +18,7 @@ from auditor.results import Findings, Value
 from auditor.watch.events import Event
 
 if TYPE_CHECKING:
-    from auditor.stages import FlowSet
+    from auditor.options import FlowSet
 
 
 class Words:
