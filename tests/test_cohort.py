@@ -276,6 +276,18 @@ def test_the_summary_agrees_with_each_accounts_findings(cohort):
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
 
 
+def test_each_accounts_report_is_made_again_from_its_findings_alone(cohort, tmp_path):
+    """`auditor report` (in-process: no browser) on the findings.json in an account's folder writes that account's
+    report again, byte for byte: the report's whole input is kept in the file."""
+    made = [folder for folder in cohort["out"].iterdir() if (folder / "findings.json").is_file()]
+    assert {folder.name for folder in made} >= {"demo", "locked", "checkpoint"}
+    for folder in made:
+        again = tmp_path / folder.name
+        assert main(["report", str(folder / "findings.json"), "-o", str(again)]) == 0
+        for name in ("report.html", "report.md", "junit.xml"):
+            assert (again / name).read_bytes() == (folder / name).read_bytes(), (folder.name, name)
+
+
 def test_every_file_of_the_cohort_is_valid_against_the_published_schemas(cohort):
     """summary.json and each account's observations and findings (the broken account wrote none)."""
     assert validate_folder(cohort["out"]) == {"summary": 1, "observations": 3, "findings": 3}
