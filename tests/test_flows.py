@@ -209,3 +209,17 @@ def test_flows_inspect_prints_the_pages_aria_snapshot(context, log_in, replica, 
     assert '- heading "Posts" [level=1]' in done.stdout
     assert '- button "Edit privacy. Sharing with' in done.stdout
     assert replica.writes() == []
+
+
+def test_libyaml_reads_every_shipped_yaml_file_as_the_checked_loader_does(monkeypatch):
+    """The flows, checklists and the replica's data, read by libyaml (fast), are what the checked loader (which says
+    why a file is refused) reads from them: the same data, and the same line for every key and item."""
+    root = Path(__file__).resolve().parents[1]
+    files = [p for folder in ("flows", "checklists", "auditor/replica/data") for p in (root / folder).rglob("*.yml")]
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    fast = {path: yamlio.loads(text, path, aliases=True) for path, text in texts.items()}
+    assert len(files) > 30 and yamlio._Fast is not None  # PyYAML's wheels carry libyaml
+    monkeypatch.setattr(yamlio, "_Fast", None)
+    for path, text in texts.items():
+        checked = yamlio.loads(text, path, aliases=True)
+        assert (fast[path].data, fast[path]._lines) == (checked.data, checked._lines), path
