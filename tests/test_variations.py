@@ -64,6 +64,8 @@ FOUND_BY_THE_SWEEP = {
     # on a page whose title says the setting too. Both buttons sit in blocks that mention only this setting:
     # the one in the question's own row is the setting's, the section's disclosure is not.
     "seed 12": ("ac.ad_partners_activity", "control=review,name=none,reach=dialog,load=delayed,section=collapsed"),
+    # Seed 45: the same, its options on a subpage.
+    "seed 45": ("ac.ad_partners_activity", "control=review,name=none,reach=subpage,section=collapsed"),
 }
 
 
