@@ -179,13 +179,20 @@ def cli_env(tmp_path, account=None, **extra: str) -> dict:
     return {**env, "XDG_DATA_HOME": str(tmp_path / "data"), **login, **extra}
 
 
-def wait_until(condition, timeout: float = 180) -> None:
+def wait_until(condition, timeout: float = 180, page=None) -> None:
     """Wait for a state of the replica (not a fixed time): poll its own log. The deadline is generous: it only
-    bounds a state that never comes, on however busy a machine."""
+    bounds a state that never comes, on however busy a machine.
+
+    Give the `page` whose requests the state waits for when its context has route handlers (the guard, the
+    `routed` fixture): they run only while the test calls Playwright, so the polls wait in Playwright then, or a
+    request the page sent after the test's last call would wait for the test, and the test for it."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the state never came"
-        time.sleep(0.05)
+        if page is None:
+            time.sleep(0.05)
+        else:
+            page.wait_for_timeout(50)
 
 
 def page_requested(replica, fragment: str) -> bool:

@@ -138,7 +138,7 @@ def test_a_page_script_that_writes_during_an_audit_is_counted_up_to_the_report(
     unguarded_before = len(routed.log.unguarded)
     page = context.new_page()
     page.goto("https://www.facebook.com/settings/?tab=posts")
-    wait_until(lambda: page.evaluate("true") and mutations_received(replica) > 0)
+    wait_until(lambda: mutations_received(replica) > 0, page=page)
     assert "POST CometPrivacySelectorSaveMutation" in routed.log.unguarded[unguarded_before:]
 
 

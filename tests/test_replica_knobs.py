@@ -141,7 +141,7 @@ def test_hold_keeps_a_saves_answer_back_until_let_go_and_the_save_is_kept(page, 
     switch = loaded(page, FIND).get_by_role("switch", name=SEARCH_ENGINES)
     expect(switch).to_be_checked()
     switch.click()
-    wait_until(lambda: [w.value for w in replica.writes()] == ["off"])  # received; its answer is held
+    wait_until(lambda: [w.value for w in replica.writes()] == ["off"], page=page)  # received; its answer is held
     assert replica.store.get("demo", "fb.search_engine_link") == "off"
     replica.let_go()
     expect(switch).not_to_be_checked()  # the page applied the answer
@@ -238,7 +238,7 @@ def test_divswitch_renders_a_boolean_as_a_div_switch(page, replica, log_in):
     assert switch.evaluate("e => [e.tagName, e.getAttribute('aria-checked')]") == ["DIV", "true"]
     assert page.get_by_role("main").locator("input").count() == 0
     switch.click()  # it works as the input did: one write
-    wait_until(lambda: [w.value for w in replica.writes()] == ["off"])
+    wait_until(lambda: [w.value for w in replica.writes()] == ["off"], page=page)
     expect(switch).to_have_attribute("aria-checked", "false")  # once the page applied the save's answer
     replica.store.set("demo", "fb.search_engine_link", "on")
     off_again(page, replica, FIND, before)
@@ -423,7 +423,6 @@ def test_script_sends_a_write_that_changes_the_setting_when_nothing_stops_it(pag
     replica.knobs.set(f"script:fb.search_engine_link:{shape}:at")
     main = loaded(page, FIND)
     main.get_by_role("heading", level=1).click()  # a click on nothing: the script writes at it
-    # Each look lets the browser's events through first (the route calls that send the write on).
-    wait_until(lambda: page.evaluate("true") and replica.writes())
+    wait_until(lambda: replica.writes(), page=page)
     assert [(w.setting, w.value, w.accepted) for w in replica.writes()] == [("fb.search_engine_link", "off", True)]
     assert page.evaluate("window.__strays") == 1

@@ -159,10 +159,9 @@ def test_a_click_through_each_pattern_saves_and_the_page_shows_it(page, replica,
 
 
 def waited(page, condition, message: str) -> None:
-    """Until the condition holds, the browser's events handled meanwhile (requests go through the test's
-    route handlers, which run only while Playwright is called)."""
+    """Until the condition holds (the page's requests go through the test's route handlers meanwhile)."""
     try:
-        wait_until(lambda: page.wait_for_timeout(16) or condition())
+        wait_until(condition, page=page)
     except AssertionError:
         raise AssertionError(message) from None
 
