@@ -100,11 +100,12 @@ def run_plan(
     with claimed(out):
         # An audit's way in: the same guard, session rules, time limit and Ctrl-C; no screenshots are kept.
         with open_visit(replace(options, evidence=False), given.plan.platforms, out, say=say) as visit:
+            cookies = visit.cookies()  # which account this is, taken once: the browser may be gone at the end
             if visit.login_failed is not None:
                 stopped = f"login failed: {visit.login_failed}"
             else:  # before the first change: is the browser in the file's account?
                 account, stopped = accounts.check_logged_in(
-                    given.path, given.account, visit.context.cookies(), options.target.site, key
+                    given.path, given.account, cookies, options.target.site, key
                 )
             if stopped is None and agreed:
                 applier = Applier(visit, words.progress if words is not None else None)
@@ -131,7 +132,7 @@ def run_plan(
                 c.status in ("verified", "dropped", "declined") for c in applied.changes
             )
             record.save(out / name, applied)  # before the browser closes
-            history_error = _record_in_history(applied, visit.context.cookies(), options)
+            history_error = _record_in_history(applied, cookies, options)
         if given.findings is not None:
             made = made_by(applied) if given.reversed is None else made_by(given.reversed, undone=applied)
             marked = given.findings.model_copy(update={"made": made})  # the report's changes, kept beside it
