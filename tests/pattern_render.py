@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from conftest import wait_until
 from pattern_cases import url
 from saved_pages import VOLATILE
 
@@ -67,8 +68,7 @@ def render(page, replica, account_id: str, page_id: str, assignment) -> dict:
         page.goto(url(page_id))
         main = page.get_by_role("main")
         page.locator("[role=main][aria-busy=false]").wait_for()
-        while len(held) < _held_parts(data):
-            page.wait_for_timeout(20)  # let the page's scripts send the part's read
+        wait_until(lambda: len(held) >= _held_parts(data), page=page)  # the page's scripts send the parts' reads
         out = {}
         patterns = [p for p, _v in assignment.values()]
         later = any(p.load in PART_LOADS or p.section == "collapsed" for p in patterns)
@@ -113,10 +113,13 @@ def key(replica, setting: str) -> str:
 def _wait_count(page, locator, want: int, scroll: bool) -> None:
     """Until the locator matches `want` elements; scrolling to the page's end each time, if asked (a part
     rendered on scroll may push the next one out of view)."""
-    while locator.count() < want:
+
+    def shown() -> bool:
         if scroll:
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_timeout(20)
+        return locator.count() >= want
+
+    wait_until(shown, page=page)
 
 
 def opens(pattern: Pattern) -> bool:
