@@ -82,7 +82,7 @@ def render(page, replica, account_id: str, page_id: str, assignment) -> dict:
     if any(p.section == "collapsed" for p in patterns):  # what a person opens: the collapsed parts' tiles
         more = catalog().strings["more_settings"](replica.store.accounts[account_id].locale)
         tiles = main.get_by_role("button", name=more, exact=True, expanded=False)
-        while tiles.count():
+        for _ in range(tiles.count()):  # each click opens one (a tile that does not open ends the loop all the same)
             tiles.first.click()
     scroll = any(p.load == "scroll" for p in patterns)
     for setting, (pattern, _value) in assignment.items():
