@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from contextlib import suppress
+from urllib.parse import unquote
 
 import pytest
 
@@ -81,11 +82,12 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def replica(replica_server):
-    """The replica in its seeded state, with no knobs; whatever a test changes is undone after it."""
-    replica_server.reset()
+    """The replica in its seeded state, with no knobs; whatever a test changes is undone after it. The sessions of
+    earlier tests' logins stay valid (`log_in` reuses them)."""
+    replica_server.reset(keep_sessions=True)
     replica_server.set_seed(0)
     yield replica_server
-    replica_server.reset()
+    replica_server.reset(keep_sessions=True)
     replica_server.set_seed(0)
     replica_server.app.visitor_region = None
     replica_server.app.cookie_generation = 1
@@ -104,21 +106,44 @@ def vocabulary():
     return spec.load_vocabulary()
 
 
+# (account, platform) -> the cookies of a login a test of this worker made, while its session lives.
+LOGINS: dict[tuple[str, str], list[dict]] = {}
+SITES = {"facebook": "facebook.com", "instagram": "instagram.com"}
+
+
 @pytest.fixture
 def log_in(context, routed, replica, vocabulary):
     """log_in(account_id, platform): an unattended login to the replica, as the product does it: with the guard
-    on, which lets through the login's own requests only (whatever mode the test keeps it in otherwise)."""
+    on, which lets through the login's own requests only (whatever mode the test keeps it in otherwise).
 
-    def _log_in(account_id: str, platform: str = "facebook") -> None:
+    A login costs more than most tests (about 0.6 CPU-seconds): the cookies of an earlier test's login of the
+    account are given to the context instead while its session lives, unless the test asks for a `fresh` one (it
+    looks at the login itself). An account whose visitor is asked about cookies (EU, UK) always logs in: the
+    replica forgets cookie answers between tests."""
+
+    def _log_in(account_id: str, platform: str = "facebook", fresh: bool = False) -> None:
         account = replica.store.accounts[account_id]
+        kept = LOGINS.get((account_id, platform))
+        if kept is not None and not fresh and _alive(replica, kept):
+            context.add_cookies(kept)
+            return
         mode, routed.audit = routed.audit, True
         try:
             with routed.login(platform, account.email):
                 login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
         finally:
             routed.audit = mode
+        if account.region not in ("EU", "UK") and replica.app.visitor_region is None:
+            LOGINS[account_id, platform] = [c for c in context.cookies() if c["domain"].endswith(SITES[platform])]
 
     return _log_in
+
+
+def _alive(replica, cookies: list[dict]) -> bool:
+    """Does the replica still know the session these cookies carry (a test may have ended it)?"""
+    named = {c["name"]: unquote(c["value"]) for c in cookies}
+    token = named.get("xs") or named.get("sessionid", "").partition(":")[2]
+    return bool(token) and replica.store.session(token) is not None
 
 
 @pytest.fixture(scope="session")

@@ -491,7 +491,7 @@ def test_a_redirect_the_guard_cannot_stop_is_counted_as_sent_up_to_the_report(
     log_in, context, routed, replica, tmp_path
 ):
     """Playwright routes a redirect's first request only: a hop to a write goes out, and the count says so."""
-    log_in("demo", "facebook")
+    log_in("demo", "facebook", fresh=True)
     assert routed.log.login == ["Facebook login form"] and routed.log.unguarded == []
     flow = select_flows(spec.load_flows(), ["facebook"])[0]
     # Stands in for Meta answering the page with a redirect to the logout.

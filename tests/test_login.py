@@ -34,7 +34,7 @@ def session_cookies(context, platform: str) -> set[str]:
 @pytest.mark.parametrize("platform", ["facebook", "instagram"])
 @pytest.mark.parametrize("account, expected", [("demo", ["ok"]), ("totp", ["second_factor", "ok"])])
 def test_login_with_and_without_two_factor(log_in, context, replica, platform, account, expected):
-    log_in(account, platform)
+    log_in(account, platform, fresh=True)
     assert outcomes(replica) == [(platform, o) for o in expected]
     assert session_cookies(context, platform) == (
         {"c_user", "xs"} if platform == "facebook" else {"sessionid", "ds_user_id"}
@@ -68,7 +68,7 @@ def test_a_wrong_password_is_one_attempt_and_a_clear_error(context, routed, repl
 @pytest.mark.parametrize("platform", ["facebook", "instagram"])
 def test_a_checkpoint_stops_with_a_hand_off(log_in, replica, platform):
     with pytest.raises(LoginFailed) as failed:
-        log_in("checkpoint", platform)
+        log_in("checkpoint", platform, fresh=True)
     assert failed.value.reason == "checkpoint"
     assert f"`auditor login {platform}`" in str(failed.value)
     assert outcomes(replica) == [(platform, "checkpoint")]
@@ -107,7 +107,9 @@ def test_a_login_acts_on_a_page_only_once_its_script_runs(log_in, replica, monke
     monkeypatch.setattr(
         replica.app, "_asset", lambda req: replace(asset(req), delay=LATE_SCRIPT_S if req.path.endswith(".js") else 0)
     )
-    log_in(account, platform)  # raises LoginFailed if a click or a key went to a control with no script behind it yet
+    log_in(
+        account, platform, fresh=True
+    )  # raises LoginFailed if a click or a key went to a control with no script behind it yet
     assert outcomes(replica) == [(platform, o) for o in expected]
 
 

@@ -157,10 +157,11 @@ class Replica:
     def writes(self) -> list[Write]:
         return self.store.writes()
 
-    def reset(self) -> None:
-        """Seeded state, no knobs, no sessions, no browser's cookie answer: what every test starts from."""
+    def reset(self, keep_sessions: bool = False) -> None:
+        """Seeded state, no knobs, no sessions, no browser's cookie answer: what every test starts from.
+        `keep_sessions`: the logins stay valid (a test suite reuses one login across its tests)."""
         self.knobs.clear()
-        self.store.reset()
+        self.store.reset(keep_sessions)
         self.app.forget_cookie_choices()
 
     def let_go(self) -> None:

@@ -56,8 +56,8 @@ class Store:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
-    def reset(self) -> None:
-        """Back to the seeded state: defaults, each account's overrides, no sessions, empty logs."""
+    def reset(self, keep_sessions: bool = False) -> None:
+        """Back to the seeded state: defaults, each account's overrides, no sessions (unless kept), empty logs."""
         settings, items = [], []
         for account in self.accounts.values():
             for _page, control in catalog().controls():
@@ -68,7 +68,8 @@ class Store:
                 items += [(account.id, control.id, position, text) for position, text in enumerate(texts)]
         with self._lock, self._db:  # one transaction: the connection commits at the end, or rolls back
             self._db.execute("BEGIN")
-            for table in ("setting", "list_item", "session", "session_use", "write", "login_attempt", "request"):
+            tables = ("setting", "list_item", "session", "session_use", "write", "login_attempt", "request")
+            for table in (t for t in tables if not (keep_sessions and t == "session")):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.executemany("INSERT INTO setting VALUES (?, ?, ?)", settings)
             self._db.executemany("INSERT INTO list_item VALUES (?, ?, ?, ?)", items)
