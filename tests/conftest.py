@@ -17,6 +17,7 @@ from auditor import browser as browsers
 from auditor import spec
 from auditor.browser import Opened
 from auditor.guard import Network
+from auditor.meta import platform_of
 from auditor.observe.stage import observe_in
 from auditor.options import FlowSet, Options
 from auditor.replica.server import Replica
@@ -108,7 +109,6 @@ def vocabulary():
 
 # (account, platform) -> the cookies of a login a test of this worker made, while its session lives.
 LOGINS: dict[tuple[str, str], list[dict]] = {}
-SITES = {"facebook": "facebook.com", "instagram": "instagram.com"}
 
 
 @pytest.fixture
@@ -134,7 +134,9 @@ def log_in(context, routed, replica, vocabulary):
         finally:
             routed.audit = mode
         if account.region not in ("EU", "UK") and replica.app.visitor_region is None:
-            LOGINS[account_id, platform] = [c for c in context.cookies() if c["domain"].endswith(SITES[platform])]
+            LOGINS[account_id, platform] = [
+                c for c in context.cookies() if platform_of(f"https://{c['domain'].lstrip('.')}/") == platform
+            ]
 
     return _log_in
 

@@ -107,9 +107,8 @@ def test_a_login_acts_on_a_page_only_once_its_script_runs(log_in, replica, monke
     monkeypatch.setattr(
         replica.app, "_asset", lambda req: replace(asset(req), delay=LATE_SCRIPT_S if req.path.endswith(".js") else 0)
     )
-    log_in(
-        account, platform, fresh=True
-    )  # raises LoginFailed if a click or a key went to a control with no script behind it yet
+    # Raises LoginFailed if a click or a key went to a control with no script behind it yet.
+    log_in(account, platform, fresh=True)
     assert outcomes(replica) == [(platform, o) for o in expected]
 
 
