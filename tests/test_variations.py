@@ -14,6 +14,7 @@ import pytest
 from conftest import audit_account
 
 from auditor import spec
+from auditor.replica import layout
 
 EXPECTED = Path(__file__).parent / "expected"
 # seed -> the platform audited, and the folders of flows read (Accounts Center's pages serve both platforms).
@@ -77,3 +78,16 @@ def test_a_pattern_a_seed_of_the_sweep_missed_is_read(browser, replica, found):
     observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",), flows=flows)
     [read] = [o for o in observations.observations if o.setting == setting]
     assert (read.status, read.value, writes) == ("observed", plain()[setting][1], []), read.detail
+
+
+def test_a_part_rendered_on_scroll_whose_read_comes_late_is_waited_for(browser, replica, monkeypatch):
+    """Found in a suite run on a busy machine (seed 7): a part that renders only once scrolled into view sends its
+    own read then, and that read was slow. Two looks a frame apart saw the same page and called it settled: the
+    setting was unknown. Here the read is answered a second late, every time."""
+    setting = "fb.stories_archive"
+    monkeypatch.setitem(layout.PART_DELAY, "scroll", 1.0)
+    replica.knobs.set(f"pattern:{setting}:control=value_row,name=none,reach=subpage,button=change,load=scroll")
+    flows = [f for f in spec.load_flows() if any(s.id == setting for s in f.spec.settings)]
+    observations, writes = audit_account(browser, replica, "demo", platforms=("facebook",), flows=flows)
+    [read] = [o for o in observations.observations if o.setting == setting]
+    assert (read.status, read.value, read.found_by, writes) == ("observed", "on", "after_scrolling", []), read.detail

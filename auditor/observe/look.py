@@ -9,6 +9,7 @@ simply not be done:
 - it renders content only when scrolled into view: scroll the region to its end (and back);
 - a section is collapsed: open each disclosure (a button with aria-expanded=false that opens no
   popup: never a switch, a radio, a checkbox, a menu or a submit), which only shows content.
+After a scroll or an opened section, the reads it sent are waited for too (up to the same bound).
 A setting found at one of these looks says so (`found_by`). Settings that may rightly be absent
 (`not_applicable`) get the same looks and no fixed quiet time: once nothing is in flight and the
 region is still, they are absent.
@@ -93,6 +94,8 @@ class Looker:
         if not step(seen, until):
             return lacking
         seen.ways.add(way)
+        if step != self._wait:  # what a scroll or an opened section brings may come with a read of its own
+            self._wait(seen, until)
         left_ms = max(1.0, (until - time.monotonic()) * 1000)
         snapshot, kept = settled_snapshot(self.page, self.region, left_ms, between=self.take)
         if snapshot == seen.snapshot:
