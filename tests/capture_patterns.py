@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from auditor import browser as browsers  # noqa: E402
 from auditor import spec  # noqa: E402
-from auditor.network import Network  # noqa: E402
+from auditor.guard import Network  # noqa: E402
 from auditor.replica.server import Replica  # noqa: E402
 from auditor.session.login import login  # noqa: E402
 from auditor.session.way_in import Credentials  # noqa: E402

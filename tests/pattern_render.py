@@ -168,6 +168,8 @@ def follow(page, main, pattern: Pattern, label: str, locale: str) -> str:
     control.click()
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
+    # A dialog moves focus into itself a task after it opens (setTimeout 0): a timer set now fires after that one.
+    page.evaluate("() => new Promise(done => setTimeout(done, 0))")
     tree = seen(dialog)
     page.keyboard.press("Escape")
     dialog.wait_for(state="detached")
