@@ -37,9 +37,14 @@ dist: install
 
 install: $(INSTALLED)
 
+# uv installs the pinned environment in seconds where pip takes most of a minute (a fresh CI machine
+# installs it every run). pip stays in the environment (the packaging test installs the wheel with it)
+# and installs everything itself where uv cannot be had or cannot reach the package index.
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(PIP) uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[test]' \
+		|| $(PIP) -e '.[test]'
 	touch $@
 
 # A browser: AUDITOR_BROWSER, Playwright's own download, or the system's Chromium or Chrome.

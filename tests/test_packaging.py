@@ -1,7 +1,8 @@
 """What a person installs: `python -m build` makes an sdist and, from it, a wheel that carry the flows,
-checklists, templates, translations and the replica; the wheel, installed with pip into a fresh virtual
-environment in a folder of its own (its dependencies pinned by constraints.txt, from a wheelhouse downloaded
-from the package index once per set of pins), runs `auditor --help`, `auditor doctor` and `auditor demo` there,
+checklists, templates, translations and the replica; the wheel, installed into a fresh virtual environment in
+a folder of its own (its dependencies pinned by constraints.txt: by uv where `make install` put it, from the
+package index and uv's cache; else by pip, from a wheelhouse downloaded from the package index once per set of
+pins), runs `auditor --help`, `auditor doctor` and `auditor demo` there,
 away from this checkout.
 """
 
@@ -111,11 +112,15 @@ def person(home: Path) -> dict:
     return {**keep, "PATH": os.pathsep.join([str(home / "venv" / "bin"), *path]), "XDG_DATA_HOME": str(home / "data")}
 
 
+UV = Path(sys.prefix) / "bin" / "uv"  # the installer `make install` uses, when it could have it
+
+
 @pytest.mark.long
 @pytest.mark.browser
-def test_the_wheel_installed_with_pip_elsewhere_runs_help_doctor_and_the_demo(dist, wheelhouse, tmp_path, playwright):
-    """pip resolves the wheel's dependencies, pinned, with no index but the wheelhouse (one it lacks fails the
-    install); the demo drives a real browser on the replica's pages, end to end, and never writes."""
+def test_the_wheel_installed_elsewhere_runs_help_doctor_and_the_demo(dist, request, tmp_path, playwright):
+    """The wheel's dependencies are resolved as for anyone, pinned: by uv, or by pip with no index but the
+    wheelhouse (one it lacks fails the install); the demo drives a real browser on the replica's pages, end to end,
+    and never writes."""
     home = tmp_path / "person"
     home.mkdir()
     wheel = shutil.copy(dist / f"{FILE_STEM}-py3-none-any.whl", home)
@@ -131,13 +136,16 @@ def test_the_wheel_installed_with_pip_elsewhere_runs_help_doctor_and_the_demo(di
         argv = [str(word) for word in command]
         return subprocess.run(argv, cwd=home, env=env, capture_output=True, text=True, timeout=timeout)
 
-    # A fresh environment without a pip of its own (making one costs more than the install): this suite's pip
-    # installs into it, resolving every dependency as for anyone, pinned by constraints.txt.
+    # A fresh environment without a pip of its own (making one costs more than the install): this suite's
+    # installer installs into it, resolving every dependency as for anyone, pinned by constraints.txt.
     made = in_home(sys.executable, "-m", "venv", "--without-pip", "venv")
     assert made.returncode == 0, made.stderr
-    pip = [sys.executable, "-m", "pip", "--python", bin / "python", "install", "--quiet", "--no-compile"]
-    pip += ["--no-index", "--find-links", wheelhouse]
-    installed = in_home(*pip, "-c", "pins.txt", Path(wheel).name, timeout=600)
+    if UV.is_file():
+        install = [UV, "pip", "install", "--quiet", "--python", bin / "python"]
+    else:
+        install = [sys.executable, "-m", "pip", "--python", bin / "python", "install", "--quiet", "--no-compile"]
+        install += ["--no-index", "--find-links", request.getfixturevalue("wheelhouse")]
+    installed = in_home(*install, "-c", "pins.txt", Path(wheel).name, timeout=600)
     assert installed.returncode == 0, installed.stderr
     assert in_home(bin / "auditor", "--version").stdout.strip() == f"auditor {__version__}"
     # It runs from the environment, not from this checkout.
