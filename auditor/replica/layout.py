@@ -26,8 +26,9 @@ LEGACY = {
 WRITES = {"switch": "Toggle", "audience": "PrivacySelector", "choice": "AdPreferencesSetting",
           "review": "AdPreferencesSetting", "radio_group": "Radio"}  # fmt: skip
 CONFIRMED = ("choice", "review")  # kinds whose options are saved by "Confirm", not by the click itself
-# Seconds a part's own read is answered late, and the page's first read under `delayed`.
-PART_DELAY = {"streamed": 2.0, "skeleton": 1.2, "slow": 3.0, "scroll": 0.0}
+# Seconds a part's own read is answered late, and the page's first read under `delayed`. A part
+# rendered on scroll sends its read once seen, and that read takes its time too, as a feed's does.
+PART_DELAY = {"streamed": 2.0, "skeleton": 1.2, "slow": 3.0, "scroll": 1.0}
 PAGE_DELAY = 1.5
 # "Friends except" with the people it leaves out, as public scripts saw the live name (made-up people).
 EXCLUDED = ("Jamie Rivera", "Tom Okafor")
