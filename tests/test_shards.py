@@ -269,6 +269,7 @@ def comparable(path: Path) -> dict:
     return {key: value for key, value in data.items() if key not in ("started", "finished")}
 
 
+@pytest.mark.long
 @pytest.mark.browser
 def test_three_shards_merged_give_the_summary_of_one_run(sharded, capsys):
     tmp, done = sharded["tmp"], sharded["done"]
