@@ -68,8 +68,8 @@ class Store:
                 items += [(account.id, control.id, position, text) for position, text in enumerate(texts)]
         with self._lock, self._db:  # one transaction: the connection commits at the end, or rolls back
             self._db.execute("BEGIN")
-            tables = ("setting", "list_item", "session", "session_use", "write", "login_attempt", "request")
-            for table in (t for t in tables if not (keep_sessions and t == "session")):
+            emptied = ("setting", "list_item", "session_use", "write", "login_attempt", "request")
+            for table in emptied if keep_sessions else ("session", *emptied):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.executemany("INSERT INTO setting VALUES (?, ?, ?)", settings)
             self._db.executemany("INSERT INTO list_item VALUES (?, ?, ?, ?)", items)
