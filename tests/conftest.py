@@ -11,6 +11,7 @@ import time
 from contextlib import suppress
 from urllib.parse import unquote
 
+import psutil
 import pytest
 
 from auditor import browser as browsers
@@ -228,6 +229,16 @@ def page_requested(replica, fragment: str) -> bool:
 
 
 # ---------------------------------------------------------------------- the command line in a process of its own
+def descendants(pid: int | None = None) -> dict:
+    """The processes under `pid` (this one if None) that are still running, each with its command line. A child that
+    ends between being listed and being looked at (gone, or a zombie not yet reaped) is left out, not an error."""
+    found = {}
+    for process in psutil.Process(pid).children(recursive=True):
+        with suppress(psutil.NoSuchProcess):  # ZombieProcess is one too
+            found[process] = process.cmdline()
+    return found
+
+
 def auditor_argv(*args) -> list[str]:
     return [sys.executable, "-m", "auditor", *map(str, args)]
 

@@ -3,8 +3,8 @@
 import os
 import stat
 
-import psutil
 import pytest
+from conftest import descendants
 
 from auditor import browser
 from auditor import browser as auditor_browser  # where a test's `browser` is pytest-playwright's
@@ -81,7 +81,7 @@ def test_the_resolved_browser_is_what_pytest_playwright_uses(browser, playwright
     """The Chromium pytest-playwright launched (a process under this one) is the file auditor resolves."""
     chosen = auditor_browser.resolve(playwright=playwright)
     expected = os.path.realpath(chosen.path or playwright.chromium.executable_path)
-    drivers = [p for p in psutil.Process().children(recursive=True) if "run-driver" in p.cmdline()]
+    drivers = [p for p, argv in descendants().items() if "run-driver" in argv]
     launched = {os.path.realpath(p.exe()) for driver in drivers for p in driver.children()}  # the browsers they started
     assert browser.is_connected() and launched == {expected}
     assert chosen.path is None or os.access(chosen.path, os.X_OK)

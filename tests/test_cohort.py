@@ -14,9 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
-import psutil
 import pytest
-from conftest import Running, ctrl_c_on_stories, page_requested, wait_until
+from conftest import Running, ctrl_c_on_stories, descendants, page_requested, wait_until
 from json_schemas import validate_folder
 
 import auditor
@@ -339,7 +338,7 @@ def test_a_browser_that_goes_away_stops_its_account_only_and_the_next_gets_a_new
     with Running(*args, env=env) as running:
         wait_until(lambda: page_requested(replica, "tab=stories"))
         # The worker's Playwright driver; its child is the browser.
-        driver = next(p for p in psutil.Process(running.process.pid).children() if "run-driver" in p.cmdline())
+        driver = next(p for p, argv in descendants(running.process.pid).items() if "run-driver" in argv)
         driver.children()[0].kill()
         replica.let_go()  # the next account's stories page loads at once
         code, _, err = running.finish(timeout=300)

@@ -15,9 +15,8 @@ import subprocess
 import sys
 import time
 
-import psutil
 import pytest
-from conftest import auditor_argv, cli_env, page_requested, run_auditor, start_auditor, wait_until
+from conftest import auditor_argv, cli_env, descendants, page_requested, run_auditor, start_auditor, wait_until
 
 from auditor import files, results
 from auditor.cli import main
@@ -99,10 +98,10 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
         "observe", "facebook", *pages, "--replica", replica.url, "-o", out, env=cli_env(tmp_path, account)
     )
     wait_until(lambda: page_requested(replica, "tab=stories"), timeout=HANG)
-    chromium = [
+    chromium = [  # the browser's main process: its helpers carry --type=
         p
-        for p in psutil.Process(run.pid).children(recursive=True)
-        if "--type=" not in " ".join(p.cmdline()) and "chrom" in p.name().lower()
+        for p, argv in descendants(run.pid).items()
+        if argv and "chrom" in argv[0].lower() and not any(a.startswith("--type=") for a in argv)
     ]
     assert chromium, "no browser process under the run"
     for process in chromium:
