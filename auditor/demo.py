@@ -20,7 +20,7 @@ from pathlib import Path
 from auditor import interrupt
 from auditor.errors import AuditorError, say
 from auditor.files import check_output_dir
-from auditor.options import Options
+from auditor.options import FlowSet, Options
 from auditor.outcome import stop_message
 from auditor.rerun import FINDINGS
 from auditor.session.way_in import Credentials
@@ -51,13 +51,15 @@ def run_demo(
     history: Path | None = None,
     apply: bool = False,
     variation: int | None = None,
+    flow_set: FlowSet | None = None,
 ) -> Demo:
     """Start the replica, log into its demo account, audit Facebook and Instagram, write the report.
 
     With `history`, the runs are recorded there, under this demo's replica alone. With `apply`: the first
     audit goes to OUT/before/, apply.json and the marked report to OUT/applied/, and the audit after the
     changes to OUT itself. With `variation`, every setting shows in the pattern that seed draws
-    (auditor/replica/patterns.py), listed in OUT/variation.txt so a failing seed can be replayed.
+    (auditor/replica/patterns.py), listed in OUT/variation.txt so a failing seed can be replayed. With
+    `flow_set`, only its pages are read (and changed): `--flow`, as `auditor run` takes it.
     """
     from auditor.replica.server import Replica  # the replica loads only for the demo
 
@@ -74,6 +76,7 @@ def run_demo(
             credentials=Credentials(account.email, account.password, account.totp_secret),
             lang=lang,
             history=history,
+            flow_set=flow_set or FlowSet.load(),
         )
         first = Path(out) / "before" if apply else Path(out)
         done = run(PLATFORMS, first, options)

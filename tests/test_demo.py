@@ -46,11 +46,15 @@ def to_change(report: Path) -> int:
 
 class TestCtrlCWhileApplying:
     def test_ctrl_c_during_the_demos_changes_exits_1_with_what_was_done_and_no_traceback(self, tmp_path):
-        """The first Ctrl-C lets the change in progress finish; the rest are not attempted, no audit follows."""
+        """The first Ctrl-C lets the change in progress finish; the rest are not attempted, no audit follows.
+        Two pages only (--flow, as `run` takes it): their seven changes are enough to stop among."""
         folder = tmp_path / "out"
-        with Running("demo", "--apply", "-o", folder, env=cli_env(tmp_path)) as running:
+        pages = ("--flow", "facebook/posts", "--flow", "facebook/profile_and_tagging")
+        with Running("demo", "--apply", *pages, "-o", folder, env=cli_env(tmp_path)) as running:
             code, out, err = ctrl_c_once(running, lambda line: line.startswith("[1/"))  # the first change is made
         assert code == 1 and "Traceback" not in err and "AssertionError" not in err, err
+        audited = results.read(folder / "before" / "observations.json", Observations)
+        assert [p.flow for p in audited.pages] == list(pages[1::2]) and audited.run.complete
         applied = record.load(folder / "applied" / "apply.json")
         statuses = [c.status for c in applied.changes]
         assert applied.interrupted and statuses[0] == "verified" and statuses[-1] == "not_attempted"

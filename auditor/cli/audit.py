@@ -51,16 +51,23 @@ def demo(
         Optional[int],
         typer.Option(min=0, help="Show every setting in a pattern drawn by this seed (written to OUT/variation.txt)."),
     ] = None,
+    flow: FlowIds = None,
 ) -> None:
     """Audit the bundled replica's demo account end to end and write a report."""
-    from auditor.demo import run_demo
+    from auditor.demo import PLATFORMS, run_demo
     from auditor.history import default_path
 
     out = out or Path("reports/demo-applied" if apply else "reports/demo")
     # A history of its own by default: the demo's accounts are the replica's, not the person's.
     recorded_in = history_file(history, no_history, default=default_path().with_name("demo-history.sqlite"))
     done = run_demo(
-        out, browser_path=browser_path, lang=lang and lang.value, history=recorded_in, apply=apply, variation=variation
+        out,
+        browser_path=browser_path,
+        lang=lang and lang.value,
+        history=recorded_in,
+        apply=apply,
+        variation=variation,
+        flow_set=_flow_set(PLATFORMS, flow),
     )
     echo(done.report)
     if done.stopped is not None:
