@@ -14,7 +14,7 @@ import pytest
 from applying import apply, audit, options_for, own_thread, seeded_findings, seeded_values, writes_of
 from json_schemas import validate_folder
 
-from auditor.apply import stage
+from auditor.apply import record, stage
 from auditor.options import FlowSet
 
 pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"), pytest.mark.long]
@@ -34,7 +34,7 @@ class TestAnUndo:
         changed = [c for c in applied.changes if c.status != "declined"]
         assert [c.status for c in changed] == ["verified"] * len(one_each)
 
-        written = len(replica.writes())
+        written, requested = len(replica.writes()), len(replica.store.requests())
         undone = own_thread(
             stage.run_plan,
             stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set),
@@ -45,6 +45,8 @@ class TestAnUndo:
         )
         assert undone.changes and {c.status for c in undone.changes} == {"declined"}  # no consent, no change
         assert len(replica.writes()) == written
+        assert len(replica.store.requests()) == requested  # agreed to nothing: no browser opened, no login
+        assert record.load(tmp_path / "undo" / "undo.json").account is None  # no page showed whose account it is
 
         given_undo = stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set)
         undone = apply(replica, given_undo, tmp_path / "undo")

@@ -90,49 +90,56 @@ def run_plan(
     """Make the agreed changes; apply.json (or undo.json) is written whatever happens, then the marked report.
 
     A file of another site or account is bad input, before any change (apply/account.py); `any_account`
-    lets a file that does not say whose it is through. `words` says a line per change."""
+    lets a file that does not say whose it is through. `words` says a line per change. When the person
+    agreed to no change, no browser opens and nothing logs in: apply.json lists every change declined."""
     kind = "undo" if given.reversed is not None else "apply"
     name = record.APPLY_JSON if kind == "apply" else record.UNDO_JSON
     history = options.history or default_path()  # its key names the account, recorded or not
     key = accounts.check_file(given.path, given.account, options.target, history, any_account)
     check_output_dir(out)
-    started, applier, stopped, account = now(), None, None, None
+    started, history_error = now(), None
+
+    def done(applier: Applier | None, stopped: str | None, account: Account | None, blocked: list) -> record.Applied:
+        applied = applied_record(
+            given.plan,
+            agreed,
+            applier,
+            kind=kind,
+            started=started,
+            finished=now(),
+            target=options.target.label,
+            account=account,
+            source=str(given.path),
+            checklist=given.checklist,
+            flows=[Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in options.flow_set.flows],
+            writes_blocked=len(blocked),
+            blocked=list(blocked),
+            stopped=stopped,
+        )
+        applied.complete = applied.stopped is None and all(
+            c.status in ("verified", "dropped", "declined") for c in applied.changes
+        )
+        record.save(out / name, applied)
+        return applied
+
     with claimed(out):
-        # An audit's way in: the same guard, session rules, time limit and Ctrl-C; no screenshots are kept.
-        with open_visit(replace(options, evidence=False), given.plan.platforms, out, say=say) as visit:
-            cookies = visit.cookies()  # which account this is, taken once: the browser may be gone at the end
-            if visit.login_failed is not None:
-                stopped = f"login failed: {visit.login_failed}"
-            else:  # before the first change: is the browser in the file's account?
-                account, stopped = accounts.check_logged_in(
-                    given.path, given.account, cookies, options.target.site, key
-                )
-            if stopped is None and agreed:
-                applier = Applier(visit, words.progress if words is not None else None)
-                applier.run(agreed)
-            applied = applied_record(
-                given.plan,
-                agreed,
-                applier,
-                kind=kind,
-                started=started,
-                finished=now(),
-                target=options.target.label,
-                account=account,
-                source=str(given.path),
-                checklist=given.checklist,
-                flows=[
-                    Source(id=f.id, sha256=f.sha256, checked_on=str(f.spec.checked_on)) for f in options.flow_set.flows
-                ],
-                writes_blocked=len(visit.network.log.blocked),
-                blocked=list(visit.network.log.blocked),
-                stopped=stopped,
-            )
-            applied.complete = applied.stopped is None and all(
-                c.status in ("verified", "dropped", "declined") for c in applied.changes
-            )
-            record.save(out / name, applied)  # before the browser closes
-            history_error = _record_in_history(applied, cookies, options)
+        if not agreed:  # every change declined: no browser, no login
+            applied = done(None, None, None, [])
+        else:  # an audit's way in: the same guard, session rules, time limit and Ctrl-C; no screenshots are kept
+            with open_visit(replace(options, evidence=False), given.plan.platforms, out, say=say) as visit:
+                cookies = visit.cookies()  # which account this is, taken once: the browser may be gone at the end
+                applier, account, stopped = None, None, None
+                if visit.login_failed is not None:
+                    stopped = f"login failed: {visit.login_failed}"
+                else:  # before the first change: is the browser in the file's account?
+                    account, stopped = accounts.check_logged_in(
+                        given.path, given.account, cookies, options.target.site, key
+                    )
+                if stopped is None:
+                    applier = Applier(visit, words.progress if words is not None else None)
+                    applier.run(agreed)
+                applied = done(applier, stopped, account, visit.network.log.blocked)  # before the browser closes
+                history_error = _record_in_history(applied, cookies, options)
         if given.findings is not None:
             made = made_by(applied) if given.reversed is None else made_by(given.reversed, undone=applied)
             marked = given.findings.model_copy(update={"made": made})  # the report's changes, kept beside it
