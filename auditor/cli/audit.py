@@ -167,17 +167,11 @@ def evaluate(
 @app.command()
 def report(
     findings: Annotated[Path, typer.Argument(help="findings.json from `auditor evaluate`.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for report.html, report.md and junit.xml.")] = Path(
-        "."
-    ),
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for report.html, report.md, junit.xml.")] = Path("."),
     template_dir: Annotated[Optional[Path], typer.Option(help="Templates that override the built-in ones.")] = None,
     lang: Lang = None,
     single_file: Annotated[
-        bool,
-        typer.Option(
-            "--single-file",
-            help="Put the screenshots inside report.html (one file to send; larger) instead of evidence/.",
-        ),
+        bool, typer.Option("--single-file", help="Screenshots inside report.html, not in evidence/: one file, larger.")
     ] = False,
     fail_on: FailOn = None,
 ) -> None:
