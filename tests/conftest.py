@@ -23,7 +23,7 @@ from auditor.observe.stage import observe_in
 from auditor.options import FlowSet, Options
 from auditor.replica.server import Replica
 from auditor.session.login import login
-from auditor.session.way_in import Credentials
+from auditor.session.way_in import Credentials, WayIn
 from auditor.target import Target
 from auditor.visit import Visit, open_visit
 
@@ -112,20 +112,37 @@ def vocabulary():
 LOGINS: dict[tuple[str, str], list[dict]] = {}
 
 
+def kept_login(replica, account_id: str, platforms) -> list[dict] | None:
+    """The cookies of this worker's earlier logins of the account to each of `platforms` while their sessions live;
+    None: log in. A login costs more than most tests (about 0.6 CPU-seconds). An account whose visitor is asked
+    about cookies (EU, UK) always logs in: the replica forgets cookie answers between tests."""
+    if replica.store.accounts[account_id].region in ("EU", "UK") or replica.app.visitor_region is not None:
+        return None
+    kept = [LOGINS.get((account_id, platform)) for platform in platforms]
+    if any(cookies is None or not _alive(replica, cookies) for cookies in kept):
+        return None
+    return [cookie for cookies in kept for cookie in cookies]
+
+
+def keep_login(account_id: str, platforms, cookies: list[dict]) -> None:
+    """Keep the cookies of a login to each of `platforms`, for the next test of this worker (kept_login)."""
+    for platform in platforms:
+        LOGINS[account_id, platform] = [
+            c for c in cookies if platform_of(f"https://{c['domain'].lstrip('.')}/") == platform
+        ]
+
+
 @pytest.fixture
 def log_in(context, routed, replica, vocabulary):
     """log_in(account_id, platform): an unattended login to the replica, as the product does it: with the guard
-    on, which lets through the login's own requests only (whatever mode the test keeps it in otherwise).
-
-    A login costs more than most tests (about 0.6 CPU-seconds): the cookies of an earlier test's login of the
-    account are given to the context instead while its session lives, unless the test asks for a `fresh` one (it
-    looks at the login itself). An account whose visitor is asked about cookies (EU, UK) always logs in: the
-    replica forgets cookie answers between tests."""
+    on, which lets through the login's own requests only (whatever mode the test keeps it in otherwise). The
+    cookies of an earlier test's login of the account are given to the context instead (kept_login), unless the
+    test asks for a `fresh` one (it looks at the login itself)."""
 
     def _log_in(account_id: str, platform: str = "facebook", fresh: bool = False) -> None:
         account = replica.store.accounts[account_id]
-        kept = LOGINS.get((account_id, platform))
-        if kept is not None and not fresh and _alive(replica, kept):
+        kept = None if fresh else kept_login(replica, account_id, [platform])
+        if kept is not None:
             context.add_cookies(kept)
             return
         mode, routed.audit = routed.audit, True
@@ -134,10 +151,7 @@ def log_in(context, routed, replica, vocabulary):
                 login(context, platform, Credentials(account.email, account.password, account.totp_secret), vocabulary)
         finally:
             routed.audit = mode
-        if account.region not in ("EU", "UK") and replica.app.visitor_region is None:
-            LOGINS[account_id, platform] = [
-                c for c in context.cookies() if platform_of(f"https://{c['domain'].lstrip('.')}/") == platform
-            ]
+        keep_login(account_id, [platform], context.cookies())
 
     return _log_in
 
@@ -163,10 +177,12 @@ def audit_account(
     vocabulary=None,
     option_lists=False,
     snapshots=None,
+    fresh=False,
 ):
     """A full audit of one replica account through the product's own way in (auditor.visit.open_visit) and
     reading (auditor.observe.stage.observe_in), in pytest-playwright's browser, the guard on throughout (the
-    login lets its own requests out).
+    login lets its own requests out). The way in is a login, or the session of this worker's earlier login of
+    the account (kept_login), as a saved session is given (`fresh`: a login in any case).
 
     `option_lists` opens the audience and choice dialogs (as a run with a baseline does); `snapshots`, a dict,
     gets each page's region snapshot. Returns (observations, replica writes).
@@ -175,8 +191,12 @@ def audit_account(
     options = replica_options(
         replica, flow_set, credentials=account_login(replica, account_id), option_lists=option_lists
     )
-    with open_visit(options, list(platforms), opened=Opened(browser, "test"), say=lambda line: None) as visit:
+    kept = None if fresh else kept_login(replica, account_id, platforms)
+    way = WayIn(state={"cookies": kept, "origins": []}, source="an earlier login") if kept is not None else None
+    with open_visit(options, list(platforms), opened=Opened(browser, "test"), way=way, say=lambda line: None) as visit:
         observations = observe_in(visit, snapshots=snapshots)
+        if way is None and visit.login_failed is None:
+            keep_login(account_id, platforms, visit.context.cookies())
     return observations, replica.writes()
 
 
