@@ -41,10 +41,11 @@ class Audited:
     @pytest.fixture(scope="class")
     @classmethod
     def audited(cls, browser, replica_server):
-        """(observations, replica writes, each page's snapshot) of one full audit, shared by the class's tests."""
+        """(observations, replica writes, each page's snapshot) of one full audit, its login included, shared by the
+        class's tests."""
         replica_server.reset()
         snapshots: dict[str, str] = {}
-        observations, writes = audit_account(browser, replica_server, cls.account, snapshots=snapshots)
+        observations, writes = audit_account(browser, replica_server, cls.account, snapshots=snapshots, fresh=True)
         return observations, writes, snapshots
 
     def test_a_full_audit_sends_no_writes(self, audited):
