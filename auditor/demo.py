@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import interrupt
+from auditor.browser import Opened
 from auditor.errors import AuditorError, say
 from auditor.files import check_output_dir
 from auditor.options import FlowSet, Options
@@ -26,6 +27,7 @@ from auditor.rerun import FINDINGS
 from auditor.session.way_in import Credentials
 from auditor.stages import run
 from auditor.target import Target
+from auditor.visit import launched
 
 DEMO_ACCOUNT = "demo"
 PLATFORMS = ["facebook", "instagram"]
@@ -79,15 +81,16 @@ def run_demo(
             flow_set=flow_set or FlowSet.load(),
         )
         first = Path(out) / "before" if apply else Path(out)
-        done = run(PLATFORMS, first, options)
-        if replica.writes():  # the replica's own record: an audit must never change a setting
-            raise DemoFailed(f"the demo audit sent {len(replica.writes())} write(s) to the replica")
-        stopped = stop_message(done.observations)
-        if stopped is not None or not apply:
-            return Demo(first / "report.html", stopped)
-        if interrupt.requested():
-            return Demo(first / "report.html", "interrupted (Ctrl-C) after the first audit: nothing was changed")
-        return _apply_and_audit_again(replica, first, Path(out), options)
+        with launched(options) as opened:  # one browser for every stage
+            done = run(PLATFORMS, first, options, opened=opened)
+            if replica.writes():  # the replica's own record: an audit must never change a setting
+                raise DemoFailed(f"the demo audit sent {len(replica.writes())} write(s) to the replica")
+            stopped = stop_message(done.observations)
+            if stopped is not None or not apply:
+                return Demo(first / "report.html", stopped)
+            if interrupt.requested():
+                return Demo(first / "report.html", "interrupted (Ctrl-C) after the first audit: nothing was changed")
+            return _apply_and_audit_again(replica, first, Path(out), options, opened)
 
 
 def write_variation(out: Path, seed: int) -> Path:
@@ -100,13 +103,13 @@ def write_variation(out: Path, seed: int) -> Path:
     return path
 
 
-def _apply_and_audit_again(replica, audited: Path, out: Path, options: Options) -> Demo:
+def _apply_and_audit_again(replica, audited: Path, out: Path, options: Options, opened: Opened) -> Demo:
     from auditor.apply import stage
 
     flow_set = options.flow_set
     given = stage.plan_apply(audited / FINDINGS, flow_set)
     words = given.words(flow_set.vocabulary, options.lang)
-    applied = stage.run_plan(given, given.plan.changes, out / "applied", options, words=words)
+    applied = stage.run_plan(given, given.plan.changes, out / "applied", options, words=words, opened=opened)
     say(stage.summary(given, applied, out / "applied", words).rstrip("\n"))
     written = [w for w in replica.writes() if w.accepted]
     if len(written) != applied.writes_sent or applied.writes_blocked:
@@ -116,7 +119,7 @@ def _apply_and_audit_again(replica, audited: Path, out: Path, options: Options) 
         why = "interrupted (Ctrl-C)" if applied.interrupted or interrupt.requested() else "not every change was made"
         verified = sum(c.status == "verified" for c in applied.changes)
         return Demo(marked, f"{why}: {verified} of {len(applied.changes)} changes made and verified, no audit after")
-    again = run(PLATFORMS, out, options)
+    again = run(PLATFORMS, out, options, opened=opened)
     stopped = stop_message(again.observations)
     if stopped is not None:
         return Demo(out / "report.html", stopped)

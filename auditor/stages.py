@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor import attribution, results
+from auditor.browser import Opened
 from auditor.drift import Drift, compare
 from auditor.drift_report import write as write_drift
 from auditor.errors import AuditorError, say
@@ -42,10 +43,13 @@ class Done:
     since: Since | None = None  # what changed since the account's last recorded run
 
 
-def run(platforms: list[str], out: Path, options: Options, baseline: Path | None = None) -> Done:
+def run(
+    platforms: list[str], out: Path, options: Options, baseline: Path | None = None, opened: Opened | None = None
+) -> Done:
     """observe -> evaluate -> report (-> drift, with a baseline) into `out`, claimed for the run.
 
-    Bad input fails before the browser starts; the files are written before the browser closes.
+    Bad input fails before the browser starts; the files are written before the browser closes. The browser is
+    launched for the run unless one is `opened` already (the demo's, for its stages).
     """
     options = replace(options, checklist=options.flow_set.checklist(options.checklist))  # bad input fails here
     before = results.read(baseline, Observations) if baseline is not None else None
@@ -54,7 +58,7 @@ def run(platforms: list[str], out: Path, options: Options, baseline: Path | None
     check_output_dir(out)
     recording = Recording(options.history, options.history_names) if options.history is not None else None
     with claimed(out):
-        with open_visit(options, platforms, out) as visit:
+        with open_visit(options, platforms, out, opened=opened) as visit:
             observations, findings = audit_in(visit, recording)
         made = attribution.from_history(options.history, observations.run.account) if before is not None else []
         found = attribution.attribute(compare(before, observations), made) if before is not None else None

@@ -101,7 +101,7 @@ def open_visit(
     with ExitStack() as stack:
         stack.enter_context(interrupt.stop_between_pages(say))
         if opened is None:
-            opened = stack.enter_context(_launched(options, say))
+            opened = stack.enter_context(launched(options, say))
         context, network = stack.enter_context(
             guarded_context(
                 opened,
@@ -130,7 +130,8 @@ def open_visit(
 
 
 @contextmanager
-def _launched(options: Options, say) -> Iterator[Opened]:
+def launched(options: Options, say=say) -> Iterator[Opened]:
+    """The run's browser, launched (or reached at --connect) with a Playwright of its own, and said."""
     with sync_playwright() as playwright, run_browser(playwright, options) as opened:
         say(f"browser: {opened.browser_used}")
         yield opened

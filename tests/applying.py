@@ -1,5 +1,5 @@
 """What the tests of `auditor apply` on the replica share: the demo account's findings as seeded, the stages run
-in a thread of their own, and the replica's witnesses (its write log, a fresh audit).
+in pytest-playwright's browser, and the replica's witnesses (its write log, a fresh audit).
 
 Every apply starts from the findings an audit of the seeded demo account writes, made from its golden results
 (tests/expected/*/demo.json, which tests/test_observe_accounts.py holds to what a full audit reads); `auditor
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from conftest import cli_env
 from auditor import __version__, results
 from auditor.apply import record, stage
 from auditor.apply.schema import load_changes
+from auditor.browser import Opened
 from auditor.consistency import load_checklist
 from auditor.evaluate import evaluate
 from auditor.history import default_path
@@ -34,13 +34,6 @@ EXPECTED = Path(__file__).parent / "expected"
 PLATFORMS = ["facebook", "instagram"]
 
 
-def own_thread(call, *args, **kwargs):
-    """Run a stage that starts its own Playwright in a thread of its own: pytest-playwright's Playwright may
-    already run in this worker's thread (a module that used its `browser`), and two cannot share one."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(call, *args, **kwargs).result()
-
-
 def options_for(replica, flow_set: FlowSet | None = None) -> Options:
     """The options of a run on the replica, logged in as its demo account, with these flows (every one: None)."""
     account = replica.store.accounts["demo"]
@@ -50,16 +43,21 @@ def options_for(replica, flow_set: FlowSet | None = None) -> Options:
     )
 
 
-def audit(replica, out: Path, flows: tuple[str, ...] = ()) -> Observations:
-    """An audit of the demo account through the product's chain: every page, or the `flows` named."""
+def audit(browser, replica, out: Path, flows: tuple[str, ...] = ()) -> Observations:
+    """An audit of the demo account through the product's chain, in pytest-playwright's `browser`: every page, or
+    the `flows` named."""
     flow_set = replace(FlowSet.load(), only=flows)
-    return own_thread(run, PLATFORMS, out, options_for(replica, flow_set)).observations
+    return run(PLATFORMS, out, options_for(replica, flow_set), opened=Opened(browser, "test")).observations
 
 
-def apply(replica, given: stage.Input, out: Path, only=None, flow_set: FlowSet | None = None) -> record.Applied:
-    """The changes of `given` that `only` names (every one: None), made with consent, as `auditor apply --yes`."""
+def apply(
+    browser, replica, given: stage.Input, out: Path, only=None, flow_set: FlowSet | None = None
+) -> record.Applied:
+    """The changes of `given` that `only` names (every one: None), made with consent, as `auditor apply --yes`, in
+    pytest-playwright's `browser`."""
     changes = [p for p in given.plan.changes if only is None or p.check in only]
-    return own_thread(stage.run_plan, given, changes, out, options_for(replica, flow_set), say=lambda line: None)
+    options = options_for(replica, flow_set)
+    return stage.run_plan(given, changes, out, options, say=lambda line: None, opened=Opened(browser, "test"))
 
 
 def writes_of(replica) -> list[tuple[str, str, bool]]:

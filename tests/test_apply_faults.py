@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from applying import apply, logged_in_as, named, options_for, own_thread, seeded_findings, writes_of
+from applying import apply, logged_in_as, named, seeded_findings, writes_of
 from conftest import Running, cli_env, run_auditor, wait_until
 
 from auditor import data
@@ -41,9 +41,10 @@ def seeded(replica_server, tmp_path_factory) -> Path:
 FACEBOOK_THREE = ["fb-future-posts-not-public", "fb-friend-requests-limited", "fb-search-engines-off"]
 
 
-def test_a_save_that_fails_is_reported_and_the_rest_go_on(replica, seeded, tmp_path):
+def test_a_save_that_fails_is_reported_and_the_rest_go_on(browser, replica, seeded, tmp_path):
     replica.knobs.set("write_error:fb.friend_requests")
-    applied = apply(replica, stage.plan_apply(seeded / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE)
+    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
+    applied = apply(browser, replica, given, tmp_path, FACEBOOK_THREE)
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert [c.status for c in by.values()] == ["verified", "not_verified", "verified"]
     assert "HTTP 500" in by["fb.friend_requests"].detail and by["fb.friend_requests"].after == "everyone"
@@ -55,9 +56,10 @@ def test_a_save_that_fails_is_reported_and_the_rest_go_on(replica, seeded, tmp_p
     assert not applied.complete
 
 
-def test_a_dialog_that_never_closes_stops_the_apply(replica, seeded, tmp_path):
+def test_a_dialog_that_never_closes_stops_the_apply(browser, replica, seeded, tmp_path):
     replica.knobs.set("write_stuck:fb.friend_requests")
-    applied = apply(replica, stage.plan_apply(seeded / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE)
+    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
+    applied = apply(browser, replica, given, tmp_path, FACEBOOK_THREE)
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert by["fb.future_posts_audience"].status == "verified"
     assert "no answer" in by["fb.friend_requests"].detail and applied.stopped
@@ -65,19 +67,21 @@ def test_a_dialog_that_never_closes_stops_the_apply(replica, seeded, tmp_path):
     assert [w[0] for w in writes_of(replica)] == ["fb.future_posts_audience", "fb.friend_requests"]
 
 
-def test_a_checkpoint_after_the_second_change_stops_the_rest(replica, seeded, tmp_path):
+def test_a_checkpoint_after_the_second_change_stops_the_rest(browser, replica, seeded, tmp_path):
     replica.knobs.set("checkpoint:2")
     only = FACEBOOK_THREE + ["fb-stories-not-public"]
-    applied = apply(replica, stage.plan_apply(seeded / "findings.json", FlowSet.load()), tmp_path, only)
+    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
+    applied = apply(browser, replica, given, tmp_path, only)
     statuses = [c.status for c in applied.changes if c.status != "declined"]
     assert statuses == ["verified", "not_verified", "not_attempted", "not_attempted"]
     assert "security check" in applied.stopped and len(replica.writes()) == 2
     assert (tmp_path / "apply.json").exists()
 
 
-def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(replica, seeded, tmp_path):
+def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(browser, replica, seeded, tmp_path):
     replica.knobs.set("ratelimit:fb_find_and_contact")  # the page of the second change shows Meta's block page
-    applied = apply(replica, stage.plan_apply(seeded / "findings.json", FlowSet.load()), tmp_path, FACEBOOK_THREE)
+    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
+    applied = apply(browser, replica, given, tmp_path, FACEBOOK_THREE)
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert [c.status for c in by.values()] == ["verified", "not_attempted", "not_attempted"]
     assert "rate-limit page" in by["fb.friend_requests"].detail
@@ -86,40 +90,40 @@ def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(replica,
 
 
 @pytest.mark.parametrize("variant", ["checkbox", "divswitch"])
-def test_a_boolean_is_flipped_whatever_control_the_page_draws_it_with(replica, seeded, tmp_path, variant):
+def test_a_boolean_is_flipped_whatever_control_the_page_draws_it_with(browser, replica, seeded, tmp_path, variant):
     """Meta draws booleans as native switches, `div`s with role switch and plain labelled checkboxes."""
     replica.knobs.set(f"{variant}:fb.search_engine_link")
     given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
-    applied = apply(replica, given, tmp_path, ["fb-search-engines-off"])
+    applied = apply(browser, replica, given, tmp_path, ["fb-search-engines-off"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert (change.status, change.after) == ("verified", "off"), change.detail
     assert writes_of(replica) == [("fb.search_engine_link", "off", True)]
 
 
-def test_a_stray_write_during_a_change_is_blocked_and_counted(replica, seeded, tmp_path):
+def test_a_stray_write_during_a_change_is_blocked_and_counted(browser, replica, seeded, tmp_path):
     replica.knobs.set("stray:fb_find_and_contact")
     given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
-    applied = apply(replica, given, tmp_path, ["fb-friend-requests-limited"])
+    applied = apply(browser, replica, given, tmp_path, ["fb-friend-requests-limited"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert change.status == "verified" and change.writes == ["POST CometSettingsPrivacySelectorMutation"]
     assert change.blocked == ["POST CometSettingsToggleMutation"] and applied.writes_blocked == 1
     assert writes_of(replica) == [("fb.friend_requests", "friends_of_friends", True)]
 
 
-def test_a_value_changed_since_the_audit_is_left_alone(replica, seeded, tmp_path):
+def test_a_value_changed_since_the_audit_is_left_alone(browser, replica, seeded, tmp_path):
     replica.store.set("demo", "fb.future_posts_audience", "only_me")
     given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
-    applied = apply(replica, given, tmp_path, ["fb-future-posts-not-public"])
+    applied = apply(browser, replica, given, tmp_path, ["fb-future-posts-not-public"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert change.status == "dropped" and change.before == "only_me" and "since the audit" in change.detail
     assert replica.writes() == []
 
 
-def test_a_save_answered_but_not_kept_is_not_verified(replica, seeded, tmp_path):
+def test_a_save_answered_but_not_kept_is_not_verified(browser, replica, seeded, tmp_path):
     """Meta answers the save as done and keeps nothing: only the read-back after a reload can tell."""
     replica.knobs.set("write_lost:fb.friend_requests")
     given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
-    applied = apply(replica, given, tmp_path, ["fb-friend-requests-limited"])
+    applied = apply(browser, replica, given, tmp_path, ["fb-friend-requests-limited"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert (change.status, change.before, change.after) == ("not_verified", "everyone", "everyone")
     assert change.detail == "after a reload the page shows Everyone" and not applied.complete
@@ -147,15 +151,13 @@ class TestOnTheCommandLine:
         assert done.returncode == 2 and "no terminal to ask for your consent" in done.stderr
         assert replica.writes() == [] and not (tmp_path / "x").exists()
 
-    def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(self, replica, seeded, tmp_path):
+    def test_a_confirmation_the_flow_does_not_know_stops_the_apply_unanswered(self, browser, replica, seeded, tmp_path):
         flows = flows_with(tmp_path, '      - confirm: {en_US: "Switch to private"', "      # ", INSTAGRAM_PRIVACY)
         flow_set = FlowSet.load(flows)
         instagram = seeded_findings(replica, tmp_path / "instagram", platforms=("instagram",))
         given = stage.plan_apply(instagram, flow_set)
-        agreed = [p for p in given.plan.changes if p.check in ("ig-private-account", "ig-activity-status-off")]
-        applied = own_thread(
-            stage.run_plan, given, agreed, tmp_path / "out", options_for(replica, flow_set), say=lambda line: None
-        )
+        agreed = ("ig-private-account", "ig-activity-status-off")
+        applied = apply(browser, replica, given, tmp_path / "out", agreed, flow_set)
         by = {c.setting: c for c in applied.changes if c.status != "declined"}
         assert by["ig.private_account"].status == "not_verified" and by["ig.private_account"].after == "off"
         assert "does not know" in applied.stopped and by["ig.activity_status"].status == "not_attempted"
@@ -292,7 +294,7 @@ class TestWhoseAccount:
         assert replica.store.logins() == [] and replica.writes() == []  # no browser even started
         # A demo's replica, and a file that names no account: tests/test_apply.py (no browser either).
 
-    def test_a_file_edited_to_name_another_account_is_refused(self, replica, tmp_path):
+    def test_a_file_edited_to_name_another_account_is_refused(self, browser, replica, tmp_path):
         demo, other = named(replica, "demo"), named(replica, "us")
         text = record.save(tmp_path / "apply.json", one_change_made_on(demo)).read_text()
         for field in ("facebook", "instagram", "pseudonym"):  # the hashes whole first: the pseudonym starts one
@@ -307,5 +309,5 @@ class TestWhoseAccount:
         with pytest.raises(
             InputError, match=f"belongs to account {other.pseudonym} .* logged in to account {demo.pseudonym}"
         ):
-            own_thread(stage.run_plan, given, given.plan.changes, tmp_path / "undo", options_for(replica))
+            apply(browser, replica, given, tmp_path / "undo")
         assert replica.writes() == [] and not (tmp_path / "undo" / "undo.json").exists()

@@ -11,7 +11,7 @@ an audit of the seeded account writes (tests/applying.py).
 from __future__ import annotations
 
 import pytest
-from applying import apply, audit, options_for, own_thread, seeded_findings, seeded_values, writes_of
+from applying import apply, audit, seeded_findings, seeded_values, writes_of
 from json_schemas import validate_folder
 
 from auditor.apply import record, stage
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"), pytest.mark
 
 
 class TestAnUndo:
-    def test_a_change_of_each_kind_of_control_is_undone_exactly(self, replica, tmp_path):
+    def test_a_change_of_each_kind_of_control_is_undone_exactly(self, browser, replica, tmp_path):
         """An audience, a switch, a choice, radios, a review dialog and Instagram's confirmation, then --undo."""
         flow_set = FlowSet.load()
         given = stage.plan_apply(seeded_findings(replica, tmp_path / "seeded"), flow_set)
@@ -30,18 +30,13 @@ class TestAnUndo:
         for planned in given.plan.changes:
             one_each.setdefault(kinds[planned.setting], planned.check)
         assert len(one_each) >= 5, one_each
-        applied = apply(replica, given, tmp_path / "applied", list(one_each.values()))
+        applied = apply(browser, replica, given, tmp_path / "applied", list(one_each.values()))
         changed = [c for c in applied.changes if c.status != "declined"]
         assert [c.status for c in changed] == ["verified"] * len(one_each)
 
         written, requested = len(replica.writes()), len(replica.store.requests())
-        undone = own_thread(
-            stage.run_plan,
-            stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set),
-            [],
-            tmp_path / "undo",
-            options_for(replica, flow_set),
-            say=lambda line: None,
+        undone = apply(
+            browser, replica, stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set), tmp_path / "undo", []
         )
         assert undone.changes and {c.status for c in undone.changes} == {"declined"}  # no consent, no change
         assert len(replica.writes()) == written
@@ -49,7 +44,7 @@ class TestAnUndo:
         assert record.load(tmp_path / "undo" / "undo.json").account is None  # no page showed whose account it is
 
         given_undo = stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set)
-        undone = apply(replica, given_undo, tmp_path / "undo")
+        undone = apply(browser, replica, given_undo, tmp_path / "undo")
         assert [c.status for c in undone.changes] == ["verified"] * len(changed)
         assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
         assert validate_folder(tmp_path / "undo") == {"undo": 1, "findings": 1}  # apply's published schemas
@@ -60,14 +55,14 @@ class TestAnUndo:
         # audited again, read what they read before the changes.
         assert writes_of(replica) == [(c.setting, c.wanted, True) for c in changed + undone.changes]
         pages = tuple(f.id for f in flow_set.flows if {s.id for s in f.spec.settings} & {c.setting for c in changed})
-        restored = audit(replica, tmp_path / "restored", pages).by_setting()
+        restored = audit(browser, replica, tmp_path / "restored", pages).by_setting()
         assert {c.setting: restored[c.setting].value for c in changed} == {
             c.setting: seeded_values()[c.setting]["value"] for c in changed
         }
 
 
 class TestTheAtRiskPlan:
-    def test_the_at_risk_plan_is_applied_and_verified_with_one_write_each(self, replica, tmp_path):
+    def test_the_at_risk_plan_is_applied_and_verified_with_one_write_each(self, browser, replica, tmp_path):
         """The at-risk checklist's own targets: the changes its plan makes that the default plan (applied whole
         by `demo --apply`) does not, such as "Only me" where the default asks for "Friends"."""
         flow_set = FlowSet.load()
@@ -76,7 +71,7 @@ class TestTheAtRiskPlan:
         default = {(p.setting, p.wanted) for p in stage.plan_apply(default_findings, flow_set).plan.changes}
         own = [p.check for p in given.plan.changes if (p.setting, p.wanted) not in default]
         assert len(own) >= 5, own
-        applied = apply(replica, given, tmp_path / "applied", own)
+        applied = apply(browser, replica, given, tmp_path / "applied", own)
         changed = [c for c in applied.changes if c.status != "declined"]
         assert [c.status for c in changed] == ["verified"] * len(own)
         assert writes_of(replica) == [(c.setting, c.wanted, True) for c in changed]

@@ -22,6 +22,7 @@ from auditor.apply.marks import made_by
 from auditor.apply.runner import Applier, applied_record
 from auditor.apply.schema import load_changes
 from auditor.apply.words import Words
+from auditor.browser import Opened
 from auditor.errors import InputError, say
 from auditor.files import check_output_dir, claimed
 from auditor.history import default_path
@@ -86,12 +87,14 @@ def run_plan(
     *,
     any_account: bool = False,
     words: Words | None = None,
+    opened: Opened | None = None,
 ) -> record.Applied:
     """Make the agreed changes; apply.json (or undo.json) is written whatever happens, then the marked report.
 
     A file of another site or account is bad input, before any change (apply/account.py); `any_account`
-    lets a file that does not say whose it is through. `words` says a line per change. When the person
-    agreed to no change, no browser opens and nothing logs in: apply.json lists every change declined."""
+    lets a file that does not say whose it is through. `words` says a line per change. The browser is
+    launched unless one is `opened` already (the demo's). When the person agreed to no change, no browser
+    opens and nothing logs in: apply.json lists every change declined."""
     kind = "undo" if given.reversed is not None else "apply"
     name = record.APPLY_JSON if kind == "apply" else record.UNDO_JSON
     history = options.history or default_path()  # its key names the account, recorded or not
@@ -126,7 +129,8 @@ def run_plan(
         if not agreed:  # every change declined: no browser, no login
             applied = done(None, None, None, [])
         else:  # an audit's way in: the same guard, session rules, time limit and Ctrl-C; no screenshots are kept
-            with open_visit(replace(options, evidence=False), given.plan.platforms, out, say=say) as visit:
+            no_shots = replace(options, evidence=False)
+            with open_visit(no_shots, given.plan.platforms, out, opened=opened, say=say) as visit:
                 cookies = visit.cookies()  # which account this is, taken once: the browser may be gone at the end
                 applier, account, stopped = None, None, None
                 if visit.login_failed is not None:
