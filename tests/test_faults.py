@@ -54,6 +54,7 @@ def test_a_site_killed_mid_run_keeps_what_was_read_and_exits_1(tmp_path, replica
     pages = [arg for page in (*read, "facebook/posts", "instagram/account_privacy") for arg in ("--flow", page)]
     with subprocess.Popen(
         auditor_argv("replica", "serve", "--port", "0", "--mutate", "hold:fb_posts"),
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # killed, it cannot remove its folder: the test's folder holds it
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -256,7 +256,7 @@ def test_replica_serve_prints_the_patterns_of_its_variation():
                     break
                 printed.append(line.rstrip("\n"))
         finally:
-            process.kill()
+            process.terminate()
     assert printed == ["variation 5: the pattern of every setting", *describe(draw(5)).splitlines()]
 
 

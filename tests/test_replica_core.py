@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import ssl
 import subprocess
@@ -111,8 +112,11 @@ def test_sessions_are_bound_to_the_cookie_values_meta_uses(context, page, replic
 
 
 def test_replica_serve_runs_with_knobs_from_the_command_line(tmp_path):
+    """...and a SIGTERM (a service manager's stop) ends it as Ctrl-C does: exit 0, its temporary folder (the
+    certificate's key, the accounts' state) removed."""
     process = subprocess.Popen(
         auditor_argv("replica", "serve", "--port", "0", "--mutate", "remove:fb.friend_requests"),
+        env={**os.environ, "TMPDIR": str(tmp_path)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -127,9 +131,11 @@ def test_replica_serve_runs_with_knobs_from_the_command_line(tmp_path):
         assert knobs == [{"kind": "remove", "target": "fb.friend_requests", "arg": None}]
         with urllib.request.urlopen(f"{url}/__replica/writes", context=unverified, timeout=10) as answer:
             assert json.load(answer) == []
+        assert [p.name for p in tmp_path.iterdir()][0].startswith("auditor-replica-")  # the folder it made
     finally:
         process.terminate()
         process.communicate(timeout=10)
+    assert process.returncode == 0 and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -166,9 +166,14 @@ def replica_serve(
         f"try:     auditor run facebook instagram --replica {replica.url}  "
         "(with AUDITOR_EMAIL / AUDITOR_PASSWORD of a seeded account)"
     )
-    try:
-        import threading
+    import signal
+    import threading
 
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt  # a service manager's stop (SIGTERM) ends it as Ctrl-C does: its folder removed
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
         threading.Event().wait()
     except KeyboardInterrupt:
         replica.stop()
