@@ -332,6 +332,7 @@ def demo_then_us(replica, tmp_path: Path, platforms: str = "facebook, instagram"
 @pytest.mark.long
 def test_a_browser_that_goes_away_stops_its_account_only_and_the_next_gets_a_new_one(replica, tmp_path):
     env, path = demo_then_us(replica, tmp_path, "facebook")
+    env["TMPDIR"] = str(tmp_path)  # the killed browser cannot remove its profile folder: the test's folder holds it
     replica.knobs.set("hold:fb_stories")  # demo's stories page loads until the test lets go: the browser dies under it
     pages = ("--flow", "facebook/posts", "--flow", "facebook/stories")
     args = ["run", "--accounts", path, "--workers", "1", *pages, "--replica", replica.url, "-o", tmp_path / "out"]

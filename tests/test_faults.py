@@ -95,9 +95,8 @@ def test_a_browser_that_goes_away_mid_run_keeps_what_was_read_and_exits_1(tmp_pa
     replica.knobs.set("hold:fb_stories")  # the run waits here, on a known page, when the browser is killed
     out = tmp_path / "observations.json"
     pages = ("--flow", "facebook/posts", "--flow", "facebook/stories")
-    run = start_auditor(
-        "observe", "facebook", *pages, "--replica", replica.url, "-o", out, env=cli_env(tmp_path, account)
-    )
+    env = cli_env(tmp_path, account, TMPDIR=str(tmp_path))  # the killed browser cannot remove its profile folder
+    run = start_auditor("observe", "facebook", *pages, "--replica", replica.url, "-o", out, env=env)
     wait_until(lambda: page_requested(replica, "tab=stories"), timeout=HANG)
     chromium = [  # the browser's main process: its helpers carry --type=
         p
