@@ -124,7 +124,9 @@ def applying(browser, replica):
             planned = plans.Planned(item, None, setting, before, wanted, url)
             log = visit_of[platform].network.log
             blocked_before = len(log.blocked)
-            return Applier(visit_of[platform]).run([planned])[0], log.blocked[blocked_before:]
+            done = Applier(visit_of[platform]).run([planned])[0]
+            assert log.unguarded == [], log.unguarded  # every request of the page went through the guard
+            return done, log.blocked[blocked_before:]
 
         yield apply
 
@@ -143,7 +145,7 @@ def test_no_page_script_write_before_at_or_after_the_click_changes_anything(appl
         since = len(replica.writes())
         change, blocked = applying("fb.friend_requests", "friends_of_friends")
         assert (shape, change.status) == (shape, "verified"), change.detail
-        assert written(replica, since) == [("fb.friend_requests", "friends_of_friends", True)], shape
+        assert written(replica, since) == [("fb.friend_requests", "friends_of_friends", True)], (shape, blocked)
         assert change.writes == ["POST CometSettingsPrivacySelectorMutation"]
         # before (the pointer over "Edit privacy"), at its click and at the option's: blocked and counted. A worker's
         # request leaves once the worker has started, and the reload that reads the change back ends the workers
