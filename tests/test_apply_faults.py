@@ -37,13 +37,18 @@ def seeded(replica_server, tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture
+def given(seeded) -> stage.Input:
+    """The plan `auditor apply` makes from the seeded findings."""
+    return stage.plan_apply(seeded / "findings.json", FlowSet.load())
+
+
 # ---------------------------------------------------------------------- faults: each reported, nothing else written
 FACEBOOK_THREE = ["fb-future-posts-not-public", "fb-friend-requests-limited", "fb-search-engines-off"]
 
 
-def test_a_save_that_fails_is_reported_and_the_rest_go_on(browser, replica, seeded, tmp_path):
+def test_a_save_that_fails_is_reported_and_the_rest_go_on(browser, replica, given, tmp_path):
     replica.knobs.set("write_error:fb.friend_requests")
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, FACEBOOK_THREE)
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert [c.status for c in by.values()] == ["verified", "not_verified", "verified"]
@@ -56,9 +61,8 @@ def test_a_save_that_fails_is_reported_and_the_rest_go_on(browser, replica, seed
     assert not applied.complete
 
 
-def test_a_dialog_that_never_closes_stops_the_apply(browser, replica, seeded, tmp_path):
+def test_a_dialog_that_never_closes_stops_the_apply(browser, replica, given, tmp_path):
     replica.knobs.set("write_stuck:fb.friend_requests")
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, FACEBOOK_THREE)
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert by["fb.future_posts_audience"].status == "verified"
@@ -67,10 +71,9 @@ def test_a_dialog_that_never_closes_stops_the_apply(browser, replica, seeded, tm
     assert [w[0] for w in writes_of(replica)] == ["fb.future_posts_audience", "fb.friend_requests"]
 
 
-def test_a_checkpoint_after_the_second_change_stops_the_rest(browser, replica, seeded, tmp_path):
+def test_a_checkpoint_after_the_second_change_stops_the_rest(browser, replica, given, tmp_path):
     replica.knobs.set("checkpoint:2")
     only = FACEBOOK_THREE + ["fb-stories-not-public"]
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, only)
     statuses = [c.status for c in applied.changes if c.status != "declined"]
     assert statuses == ["verified", "not_verified", "not_attempted", "not_attempted"]
@@ -78,9 +81,8 @@ def test_a_checkpoint_after_the_second_change_stops_the_rest(browser, replica, s
     assert (tmp_path / "apply.json").exists()
 
 
-def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(browser, replica, seeded, tmp_path):
+def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(browser, replica, given, tmp_path):
     replica.knobs.set("ratelimit:fb_find_and_contact")  # the page of the second change shows Meta's block page
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, FACEBOOK_THREE)
     by = {c.setting: c for c in applied.changes if c.status != "declined"}
     assert [c.status for c in by.values()] == ["verified", "not_attempted", "not_attempted"]
@@ -90,19 +92,17 @@ def test_a_rate_limit_page_stops_the_apply_and_leaves_its_setting_alone(browser,
 
 
 @pytest.mark.parametrize("variant", ["checkbox", "divswitch"])
-def test_a_boolean_is_flipped_whatever_control_the_page_draws_it_with(browser, replica, seeded, tmp_path, variant):
+def test_a_boolean_is_flipped_whatever_control_the_page_draws_it_with(browser, replica, given, tmp_path, variant):
     """Meta draws booleans as native switches, `div`s with role switch and plain labelled checkboxes."""
     replica.knobs.set(f"{variant}:fb.search_engine_link")
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, ["fb-search-engines-off"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert (change.status, change.after) == ("verified", "off"), change.detail
     assert writes_of(replica) == [("fb.search_engine_link", "off", True)]
 
 
-def test_a_stray_write_during_a_change_is_blocked_and_counted(browser, replica, seeded, tmp_path):
+def test_a_stray_write_during_a_change_is_blocked_and_counted(browser, replica, given, tmp_path):
     replica.knobs.set("stray:fb_find_and_contact")
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, ["fb-friend-requests-limited"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert change.status == "verified" and change.writes == ["POST CometSettingsPrivacySelectorMutation"]
@@ -110,19 +110,17 @@ def test_a_stray_write_during_a_change_is_blocked_and_counted(browser, replica, 
     assert writes_of(replica) == [("fb.friend_requests", "friends_of_friends", True)]
 
 
-def test_a_value_changed_since_the_audit_is_left_alone(browser, replica, seeded, tmp_path):
+def test_a_value_changed_since_the_audit_is_left_alone(browser, replica, given, tmp_path):
     replica.store.set("demo", "fb.future_posts_audience", "only_me")
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, ["fb-future-posts-not-public"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert change.status == "dropped" and change.before == "only_me" and "since the audit" in change.detail
     assert replica.writes() == []
 
 
-def test_a_save_answered_but_not_kept_is_not_verified(browser, replica, seeded, tmp_path):
+def test_a_save_answered_but_not_kept_is_not_verified(browser, replica, given, tmp_path):
     """Meta answers the save as done and keeps nothing: only the read-back after a reload can tell."""
     replica.knobs.set("write_lost:fb.friend_requests")
-    given = stage.plan_apply(seeded / "findings.json", FlowSet.load())
     applied = apply(browser, replica, given, tmp_path, ["fb-friend-requests-limited"])
     change = next(c for c in applied.changes if c.status != "declined")
     assert (change.status, change.before, change.after) == ("not_verified", "everyone", "everyone")
