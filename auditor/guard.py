@@ -19,6 +19,10 @@ Counted, never assumed:
 - `unguarded`: one that went out without the guard's judgement: with audit mode off (only
   `auditor login`, where a person drives the window and their clicks are their own), or never
   routed at all, noticed when it is done. A run stops at the first (auditor.observe, apply).
+
+Some requests never reach the route handler and fire no event either (a SharedWorker's; a Worker's
+whose page went away as it started): auditor.backstop stops those at the browser, and `unrouted`
+judges them by the same rules.
 """
 
 from __future__ import annotations
@@ -151,7 +155,7 @@ class Network:
             self.log.egress.append(urlsplit(url).hostname or "")
             route.abort("blockedbyclient")
             return
-        if self._a_read(request):
+        if self._a_read(request.method, url, request.headers, request.post_data_buffer, request.resource_type):
             route.continue_()
             return
         what = describe(request.method, url, request.post_data_buffer)
@@ -165,10 +169,27 @@ class Network:
             return
         route.continue_()
 
-    def _a_read(self, request) -> bool:
+    def unrouted(self, method: str, url: str, headers: dict, body: bytes | None, resource_type: str) -> bool:
+        """May a request that never reached the route handler go on (auditor.backstop)? Only a known read to
+        an allowed host; anything else is blocked and logged as blocked. No opening is ever for it."""
+        what = describe(method, url, body)
+        if not url.startswith(LOCAL_SCHEMES) and not is_meta_host(urlsplit(url).hostname or "") and self.meta_only:
+            self.log.egress.append(urlsplit(url).hostname or "")
+            return False
+        if self._a_read(method, url, headers, body, resource_type):
+            return True
+        if not self.audit:
+            self.log.unguarded.append(what)
+            return True
+        self.log.blocked.append(what)
+        if self.window is not None:
+            self.window.blocked.append(what)
+        return False
+
+    def _a_read(self, method: str, url: str, headers: dict, body: bytes | None, resource_type: str) -> bool:
         """A known read; a GraphQL Query also runs under its doc_id's one name, never a write's doc_id."""
-        read = _judge(request).read
-        fields = dict(form_pairs(request.post_data_buffer) or []) if request.method == "POST" else {}
+        read = judge_request(method, url, headers, body, resource_type).read
+        fields = dict(form_pairs(body) or []) if method == "POST" else {}
         doc_id = fields.get("doc_id")
         if doc_id is None:
             return read

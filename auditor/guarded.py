@@ -14,6 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from auditor.backstop import backstop
 from auditor.browser import CLOSE_SECONDS, Opened, close_quietly, opened_browser
 from auditor.errors import InputError, first_line, say
 from auditor.guard import Network
@@ -49,8 +50,8 @@ def guarded_context(
     trace: Path | None = None,
     secrets: Secrets | None = None,
 ):
-    """(context, network): a new context of the opened browser with the network guard on (audit mode); closed,
-    and its trace scrubbed, on leaving.
+    """(context, network): a new context of the opened browser with the network guard on (audit mode) and its
+    backstop (auditor.backstop); closed, and its trace scrubbed, on leaving.
 
     With a replica the context accepts its certificate; without one, certificates are checked as
     usual. A trace is scrubbed of `secrets` (auditor.redact.Secrets), of every cookie and token and
@@ -58,6 +59,22 @@ def guarded_context(
     unmasked, and a picture cannot be scrubbed by text.
     """
     secrets = secrets if secrets is not None else Secrets()
+    network = Network(audit=True)
+    with backstop(opened.browser, network), _context(opened, target, storage_state) as context:
+        network.install(context)
+        if trace:
+            context.tracing.start(screenshots=False, snapshots=True)
+        try:
+            yield context, network
+        finally:
+            if trace:
+                with opened.watchdog.bound(CLOSE_SECONDS, "saving the trace"):
+                    _stop_trace(context, trace, secrets)
+
+
+@contextmanager
+def _context(opened: Opened, target: Target, storage_state):
+    """A new context of the opened browser, closed on leaving."""
     try:
         context = opened.browser.new_context(
             storage_state=str(storage_state) if isinstance(storage_state, (str, Path)) else storage_state,
@@ -73,16 +90,7 @@ def guarded_context(
             f"session: the browser refused the saved session: {str(exc).strip().splitlines()[-1]}"
         ) from None
     try:
-        network = Network(audit=True)
-        network.install(context)
-        if trace:
-            context.tracing.start(screenshots=False, snapshots=True)
-        try:
-            yield context, network
-        finally:
-            if trace:
-                with opened.watchdog.bound(CLOSE_SECONDS, "saving the trace"):
-                    _stop_trace(context, trace, secrets)
+        yield context
     finally:
         close_quietly(opened.watchdog, "closing the browser context", context.close)
 

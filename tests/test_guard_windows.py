@@ -104,6 +104,24 @@ def test_a_request_that_leaves_without_the_guard_stops_the_run_and_is_written(br
     assert "without the network guard" in stop_message(observations)
 
 
+@pytest.mark.parametrize("shape", ["worker", "shared_worker"])
+def test_an_audit_stops_a_workers_write_even_one_playwright_never_routes(browser, replica, shape):
+    """Playwright's route never sees a SharedWorker's requests (nor a dedicated worker's whose page went away
+    as it started); the guard's backstop (auditor.backstop) stops them at the browser and counts them."""
+    replica.knobs.set(f"script:fb.search_engine_link:{shape}:at")
+    flow_set = FlowSet.load()
+    flows = [f for f in flow_set.flows if f.id == "facebook/posts"]
+    # option_lists: the audience dialogs are opened: clicks, at which the script writes
+    with visiting(
+        browser, replica, ["facebook"], "demo", FlowSet(flows, flow_set.vocabulary, []), option_lists=True
+    ) as visit:
+        observations = observe_in(visit)
+        strays = visit.network.log.blocked.count("POST CometSettingsToggleMutation")
+    assert replica.writes() == []
+    assert strays >= 1 and observations.run.writes_blocked >= strays
+    assert observations.run.unguarded == [] and observations.run.writes_sent == 0 and observations.run.complete
+
+
 # ---------------------------------------------------------------------- apply's change
 @pytest.fixture
 def applying(browser, replica):

@@ -13,6 +13,7 @@ from auditor.network import URLENCODED
 from auditor.replica import model
 from auditor.replica.knobs import Knob
 from auditor.replica.registry import catalog
+from auditor.replica.strays import SHAPES
 
 POSTS = "https://www.facebook.com/settings/?tab=posts"
 FIND = "https://www.facebook.com/settings/?tab=how_people_find_and_contact_you"
@@ -415,7 +416,7 @@ def test_the_reader_reads_the_page_through_each_variation(browser, replica, knob
 # -- a page script's own write
 
 
-@pytest.mark.parametrize("shape", ["fetch", "blob", "arraybuffer", "large", "beacon", "keepalive", "form", "worker"])
+@pytest.mark.parametrize("shape", SHAPES)
 def test_script_sends_a_write_that_changes_the_setting_when_nothing_stops_it(page, replica, log_in, shape):
     """The counterpart of the guard's tests (tests/test_guard_windows.py): with the guard off (the test's
     context), the page's script changes the setting, whatever way it sends its write."""

@@ -33,7 +33,8 @@ A knob is written `KIND:TARGET[:ARG]`:
                                   would change SETTING to another value, shaped like the page's own save of it
                                   (auditor/replica/strays.py), on every page of SETTING's site the account is
                                   logged in to (settings pages, Instagram's "Save your login info?" page).
-                                  SHAPE: fetch, blob, arraybuffer, large, beacon, keepalive, form, worker.
+                                  SHAPE: fetch, blob, arraybuffer, large, beacon, keepalive, form, worker,
+                                  shared_worker.
                                   WHEN: before (when the pointer first comes over the page), at (in each click,
                                   before the control's own handler), after (50 ms after each click); default at
 

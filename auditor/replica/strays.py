@@ -16,7 +16,7 @@ import json
 from auditor.replica import model
 from auditor.replica.registry import catalog
 
-SHAPES = ("fetch", "blob", "arraybuffer", "large", "beacon", "keepalive", "form", "worker")
+SHAPES = ("fetch", "blob", "arraybuffer", "large", "beacon", "keepalive", "form", "worker", "shared_worker")
 MOMENTS = ("before", "at", "after")
 # The friendly names comet.js gives a site's saves, by the kind of control drawn.
 PREFIX = {"facebook": "CometSettings", "accounts_center": "FXAccountsCenter", "instagram": "PolarisSettings"}

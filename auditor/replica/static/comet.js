@@ -493,14 +493,18 @@
         document.body.appendChild(form);
         form.submit();
       },
-      worker: function () {
-        var init = { method: "POST", body: body, headers: headers, credentials: "include" };
-        var source = "fetch(" + JSON.stringify(url) + ", " + JSON.stringify(init) + ").catch(function () {});";
-        new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
-      }
+      worker: function () { new Worker(workerSending(url, body, headers)); },
+      shared_worker: function () { new SharedWorker(workerSending(url, body, headers)); }
     };
     window.__strays = (window.__strays || 0) + 1;  // how many the page sent: tests compare the guard's count
     try { Promise.resolve(senders[s.shape]()).catch(function () {}); } catch (e) { /* blocked: as a script would */ }
+  }
+
+  // A worker's script that sends the write once it has started.
+  function workerSending(url, body, headers) {
+    var init = { method: "POST", body: body, headers: headers, credentials: "include" };
+    var source = "fetch(" + JSON.stringify(url) + ", " + JSON.stringify(init) + ").catch(function () {});";
+    return URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   }
 
   function stray(s) {

@@ -1,0 +1,69 @@
+"""The guard's backstop: the requests Playwright's route never sees, stopped at the browser itself.
+
+The guard (auditor.guard) judges what `context.route` hands it. With Chromium, Playwright (1.65) lets
+two kinds of request through without routing them, and fires no request event for them either, so the
+guard could not even count them:
+- a SharedWorker's: Playwright resumes a shared worker without intercepting its requests;
+- a dedicated worker's, when its page navigates away as the worker starts (a reload, the next page):
+  the worker's DevTools session is gone, so the request reaches the page's interception without a
+  `networkId`, and Playwright continues it unasked.
+Either way a page script's write would reach the account, in an audit as in apply's change.
+
+So a second interception sits on the browser's own DevTools target, where every request of the browser
+pauses once Playwright's route has let it go on. A request there with a `networkId` was seen by a page's
+DevTools session, so Playwright routed it (or refused to, as the guard's log says): it goes on. One without
+(no session saw it) is judged here by the guard (Network.unrouted): a known read goes on, anything else is
+failed and logged as blocked. On the replica it cost no CPU that three rounds of an audit could tell from
+the machine's noise (the 29 pages of an audit of demo: 142 requests, each paused here once more).
+
+With several runs in one browser (a grid reached with --connect), a request of this kind is counted by the
+run whose backstop saw it first; it is blocked all the same.
+"""
+
+from __future__ import annotations
+
+import base64
+from contextlib import contextmanager
+
+from playwright.sync_api import Error as PlaywrightError
+
+from auditor.guard import Network
+
+
+@contextmanager
+def backstop(browser, network: Network):
+    """While inside, every request of `browser` that no page's DevTools session saw goes through `network`."""
+    session = browser.new_browser_cdp_session()
+
+    def paused(event: dict) -> None:
+        request = event["request"]
+        if "networkId" in event or network.unrouted(
+            request["method"], request["url"], request.get("headers", {}), _body(request), event["resourceType"].lower()
+        ):
+            _send(session, "Fetch.continueRequest", {"requestId": event["requestId"]})
+        else:
+            _send(session, "Fetch.failRequest", {"requestId": event["requestId"], "errorReason": "BlockedByClient"})
+
+    session.on("Fetch.requestPaused", paused)
+    session.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
+    try:
+        yield
+    finally:
+        _send(session, "Fetch.disable", {})
+        try:
+            session.detach()
+        except PlaywrightError:  # the browser went away first
+            pass
+
+
+def _body(request: dict) -> bytes | None:
+    """The request's body; None when it has none, or when DevTools did not send it (then it cannot be a read)."""
+    entries = request.get("postDataEntries") or []
+    return b"".join(base64.b64decode(entry.get("bytes", "")) for entry in entries) or None
+
+
+def _send(session, method: str, params: dict) -> None:
+    try:
+        session.send(method, params)
+    except PlaywrightError:  # the request was cancelled meanwhile (its page went away), or the browser was
+        pass
