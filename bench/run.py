@@ -11,7 +11,9 @@
     accounts again next to a CPU hog (a busy loop per core), where every account must finish too;
 (c) evaluate and report of 10,000 synthetic observations;
 (d) `auditor --help` start-up time, a fresh process each time;
-(e) `auditor history` over 1,000 recorded runs of one account (bench/history.py).
+(e) `auditor history` over 1,000 recorded runs of one account (bench/history_bench.py);
+(f) the guard under a race: a page script's Worker writes as its page reloads, 300 times
+    (bench/guard_race.py); one write reaching the replica fails the bench.
 It prints a table and writes the figures, the targets and the machine to results.json. A case
 that cannot finish ends the bench with exit 1, its reason, and its work folder kept.
 bench/README.md says what the figures mean and records them.
@@ -37,7 +39,8 @@ from pathlib import Path
 
 import psutil
 import yaml
-from history_bench import history_case  # bench/ is this script's folder
+from guard_race import guard_race  # bench/ is this script's folder
+from history_bench import history_case
 
 from auditor import __version__, results
 from auditor.consistency import load_checklist
@@ -86,6 +89,7 @@ def main() -> int:
         with Replica(accounts_file=seed_accounts(work)) as replica:
             figures = {"audit": audit_vs_floor(replica, work, args.rounds)}
             figures["cohort"] = cohorts(replica, work)
+            figures["guard_race"] = guard_race(replica)
             figures["writes_sent"] = len(replica.writes())
         figures["offline"] = offline(work)
         figures["startup"] = startup()
@@ -548,6 +552,11 @@ def print_table(report: dict) -> None:
         (f"evaluate + report, {o['observations']:,} observations", f"{o['total_s']:.3f} s", "offline_s"),
         ("auditor --help", f"{s['median_s']:.3f} s", "help_s"),
         (f"auditor history, {f['history']['runs']:,} runs", f"{f['history']['median_s']:.3f} s", "history_s"),
+        (
+            f"a Worker's write as its page reloads, {f['guard_race']['tries']} times",
+            f"{f['guard_race']['writes']} reached the replica, {f['guard_race']['blocked']} blocked",
+            "",
+        ),
         ("writes sent to the replica", str(f["writes_sent"]), ""),
     ]
     width = max(len(r[0]) for r in rows)

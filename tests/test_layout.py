@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).parent.parent / "auditor"
 BROWSER_ROOMS = {
     "browser",
     "guarded",
+    "backstop",
     "visit",
     "session.login",
     "observe.stage",
