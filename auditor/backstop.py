@@ -14,7 +14,7 @@ pauses once Playwright's route has let it go on. A request there with a `network
 DevTools session, so Playwright routed it (or refused to, as the guard's log says): it goes on. One without
 (no session saw it) is judged here by the guard (Network.unrouted): a known read goes on, anything else is
 failed and logged as blocked. On the replica it cost no CPU that three rounds of an audit could tell from
-the machine's noise (the 29 pages of an audit of demo: 142 requests, each paused here once more).
+the machine's noise (of the 142 requests of an audit of demo, the 61 a worker could send pause here once more).
 
 With several runs in one browser (a grid reached with --connect), a request of this kind is counted by the
 run whose backstop saw it first; it is blocked all the same.
@@ -28,6 +28,11 @@ from contextlib import contextmanager
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor.guard import Network
+
+# What a worker can send (it has no document: no page, style sheet, image, media, text track, manifest or
+# prefetch of its own). Only these pause here: a worker's are the requests no page session sees. (A CORS
+# preflight is not one: it asks before the request it precedes, which pauses here itself.)
+A_WORKERS = ("XHR", "Fetch", "Script", "EventSource", "Font", "Ping", "CSPViolationReport", "Other")
 
 
 @contextmanager
@@ -45,7 +50,9 @@ def backstop(browser, network: Network):
             _send(session, "Fetch.failRequest", {"requestId": event["requestId"], "errorReason": "BlockedByClient"})
 
     session.on("Fetch.requestPaused", paused)
-    session.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
+    session.send(
+        "Fetch.enable", {"patterns": [{"resourceType": kind, "requestStage": "Request"} for kind in A_WORKERS]}
+    )
     try:
         yield
     finally:
