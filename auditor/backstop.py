@@ -9,12 +9,12 @@ guard could not even count them:
   `networkId`, and Playwright continues it unasked.
 Either way a page script's write would reach the account, in an audit as in apply's change.
 
-So a second interception sits on the browser's own DevTools target, where every request of the browser
-pauses once Playwright's route has let it go on. A request there with a `networkId` was seen by a page's
-DevTools session, so Playwright routed it (or refused to, as the guard's log says): it goes on. One without
-(no session saw it) is judged here by the guard (Network.unrouted): a known read goes on, anything else is
-failed and logged as blocked. On the replica it cost no CPU that three rounds of an audit could tell from
-the machine's noise (of the 142 requests of an audit of demo, the 61 a worker could send pause here once more).
+So a second interception sits on the browser's own DevTools target, where a request of the browser of a
+kind a worker can send (A_WORKERS) pauses once Playwright's route has let it go on. A request there with a
+`networkId` was seen by a page's DevTools session, so Playwright routed it (or refused to, as the guard's
+log says): it goes on. One without (no session saw it) is judged here by the guard (Network.unrouted): a
+known read goes on, anything else is failed and logged as blocked. Of the 142 requests of an audit of demo
+on the replica, 55 pause here once more: no CPU that three rounds of an audit could tell from the noise.
 
 With several runs in one browser (a grid reached with --connect), a request of this kind is counted by the
 run whose backstop saw it first; it is blocked all the same.
