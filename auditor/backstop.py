@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import Error as PlaywrightError
 
+from auditor.browser import Opened, close_quietly
 from auditor.guard import Network
 
 # What a worker can send (it has no document: no page, style sheet, image, media, text track, manifest or
@@ -36,9 +37,9 @@ A_WORKERS = ("XHR", "Fetch", "Script", "EventSource", "Font", "Ping", "CSPViolat
 
 
 @contextmanager
-def backstop(browser, network: Network):
-    """While inside, every request of `browser` that no page's DevTools session saw goes through `network`."""
-    session = browser.new_browser_cdp_session()
+def backstop(opened: Opened, network: Network):
+    """While inside, a request of the opened browser that no page's DevTools session saw goes through `network`."""
+    session = opened.browser.new_browser_cdp_session()
 
     def paused(event: dict) -> None:
         request = event["request"]
@@ -55,12 +56,8 @@ def backstop(browser, network: Network):
     )
     try:
         yield
-    finally:
-        _send(session, "Fetch.disable", {})
-        try:
-            session.detach()
-        except PlaywrightError:  # the browser went away first
-            pass
+    finally:  # detached, the session's interception ends with it
+        close_quietly(opened.watchdog, "closing the guard's backstop", session.detach)
 
 
 def _body(request: dict) -> bytes | None:

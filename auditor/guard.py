@@ -151,8 +151,7 @@ class Network:
         request = route.request
         self._judged.add(request)
         url = request.url
-        if not url.startswith(LOCAL_SCHEMES) and not is_meta_host(urlsplit(url).hostname or "") and self.meta_only:
-            self.log.egress.append(urlsplit(url).hostname or "")
+        if self._egress(url):
             route.abort("blockedbyclient")
             return
         if self._a_read(request.method, url, request.headers, request.post_data_buffer, request.resource_type):
@@ -172,12 +171,11 @@ class Network:
     def unrouted(self, method: str, url: str, headers: dict, body: bytes | None, resource_type: str) -> bool:
         """May a request that never reached the route handler go on (auditor.backstop)? Only a known read to
         an allowed host; anything else is blocked and logged as blocked. No opening is ever for it."""
-        what = describe(method, url, body)
-        if not url.startswith(LOCAL_SCHEMES) and not is_meta_host(urlsplit(url).hostname or "") and self.meta_only:
-            self.log.egress.append(urlsplit(url).hostname or "")
+        if self._egress(url):
             return False
         if self._a_read(method, url, headers, body, resource_type):
             return True
+        what = describe(method, url, body)
         if not self.audit:
             self.log.unguarded.append(what)
             return True
@@ -185,6 +183,14 @@ class Network:
         if self.window is not None:
             self.window.blocked.append(what)
         return False
+
+    def _egress(self, url: str) -> bool:
+        """A host outside Meta while only Meta's are allowed: logged, to be blocked."""
+        host = urlsplit(url).hostname or ""
+        if url.startswith(LOCAL_SCHEMES) or is_meta_host(host) or not self.meta_only:
+            return False
+        self.log.egress.append(host)
+        return True
 
     def _a_read(self, method: str, url: str, headers: dict, body: bytes | None, resource_type: str) -> bool:
         """A known read; a GraphQL Query also runs under its doc_id's one name, never a write's doc_id."""

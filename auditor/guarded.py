@@ -60,7 +60,7 @@ def guarded_context(
     """
     secrets = secrets if secrets is not None else Secrets()
     network = Network(audit=True)
-    with backstop(opened.browser, network), _context(opened, target, storage_state) as context:
+    with backstop(opened, network), _context(opened, target, storage_state) as context:
         network.install(context)
         if trace:
             context.tracing.start(screenshots=False, snapshots=True)

@@ -17,6 +17,7 @@ import pytest
 from conftest import visit_in, wait_until
 
 from auditor import spec
+from auditor.guard import Network
 from auditor.meta import select_flows
 from auditor.network import describe, judge
 from auditor.observe.stage import observe_in
@@ -347,6 +348,24 @@ SHAPES = [
 def test_the_guard_lets_through_known_reads_only(shape, read, why):
     verdict = judge(shape.method, shape.url, shape.all_headers, shape.body, shape.resource_type)
     assert (verdict.read, why in verdict.why) == (read, True), verdict.why
+
+
+@pytest.mark.parametrize("shape, read, why", SHAPES)
+def test_a_request_playwright_never_routed_is_judged_by_the_same_rules_at_the_backstop(shape, read, why):
+    """auditor.backstop hands the guard what Playwright's route never saw: a known read goes on, anything else
+    is blocked and logged, in a change's window too: no opening is ever for it."""
+    network = Network()
+    with network.change("fb.friend_requests") as window:
+        window.arm()
+        let = network.unrouted(shape.method, shape.url, shape.all_headers, shape.body, shape.resource_type)
+    assert let == read
+    assert network.log.blocked == window.blocked == ([] if read else [describe(shape.method, shape.url, shape.body)])
+
+
+def test_a_host_outside_meta_is_never_let_through_at_the_backstop():
+    network = Network()
+    assert network.unrouted("GET", "https://example.org/pixel.gif", {}, None, "fetch") is False
+    assert network.log.egress == ["example.org"] and network.log.blocked == []
 
 
 def test_every_flow_page_is_a_known_read(flows):
