@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from playwright.sync_api import Error as PlaywrightError
 
 from auditor.browser import Opened, close_quietly
+from auditor.errors import AuditorError, first_line
 from auditor.guard import Network
 
 # What a worker can send (it has no document: no page, style sheet, image, media, text track, manifest or
@@ -39,7 +40,12 @@ A_WORKERS = ("XHR", "Fetch", "Script", "EventSource", "Font", "Ping", "CSPViolat
 @contextmanager
 def backstop(opened: Opened, network: Network):
     """While inside, a request of the opened browser that no page's DevTools session saw goes through `network`."""
-    session = opened.browser.new_browser_cdp_session()
+    try:
+        session = opened.browser.new_browser_cdp_session()
+    except PlaywrightError as exc:  # then the guard would be incomplete: nothing is read without it
+        raise AuditorError(
+            f"the browser refused a DevTools session of its own, which the network guard needs: {first_line(exc)}"
+        ) from None
 
     def paused(event: dict) -> None:
         request = event["request"]

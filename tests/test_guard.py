@@ -15,8 +15,12 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from conftest import visit_in, wait_until
+from playwright.sync_api import Error as PlaywrightError
 
 from auditor import spec
+from auditor.backstop import backstop
+from auditor.browser import Opened
+from auditor.errors import AuditorError
 from auditor.guard import Network
 from auditor.meta import select_flows
 from auditor.network import describe, judge
@@ -563,3 +567,15 @@ def test_graphql_by_get_answers_an_error_and_logs_a_mutation_as_refused(replica,
     status, body = instagram(replica, "GET", f"/api/graphql?fb_api_req_friendly_name={name}&doc_id=1")
     assert status == 405 and b"errors" in body if name == QUERY else b"Method Not Allowed" in body
     assert [(w.friendly_name, w.accepted) for w in replica.writes()] == logged
+
+
+def test_a_browser_that_refuses_the_backstop_is_not_read_in():
+    """Without its backstop the guard would miss what Playwright never routes: the run stops, with why."""
+
+    class Refusing:
+        def new_browser_cdp_session(self):
+            raise PlaywrightError("Target.createBrowserSession: Not supported")
+
+    with pytest.raises(AuditorError, match="refused a DevTools session.*Not supported"):
+        with backstop(Opened(Refusing()), Network()):
+            pytest.fail("the run went on without the backstop")
