@@ -34,16 +34,14 @@ class TestAnUndo:
         changed = [c for c in applied.changes if c.status != "declined"]
         assert [c.status for c in changed] == ["verified"] * len(one_each)
 
+        given_undo = stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set)
         written, requested = len(replica.writes()), len(replica.store.requests())
-        undone = apply(
-            browser, replica, stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set), tmp_path / "undo", []
-        )
+        undone = apply(browser, replica, given_undo, tmp_path / "undo", [])
         assert undone.changes and {c.status for c in undone.changes} == {"declined"}  # no consent, no change
         assert len(replica.writes()) == written
         assert len(replica.store.requests()) == requested  # agreed to nothing: no browser opened, no login
         assert record.load(tmp_path / "undo" / "undo.json").account is None  # no page showed whose account it is
 
-        given_undo = stage.plan_undo(tmp_path / "applied" / "apply.json", flow_set)
         undone = apply(browser, replica, given_undo, tmp_path / "undo")
         assert [c.status for c in undone.changes] == ["verified"] * len(changed)
         assert {(c.setting, c.wanted) for c in undone.changes} == {(c.setting, c.before) for c in changed}
