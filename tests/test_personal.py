@@ -14,7 +14,7 @@ import pytest
 from conftest import visit_in
 
 from auditor.locators import Localized, Locator
-from auditor.observe import masks
+from auditor.observe import evidence, masks
 from auditor.observe.locate import locate
 from auditor.observe.page import read_page
 from auditor.redact import Scrubber
@@ -121,6 +121,42 @@ def test_what_a_shadow_root_holds_is_left_to_playwrights_masks(page):
     page.evaluate("html => document.getElementById('host').attachShadow({mode: 'open'}).innerHTML = html", button)
     painted, overlaid = masks.split(page, [mask], "en_US")
     assert painted == [] and len(overlaid) == 2  # the button, and the pictures
+    # A shadow root within a shadow root: the same.
+    page.set_content(f"{button}<div id=host></div>")
+    page.evaluate(
+        """html => document.getElementById('host').attachShadow({mode: 'open'})
+            .appendChild(document.createElement('div')).attachShadow({mode: 'open'}).innerHTML = html""",
+        button,
+    )
+    painted, overlaid = masks.split(page, [mask], "en_US")
+    assert painted == [] and len(overlaid) == 2
+
+
+SIZE_AND_CORNER_JS = """async src => {
+    const image = new Image();
+    image.src = src;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const drawing = canvas.getContext("2d");
+    drawing.drawImage(image, 0, 0);
+    return [image.width, image.height, [...drawing.getImageData(20, image.height - 20, 1, 1).data.slice(0, 3)]];
+}"""
+
+
+def test_the_whole_page_is_in_the_picture_also_below_the_window(page):
+    """Evidence of a page longer than the window shows all of it, down to its end, at the page's size."""
+    page.set_viewport_size({"width": 800, "height": 600})
+    tail = '<div style="height:100px; background:blue">'
+    page.set_content(f'<body style="margin:0"><div style="height:2400px"></div>{tail}')
+    width, height, corner = page.context.new_page().evaluate(
+        SIZE_AND_CORNER_JS, "data:image/jpeg;base64," + base64.b64encode(evidence.whole_page(page)).decode()
+    )
+    assert (width, height) == (800, 2500)
+    assert corner[2] > 200 and corner[0] < 60  # the blue block at the page's end, far below the window
+    page.set_content("<p>short")
+    assert evidence.whole_page(page)[:2] == b"\xff\xd8"  # a page that fits the window: a JPEG all the same
 
 
 def test_the_css_form_of_a_mask_names_its_role_its_exact_name_and_where_it_is():

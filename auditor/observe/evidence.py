@@ -9,6 +9,9 @@ trace and the picture.
 
 from __future__ import annotations
 
+import base64
+import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,12 +118,45 @@ def capture(page, flow: Loaded, locale: str) -> bytes | None:
     painted, overlaid = masks.split(page, flow.spec.mask, locale)
     try:
         with masks.painted(page, painted):
-            # JPEG: a third of PNG's time and size, and the report embeds every screenshot.
+            if not overlaid:
+                return whole_page(page)
+            # Playwright's masks are a pane it lays over the page for its own screenshot, and takes away after.
             return page.screenshot(
-                full_page=True, mask=overlaid, mask_color=masks.COLOUR, animations="disabled", type="jpeg", quality=70
+                full_page=True, mask=overlaid, mask_color=masks.COLOUR, animations="disabled", **JPEG
             )
     except PlaywrightTimeout:
         return None
+
+
+# JPEG: a third of PNG's time and size, and the report embeds every screenshot.
+JPEG = {"type": "jpeg", "quality": 70}
+_sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # each page's DevTools session, for its pictures
+
+
+def whole_page(page) -> bytes:
+    """The whole page as JPEG, asked of Chromium as Playwright's full-page screenshot asks it in the end.
+
+    Playwright's own first prepares every frame of the page in a script world of its own (a new one
+    for each page a run opens) and cleans up after: about 40 ms of CPU a screenshot, nearly as much as
+    the picture itself (bench/README.md). The page is settled when observe takes it, so nothing moves.
+    """
+    session = _sessions.get(page)
+    if session is None:
+        session = _sessions[page] = page.context.new_cdp_session(page)
+    metrics = session.send("Page.getLayoutMetrics")
+    size, view = metrics["cssContentSize"], metrics["cssLayoutViewport"]
+    width, height = math.ceil(size["width"]), math.ceil(size["height"])
+    shot = session.send(
+        "Page.captureScreenshot",
+        {
+            "format": JPEG["type"],
+            "quality": JPEG["quality"],
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            # Beyond the viewport only when the page is larger: Chromium then lays it out at its whole size.
+            "captureBeyondViewport": width > view["clientWidth"] or height > view["clientHeight"],
+        },
+    )
+    return base64.b64decode(shot["data"])
 
 
 def save(image: bytes | None, flow: Loaded, folder: Path, prefix: str, warn: Callable[[str], None]) -> str | None:

@@ -36,6 +36,16 @@ NATIVE = {
 }
 
 COUNT_JS = "css => document.querySelectorAll(css).length"
+# For each selector: how many elements it picks in the document, and how many in the document's open shadow roots
+# (Playwright's selectors reach into those, a document's style sheet does not). One round trip for a page's masks.
+COUNTS_JS = """selectors => {
+    const roots = [], walk = root => root.querySelectorAll("*").forEach(e => {
+        if (e.shadowRoot) { roots.push(e.shadowRoot); walk(e.shadowRoot); }
+    });
+    walk(document);
+    return selectors.map(css => [document.querySelectorAll(css).length,
+        roots.reduce((n, root) => n + root.querySelectorAll(css).length, 0)]);
+}"""
 ADOPT_JS = """css => {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
@@ -47,16 +57,18 @@ DROP_JS = "sheet => { document.adoptedStyleSheets = document.adoptedStyleSheets.
 
 def split(page, masks: list[Locator], locale: str) -> tuple[list[str], list]:
     """(CSS selectors to paint, Playwright locators to mask) for a flow's masks on this page."""
+    forms = [css_form(mask, locale) for mask in masks]
+    always = f"{PICTURES}, {EMAIL_FIELDS}"  # painted too, unless some are in a shadow root the sheet does not reach
+    selectors = [css for css in forms if css is not None] + [always]
+    counts = dict(zip(selectors, page.evaluate(COUNTS_JS, selectors)))
     painted, overlaid = [], []
-    for mask in masks:
+    for mask, css in zip(masks, forms):
         found = locate(page, mask, locale)
-        css = css_form(mask, locale)
-        if css is not None and same_elements(page, found, css):
+        if css is not None and not counts[css][1] and same_elements(page, found, css, in_document=counts[css][0]):
             painted.append(css)
         else:
             overlaid.append(found)
-    always = f"{PICTURES}, {EMAIL_FIELDS}"  # painted too, unless some are in a shadow root the sheet does not reach
-    if page.locator(always).count() != page.evaluate(COUNT_JS, always):
+    if counts[always][1]:
         overlaid.append(page.locator(always))
     return painted, overlaid
 
@@ -77,11 +89,14 @@ def css_form(mask: Locator, locale: str) -> str | None:
     return None if outer is None else f"{outer} {own}"
 
 
-def same_elements(page, found, css: str) -> bool:
+def same_elements(page, found, css: str, in_document: int | None = None) -> bool:
     """Does `css` pick exactly the elements `found` picks (each of them, and no other, and none in a
-    shadow root, where the document's style sheet does not reach)?"""
+    shadow root, where the document's style sheet does not reach)? `in_document`: how many `css` picks in the
+    document, if counted already."""
     count = found.count()
-    return found.and_(page.locator(css)).count() == count == page.evaluate(COUNT_JS, css)
+    if in_document is None:
+        in_document = page.evaluate(COUNT_JS, css)
+    return found.and_(page.locator(css)).count() == count == in_document
 
 
 @contextmanager
