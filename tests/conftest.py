@@ -67,11 +67,16 @@ def replica_server():
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, playwright, replica_server):
-    """pytest-playwright's browser: the Chromium auditor itself would pick, resolving Meta's hosts to the replica."""
+    """pytest-playwright's browser: the Chromium auditor itself would pick, with its switches, resolving Meta's hosts
+    to the replica."""
     choice = browsers.resolve(playwright=playwright)
     args = {
         **browser_type_launch_args,
-        "args": [*browser_type_launch_args.get("args", []), *Target(replica_server.url).launch_args()],
+        "args": [
+            *browser_type_launch_args.get("args", []),
+            *Target(replica_server.url).launch_args(),
+            *browsers.features_switch(),
+        ],
     }
     return {**args, "executable_path": choice.path} if choice.path else args
 

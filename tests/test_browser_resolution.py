@@ -3,12 +3,14 @@
 import os
 import stat
 
+import psutil
 import pytest
 from conftest import descendants
 
 from auditor import browser
 from auditor import browser as auditor_browser  # where a test's `browser` is pytest-playwright's
 from auditor.errors import AuditorError, InputError
+from auditor.watchdog import browser_pid
 
 
 @pytest.fixture
@@ -85,3 +87,17 @@ def test_the_resolved_browser_is_what_pytest_playwright_uses(browser, playwright
     launched = {os.path.realpath(p.exe()) for driver in drivers for p in driver.children()}  # the browsers they started
     assert browser.is_connected() and launched == {expected}
     assert chosen.path is None or os.access(chosen.path, os.X_OK)
+
+
+def test_a_launched_browser_keeps_playwrights_features_off_and_ours_too(playwright):
+    """Chromium honours only the last --disable-features: ours comes last and carries Playwright's list as well."""
+    launched = auditor_browser.launch(playwright, auditor_browser.resolve(playwright=playwright))
+    try:
+        argv = psutil.Process(browser_pid(launched)).cmdline()
+    finally:
+        launched.close()
+    switches = [arg.split("=", 1)[1].split(",") for arg in argv if arg.startswith("--disable-features=")]
+    assert len(switches) == 2  # Playwright's, then ours
+    theirs, honoured = switches
+    assert "PaintHolding" in theirs and set(theirs) < set(honoured)
+    assert set(honoured) - set(theirs) == set(auditor_browser.DISABLED_FEATURES)
