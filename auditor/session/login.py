@@ -137,7 +137,6 @@ def _explain(outcome: str, platform: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------- a person's login
-# ---------------------------------------------------------------------- a person's login
 def require_display(platform: str, target: Target = META) -> None:
     """A headed browser needs a screen; say so before trying to open one, and where a session made elsewhere goes."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
