@@ -27,8 +27,8 @@ TOLERANCE = 24
 BOX_JS = (
     "el => { const r = el.getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]; }"
 )
-# Per box, how many of its pixels are further than the tolerance from the mask colour in any channel.
-OFF_MASK_JS = """async ([src, boxes, colour, tolerance]) => {
+# The picture's size, and per box how many of its pixels are further than the tolerance from a colour in any channel.
+OFF_COLOUR_JS = """async ([src, boxes, colour, tolerance]) => {
     const image = new Image();
     image.src = src;
     await image.decode();
@@ -37,14 +37,14 @@ OFF_MASK_JS = """async ([src, boxes, colour, tolerance]) => {
     canvas.height = image.height;
     const drawing = canvas.getContext("2d");
     drawing.drawImage(image, 0, 0);
-    return boxes.map(([x, y, w, h]) => {
+    return [[image.width, image.height], boxes.map(([x, y, w, h]) => {
         const data = drawing.getImageData(x, y, w, h).data;
         let off = 0;
         for (let i = 0; i < data.length; i += 4) {
             if ([0, 1, 2].some(c => Math.abs(data[i + c] - colour[c]) > tolerance)) off += 1;
         }
         return off;
-    });
+    })];
 }"""
 
 
@@ -55,8 +55,13 @@ def off_mask(decoder, jpeg: bytes, boxes: list[list[float]]) -> list[int]:
         left, top = math.ceil(x) + 2, math.ceil(y) + 2
         inside.append([left, top, math.floor(x + width) - 2 - left, math.floor(y + height) - 2 - top])
     assert all(w > 0 and h > 0 for _x, _y, w, h in inside)
+    return off_colour(decoder, jpeg, inside, MASK_COLOUR)[1]
+
+
+def off_colour(decoder, jpeg: bytes, boxes: list[list[int]], colour: tuple[int, ...]) -> tuple[list[int], list[int]]:
+    """The picture's [width, height], and per box how many of its pixels are not `colour`."""
     src = f"data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}"
-    return decoder.evaluate(OFF_MASK_JS, [src, inside, list(MASK_COLOUR), TOLERANCE])
+    return decoder.evaluate(OFF_COLOUR_JS, [src, boxes, list(colour), TOLERANCE])
 
 
 @pytest.mark.parametrize(
@@ -132,29 +137,14 @@ def test_what_a_shadow_root_holds_is_left_to_playwrights_masks(page):
     assert painted == [] and len(overlaid) == 2
 
 
-SIZE_AND_CORNER_JS = """async src => {
-    const image = new Image();
-    image.src = src;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const drawing = canvas.getContext("2d");
-    drawing.drawImage(image, 0, 0);
-    return [image.width, image.height, [...drawing.getImageData(20, image.height - 20, 1, 1).data.slice(0, 3)]];
-}"""
-
-
 def test_the_whole_page_is_in_the_picture_also_below_the_window(page):
     """Evidence of a page longer than the window shows all of it, down to its end, at the page's size."""
     page.set_viewport_size({"width": 800, "height": 600})
     tail = '<div style="height:100px; background:blue">'
     page.set_content(f'<body style="margin:0"><div style="height:2400px"></div>{tail}')
-    width, height, corner = page.context.new_page().evaluate(
-        SIZE_AND_CORNER_JS, "data:image/jpeg;base64," + base64.b64encode(evidence.whole_page(page)).decode()
-    )
-    assert (width, height) == (800, 2500)
-    assert corner[2] > 200 and corner[0] < 60  # the blue block at the page's end, far below the window
+    # The inside of the blue block at the page's end, far below the window: every pixel of it blue.
+    size, off = off_colour(page.context.new_page(), evidence.whole_page(page), [[20, 2420, 760, 60]], (0, 0, 255))
+    assert size == [800, 2500] and off == [0]
     page.set_content("<p>short")
     assert evidence.whole_page(page)[:2] == b"\xff\xd8"  # a page that fits the window: a JPEG all the same
 
