@@ -226,7 +226,7 @@ class ChangingPage:
     def count(self):
         return 1
 
-    def aria_snapshot(self, mode="default"):
+    def aria_snapshot(self, mode="default", timeout=None):
         return self.shown or ""
 
     def wait_for_timeout(self, _ms):

@@ -137,16 +137,24 @@ def test_what_a_shadow_root_holds_is_left_to_playwrights_masks(page):
     assert painted == [] and len(overlaid) == 2
 
 
-def test_the_whole_page_is_in_the_picture_also_below_the_window(page):
-    """Evidence of a page longer than the window shows all of it, down to its end, at the page's size."""
+def shot(page) -> bytes:
+    """The evidence screenshot of the page as observe takes it: under the masks' sheet, at the size it gives."""
+    with masks.painted(page, []) as size:
+        return evidence.whole_page(page, size)
+
+
+@pytest.mark.parametrize("doctype", ["", "<!doctype html>"], ids=["quirks", "standards"])
+def test_the_whole_page_is_in_the_picture_also_below_the_window(page, doctype):
+    """Evidence of a page longer than the window shows all of it, down to its end, at the page's size (a page
+    with no doctype measures its root otherwise)."""
     page.set_viewport_size({"width": 800, "height": 600})
     tail = '<div style="height:100px; background:blue">'
-    page.set_content(f'<body style="margin:0"><div style="height:2400px"></div>{tail}')
+    page.set_content(f'{doctype}<body style="margin:0"><div style="height:2400px"></div>{tail}')
     # The inside of the blue block at the page's end, far below the window: every pixel of it blue.
-    size, off = off_colour(page.context.new_page(), evidence.whole_page(page), [[20, 2420, 760, 60]], (0, 0, 255))
+    size, off = off_colour(page.context.new_page(), shot(page), [[20, 2420, 760, 60]], (0, 0, 255))
     assert size == [800, 2500] and off == [0]
     page.set_content("<p>short")
-    assert evidence.whole_page(page)[:2] == b"\xff\xd8"  # a page that fits the window: a JPEG all the same
+    assert shot(page)[:2] == b"\xff\xd8"  # a page that fits the window: a JPEG all the same
 
 
 def test_the_css_form_of_a_mask_names_its_role_its_exact_name_and_where_it_is():

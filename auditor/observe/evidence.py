@@ -10,7 +10,6 @@ trace and the picture.
 from __future__ import annotations
 
 import base64
-import math
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,12 +33,12 @@ from auditor.spec import Loaded
 SHORT_MS = 2_000  # for an element counted a moment ago
 
 
-def personal_texts(page, flow: Loaded, locale: str) -> list[str]:
-    """What the flow masks as personal (the name, the picture's alt text, contact details), as text."""
+def personal_texts(page, flow: Loaded, locale: str, matched: list[tuple[object, int]] | None = None) -> list[str]:
+    """What the flow masks as personal (the name, the picture's alt text, contact details), as text; `matched`:
+    what each mask picks, if `masked` counted it already."""
     found: list[str] = []
-    for mask in flow.spec.mask:
-        matches = locate(page, mask, locale)
-        for index in range(matches.count()):
+    for mask, (matches, count) in zip(flow.spec.mask, matched if matched is not None else masked(page, flow, locale)):
+        for index in range(count):
             element = matches.nth(index)
             try:
                 # A mask found by its name (a "Your profile" button) is not itself personal; what it holds is.
@@ -49,6 +48,13 @@ def personal_texts(page, flow: Loaded, locale: str) -> list[str]:
             except PlaywrightTimeout:  # counted a moment ago, gone now: and its text with it
                 continue
     return found
+
+
+def masked(page, flow: Loaded, locale: str) -> list[tuple[object, int]]:
+    """Each of the flow's masks as a Playwright locator, with how many elements it picks on the page: counted
+    once for both the person's texts and the screenshot."""
+    found = [locate(page, mask, locale) for mask in flow.spec.mask]
+    return [(matches, matches.count()) for matches in found]
 
 
 def inventory(
@@ -108,18 +114,22 @@ class Kept:
 def take(page, flow: Loaded, locale: str, screenshot: bool) -> Kept:
     """The person's texts on the page, and its screenshot with them masked."""
     try:
-        return Kept(personal_texts(page, flow, locale), capture(page, flow, locale) if screenshot else None)
+        matched = masked(page, flow, locale)
+        return Kept(
+            personal_texts(page, flow, locale, matched), capture(page, flow, locale, matched) if screenshot else None
+        )
     except PlaywrightError as exc:
         return Kept(error=exc)
 
 
-def capture(page, flow: Loaded, locale: str) -> bytes | None:
-    """A screenshot with the person's name, picture and contact details masked; None if it timed out."""
-    painted, overlaid = masks.split(page, flow.spec.mask, locale)
+def capture(page, flow: Loaded, locale: str, matched: list[tuple[object, int]]) -> bytes | None:
+    """A screenshot with the person's name, picture and contact details masked; None if it timed out. `matched`:
+    what each mask picks (`masked`)."""
+    painted, overlaid = masks.split(page, flow.spec.mask, locale, [count for _matches, count in matched])
     try:
-        with masks.painted(page, painted):
+        with masks.painted(page, painted) as size:
             if not overlaid:
-                return whole_page(page)
+                return whole_page(page, size)
             # Playwright's masks are a pane it lays over the page for its own screenshot, and takes away after.
             return page.screenshot(
                 full_page=True, mask=overlaid, mask_color=masks.COLOUR, animations="disabled", **JPEG
@@ -133,8 +143,9 @@ JPEG = {"type": "jpeg", "quality": 70}
 _sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # each page's DevTools session, for its pictures
 
 
-def whole_page(page) -> bytes:
-    """The whole page as JPEG, asked of Chromium as Playwright's full-page screenshot asks it in the end.
+def whole_page(page, size: dict) -> bytes:
+    """The whole page as JPEG, asked of Chromium as Playwright's full-page screenshot asks it in the end; `size`:
+    the page's and its window's, as masks.painted gives them.
 
     Playwright's own first prepares every frame of the page in a script world of its own (a new one
     for each page a run opens) and cleans up after: about 10 ms of CPU a page in an audit, 40 ms on a
@@ -143,9 +154,7 @@ def whole_page(page) -> bytes:
     session = _sessions.get(page)
     if session is None:
         session = _sessions[page] = page.context.new_cdp_session(page)
-    metrics = session.send("Page.getLayoutMetrics")
-    size, view = metrics["cssContentSize"], metrics["cssLayoutViewport"]
-    width, height = math.ceil(size["width"]), math.ceil(size["height"])
+    width, height = size["width"], size["height"]
     shot = session.send(
         "Page.captureScreenshot",
         {
@@ -153,7 +162,7 @@ def whole_page(page) -> bytes:
             "quality": JPEG["quality"],
             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
             # Beyond the viewport only when the page is larger: Chromium then lays it out at its whole size.
-            "captureBeyondViewport": width > view["clientWidth"] or height > view["clientHeight"],
+            "captureBeyondViewport": width > size["viewWidth"] or height > size["viewHeight"],
         },
     )
     return base64.b64decode(shot["data"])

@@ -46,25 +46,35 @@ COUNTS_JS = """selectors => {
     return selectors.map(css => [document.querySelectorAll(css).length,
         roots.reduce((n, root) => n + root.querySelectorAll(css).length, 0)]);
 }"""
+# The sheet is kept on the document under a key of auditor's own until it is dropped: two round trips in all,
+# where a handle to it would take a third to be let go. Adopting it answers the page's size as it will be shot.
 ADOPT_JS = """css => {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-    return sheet;
+    document[Symbol.for("auditor.masks")] = sheet;
+    const root = document.scrollingElement || document.documentElement, view = window.visualViewport;
+    return {width: root.scrollWidth, height: root.scrollHeight, viewWidth: view.width, viewHeight: view.height};
 }"""
-DROP_JS = "sheet => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== sheet); }"
+DROP_JS = """() => {
+    const key = Symbol.for("auditor.masks"), sheet = document[key];
+    delete document[key];
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== sheet);
+}"""
 
 
-def split(page, masks: list[Locator], locale: str) -> tuple[list[str], list]:
-    """(CSS selectors to paint, Playwright locators to mask) for a flow's masks on this page."""
+def split(page, masks: list[Locator], locale: str, counted: list[int] | None = None) -> tuple[list[str], list]:
+    """(CSS selectors to paint, Playwright locators to mask) for a flow's masks on this page; `counted`: how many
+    elements each mask picks, if counted already."""
     forms = [css_form(mask, locale) for mask in masks]
     always = f"{PICTURES}, {EMAIL_FIELDS}"  # painted too, unless some are in a shadow root the sheet does not reach
     selectors = [css for css in forms if css is not None] + [always]
     counts = dict(zip(selectors, page.evaluate(COUNTS_JS, selectors)))
     painted, overlaid = [], []
-    for mask, css in zip(masks, forms):
+    for index, (mask, css) in enumerate(zip(masks, forms)):
         found = locate(page, mask, locale)
-        if css is not None and not counts[css][1] and same_elements(page, found, css, in_document=counts[css][0]):
+        count = counted[index] if counted is not None else None
+        if css is not None and not counts[css][1] and same_elements(page, found, css, counts[css][0], count):
             painted.append(css)
         else:
             overlaid.append(found)
@@ -89,11 +99,12 @@ def css_form(mask: Locator, locale: str) -> str | None:
     return None if outer is None else f"{outer} {own}"
 
 
-def same_elements(page, found, css: str, in_document: int | None = None) -> bool:
+def same_elements(page, found, css: str, in_document: int | None = None, count: int | None = None) -> bool:
     """Does `css` pick exactly the elements `found` picks (each of them, and no other, and none in a
     shadow root, where the document's style sheet does not reach)? `in_document`: how many `css` picks in the
-    document, if counted already."""
-    count = found.count()
+    document, and `count`: how many `found` picks, if counted already."""
+    if count is None:
+        count = found.count()
     if in_document is None:
         in_document = page.evaluate(COUNT_JS, css)
     return found.and_(page.locator(css)).count() == count == in_document
@@ -101,13 +112,13 @@ def same_elements(page, found, css: str, in_document: int | None = None) -> bool
 
 @contextmanager
 def painted(page, selectors: list[str]):
-    """While inside, the pictures, the email fields and these elements are painted grey."""
-    sheet = page.evaluate_handle(ADOPT_JS, style(selectors))
+    """While inside, the pictures, the email fields and these elements are painted grey; gives the page's size
+    and its window's, painted (CSS pixels: width, height, viewWidth, viewHeight)."""
+    size = page.evaluate(ADOPT_JS, style(selectors))
     try:
-        yield
+        yield size
     finally:
-        sheet.evaluate(DROP_JS)
-        sheet.dispose()
+        page.evaluate(DROP_JS)
 
 
 def style(selectors: list[str]) -> str:

@@ -159,9 +159,7 @@ def settled_snapshot(page, region, wait_ms: float, between: Callable[[], T]) -> 
     previous, taken = None, None
     while True:
         loading = _still_loading(page)
-        current = (
-            region.aria_snapshot(mode="ai") if region.count() else ""
-        )  # no region (an error page): nothing to wait for
+        current = _region_snapshot(region, there=bool(previous))
         if not loading and current == previous or time.monotonic() >= deadline:
             return current, taken if current == previous else None
         previous, taken = None if loading else current, None
@@ -171,6 +169,24 @@ def settled_snapshot(page, region, wait_ms: float, between: Callable[[], T]) -> 
         rest_ms = SETTLE_POLL_MS - (time.monotonic() - looked) * 1000
         if rest_ms > 0:
             page.wait_for_timeout(rest_ms)  # the page's own scripts run meanwhile
+
+
+REGION_AGAIN_MS = 1_000  # a region there at the last look and gone now is waited for this long (a re-render)
+
+
+def _region_snapshot(region, there: bool) -> str:
+    """The region's snapshot; "" when there is none (an error page: nothing to wait for).
+
+    A region that was `there` at the last look is not counted first: its snapshot is asked for at
+    once, one round trip where counting takes two. If it has gone meanwhile, that is "" after a
+    moment, and the next look counts it again.
+    """
+    if not there:
+        return region.aria_snapshot(mode="ai") if region.count() else ""
+    try:
+        return region.aria_snapshot(mode="ai", timeout=REGION_AGAIN_MS)
+    except PlaywrightTimeout:
+        return ""
 
 
 # Meta's pages show a progress bar while they load, or mark the region busy; one look, one round trip.
