@@ -17,6 +17,7 @@ from conftest import (
     visit_in,
     wait_until,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor import results, spec
 from auditor.observe.page import detect_locale
@@ -245,3 +246,28 @@ def test_a_page_still_changing_at_the_deadline_gives_nothing_taken():
     page = ChangingPage(*"abcdefgh")
     snapshot, last = settled_snapshot(page, page, 0, between=lambda: "screenshot")
     assert (snapshot, last) == ("a", None)  # the run's time is up: observe takes them once more itself
+
+
+class VanishingRegion(ChangingPage):
+    """A region shown at the first look and gone after it (the page went elsewhere): a snapshot asked of it
+    without counting it first times out, as Playwright's does."""
+
+    def __init__(self):
+        super().__init__("shown", "gone", "gone")
+        self.counted = 0
+
+    def count(self):
+        self.counted += 1
+        return 1 if self.counted == 1 else 0
+
+    def aria_snapshot(self, mode="default", timeout=None):
+        if timeout is not None:  # asked for without a count: it is gone
+            raise PlaywrightTimeout("Timeout 1000ms exceeded.")
+        return "- main: settings"
+
+
+def test_a_region_gone_since_the_last_look_is_counted_again_and_shows_nothing():
+    page = VanishingRegion()
+    snapshot, _ = settled_snapshot(page, page, 5_000, between=lambda: None)
+    # Counted and read at the first look; asked for at once at the second (gone: ""); counted at the third: none.
+    assert snapshot == "" and page.counted == 2 and page.looks == []
