@@ -15,6 +15,9 @@ demo: install browser
 # Four workers whatever the cores: the suite mostly waits on browsers and the replica (two workers
 # on two cores kept them half busy), and a module stays on one worker (--dist loadscope). The
 # modules go out in collection order, long ones first (tests/conftest.py), not by test count.
+# The suite needs only a headless browser: on a fresh machine as root on Debian, the headless shell alone
+# (a smaller download than the full browser `demo` installs, which a person's headed login needs next).
+test: BROWSER_PACKAGES := chromium-headless-shell fonts-liberation
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -54,16 +57,17 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 # A browser: AUDITOR_BROWSER, Playwright's own download, or the system's Chromium or Chrome.
 # When none is found: as root on Debian/Ubuntu, Debian's packages; elsewhere Playwright's download.
+BROWSER_PACKAGES ?= chromium chromium-headless-shell fonts-liberation
 browser: install
-	@$(BIN)/python -m auditor.browser --quiet || $(MAKE) --no-print-directory install-browser
+	@$(BIN)/python -m auditor.browser --quiet || $(MAKE) --no-print-directory install-browser BROWSER_PACKAGES="$(BROWSER_PACKAGES)"
 	@$(BIN)/python -m auditor.browser
 
 install-browser:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "no Chromium found: installing Debian's chromium packages"; \
+		echo "no Chromium found: installing Debian's $(BROWSER_PACKAGES)"; \
 		apt-get -o DPkg::Lock::Timeout=120 update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
-			chromium chromium-headless-shell fonts-liberation >/dev/null; \
+			$(BROWSER_PACKAGES) >/dev/null; \
 	else \
 		echo "no Chromium found: installing Playwright's (python -m playwright install chromium)"; \
 		$(BIN)/python -m playwright install chromium; \
