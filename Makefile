@@ -17,7 +17,7 @@ demo: install browser
 # modules go out in collection order, long ones first (tests/conftest.py), not by test count.
 # The suite needs only a headless browser: on a fresh machine as root on Debian, the headless shell alone
 # (a smaller download than the full browser `demo` installs, which a person's headed login needs next).
-test: BROWSER_PACKAGES := chromium-headless-shell fonts-liberation
+test: BROWSER_PACKAGES = $(HEADLESS_PACKAGES)
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,7 +57,8 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 # A browser: AUDITOR_BROWSER, Playwright's own download, or the system's Chromium or Chrome.
 # When none is found: as root on Debian/Ubuntu, Debian's packages; elsewhere Playwright's download.
-BROWSER_PACKAGES ?= chromium chromium-headless-shell fonts-liberation
+HEADLESS_PACKAGES := chromium-headless-shell fonts-liberation
+BROWSER_PACKAGES ?= chromium $(HEADLESS_PACKAGES)
 browser: install
 	@$(BIN)/python -m auditor.browser --quiet || $(MAKE) --no-print-directory install-browser BROWSER_PACKAGES="$(BROWSER_PACKAGES)"
 	@$(BIN)/python -m auditor.browser

@@ -28,9 +28,10 @@ from auditor.results import Account, Observation, Observations, Run
 
 EXPECTED = Path(__file__).parent / "expected"
 UID = "100000000000001"
+IG_UID = "17841400000001789"  # as long as a real one: a short id could turn up in the file by chance
 COOKIES = [
     {"name": "c_user", "domain": ".facebook.com", "value": UID},
-    {"name": "ds_user_id", "domain": ".instagram.com", "value": "17841400000001789"},
+    {"name": "ds_user_id", "domain": ".instagram.com", "value": IG_UID},
 ]
 
 
@@ -347,7 +348,7 @@ def test_the_database_holds_no_name_email_phone_or_account_id(tmp_path, checklis
     db = tmp_path / "data" / "auditor" / "history.sqlite"
     record(db, audited(checklist, "2026-01-05T10:00:00+00:00"), names=(demo.email, demo.name))
     data = db.read_bytes()
-    for secret in (demo.name, demo.email, demo.phone, UID, "17841400000001789", "alex"):
+    for secret in (demo.name, demo.email, demo.phone, UID, IG_UID, "alex"):
         assert secret.encode() not in data and secret.lower().encode() not in data.lower(), secret
     key = db.with_name("history.sqlite.key")
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(db.stat().st_mode) == 0o600
